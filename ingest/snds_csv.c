@@ -39,7 +39,7 @@ struct snds_csv {
 	GString *cells;      /* cell texts, NUL-separated */
 	size_t *offs;
 	size_t nfields;      /* fields seen (may exceed max_fields) */
-	const char *cell_error;
+	char cell_error[64]; /* first bad cell of the record, "" = none */
 	size_t cell_error_at;
 	int status;          /* first callback failure */
 	struct snds_csv_stats st;
@@ -256,8 +256,17 @@ cb_field(void *s, size_t len, void *data)
 
 	if (i >= p->lim.max_fields)
 		return;
-	if (len > p->lim.max_cell && p->cell_error == NULL) {
-		p->cell_error = "cell longer than the limit";
+	if (p->cell_error[0] != '\0') {
+		len = 0;
+	} else if (len > p->lim.max_cell) {
+		g_snprintf(p->cell_error, sizeof(p->cell_error),
+		    "cell longer than %zu bytes", p->lim.max_cell);
+		p->cell_error_at = i;
+		len = 0;
+	} else if (!g_utf8_validate(s, (gssize)len, NULL)) {
+		/* the database takes UTF-8 only; NUL bytes fail here too */
+		g_strlcpy(p->cell_error, "invalid UTF-8 or NUL byte",
+		    sizeof(p->cell_error));
 		p->cell_error_at = i;
 		len = 0;
 	}
@@ -271,7 +280,7 @@ reset_record(struct snds_csv *p)
 {
 	g_string_truncate(p->cells, 0);
 	p->nfields = 0;
-	p->cell_error = NULL;
+	p->cell_error[0] = '\0';
 }
 
 /* raw text of the current record without its line terminator */
@@ -285,7 +294,8 @@ raw_text(const struct snds_csv *p)
 		n--;
 	if (n > REJECT_RAW_MAX)
 		n = REJECT_RAW_MAX;
-	return g_strndup(p->raw->str, n);
+	/* stored as text: invalid UTF-8 and NUL become U+FFFD */
+	return g_utf8_make_valid(p->raw->str, (gssize)n);
 }
 
 static void
@@ -505,9 +515,9 @@ cb_row(int term, void *data)
 	if (first && looks_like_header(p)) {
 		/* only defensively: SNDS never sends a header */
 		p->st.headers++;
-	} else if (p->cell_error != NULL) {
-		rejectf(p, "column %zu: cell longer than %zu bytes",
-		    p->cell_error_at + 1, p->lim.max_cell);
+	} else if (p->cell_error[0] != '\0') {
+		rejectf(p, "column %zu: %s", p->cell_error_at + 1,
+		    p->cell_error);
 	} else if (p->nfields > p->lim.max_fields) {
 		rejectf(p, "too many fields (%zu)", p->nfields);
 	} else if (p->st.rows + p->st.rejected >= p->lim.max_rows) {

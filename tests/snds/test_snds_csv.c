@@ -252,6 +252,7 @@ struct input_case {
 	const char *name;
 	const char *file;          /* fixture, or NULL for text */
 	const char *text;
+	size_t len;                /* of text when it holds NUL bytes */
 	enum snds_csv_kind kind;
 	struct snds_csv_limits lim;
 	long rows, rejected, headers;
@@ -272,17 +273,17 @@ struct input_case {
 	"helo=mta9.example.org from=NULL c=NULL"
 
 static const struct input_case input_cases[] = {
-	{"legacy CRLF", FIX "data_crlf.csv", NULL, SNDS_CSV_DATA, {0},
+	{"legacy CRLF", FIX "data_crlf.csv", NULL, 0, SNDS_CSV_DATA, {0},
 	    3, 0, 0, {"1 " ROW1, "2 " ROW2, "3 " ROW3}, {NULL}},
 	{"LF, BOM, no final newline", FIX "data_lf_bom_noeol.csv", NULL,
-	    SNDS_CSV_DATA, {0}, 3, 0, 0,
+	    0, SNDS_CSV_DATA, {0}, 3, 0, 0,
 	    {"1 " ROW1, "2 " ROW2, "3 " ROW3}, {NULL}},
-	{"header skipped", FIX "data_header.csv", NULL, SNDS_CSV_DATA, {0},
+	{"header skipped", FIX "data_header.csv", NULL, 0, SNDS_CSV_DATA, {0},
 	    1, 0, 1, {"2 192.0.2.25 "}, {NULL}},
-	{"quotes, 13 fields", FIX "data_quoted.csv", NULL, SNDS_CSV_DATA,
+	{"quotes, 13 fields", FIX "data_quoted.csv", NULL, 0, SNDS_CSV_DATA,
 	    {0}, 3, 0, 0,
 	    {"1 192.0.2.30 ", "2 192.0.2.31 ", "4 192.0.2.32 "}, {NULL}},
-	{"bad rows", FIX "data_bad.csv", NULL, SNDS_CSV_DATA, {0}, 2, 10, 0,
+	{"bad rows", FIX "data_bad.csv", NULL, 0, SNDS_CSV_DATA, {0}, 2, 10, 0,
 	    {"1 192.0.2.40 ", "13 192.0.2.50 "},
 	    {"2: column 1 (IP address): \"192.0.2.300\" is not an IPv4",
 	     "3: column 2 (activity start): invalid timestamp \"13/2/2026",
@@ -294,7 +295,7 @@ static const struct input_case input_cases[] = {
 	     "9: column 4 (RCPT commands): invalid count \"-5\"",
 	     "10: activity end before activity start",
 	     "11: column 11 (trap hits): invalid count \"zero\""}},
-	{"status ranges", FIX "status.csv", NULL, SNDS_CSV_STATUS, {0},
+	{"status ranges", FIX "status.csv", NULL, 0, SNDS_CSV_STATUS, {0},
 	    4, 2, 0,
 	    {"1 203.0.113.0-203.0.113.255 blocked \"Blocked due to user",
 	     "2 198.51.100.40-198.51.100.40 listed \"Junked",
@@ -302,33 +303,43 @@ static const struct input_case input_cases[] = {
 	     "4 192.0.2.9-192.0.2.9 listed \"\""},
 	    {"5: range end 192.0.2.10 is below its start 192.0.2.20",
 	     "6: column 3 (blocked): \"Maybe\" is not Yes"}},
-	{"status empty body", NULL, "", SNDS_CSV_STATUS, {0}, 0, 0, 0,
+	{"status empty body", NULL, "", 0, SNDS_CSV_STATUS, {0}, 0, 0, 0,
 	    {NULL}, {NULL}},
-	{"blank lines only", NULL, "\r\n\n\r\n", SNDS_CSV_DATA, {0}, 0, 0, 0,
+	{"blank lines only", NULL, "\r\n\n\r\n", 0, SNDS_CSV_DATA, {0}, 0, 0, 0,
 	    {NULL}, {NULL}},
 	{"unterminated quote at end", NULL,
 	    "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
-	    "h,s,\"open\n", SNDS_CSV_DATA, {0}, 0, 1, 0, {NULL},
+	    "h,s,\"open\n", 0, SNDS_CSV_DATA, {0}, 0, 1, 0, {NULL},
 	    {"1: unterminated quoted cell at end of input | 192.0.2.1,"}},
 	{"oversize cell", NULL,
 	    "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
 	    "h,s,0123456789abcdef0123456789abcdef\n"
 	    "192.0.2.2,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
-	    "h,s,short\n", SNDS_CSV_DATA, {0, 20, 0, 0}, 1, 1, 0,
+	    "h,s,short\n", 0, SNDS_CSV_DATA, {0, 20, 0, 0}, 1, 1, 0,
 	    {"2 192.0.2.2 "}, {"1: column 14: cell longer than 20 bytes"}},
 	{"overlong line, then recovery", NULL,
 	    "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
 	    "h,s,\"a very long comment that goes on and on and on and on\"\n"
 	    "192.0.2.2,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
-	    "h,s,short\n", SNDS_CSV_DATA, {100, 0, 0, 0}, 1, 1, 0,
+	    "h,s,short\n", 0, SNDS_CSV_DATA, {100, 0, 0, 0}, 1, 1, 0,
 	    {"2 192.0.2.2 "}, {"1: record longer than 100 bytes"}},
 	{"too many fields", NULL,
 	    "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
-	    "h,s,c,extra\n", SNDS_CSV_DATA, {0}, 0, 1, 0, {NULL},
+	    "h,s,c,extra\n", 0, SNDS_CSV_DATA, {0}, 0, 1, 0, {NULL},
 	    {"1: expected 14 fields, found 15"}},
-	{"garbage first line is no header", NULL, "hello 1,2,3\n",
+	{"garbage first line is no header", NULL, "hello 1,2,3\n", 0,
 	    SNDS_CSV_DATA, {0}, 0, 1, 0, {NULL},
 	    {"1: expected 14 fields, found 3 | hello 1,2,3"}},
+	{"invalid UTF-8 and NUL", NULL,
+	    "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
+	    "h,s,caf\xe9\n"
+	    "192.0.2.2,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
+	    "h\0x,s,\n"
+	    "192.0.2.3,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
+	    "h,s,caf\xc3\xa9\n", 218, SNDS_CSV_DATA, {0}, 1, 2, 0,
+	    {"3 192.0.2.3 "},
+	    {"1: column 14: invalid UTF-8 or NUL byte | 192.0.2.1,",
+	     "2: column 12: invalid UTF-8 or NUL byte | 192.0.2.2,"}},
 };
 
 static void
@@ -393,8 +404,8 @@ test_inputs(void **state)
 			assert_true(g_file_get_contents(c->file, &data, &len,
 			    NULL));
 		} else {
-			data = g_strdup(c->text);
-			len = strlen(data);
+			len = c->len != 0 ? c->len : strlen(c->text);
+			data = g_memdup2(c->text, len);
 		}
 		for (size_t k = 0; k < G_N_ELEMENTS(chunks); k++)
 			run_input(c, chunks[k], data, len);
