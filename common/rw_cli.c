@@ -1,0 +1,205 @@
+/*
+ * rw_cli - global options and command dispatch.
+ */
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/rw_app.h"
+#include "common/rw_cli.h"
+#include "common/rw_cmds.h"
+#include "common/rw_error.h"
+#include "common/rw_log.h"
+
+/* every command, in the order --help lists them */
+const struct rw_cmd rw_commands[] = {
+	{"config", cmd_config, "Show the effective configuration (secrets masked)"},
+	{"db", cmd_db, "Database: migrate, status, url, start, stop"},
+	{"demo", cmd_demo, "Run the whole pipeline on the bundled sample data"},
+	{NULL, NULL, NULL},
+};
+
+static const char usage_line[] =
+    "usage: repwatch [--config FILE] [--db CONNINFO] [-v|-q] [--log TARGET] "
+    "COMMAND [options]";
+
+static void
+print_help(void)
+{
+	printf("repwatch %s - early warning on Microsoft SNDS and JMRP "
+	    "complaint data\n\n%s\n\nCommands:\n", REPWATCH_VERSION, usage_line);
+	for (const struct rw_cmd *c = rw_commands; c->name; c++)
+		printf("  %-10s %s\n", c->name, c->help);
+	printf("\nGlobal options:\n"
+	    "  -c, --config FILE     configuration file (default: "
+	    "$REPWATCH_CONFIG, else\n"
+	    "                        " REPWATCH_SYSCONFDIR
+	    "/repwatch/repwatch.conf if it exists)\n"
+	    "  -d, --db CONNINFO     PostgreSQL connection string (default: "
+	    "[database]\n"
+	    "                        conninfo, PG* environment, else the "
+	    "embedded cluster)\n"
+	    "  -v, --verbose         more diagnostics (repeatable)\n"
+	    "  -q, --quiet           fewer diagnostics (repeatable)\n"
+	    "      --log TARGET      stderr (default) or syslog\n"
+	    "  -h, --help            show this help\n"
+	    "  -V, --version         show the version\n"
+	    "\nRun \"repwatch COMMAND --help\" for a command's options.\n"
+	    "Exit status: 0 ok, 1 alert threshold hit (--fail-on), 64 usage, "
+	    "65 bad input data,\n69 service unavailable, 75 temporary failure, "
+	    "78 configuration error.\n");
+}
+
+static void usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "repwatch: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s\nTry \"repwatch --help\" for more information.\n",
+	    usage_line);
+}
+
+struct globals {
+	char *config;
+	char *db;
+	char *log;
+	int verbose;
+	int quiet;
+	gboolean help;
+	gboolean version;
+};
+
+static gboolean
+count_verbose(const char *n, const char *v, gpointer data, GError **e)
+{
+	(void)n, (void)v, (void)e;
+	((struct globals *)data)->verbose++;
+	return TRUE;
+}
+
+static gboolean
+count_quiet(const char *n, const char *v, gpointer data, GError **e)
+{
+	(void)n, (void)v, (void)e;
+	((struct globals *)data)->quiet++;
+	return TRUE;
+}
+
+/* parse_globals - options before the command name (strict POSIX stops at
+ * the first non-option, the command) */
+static int
+parse_globals(struct globals *g, int *argc, char ***argv)
+{
+	/* GOptionEntry stores callbacks as data pointers */
+	union {
+		GOptionArgFunc fn;
+		gpointer ptr;
+	} verbose = {.fn = count_verbose}, quiet = {.fn = count_quiet};
+	GOptionEntry entries[] = {
+		{"config", 'c', 0, G_OPTION_ARG_FILENAME, &g->config, NULL, NULL},
+		{"db", 'd', 0, G_OPTION_ARG_STRING, &g->db, NULL, NULL},
+		{"log", 0, 0, G_OPTION_ARG_STRING, &g->log, NULL, NULL},
+		{"verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,
+		    verbose.ptr, NULL, NULL},
+		{"quiet", 'q', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,
+		    quiet.ptr, NULL, NULL},
+		{"help", 'h', 0, G_OPTION_ARG_NONE, &g->help, NULL, NULL},
+		{"version", 'V', 0, G_OPTION_ARG_NONE, &g->version, NULL, NULL},
+		G_OPTION_ENTRY_NULL,
+	};
+	GOptionContext *ctx = g_option_context_new(NULL);
+	GOptionGroup *grp = g_option_group_new("main", "", "", g, NULL);
+	GError *err = NULL;
+	int rc = 0;
+
+	g_option_group_add_entries(grp, entries);
+	g_option_context_set_main_group(ctx, grp);
+	g_option_context_set_help_enabled(ctx, FALSE);
+	g_option_context_set_strict_posix(ctx, TRUE);
+	if (!g_option_context_parse(ctx, argc, argv, &err)) {
+		usage_error("%s", err->message);
+		g_error_free(err);
+		rc = RW_EUSAGE;
+	}
+	g_option_context_free(ctx);
+	return rc;
+}
+
+static const struct rw_cmd *
+find_cmd(const char *name)
+{
+	for (const struct rw_cmd *c = rw_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static int
+run_cmd(struct globals *g, const struct rw_cmd *cmd, int argc, char **argv)
+{
+	struct rw_app app = {0};
+	bool syslog_on = g->log != NULL && strcmp(g->log, "syslog") == 0;
+	int rc;
+
+	app.config_path = g->config;
+	app.db_override = g->db;
+	app.verbosity = g->verbose - g->quiet;
+	rw_log_init("repwatch", app.verbosity, syslog_on);
+	rc = rw_config_load(&app.cfg, g->config);
+	if (rc != 0)
+		return rw_cmd_fail(rc);
+	if (g->log == NULL && strcmp(rw_config_get(app.cfg, "log", "target"),
+	    "syslog") == 0)
+		rw_log_set_syslog(true);
+	rc = cmd->fn(&app, argc, argv);
+	rw_app_finish(&app);
+	return rc;
+}
+
+static void
+globals_free(struct globals *g)
+{
+	g_free(g->config);
+	g_free(g->db);
+	g_free(g->log);
+}
+
+int
+rw_main(int argc, char **argv)
+{
+	struct globals g = {0};
+	const struct rw_cmd *cmd;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	rc = parse_globals(&g, &argc, &argv);
+	if (rc != 0)
+		goto cleanup;
+	if (g.log != NULL && strcmp(g.log, "stderr") != 0 &&
+	    strcmp(g.log, "syslog") != 0) {
+		usage_error("--log: unknown target \"%s\"", g.log);
+		rc = RW_EUSAGE;
+	} else if (g.version) {
+		printf("repwatch %s\n", REPWATCH_VERSION);
+	} else if (g.help) {
+		print_help();
+	} else if (argc < 2) {
+		usage_error("%s", "no command given");
+		rc = RW_EUSAGE;
+	} else if ((cmd = find_cmd(argv[1])) == NULL) {
+		usage_error("unknown command \"%s\"", argv[1]);
+		rc = RW_EUSAGE;
+	} else {
+		rc = run_cmd(&g, cmd, argc - 1, argv + 1);
+	}
+cleanup:
+	globals_free(&g);
+	return rw_exit_code(rc);
+}

@@ -1,0 +1,845 @@
+/*
+ * rw_config - effective configuration from file, environment and defaults.
+ *
+ * GKeyFile parses the INI syntax; this module only maps what it read onto
+ * the key table, validates it and remembers where each value came from so
+ * that errors can name file:line.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/rw_config.h"
+#include "common/rw_error.h"
+#include "common/rw_util.h"
+
+#define RW_SYSTEM_CONFIG REPWATCH_SYSCONFDIR "/repwatch/repwatch.conf"
+#define RW_CONFIG_MAX_BYTES (1024 * 1024)
+
+extern char **environ;
+
+enum origin { ORIGIN_FILE, ORIGIN_ENV, ORIGIN_SET };
+
+struct value {
+	char *text;
+	enum origin origin;
+	char *where; /* "repwatch.conf:12" or "REPWATCH_X" */
+};
+
+struct rw_config {
+	char *path;        /* NULL: no file */
+	char *name;        /* file's base name for messages */
+	char *text;        /* file contents, for line lookups */
+	bool on_disk;      /* path is a real file (permission check) */
+	GHashTable *values; /* "section\nkey" -> struct value */
+	GPtrArray *sections; /* every section seen, in order */
+};
+
+static void
+value_free(void *p)
+{
+	struct value *v = p;
+
+	g_free(v->text);
+	g_free(v->where);
+	g_free(v);
+}
+
+static char *
+vkey(const char *section, const char *key)
+{
+	return g_strconcat(section, "\n", key, NULL);
+}
+
+/* pattern_prefix - "snds" for "snds.*", NULL for a plain section */
+static bool
+section_matches(const char *pattern, const char *section)
+{
+	size_t n = strlen(pattern);
+
+	if (n < 2 || strcmp(pattern + n - 2, ".*") != 0)
+		return strcmp(pattern, section) == 0;
+	return strncmp(pattern, section, n - 1) == 0 && section[n - 1] != '\0';
+}
+
+static const struct rw_config_key *
+find_key(const char *section, const char *key)
+{
+	for (const struct rw_config_key *k = rw_config_keys; k->section; k++)
+		if (strcmp(k->key, key) == 0 && section_matches(k->section, section))
+			return k;
+	return NULL;
+}
+
+static bool
+section_known(const char *section)
+{
+	for (const struct rw_config_key *k = rw_config_keys; k->section; k++)
+		if (section_matches(k->section, section))
+			return true;
+	return false;
+}
+
+/* line_of - line number of KEY in [SECTION] of the file text, 0 if none */
+static int
+line_of(const struct rw_config *cfg, const char *section, const char *key)
+{
+	char **lines;
+	bool in = (key == NULL);
+	int found = 0;
+
+	if (cfg->text == NULL)
+		return 0;
+	lines = g_strsplit(cfg->text, "\n", -1);
+	for (int i = 0; lines[i] != NULL && found == 0; i++) {
+		char *l = g_strstrip(lines[i]);
+		size_t kl;
+
+		if (l[0] == '[') {
+			char *end = strchr(l, ']');
+
+			in = end != NULL && (size_t)(end - l - 1) == strlen(section) &&
+			    strncmp(l + 1, section, strlen(section)) == 0;
+			if (in && key == NULL)
+				found = i + 1;
+			continue;
+		}
+		if (!in || key == NULL)
+			continue;
+		kl = strlen(key);
+		if (strncmp(l, key, kl) == 0 &&
+		    (l[kl] == '=' || l[kl] == ' ' || l[kl] == '\t'))
+			found = i + 1;
+	}
+	g_strfreev(lines);
+	return found;
+}
+
+static char *
+file_where(const struct rw_config *cfg, const char *section, const char *key)
+{
+	int line = line_of(cfg, section, key);
+
+	if (line > 0)
+		return g_strdup_printf("%s:%d", cfg->name, line);
+	return g_strdup(cfg->name);
+}
+
+/* check_range - "min..max" bounds of INT and DOUBLE keys */
+static bool
+check_range(const struct rw_config_key *k, double v)
+{
+	char **b;
+	double lo, hi;
+	bool ok = true;
+
+	if (k->choices == NULL)
+		return true;
+	b = g_strsplit(k->choices, "..", 2);
+	if (b[0] && b[1] && rw_parse_double(&lo, b[0]) == 0 &&
+	    rw_parse_double(&hi, b[1]) == 0)
+		ok = v >= lo && v <= hi;
+	g_strfreev(b);
+	return ok;
+}
+
+static bool
+enum_ok(const struct rw_config_key *k, const char *text)
+{
+	char **c = g_strsplit(k->choices, "|", -1);
+	bool ok = g_strv_contains((const char *const *)c, text);
+
+	g_strfreev(c);
+	return ok;
+}
+
+/* validate - NULL when TEXT suits K, else what is wrong (static text) */
+static const char *
+validate(const struct rw_config_key *k, const char *text)
+{
+	long long ll;
+	double d;
+	bool b;
+	GDate date;
+	GTimeZone *tz;
+
+	switch (k->type) {
+	case RW_CT_INT:
+		if (rw_parse_ll(&ll, text, G_MININT64, G_MAXINT64) != 0)
+			return "not an integer";
+		return check_range(k, (double)ll) ? NULL : "out of range";
+	case RW_CT_DOUBLE:
+		if (rw_parse_double(&d, text) != 0)
+			return "not a number";
+		return check_range(k, d) ? NULL : "out of range";
+	case RW_CT_BOOL:
+		return rw_parse_bool(&b, text) == 0 ? NULL : "not a boolean";
+	case RW_CT_DATE:
+		return rw_parse_date(&date, text) == 0 ? NULL : "not a date";
+	case RW_CT_ENUM:
+		return enum_ok(k, text) ? NULL : "not one of the allowed values";
+	case RW_CT_TIMEZONE:
+		tz = g_time_zone_new_identifier(text);
+		if (tz == NULL)
+			return "not a known time zone";
+		g_time_zone_unref(tz);
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* store - validate and remember one value; WHERE is consumed */
+static int
+store(struct rw_config *cfg, const char *section, const char *key,
+    const char *text, enum origin origin, char *where)
+{
+	const struct rw_config_key *k = find_key(section, key);
+	const char *problem;
+	struct value *v;
+
+	if (k == NULL) {
+		rw_error_set(RW_ECONFIG, "%s: [%s] %s: unknown key", where,
+		    section, key);
+		g_free(where);
+		return RW_ECONFIG;
+	}
+	problem = validate(k, text);
+	if (problem != NULL) {
+		rw_error_set(RW_ECONFIG, "%s: [%s] %s: %s", where, section, key,
+		    problem);
+		if (k->type == RW_CT_ENUM)
+			rw_error_hint("Allowed values: %s.", k->choices);
+		else if (k->choices != NULL)
+			rw_error_hint("Allowed range: %s.", k->choices);
+		g_free(where);
+		return RW_ECONFIG;
+	}
+	v = g_new0(struct value, 1);
+	v->text = g_strdup(text);
+	v->origin = origin;
+	v->where = where;
+	g_hash_table_replace(cfg->values, vkey(section, key), v);
+	if (!g_ptr_array_find_with_equal_func(cfg->sections, section,
+		g_str_equal, NULL))
+		g_ptr_array_add(cfg->sections, g_strdup(section));
+	return 0;
+}
+
+static int
+load_group(struct rw_config *cfg, GKeyFile *kf, const char *group)
+{
+	gchar **keys = g_key_file_get_keys(kf, group, NULL, NULL);
+	int rc = 0;
+
+	if (!section_known(group)) {
+		char *where = file_where(cfg, group, NULL);
+
+		rc = rw_error_set(RW_ECONFIG, "%s: unknown section [%s]", where,
+		    group);
+		g_free(where);
+		goto cleanup;
+	}
+	for (int i = 0; keys != NULL && keys[i] != NULL && rc == 0; i++) {
+		gchar *val = g_key_file_get_value(kf, group, keys[i], NULL);
+
+		rc = store(cfg, group, keys[i], val ? val : "", ORIGIN_FILE,
+		    file_where(cfg, group, keys[i]));
+		g_free(val);
+	}
+cleanup:
+	g_strfreev(keys);
+	return rc;
+}
+
+/* holds_secrets - does the file set a secret or a URL with a key in it */
+static bool
+holds_secrets(struct rw_config *cfg)
+{
+	GHashTableIter it;
+	gpointer hk, hv;
+
+	g_hash_table_iter_init(&it, cfg->values);
+	while (g_hash_table_iter_next(&it, &hk, &hv)) {
+		char **sk = g_strsplit(hk, "\n", 2);
+		const struct rw_config_key *k = find_key(sk[0], sk[1]);
+		struct value *v = hv;
+		bool secret = k && (k->type == RW_CT_SECRET ||
+		    (k->type == RW_CT_URL && (strchr(v->text, '?') ||
+			strchr(v->text, '@'))));
+
+		g_strfreev(sk);
+		if (secret && v->origin == ORIGIN_FILE)
+			return true;
+	}
+	return false;
+}
+
+static int
+load_file(struct rw_config *cfg)
+{
+	GKeyFile *kf = g_key_file_new();
+	GError *err = NULL;
+	gchar **groups = NULL;
+	int rc = 0;
+
+	if (!g_key_file_load_from_data(kf, cfg->text, (gsize)-1,
+		G_KEY_FILE_NONE, &err)) {
+		rc = rw_error_set(RW_ECONFIG, "%s: %s", cfg->name, err->message);
+		goto cleanup;
+	}
+	groups = g_key_file_get_groups(kf, NULL);
+	for (int i = 0; groups[i] != NULL && rc == 0; i++)
+		rc = load_group(cfg, kf, groups[i]);
+	if (rc == 0 && cfg->on_disk && holds_secrets(cfg))
+		rc = rw_check_private(cfg->path, "configuration file");
+cleanup:
+	if (err)
+		g_error_free(err);
+	g_strfreev(groups);
+	g_key_file_free(kf);
+	return rc;
+}
+
+/* upper_name - upper case, dots and dashes as underscores */
+static char *
+upper_name(const char *s)
+{
+	char *u = g_ascii_strup(s, -1);
+
+	for (char *p = u; *p; p++)
+		if (*p == '.' || *p == '-')
+			*p = '_';
+	return u;
+}
+
+/* env_name - REPWATCH_<SECTION>_<KEY> */
+static char *
+env_name(const char *section, const char *key)
+{
+	char *s = g_strdup_printf("REPWATCH_%s_%s", section, key);
+	char *u = upper_name(s);
+
+	g_free(s);
+	return u;
+}
+
+/* env_value - the value of VAR, or of the file named by VAR_FILE */
+static int
+env_value(char **out, const char *var, const char *raw, bool is_file)
+{
+	char *data = NULL;
+	int rc;
+
+	if (!is_file) {
+		*out = g_strdup(raw);
+		return 0;
+	}
+	rc = rw_read_file(&data, NULL, raw, 64 * 1024);
+	if (rc != 0) {
+		rw_error_prefix("environment variable %s_FILE", var);
+		return rw_error_recode(RW_ECONFIG);
+	}
+	g_strchomp(data);
+	*out = data;
+	return 0;
+}
+
+/* match_pattern - REPWATCH_SNDS_<NAME>_<KEY> for pattern row K */
+static bool
+match_pattern(const struct rw_config_key *k, const char *name,
+    char **out_section)
+{
+	size_t sl = strlen(k->section);
+	char *base = g_strndup(k->section, sl - 2);
+	char *prefix = env_name(base, "");
+	char *ukey = upper_name(k->key);
+	char *suffix = g_strconcat("_", ukey, NULL);
+	size_t nl = strlen(name), pl = strlen(prefix), xl = strlen(suffix);
+	bool hit = nl > pl + xl && g_str_has_prefix(name, prefix) &&
+	    g_str_has_suffix(name, suffix);
+
+	if (hit) {
+		char *inst = g_ascii_strdown(name + pl, (gssize)(nl - pl - xl));
+
+		*out_section = g_strdup_printf("%s.%s", base, inst);
+		g_free(inst);
+	}
+	g_free(base);
+	g_free(prefix);
+	g_free(ukey);
+	g_free(suffix);
+	return hit;
+}
+
+/* match_env - find (section, key) for an environment variable name */
+static bool
+match_env(const char *name, char **out_section, const char **out_key)
+{
+	for (const struct rw_config_key *k = rw_config_keys; k->section; k++) {
+		size_t sl = strlen(k->section);
+		bool hit;
+
+		if (sl > 2 && strcmp(k->section + sl - 2, ".*") == 0) {
+			hit = match_pattern(k, name, out_section);
+		} else {
+			char *want = env_name(k->section, k->key);
+
+			hit = strcmp(want, name) == 0;
+			g_free(want);
+			if (hit)
+				*out_section = g_strdup(k->section);
+		}
+		if (hit) {
+			*out_key = k->key;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+env_reserved(const char *name)
+{
+	static const char *const reserved[] = {
+		"REPWATCH_CONFIG", "REPWATCH_BIN", "REPWATCH_SRC", NULL,
+	};
+
+	return g_strv_contains(reserved, name) ||
+	    g_str_has_prefix(name, "REPWATCH_TEST");
+}
+
+static int
+load_env_var(struct rw_config *cfg, const char *entry)
+{
+	const char *eq = strchr(entry, '=');
+	char *name = g_strndup(entry, (gsize)(eq - entry));
+	char *section = NULL, *val = NULL;
+	const char *key;
+	bool is_file = false;
+	int rc = 0;
+
+	if (g_str_has_suffix(name, "_FILE") && !match_env(name, &section, &key)) {
+		name[strlen(name) - 5] = '\0';
+		is_file = true;
+	}
+	g_free(section);
+	section = NULL;
+	if (!match_env(name, &section, &key))
+		goto cleanup; /* not one of ours: ignore */
+	rc = env_value(&val, name, eq + 1, is_file);
+	if (rc == 0)
+		rc = store(cfg, section, key, val, ORIGIN_ENV,
+		    g_strdup_printf("environment variable %s%s", name,
+			is_file ? "_FILE" : ""));
+cleanup:
+	g_free(name);
+	g_free(section);
+	g_free(val);
+	return rc;
+}
+
+static int
+load_env(struct rw_config *cfg)
+{
+	for (char **e = environ; *e != NULL; e++) {
+		int rc;
+
+		if (!g_str_has_prefix(*e, "REPWATCH_") || strchr(*e, '=') == NULL)
+			continue;
+		char *name = g_strndup(*e, (gsize)(strchr(*e, '=') - *e));
+		bool skip = env_reserved(name);
+		g_free(name);
+		if (skip)
+			continue;
+		rc = load_env_var(cfg, *e);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static struct rw_config *
+config_new(void)
+{
+	struct rw_config *cfg = g_new0(struct rw_config, 1);
+
+	cfg->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    value_free);
+	cfg->sections = g_ptr_array_new_with_free_func(g_free);
+	return cfg;
+}
+
+static int config_from_text(struct rw_config **out, const char *name,
+    const char *data, bool on_disk);
+
+/* resolve_path - --config, $REPWATCH_CONFIG, the system file, or none */
+static const char *
+resolve_path(const char *path, bool *out_required)
+{
+	const char *env = g_getenv("REPWATCH_CONFIG");
+
+	*out_required = true;
+	if (path != NULL)
+		return path;
+	if (env != NULL && *env != '\0')
+		return env;
+	*out_required = false;
+	return RW_SYSTEM_CONFIG;
+}
+
+int
+rw_config_load(struct rw_config **out, const char *path)
+{
+	bool required;
+	const char *p = resolve_path(path, &required);
+	char *text = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!required && access(p, F_OK) != 0)
+		return rw_config_load_data(out, NULL, NULL);
+	rc = rw_read_file(&text, NULL, p, RW_CONFIG_MAX_BYTES);
+	if (rc != 0) {
+		rw_error_recode(RW_ECONFIG);
+		rw_error_hint("Pass an existing file with --config, or none to "
+		    "use the built-in defaults.");
+		return RW_ECONFIG;
+	}
+	rc = config_from_text(out, p, text, true);
+	g_free(text);
+	return rc;
+}
+
+int
+rw_config_load_data(struct rw_config **out, const char *name,
+    const char *data)
+{
+	return config_from_text(out, name, data, false);
+}
+
+static int
+config_from_text(struct rw_config **out, const char *name, const char *data,
+    bool on_disk)
+{
+	struct rw_config *cfg = config_new();
+	int rc = 0;
+
+	cfg->on_disk = on_disk;
+	if (data != NULL) {
+		cfg->path = g_strdup(name ? name : "(string)");
+		cfg->name = g_path_get_basename(cfg->path);
+		cfg->text = g_strdup(data);
+		rc = load_file(cfg);
+	}
+	if (rc == 0)
+		rc = load_env(cfg);
+	if (rc != 0) {
+		rw_config_free(cfg);
+		cfg = NULL;
+	}
+	*out = cfg;
+	return rc;
+}
+
+void
+rw_config_free(struct rw_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	g_hash_table_destroy(cfg->values);
+	g_ptr_array_free(cfg->sections, TRUE);
+	g_free(cfg->path);
+	g_free(cfg->name);
+	g_free(cfg->text);
+	g_free(cfg);
+}
+
+const char *
+rw_config_file(const struct rw_config *cfg)
+{
+	return cfg->path;
+}
+
+static const struct value *
+lookup(const struct rw_config *cfg, const char *section, const char *key)
+{
+	char *k = vkey(section, key);
+	const struct value *v = g_hash_table_lookup(cfg->values, k);
+
+	g_free(k);
+	return v;
+}
+
+const char *
+rw_config_get(const struct rw_config *cfg, const char *section,
+    const char *key)
+{
+	const struct value *v = lookup(cfg, section, key);
+	const struct rw_config_key *k;
+
+	if (v != NULL)
+		return v->text;
+	k = find_key(section, key);
+	g_return_val_if_fail(k != NULL, NULL);
+	return k->def;
+}
+
+bool
+rw_config_is_set(const struct rw_config *cfg, const char *section,
+    const char *key)
+{
+	return lookup(cfg, section, key) != NULL;
+}
+
+long long
+rw_config_int(const struct rw_config *cfg, const char *section,
+    const char *key)
+{
+	const char *t = rw_config_get(cfg, section, key);
+	long long v = 0;
+
+	if (t != NULL)
+		(void)rw_parse_ll(&v, t, G_MININT64, G_MAXINT64);
+	return v;
+}
+
+double
+rw_config_double(const struct rw_config *cfg, const char *section,
+    const char *key)
+{
+	const char *t = rw_config_get(cfg, section, key);
+	double v = 0;
+
+	if (t != NULL)
+		(void)rw_parse_double(&v, t);
+	return v;
+}
+
+bool
+rw_config_bool(const struct rw_config *cfg, const char *section,
+    const char *key)
+{
+	const char *t = rw_config_get(cfg, section, key);
+	bool v = false;
+
+	if (t != NULL)
+		(void)rw_parse_bool(&v, t);
+	return v;
+}
+
+char **
+rw_config_list(const struct rw_config *cfg, const char *section,
+    const char *key)
+{
+	const char *t = rw_config_get(cfg, section, key);
+	GPtrArray *a = g_ptr_array_new();
+	char **parts = g_strsplit(t ? t : "", ",", -1);
+
+	for (int i = 0; parts[i] != NULL; i++) {
+		char *p = g_strstrip(parts[i]);
+
+		if (*p != '\0')
+			g_ptr_array_add(a, g_strdup(p));
+	}
+	g_strfreev(parts);
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+char **
+rw_config_instances(const struct rw_config *cfg, const char *prefix)
+{
+	GPtrArray *a = g_ptr_array_new();
+	size_t pl = strlen(prefix);
+
+	for (guint i = 0; i < cfg->sections->len; i++) {
+		const char *s = g_ptr_array_index(cfg->sections, i);
+
+		if (strncmp(s, prefix, pl) == 0 && s[pl] == '.' && s[pl + 1])
+			g_ptr_array_add(a, g_strdup(s + pl + 1));
+	}
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+int
+rw_config_set(struct rw_config *cfg, const char *section, const char *key,
+    const char *value)
+{
+	return store(cfg, section, key, value, ORIGIN_SET,
+	    g_strdup("command line"));
+}
+
+char *
+rw_config_state_dir(const struct rw_config *cfg)
+{
+	const char *v = rw_config_get(cfg, "paths", "state_dir");
+	const char *xdg = g_getenv("XDG_STATE_HOME");
+
+	if (v != NULL && *v != '\0')
+		return g_strdup(v);
+	if (geteuid() == 0)
+		return g_strdup("/var/lib/repwatch");
+	if (xdg != NULL && *xdg == '/')
+		return g_build_filename(xdg, "repwatch", NULL);
+	return g_build_filename(g_get_home_dir(), ".local", "state",
+	    "repwatch", NULL);
+}
+
+/* mask_query - "a=1&key=SECRET" -> "a=1&key=***" (date kept) */
+static void
+mask_query(GString *out, const char *query)
+{
+	char **pairs = g_strsplit(query, "&", -1);
+
+	for (int i = 0; pairs[i] != NULL; i++) {
+		char *eq = strchr(pairs[i], '=');
+
+		if (i > 0)
+			g_string_append_c(out, '&');
+		if (eq == NULL) {
+			g_string_append(out, "***");
+			continue;
+		}
+		g_string_append_len(out, pairs[i], eq - pairs[i] + 1);
+		if (g_ascii_strncasecmp(pairs[i], "date=", 5) == 0)
+			g_string_append(out, eq + 1);
+		else
+			g_string_append(out, "***");
+	}
+	g_strfreev(pairs);
+}
+
+/* secret_segment - a long path segment with digits looks like a key */
+static bool
+secret_segment(const char *seg)
+{
+	size_t n = strlen(seg);
+	bool digit = false;
+
+	for (const char *p = seg; *p; p++)
+		digit |= g_ascii_isdigit(*p);
+	return n >= 20 && digit;
+}
+
+static void
+mask_path(GString *out, const char *path)
+{
+	char **segs = g_strsplit(path, "/", -1);
+
+	for (int i = 0; segs[i] != NULL; i++) {
+		if (i > 0)
+			g_string_append_c(out, '/');
+		g_string_append(out, secret_segment(segs[i]) ? "***" : segs[i]);
+	}
+	g_strfreev(segs);
+}
+
+char *
+rw_mask_url(const char *url)
+{
+	GUri *uri;
+	GString *out;
+
+	if (url == NULL)
+		return NULL;
+	uri = g_uri_parse(url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_HAS_PASSWORD,
+	    NULL);
+	if (uri == NULL)
+		return g_strdup("***");
+	out = g_string_new(g_uri_get_scheme(uri));
+	g_string_append(out, "://");
+	if (g_uri_get_user(uri) != NULL)
+		g_string_append_printf(out, "%s%s@", g_uri_get_user(uri),
+		    g_uri_get_password(uri) ? ":***" : "");
+	if (g_uri_get_host(uri) != NULL)
+		g_string_append(out, g_uri_get_host(uri));
+	if (g_uri_get_port(uri) > 0)
+		g_string_append_printf(out, ":%d", g_uri_get_port(uri));
+	mask_path(out, g_uri_get_path(uri));
+	if (g_uri_get_query(uri) != NULL) {
+		g_string_append_c(out, '?');
+		mask_query(out, g_uri_get_query(uri));
+	}
+	g_uri_unref(uri);
+	return g_string_free(out, FALSE);
+}
+
+char *
+rw_mask_secret(const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return g_strdup("");
+	return g_strdup("********");
+}
+
+static char *
+shown_value(const struct rw_config_key *k, const char *text)
+{
+	if (text == NULL)
+		return NULL;
+	if (k->type == RW_CT_SECRET)
+		return rw_mask_secret(text);
+	if (k->type == RW_CT_URL)
+		return rw_mask_url(text);
+	return g_strdup(text);
+}
+
+static void
+dump_key(const struct rw_config *cfg, FILE *out, const char *section,
+    const struct rw_config_key *k, bool defaults)
+{
+	const struct value *v = lookup(cfg, section, k->key);
+	char *shown = shown_value(k, v ? v->text : k->def);
+
+	if (v != NULL)
+		fprintf(out, "%s = %s\t# %s\n", k->key, shown, v->where);
+	else if (shown != NULL)
+		fprintf(out, "%s = %s\t# default\n", k->key, shown);
+	else if (defaults)
+		fprintf(out, "# %s =\t# unset\n", k->key);
+	g_free(shown);
+}
+
+static void
+dump_section(const struct rw_config *cfg, FILE *out, const char *pattern,
+    const char *section, bool defaults)
+{
+	fprintf(out, "[%s]\n", section);
+	for (const struct rw_config_key *k = rw_config_keys; k->section; k++)
+		if (strcmp(k->section, pattern) == 0)
+			dump_key(cfg, out, section, k, defaults);
+	fputc('\n', out);
+}
+
+void
+rw_config_dump(const struct rw_config *cfg, FILE *out, bool defaults)
+{
+	const char *prev = "";
+
+	fprintf(out, "# configuration: %s\n\n",
+	    cfg->path ? cfg->path : "built-in defaults");
+	for (const struct rw_config_key *k = rw_config_keys; k->section; k++) {
+		size_t sl = strlen(k->section);
+
+		if (strcmp(k->section, prev) == 0)
+			continue;
+		prev = k->section;
+		if (sl > 2 && strcmp(k->section + sl - 2, ".*") == 0) {
+			char *base = g_strndup(k->section, sl - 2);
+			char **inst = rw_config_instances(cfg, base);
+
+			for (int i = 0; inst[i] != NULL; i++) {
+				char *s = g_strdup_printf("%s.%s", base, inst[i]);
+				dump_section(cfg, out, k->section, s, defaults);
+				g_free(s);
+			}
+			g_strfreev(inst);
+			g_free(base);
+			continue;
+		}
+		dump_section(cfg, out, k->section, k->section, defaults);
+	}
+}

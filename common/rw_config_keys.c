@@ -1,0 +1,167 @@
+/*
+ * rw_config_keys - every configuration key repwatch knows, in one table.
+ * It drives parsing, defaults, validation, "repwatch config show", the
+ * example configuration and the documentation. Add keys here, nowhere else.
+ */
+#include "common/rw_config.h"
+
+const struct rw_config_key rw_config_keys[] = {
+	/* [paths] */
+	{"paths", "state_dir", RW_CT_PATH, NULL, NULL,
+	    "Directory for the embedded cluster, tokens, raw responses and locks. "
+	    "Default: /var/lib/repwatch for root, else $XDG_STATE_HOME/repwatch "
+	    "or ~/.local/state/repwatch."},
+
+	/* [database] */
+	{"database", "conninfo", RW_CT_SECRET, NULL, NULL,
+	    "libpq connection string or URI. Unset: PG* environment when PGHOST "
+	    "or PGDATABASE is set, else the embedded cluster."},
+	{"database", "pg_bindir", RW_CT_PATH, NULL, NULL,
+	    "PostgreSQL server binaries for the embedded cluster. Default: "
+	    "/usr/lib/postgresql/15/bin, else pg_config --bindir."},
+	{"database", "cluster_user", RW_CT_STRING, "repwatch", NULL,
+	    "Unprivileged system user that runs the embedded cluster when "
+	    "repwatch runs as root (initdb refuses root)."},
+	{"database", "keep_running", RW_CT_BOOL, "false", NULL,
+	    "Leave the embedded cluster running after each command."},
+
+	/* [log] */
+	{"log", "target", RW_CT_ENUM, "stderr", "stderr|syslog",
+	    "Where diagnostics go."},
+
+	/* [snds.NAME] - one section per SNDS source */
+	{"snds.*", "type", RW_CT_ENUM, "link", "link|api",
+	    "link: automated report links; api: the OAuth REST API."},
+	{"snds.*", "data_url", RW_CT_URL, NULL, NULL,
+	    "Data report link (type = link). Holds a secret key."},
+	{"snds.*", "status_url", RW_CT_URL, NULL, NULL,
+	    "IP-status report link (type = link). Holds a secret key."},
+	{"snds.*", "issued", RW_CT_DATE, NULL, NULL,
+	    "Day the links were generated (they expire after 30 days). "
+	    "Default: the day repwatch first used them."},
+	{"snds.*", "api_base", RW_CT_URL,
+	    "https://substrate.office.com/ip-domain-management-snds", NULL,
+	    "REST API base URL (type = api)."},
+	{"snds.*", "authorize_url", RW_CT_URL,
+	    "https://login.microsoftonline.com/consumers/oauth2/v2.0/authorize",
+	    NULL, "OAuth2 authorization endpoint."},
+	{"snds.*", "token_url", RW_CT_URL,
+	    "https://login.microsoftonline.com/consumers/oauth2/v2.0/token",
+	    NULL, "OAuth2 token endpoint."},
+	{"snds.*", "client_id", RW_CT_STRING,
+	    "a53a6cc1-a1cd-46f7-a4aa-281cdabec33c", NULL,
+	    "OAuth2 public client id (the SNDS portal's)."},
+	{"snds.*", "scope", RW_CT_STRING,
+	    "a53a6cc1-a1cd-46f7-a4aa-281cdabec33c/.default offline_access",
+	    NULL, "OAuth2 scope; offline_access yields a refresh token."},
+	{"snds.*", "timezone", RW_CT_TIMEZONE, "America/Los_Angeles", NULL,
+	    "Zone SNDS timestamps are read in, and the zone of an SNDS day."},
+	{"snds.*", "lookback_days", RW_CT_INT, "30", "1..90",
+	    "Days back to fill in missing data on each fetch."},
+	{"snds.*", "ca_file", RW_CT_PATH, NULL, NULL,
+	    "Extra CA certificate file for TLS verification."},
+	{"snds.*", "timeout", RW_CT_INT, "60", "1..3600",
+	    "Seconds before one HTTP request is abandoned."},
+	{"snds.*", "retries", RW_CT_INT, "4", "0..20",
+	    "Retries for 5xx, time-outs and resets (exponential back-off)."},
+	{"snds.*", "max_body", RW_CT_INT, "67108864", "1024..4294967296",
+	    "Largest response body accepted, in bytes."},
+	{"snds.*", "raw_retention_days", RW_CT_INT, "90", "0..3650",
+	    "Days raw responses are kept under state_dir/raw/ (0 = not kept)."},
+
+	/* [mailbox.NAME] - one section per complaint mailbox */
+	{"mailbox.*", "url", RW_CT_URL, NULL, NULL,
+	    "Maildir folder, mbox file, .eml folder, or imap:// / imaps:// URL "
+	    "(with the folder as path)."},
+	{"mailbox.*", "user", RW_CT_STRING, NULL, NULL, "IMAP user name."},
+	{"mailbox.*", "password", RW_CT_SECRET, NULL, NULL, "IMAP password."},
+	{"mailbox.*", "password_file", RW_CT_PATH, NULL, NULL,
+	    "File holding the IMAP password (mode 0600)."},
+	{"mailbox.*", "oauth2_token_file", RW_CT_PATH, NULL, NULL,
+	    "File holding an OAuth2 bearer token for XOAUTH2 (Outlook.com, "
+	    "Microsoft 365)."},
+	{"mailbox.*", "processed", RW_CT_STRING, ".Processed", NULL,
+	    "Folder processed messages are moved to."},
+	{"mailbox.*", "quarantine", RW_CT_STRING, ".Quarantine", NULL,
+	    "Folder invalid messages are moved to."},
+	{"mailbox.*", "ca_file", RW_CT_PATH, NULL, NULL,
+	    "Extra CA certificate file for IMAPS."},
+	{"mailbox.*", "timeout", RW_CT_INT, "60", "1..3600",
+	    "Seconds before an IMAP command is abandoned."},
+
+	/* [arf] */
+	{"arf", "keep", RW_CT_ENUM, "headers", "headers|full|none",
+	    "How much of each raw report is stored (reports carry personal "
+	    "data): headers, the full message, or nothing."},
+	{"arf", "trace_headers", RW_CT_LIST, NULL, NULL,
+	    "Headers of the original message kept for attribution, e.g. "
+	    "X-Campaign-ID."},
+	{"arf", "max_message_bytes", RW_CT_INT, "10485760", "1024..1073741824",
+	    "Largest message parsed; larger ones are quarantined."},
+	{"arf", "max_mime_depth", RW_CT_INT, "8", "1..64",
+	    "Deepest MIME nesting parsed."},
+	{"arf", "max_headers", RW_CT_INT, "1000", "10..100000",
+	    "Most header fields in one message part."},
+	{"arf", "quarantine_max_bytes", RW_CT_INT, "1048576", "0..1073741824",
+	    "Raw bytes of a quarantined message kept in the database."},
+	{"arf", "batch_size", RW_CT_INT, "1000", "1..100000",
+	    "Messages per COPY batch and transaction."},
+	{"arf", "accept_dmarc", RW_CT_BOOL, "false", NULL,
+	    "Count DMARC failure reports (feedback type auth-failure)."},
+	{"arf", "delete_processed", RW_CT_BOOL, "false", NULL,
+	    "Delete messages after commit instead of moving them."},
+
+	/* [analyze] */
+	{"analyze", "warning_rate", RW_CT_DOUBLE, "0.001", "0..1",
+	    "Level rule: 7-day pooled complaint rate for a warning."},
+	{"analyze", "critical_rate", RW_CT_DOUBLE, "0.003", "0..1",
+	    "Level rule: 7-day pooled complaint rate for a critical alert."},
+	{"analyze", "min_recipients", RW_CT_INT, "1000", "0..1000000000",
+	    "Level rule: recipients needed in the window before it judges."},
+	{"analyze", "window_days", RW_CT_INT, "7", "1..60",
+	    "Recent window length in days."},
+	{"analyze", "baseline_days", RW_CT_INT, "28", "7..365",
+	    "Trailing baseline length in days, before the recent window."},
+	{"analyze", "alpha", RW_CT_DOUBLE, "0.01", "0..0.5",
+	    "Rising rule: false discovery rate across all subjects of a day."},
+	{"analyze", "min_ratio", RW_CT_DOUBLE, "1.5", "1..100",
+	    "Rising rule: recent rate must be at least this times the baseline."},
+	{"analyze", "min_complaints", RW_CT_INT, "5", "1..100000",
+	    "Rising rule: complaints needed in the recent window."},
+	{"analyze", "baseline_floor_rate", RW_CT_DOUBLE, "0.0002", "0..1",
+	    "Rising rule: lowest baseline rate assumed (a clean IP is not "
+	    "perfect)."},
+	{"analyze", "spike_days", RW_CT_INT, "2", "1..7",
+	    "Rising rule: the rise must hold in the last N days, so a one-off "
+	    "bad day stops alerting within N days."},
+	{"analyze", "forecast_days", RW_CT_INT, "30", "1..365",
+	    "Forecast horizon; longer projections are reported as null."},
+	{"analyze", "stale_fetch_days", RW_CT_INT, "2", "1..30",
+	    "Data health: days without a successful fetch before an alert."},
+	{"analyze", "link_warn_days", RW_CT_INT, "5", "0..30",
+	    "Data health: days before link expiry for a warning."},
+	{"analyze", "missing_ip_days", RW_CT_INT, "3", "1..30",
+	    "Data health: days an IP with volume may lack SNDS data."},
+	{"analyze", "unmatched_share", RW_CT_DOUBLE, "0.2", "0..1",
+	    "Data health: share of complaints matching no SNDS IP for an alert."},
+
+	/* [nightly] */
+	{"nightly", "report_html", RW_CT_PATH, NULL, NULL,
+	    "Write the HTML report here after each nightly run."},
+	{"nightly", "prometheus_file", RW_CT_PATH, NULL, NULL,
+	    "Write a node_exporter textfile here after each nightly run."},
+	{"nightly", "keep_days", RW_CT_INT, "0", "0..36500",
+	    "Prune data older than this many days (0 = keep everything)."},
+
+	/* [notify] */
+	{"notify", "command", RW_CT_STRING, NULL, NULL,
+	    "Command that receives new and escalated alerts as JSON lines."},
+	{"notify", "webhook_url", RW_CT_URL, NULL, NULL,
+	    "URL that receives new and escalated alerts as a JSON POST."},
+	{"notify", "timeout", RW_CT_INT, "30", "1..600",
+	    "Seconds before a notification attempt is abandoned."},
+	{"notify", "retries", RW_CT_INT, "3", "0..20",
+	    "Retries for a failed webhook."},
+
+	{NULL, NULL, RW_CT_STRING, NULL, NULL, NULL},
+};

@@ -1,0 +1,581 @@
+/*
+ * rw_db - checked libpq use (see rw_db.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/rw_db.h"
+#include "common/rw_error.h"
+#include "common/rw_log.h"
+#include "common/rw_sqlfiles.h"
+#include "common/rw_util.h"
+
+#define COPY_CHUNK (256 * 1024)
+
+struct rw_db {
+	PGconn *conn;
+	char *where;
+};
+
+struct rw_copy {
+	struct rw_db *db;
+	char *table;
+	GString *buf;
+	bool row_open;
+	long long rows;
+	int failed;
+};
+
+/* first_line - PostgreSQL messages end in newlines; keep the first line */
+static char *
+first_line(const char *msg)
+{
+	const char *nl = strchr(msg, '\n');
+
+	return nl ? g_strndup(msg, (gsize)(nl - msg)) : g_strdup(msg);
+}
+
+static void
+notice_to_log(void *arg, const char *message)
+{
+	char *m = first_line(message);
+
+	(void)arg;
+	rw_log_debug("server: %s", m);
+	g_free(m);
+}
+
+static char *
+describe(PGconn *conn)
+{
+	const char *host = PQhost(conn);
+
+	return g_strdup_printf("%s \"%s\", database \"%s\"",
+	    (host && host[0] == '/') ? "socket directory" : "host",
+	    host ? host : "", PQdb(conn) ? PQdb(conn) : "");
+}
+
+int
+rw_db_connect(struct rw_db **out, const char *conninfo)
+{
+	struct rw_db *db;
+	PGconn *conn = PQconnectdb(conninfo ? conninfo : "");
+	char *msg;
+
+	*out = NULL;
+	if (conn == NULL)
+		return rw_error_set(RW_EFAIL, "out of memory");
+	if (PQstatus(conn) == CONNECTION_BAD) {
+		msg = first_line(PQerrorMessage(conn));
+		rw_error_set(RW_ETEMP, "could not connect to the database");
+		rw_error_detail("%s", msg);
+		rw_error_hint("Check [database] conninfo, --db or the PG* "
+		    "environment; unset all three to use the embedded cluster.");
+		g_free(msg);
+		PQfinish(conn);
+		return RW_ETEMP;
+	}
+	PQsetNoticeProcessor(conn, notice_to_log, NULL);
+	db = g_new0(struct rw_db, 1);
+	db->conn = conn;
+	db->where = describe(conn);
+	if (rw_db_exec(db, "SELECT pg_catalog.set_config('search_path', '', false)") != 0) {
+		rw_db_free(db);
+		return RW_ETEMP;
+	}
+	*out = db;
+	return 0;
+}
+
+void
+rw_db_free(struct rw_db *db)
+{
+	if (db == NULL)
+		return;
+	PQfinish(db->conn);
+	g_free(db->where);
+	g_free(db);
+}
+
+PGconn *
+rw_db_conn(struct rw_db *db)
+{
+	return db->conn;
+}
+
+const char *
+rw_db_where(struct rw_db *db)
+{
+	return db->where;
+}
+
+/* result_error - record the error of R (or the connection), RW_ETEMP when
+ * the connection is gone so the run can be retried */
+static int
+result_error(struct rw_db *db, const PGresult *r, const char *what)
+{
+	const char *m = r ? PQresultErrorMessage(r) : PQerrorMessage(db->conn);
+	const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	char *line = first_line(m && *m ? m : "unknown error");
+	int code = PQstatus(db->conn) == CONNECTION_OK ? RW_EFAIL : RW_ETEMP;
+	char *shortsql = g_strndup(what, 60);
+
+	for (char *p = shortsql; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	rw_error_set(code, "database error: %s", line);
+	if (detail != NULL)
+		rw_error_detail("%s (statement: %s...)", detail, shortsql);
+	else
+		rw_error_detail("Statement: %s...", g_strstrip(shortsql));
+	g_free(line);
+	g_free(shortsql);
+	return code;
+}
+
+int
+rw_db_query(PGresult **out, struct rw_db *db, const char *sql, int nparams,
+    const char *const *params)
+{
+	PGresult *r = PQexecParams(db->conn, sql, nparams, NULL, params, NULL,
+	    NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		rc = result_error(db, r, sql);
+		PQclear(r);
+		return rc;
+	}
+	if (out != NULL)
+		*out = r;
+	else
+		PQclear(r);
+	return 0;
+}
+
+int
+rw_db_exec(struct rw_db *db, const char *sql)
+{
+	PGresult *r = PQexec(db->conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+	int rc = 0;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		rc = result_error(db, r, sql);
+	PQclear(r);
+	return rc;
+}
+
+int
+rw_db_query1(char **out, struct rw_db *db, const char *sql, int nparams,
+    const char *const *params)
+{
+	PGresult *r;
+	int rc = rw_db_query(&r, db, sql, nparams, params);
+
+	*out = NULL;
+	if (rc != 0)
+		return rc;
+	if (PQntuples(r) > 0 && PQnfields(r) > 0 && !PQgetisnull(r, 0, 0))
+		*out = g_strdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return 0;
+}
+
+int
+rw_db_begin(struct rw_db *db)
+{
+	return rw_db_exec(db, "BEGIN");
+}
+
+int
+rw_db_commit(struct rw_db *db)
+{
+	return rw_db_exec(db, "COMMIT");
+}
+
+int
+rw_db_rollback(struct rw_db *db)
+{
+	PGresult *r;
+
+	if (PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		return 0;
+	/* keep the error that made us roll back */
+	r = PQexec(db->conn, "ROLLBACK");
+	PQclear(r);
+	return 0;
+}
+
+static int
+lock_call(struct rw_db *db, const char *fn, int64_t key, char **out)
+{
+	char keytext[32], sql[64];
+	const char *p[1] = {keytext};
+
+	snprintf(keytext, sizeof(keytext), "%lld", (long long)key);
+	snprintf(sql, sizeof(sql), "SELECT pg_catalog.%s($1::bigint)", fn);
+	return rw_db_query1(out, db, sql, 1, p);
+}
+
+int
+rw_db_lock(struct rw_db *db, int64_t key)
+{
+	char *v = NULL;
+	int rc = lock_call(db, "pg_advisory_lock", key, &v);
+
+	g_free(v);
+	return rc;
+}
+
+int
+rw_db_trylock(struct rw_db *db, int64_t key)
+{
+	char *v = NULL;
+	int rc = lock_call(db, "pg_try_advisory_lock", key, &v);
+
+	if (rc == 0)
+		rc = (v != NULL && v[0] == 't') ? 1 : 0;
+	g_free(v);
+	return rc;
+}
+
+int
+rw_db_unlock(struct rw_db *db, int64_t key)
+{
+	char *v = NULL;
+	int rc = lock_call(db, "pg_advisory_unlock", key, &v);
+
+	g_free(v);
+	return rc;
+}
+
+/* --- COPY --------------------------------------------------------------- */
+
+int
+rw_copy_begin(struct rw_copy **out, struct rw_db *db, const char *table,
+    const char *columns)
+{
+	char *sql = g_strdup_printf("COPY %s (%s) FROM STDIN", table, columns);
+	PGresult *r = PQexec(db->conn, sql);
+	struct rw_copy *c;
+	int rc = 0;
+
+	*out = NULL;
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = result_error(db, r, sql);
+		goto cleanup;
+	}
+	c = g_new0(struct rw_copy, 1);
+	c->db = db;
+	c->table = g_strdup(table);
+	c->buf = g_string_sized_new(COPY_CHUNK + 4096);
+	*out = c;
+cleanup:
+	PQclear(r);
+	g_free(sql);
+	return rc;
+}
+
+static void
+copy_escape(GString *b, const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char ch = v[i];
+
+		switch (ch) {
+		case '\\':
+			g_string_append(b, "\\\\");
+			break;
+		case '\t':
+			g_string_append(b, "\\t");
+			break;
+		case '\n':
+			g_string_append(b, "\\n");
+			break;
+		case '\r':
+			g_string_append(b, "\\r");
+			break;
+		default:
+			g_string_append_c(b, ch);
+		}
+	}
+}
+
+void
+rw_copy_field_len(struct rw_copy *c, const char *value, size_t len)
+{
+	if (c->row_open)
+		g_string_append_c(c->buf, '\t');
+	c->row_open = true;
+	if (value == NULL)
+		g_string_append(c->buf, "\\N");
+	else
+		copy_escape(c->buf, value, len);
+}
+
+void
+rw_copy_field(struct rw_copy *c, const char *value)
+{
+	rw_copy_field_len(c, value, value ? strlen(value) : 0);
+}
+
+void
+rw_copy_field_int(struct rw_copy *c, long long value)
+{
+	char n[32];
+
+	snprintf(n, sizeof(n), "%lld", value);
+	rw_copy_field(c, n);
+}
+
+static int
+copy_flush(struct rw_copy *c)
+{
+	if (c->buf->len == 0 || c->failed)
+		return c->failed;
+	if (PQputCopyData(c->db->conn, c->buf->str, (int)c->buf->len) <= 0) {
+		c->failed = rw_error_set(RW_ETEMP, "COPY failed for table \"%s\": %s",
+		    c->table, PQerrorMessage(c->db->conn));
+		return c->failed;
+	}
+	g_string_truncate(c->buf, 0);
+	return 0;
+}
+
+int
+rw_copy_end_row(struct rw_copy *c)
+{
+	g_string_append_c(c->buf, '\n');
+	c->row_open = false;
+	c->rows++;
+	if (c->buf->len >= COPY_CHUNK)
+		return copy_flush(c);
+	return c->failed;
+}
+
+static void
+copy_free(struct rw_copy *c)
+{
+	g_string_free(c->buf, TRUE);
+	g_free(c->table);
+	g_free(c);
+}
+
+/* drain - read every result after the COPY ended; the last error wins */
+static int
+drain(struct rw_copy *c)
+{
+	PGresult *r;
+	int rc = 0;
+
+	while ((r = PQgetResult(c->db->conn)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
+			rc = result_error(c->db, r, "COPY");
+			rw_error_prefix("COPY into %s", c->table);
+		}
+		PQclear(r);
+	}
+	return rc;
+}
+
+int
+rw_copy_finish(struct rw_copy *c, long long *out_rows)
+{
+	int rc = copy_flush(c);
+
+	if (PQputCopyEnd(c->db->conn, rc ? "client error" : NULL) <= 0 && !rc)
+		rc = rw_error_set(RW_ETEMP, "COPY failed for table \"%s\": %s",
+		    c->table, PQerrorMessage(c->db->conn));
+	{
+		int drc = drain(c);
+
+		if (rc == 0)
+			rc = drc;
+	}
+	if (out_rows != NULL)
+		*out_rows = c->rows;
+	copy_free(c);
+	return rc;
+}
+
+void
+rw_copy_abort(struct rw_copy *c, const char *reason)
+{
+	PGresult *r;
+
+	if (c == NULL)
+		return;
+	if (PQputCopyEnd(c->db->conn, reason ? reason : "aborted") > 0)
+		while ((r = PQgetResult(c->db->conn)) != NULL)
+			PQclear(r);
+	copy_free(c);
+}
+
+/* --- migrations ----------------------------------------------------------- */
+
+static const char bootstrap_sql[] =
+    "CREATE SCHEMA IF NOT EXISTS repwatch;"
+    "CREATE TABLE IF NOT EXISTS repwatch.schema_migrations ("
+    " version integer PRIMARY KEY,"
+    " name text NOT NULL,"
+    " applied_at timestamptz NOT NULL DEFAULT now())";
+
+static int
+migration_version(const char *name)
+{
+	long long v = 0;
+	char digits[5] = {0};
+
+	memcpy(digits, name, 4);
+	return rw_parse_ll(&v, digits, 0, 9999) == 0 ? (int)v : -1;
+}
+
+/* applied_set - versions already in schema_migrations */
+static int
+applied_set(GHashTable **out, struct rw_db *db)
+{
+	PGresult *r;
+	int rc = rw_db_query(&r, db,
+	    "SELECT version::text FROM repwatch.schema_migrations", 0, NULL);
+
+	*out = NULL;
+	if (rc != 0)
+		return rc;
+	*out = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (int i = 0; i < PQntuples(r); i++)
+		g_hash_table_add(*out, g_strdup(PQgetvalue(r, i, 0)));
+	PQclear(r);
+	return 0;
+}
+
+static bool
+is_applied(GHashTable *set, int version)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%d", version);
+	return g_hash_table_contains(set, v);
+}
+
+static int
+apply_one(struct rw_db *db, const struct rw_sqlfile *f, int version)
+{
+	char v[16];
+	const char *p[2] = {v, f->name};
+	int rc;
+
+	snprintf(v, sizeof(v), "%d", version);
+	rc = rw_db_begin(db);
+	if (rc == 0)
+		rc = rw_db_exec(db, f->text);
+	if (rc == 0)
+		rc = rw_db_query(NULL, db,
+		    "INSERT INTO repwatch.schema_migrations (version, name) "
+		    "VALUES ($1::integer, $2)", 2, p);
+	if (rc == 0)
+		rc = rw_db_commit(db);
+	if (rc != 0) {
+		rw_db_rollback(db);
+		rw_error_prefix("migration %s", f->name);
+		return rc;
+	}
+	rw_log_info("applied migration %s", f->name);
+	return 0;
+}
+
+int
+rw_db_migrate(struct rw_db *db, int *out_applied)
+{
+	GHashTable *set = NULL;
+	int rc, applied = 0;
+
+	rc = rw_db_lock(db, RW_LOCK_MIGRATE);
+	if (rc != 0)
+		return rc;
+	rc = rw_db_exec(db, bootstrap_sql);
+	if (rc == 0)
+		rc = applied_set(&set, db);
+	for (const struct rw_sqlfile *f = rw_migrations; rc == 0 && f->name; f++) {
+		int version = migration_version(f->name);
+
+		if (version < 0) {
+			rc = rw_error_set(RW_ESOFTWARE, "bad migration name %s",
+			    f->name);
+			break;
+		}
+		if (is_applied(set, version))
+			continue;
+		rc = apply_one(db, f, version);
+		applied += rc == 0;
+	}
+	if (set != NULL)
+		g_hash_table_destroy(set);
+	{
+		int urc = rw_db_unlock(db, RW_LOCK_MIGRATE);
+
+		if (rc == 0)
+			rc = urc;
+	}
+	if (out_applied != NULL)
+		*out_applied = applied;
+	return rc;
+}
+
+/* table_exists - has schema_migrations been created yet */
+static int
+migrations_table(bool *out, struct rw_db *db)
+{
+	char *v = NULL;
+	int rc = rw_db_query1(&v, db,
+	    "SELECT pg_catalog.to_regclass('repwatch.schema_migrations') "
+	    "IS NOT NULL", 0, NULL);
+
+	*out = v != NULL && v[0] == 't';
+	g_free(v);
+	return rc;
+}
+
+int
+rw_db_pending(int *out_pending, struct rw_db *db)
+{
+	GHashTable *set = NULL;
+	bool exists;
+	int rc = migrations_table(&exists, db), pending = 0;
+
+	if (rc == 0 && exists)
+		rc = applied_set(&set, db);
+	for (const struct rw_sqlfile *f = rw_migrations; rc == 0 && f->name; f++)
+		pending += set == NULL ||
+		    !is_applied(set, migration_version(f->name));
+	if (set != NULL)
+		g_hash_table_destroy(set);
+	*out_pending = pending;
+	return rc;
+}
+
+int
+rw_db_print_status(struct rw_db *db, FILE *out)
+{
+	GHashTable *set = NULL;
+	bool exists;
+	int rc = migrations_table(&exists, db);
+
+	if (rc == 0 && exists)
+		rc = applied_set(&set, db);
+	if (rc != 0)
+		return rc;
+	fprintf(out, "database: %s\n", db->where);
+	for (const struct rw_sqlfile *f = rw_migrations; f->name; f++) {
+		bool done = set && is_applied(set, migration_version(f->name));
+
+		fprintf(out, "  %-8s %s\n", done ? "applied" : "pending", f->name);
+	}
+	if (set != NULL)
+		g_hash_table_destroy(set);
+	return 0;
+}

@@ -1,0 +1,211 @@
+/*
+ * rw_util - small checked helpers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/rw_error.h"
+#include "common/rw_util.h"
+
+int
+rw_parse_ll(long long *out, const char *s, long long min, long long max)
+{
+	gint64 v;
+	GError *err = NULL;
+
+	if (s == NULL || *s == '\0')
+		return RW_EDATA;
+	if (!g_ascii_string_to_signed(s, 10, min, max, &v, &err)) {
+		g_error_free(err);
+		return RW_EDATA;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+rw_parse_double(double *out, const char *s)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return RW_EDATA;
+	errno = 0;
+	v = g_ascii_strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v))
+		return RW_EDATA;
+	*out = v;
+	return 0;
+}
+
+int
+rw_parse_bool(bool *out, const char *s)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1", NULL};
+	static const char *const no[] = {"false", "no", "off", "0", NULL};
+
+	for (int i = 0; yes[i] != NULL; i++) {
+		if (g_ascii_strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (g_ascii_strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return RW_EDATA;
+}
+
+int
+rw_parse_date(GDate *out, const char *s)
+{
+	guint64 y, m, d;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return RW_EDATA;
+	char ys[5] = {s[0], s[1], s[2], s[3], 0};
+	char ms[3] = {s[5], s[6], 0};
+	char ds[3] = {s[8], s[9], 0};
+	if (!g_ascii_string_to_unsigned(ys, 10, 1900, 9999, &y, NULL) ||
+	    !g_ascii_string_to_unsigned(ms, 10, 1, 12, &m, NULL) ||
+	    !g_ascii_string_to_unsigned(ds, 10, 1, 31, &d, NULL))
+		return RW_EDATA;
+	if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return RW_EDATA;
+	g_date_clear(out, 1);
+	g_date_set_dmy(out, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+	return 0;
+}
+
+void
+rw_format_date(char buf[static 11], const GDate *d)
+{
+	g_date_strftime(buf, 11, "%Y-%m-%d", d);
+}
+
+void
+rw_today(GDate *out)
+{
+	GDateTime *now = g_date_time_new_now_local();
+
+	g_date_clear(out, 1);
+	g_date_set_dmy(out, (GDateDay)g_date_time_get_day_of_month(now),
+	    (GDateMonth)g_date_time_get_month(now),
+	    (GDateYear)g_date_time_get_year(now));
+	g_date_time_unref(now);
+}
+
+int
+rw_mkdir_p(const char *dir, int mode)
+{
+	if (g_mkdir_with_parents(dir, mode) != 0)
+		return rw_error_set(RW_EIO, "could not create directory \"%s\": %s",
+		    dir, g_strerror(errno));
+	return 0;
+}
+
+/* write_all - write LEN bytes to FD, retrying short writes */
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+rw_write_atomic(const char *path, const void *data, size_t len, int mode)
+{
+	char *tmp = g_strdup_printf("%s.tmp.XXXXXX", path);
+	int fd, rc = RW_EIO;
+
+	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode);
+	if (fd < 0) {
+		rw_error_set(RW_EIO, "could not create \"%s\": %s", tmp,
+		    g_strerror(errno));
+		goto cleanup;
+	}
+	if (fchmod(fd, (mode_t)mode) != 0 || write_all(fd, data, len) != 0 ||
+	    fsync(fd) != 0) {
+		rw_error_set(RW_EIO, "could not write \"%s\": %s", path,
+		    g_strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto cleanup;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		rw_error_set(RW_EIO, "could not replace \"%s\": %s", path,
+		    g_strerror(errno));
+		unlink(tmp);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	g_free(tmp);
+	return rc;
+}
+
+int
+rw_read_file(char **out, size_t *out_len, const char *path, size_t max)
+{
+	struct stat st;
+	gchar *data = NULL;
+	gsize len = 0;
+	GError *err = NULL;
+
+	if (stat(path, &st) == 0 && (size_t)st.st_size > max)
+		return rw_error_set(RW_EDATA,
+		    "file \"%s\" is too large (%lld bytes, limit %zu)", path,
+		    (long long)st.st_size, max);
+	if (!g_file_get_contents(path, &data, &len, &err)) {
+		rw_error_set(RW_EIO, "could not read \"%s\": %s", path,
+		    err->message);
+		g_error_free(err);
+		return RW_EIO;
+	}
+	*out = data;
+	if (out_len != NULL)
+		*out_len = len;
+	return 0;
+}
+
+int
+rw_check_private(const char *path, const char *what)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return rw_error_set(RW_ECONFIG, "could not stat %s \"%s\": %s",
+		    what, path, g_strerror(errno));
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		rw_error_set(RW_ECONFIG,
+		    "%s \"%s\" is accessible by group or others", what, path);
+		rw_error_detail("It holds secrets and has mode %04o.",
+		    (unsigned)(st.st_mode & 07777));
+		rw_error_hint("Run: chmod 600 %s", path);
+		return RW_ECONFIG;
+	}
+	return 0;
+}
+
+char *
+rw_strip(char *s)
+{
+	return g_strstrip(s);
+}

@@ -1,0 +1,44 @@
+/*
+ * rw_util - small checked helpers: number and date parsing, files written
+ * atomically, capped reads, private-file checks.
+ */
+#ifndef RW_UTIL_H
+#define RW_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <glib.h>
+
+/* rw_parse_ll - whole string as a decimal integer in [min, max] */
+int rw_parse_ll(long long *out, const char *s, long long min, long long max);
+/* rw_parse_double - whole string as a finite double */
+int rw_parse_double(double *out, const char *s);
+/* rw_parse_bool - true/false/yes/no/on/off/1/0 */
+int rw_parse_bool(bool *out, const char *s);
+/* rw_parse_date - YYYY-MM-DD into a valid GDate */
+int rw_parse_date(GDate *out, const char *s);
+/* rw_format_date - YYYY-MM-DD of D into BUF (at least 11 bytes) */
+void rw_format_date(char buf[static 11], const GDate *d);
+/* rw_today - today's date in the local zone */
+void rw_today(GDate *out);
+
+/* rw_mkdir_p - create DIR and parents with MODE (existing dirs kept) */
+int rw_mkdir_p(const char *dir, int mode);
+/*
+ * rw_write_atomic - write DATA to PATH through a temporary file in the
+ * same directory, fsync, rename; the file gets MODE from its creation.
+ */
+int rw_write_atomic(const char *path, const void *data, size_t len, int mode);
+/* rw_read_file - whole file, at most MAX bytes (RW_EDATA when larger) */
+int rw_read_file(char **out, size_t *out_len, const char *path, size_t max);
+/*
+ * rw_check_private - refuse a secret-bearing file that group or others can
+ * read (RW_ECONFIG naming WHAT and the path).
+ */
+int rw_check_private(const char *path, const char *what);
+
+/* rw_strip - trim ASCII whitespace in place, return S */
+char *rw_strip(char *s);
+
+#endif

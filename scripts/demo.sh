@@ -1,0 +1,11 @@
+#!/bin/bash
+# demo.sh - install what is needed, build, and run "repwatch demo" on the
+# bundled sample data against a private embedded PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" = 0 ]; then
+	scripts/setup.sh
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)" >/dev/null
+exec build/repwatch demo "$@"

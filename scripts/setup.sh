@@ -1,0 +1,35 @@
+#!/bin/sh
+# setup.sh - install everything repwatch needs to build, run and test, from
+# Debian 12 packages. Idempotent: installs only what is missing. Run as root.
+set -eu
+
+PKGS="build-essential cmake pkg-config git
+libgmime-3.0-dev libglib2.0-dev libcsv-dev libcurl4-openssl-dev libxml2-dev
+libxml2-utils libpq-dev libjson-glib-dev libgsl-dev libcmocka-dev
+postgresql-15 postgresql-client-15 dovecot-imapd python3 clang util-linux
+procps"
+
+if [ "$(id -u)" != 0 ]; then
+	echo "setup.sh: must run as root (it installs Debian packages)" >&2
+	exit 77
+fi
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "setup.sh: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing
+fi
+
+# The embedded PostgreSQL and the test servers run as this unprivileged
+# user when repwatch runs as root (initdb refuses root).
+if ! id repwatch >/dev/null 2>&1; then
+	useradd --system --no-create-home --home-dir /var/lib/repwatch \
+		--shell /usr/sbin/nologin repwatch
+fi

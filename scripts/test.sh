@@ -1,0 +1,76 @@
+#!/bin/bash
+# test.sh - install what is needed, build with warnings as errors and
+# ASan+UBSan, start a private PostgreSQL (as an unprivileged user), run the
+# whole suite with ctest, stop what was started (also on failure).
+#
+#   scripts/test.sh                 everything
+#   scripts/test.sh -L unit         ctest arguments pass through
+#   REPWATCH_VALGRIND=1 scripts/test.sh -L unit   unit tests under memcheck
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=$(pwd)
+
+if [ "$(id -u)" = 0 ]; then
+	scripts/setup.sh
+fi
+
+build=${REPWATCH_BUILD_DIR:-build-test}
+sanitize=ON
+[ "${REPWATCH_VALGRIND:-0}" = 1 ] && sanitize=OFF && build=${build}-valgrind
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DREPWATCH_WERROR=ON \
+	-DREPWATCH_SANITIZE=$sanitize >/dev/null
+cmake --build "$build" -j"$(nproc)"
+
+work=$(mktemp -d /tmp/repwatch-test.XXXXXX)
+chmod 755 "$work"
+pgdata=$work/pg
+pgbin=/usr/lib/postgresql/15/bin
+runas=()
+if [ "$(id -u)" = 0 ]; then
+	runas=(runuser -u repwatch --)
+fi
+
+cleanup() {
+	if [ -f "$pgdata/postmaster.pid" ]; then
+		"${runas[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m immediate -w stop \
+			>/dev/null 2>&1 || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$pgdata"
+[ "$(id -u)" = 0 ] && chown repwatch: "$pgdata"
+"${runas[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 \
+	--locale=C --no-sync >/dev/null
+cat >>"$pgdata/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$pgdata'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 100
+timezone = 'UTC'
+CONF
+if ! "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w \
+	start >/dev/null; then
+	echo "test.sh: PostgreSQL did not start; its log:" >&2
+	cat "$pgdata/server.log" >&2
+	exit 1
+fi
+
+export PGHOST=$pgdata PGUSER=postgres PGDATABASE=postgres
+export REPWATCH_TEST_REQUIRE_DB=1
+export REPWATCH_TEST_TMP=$work
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/tests/lsan.supp:print_suppressions=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export G_SLICE=always-malloc G_DEBUG=gc-friendly
+
+args=(--test-dir "$build" --output-on-failure -j2 --timeout 600)
+if [ "${REPWATCH_VALGRIND:-0}" = 1 ]; then
+	args+=(-T memcheck --overwrite
+		"MemoryCheckCommandOptions=--leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 --suppressions=$src/tests/valgrind.supp --suppressions=/usr/share/glib-2.0/valgrind/glib.supp")
+fi
+ctest "${args[@]}" "$@"

@@ -1,0 +1,285 @@
+/*
+ * test_config - configuration parsing: types, defaults, environment
+ * overrides, _FILE, errors with file:line, permission refusal, masking.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "common/rw_config.h"
+#include "common/rw_error.h"
+
+static void
+clear_env(void)
+{
+	extern char **environ;
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+
+	for (char **e = environ; *e; e++)
+		if (g_str_has_prefix(*e, "REPWATCH_") &&
+		    !g_str_has_prefix(*e, "REPWATCH_BIN=") &&
+		    !g_str_has_prefix(*e, "REPWATCH_SRC="))
+			g_ptr_array_add(names,
+			    g_strndup(*e, (gsize)(strchr(*e, '=') - *e)));
+	for (guint i = 0; i < names->len; i++)
+		unsetenv(g_ptr_array_index(names, i));
+	g_ptr_array_free(names, TRUE);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	clear_env();
+	rw_error_clear();
+	return 0;
+}
+
+static void
+test_defaults(void **state)
+{
+	struct rw_config *cfg;
+	static const struct {
+		const char *section, *key, *want;
+	} cases[] = {
+		{"database", "cluster_user", "repwatch"},
+		{"arf", "keep", "headers"},
+		{"analyze", "critical_rate", "0.003"},
+		{"snds.main", "timezone", "America/Los_Angeles"},
+		{"snds.main", "lookback_days", "30"},
+		{"database", "conninfo", NULL},
+	};
+
+	(void)state;
+	assert_int_equal(rw_config_load_data(&cfg, NULL, NULL), 0);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const char *got = rw_config_get(cfg, cases[i].section, cases[i].key);
+
+		if (g_strcmp0(got, cases[i].want) != 0)
+			fail_msg("[%s] %s: got %s, want %s", cases[i].section,
+			    cases[i].key, got, cases[i].want);
+	}
+	assert_int_equal(rw_config_int(cfg, "snds.x", "lookback_days"), 30);
+	assert_false(rw_config_bool(cfg, "database", "keep_running"));
+	rw_config_free(cfg);
+}
+
+static void
+test_types(void **state)
+{
+	struct rw_config *cfg;
+	const char *text =
+	    "# comment\n"
+	    "[analyze]\n"
+	    "min_recipients = 2500\n"
+	    "alpha = 0.05\n"
+	    "[database]\n"
+	    "keep_running = yes\n"
+	    "[arf]\n"
+	    "trace_headers = X-Campaign, X-Mailer-Id ,,\n"
+	    "[snds.main]\n"
+	    "type = api\n"
+	    "issued = 2026-11-01\n"
+	    "[snds.backup]\n"
+	    "timezone = UTC\n";
+	char **list, **inst;
+
+	(void)state;
+	assert_int_equal(rw_config_load_data(&cfg, "t.conf", text), 0);
+	assert_int_equal(rw_config_int(cfg, "analyze", "min_recipients"), 2500);
+	assert_true(rw_config_double(cfg, "analyze", "alpha") == 0.05);
+	assert_true(rw_config_bool(cfg, "database", "keep_running"));
+	list = rw_config_list(cfg, "arf", "trace_headers");
+	assert_int_equal(g_strv_length(list), 2);
+	assert_string_equal(list[0], "X-Campaign");
+	assert_string_equal(list[1], "X-Mailer-Id");
+	g_strfreev(list);
+	inst = rw_config_instances(cfg, "snds");
+	assert_int_equal(g_strv_length(inst), 2);
+	assert_string_equal(inst[0], "main");
+	assert_string_equal(inst[1], "backup");
+	g_strfreev(inst);
+	assert_string_equal(rw_config_get(cfg, "snds.main", "type"), "api");
+	assert_string_equal(rw_config_get(cfg, "snds.backup", "type"), "link");
+	rw_config_free(cfg);
+}
+
+/* bad values: the error names file:line, section and key */
+static void
+test_errors(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{"[snds.main]\n\nissued = 2026-13-01\n",
+		    "t.conf:3: [snds.main] issued: not a date"},
+		{"[analyze]\nmin_recipients = many\n",
+		    "t.conf:2: [analyze] min_recipients: not an integer"},
+		{"[analyze]\nalpha = 2\n", "t.conf:2: [analyze] alpha: out of range"},
+		{"[arf]\nkeep = everything\n",
+		    "t.conf:2: [arf] keep: not one of the allowed values"},
+		{"[database]\nkeep_running = maybe\n",
+		    "t.conf:2: [database] keep_running: not a boolean"},
+		{"[snds.x]\ntimezone = Mars/Olympus\n",
+		    "t.conf:2: [snds.x] timezone: not a known time zone"},
+		{"[database]\nbogus = 1\n", "t.conf:2: [database] bogus: unknown key"},
+		{"\n[nonsense]\na = 1\n", "t.conf:2: unknown section [nonsense]"},
+		{"[snds.]\ntype = link\n", "unknown section [snds.]"},
+		{"not ini at all\n", "t.conf: "},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct rw_config *cfg = NULL;
+		int rc = rw_config_load_data(&cfg, "t.conf", cases[i].text);
+
+		if (rc != RW_ECONFIG)
+			fail_msg("case %zu: got rc %d, want %d", i, rc, RW_ECONFIG);
+		if (strstr(rw_error_message(), cases[i].want) == NULL)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i,
+			    rw_error_message(), cases[i].want);
+		assert_null(cfg);
+		assert_int_equal(rw_exit_code(rc), 78);
+	}
+}
+
+static void
+test_env_override(void **state)
+{
+	struct rw_config *cfg;
+	char path[] = "/tmp/rwcfg.XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "s3cret-from-file\n", 17), 17);
+	close(fd);
+	setenv("REPWATCH_ANALYZE_MIN_RECIPIENTS", "77", 1);
+	setenv("REPWATCH_SNDS_EU_WEST_DATA_URL", "https://x.example/r?key=K", 1);
+	setenv("REPWATCH_MAILBOX_JMRP_PASSWORD_FILE", path, 1);
+	setenv("REPWATCH_DATABASE_CONNINFO_FILE", path, 1);
+	assert_int_equal(rw_config_load_data(&cfg, "t.conf",
+	    "[analyze]\nmin_recipients = 5\n"), 0);
+	/* the environment wins over the file */
+	assert_int_equal(rw_config_int(cfg, "analyze", "min_recipients"), 77);
+	assert_string_equal(rw_config_get(cfg, "snds.eu_west", "data_url"),
+	    "https://x.example/r?key=K");
+	/* password_file is a key of its own: the path, not the contents */
+	assert_string_equal(rw_config_get(cfg, "mailbox.jmrp", "password_file"),
+	    path);
+	/* _FILE reads the value from the file, trailing newline dropped */
+	assert_string_equal(rw_config_get(cfg, "database", "conninfo"),
+	    "s3cret-from-file");
+	rw_config_free(cfg);
+
+	setenv("REPWATCH_ANALYZE_MIN_RECIPIENTS", "lots", 1);
+	assert_int_equal(rw_config_load_data(&cfg, NULL, NULL), RW_ECONFIG);
+	assert_non_null(strstr(rw_error_message(),
+	    "REPWATCH_ANALYZE_MIN_RECIPIENTS"));
+	unlink(path);
+	clear_env();
+}
+
+static void
+test_permissions(void **state)
+{
+	char dir[] = "/tmp/rwperm.XXXXXX";
+	char *path;
+	struct rw_config *cfg = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = g_build_filename(dir, "repwatch.conf", NULL);
+	assert_true(g_file_set_contents(path,
+	    "[database]\nconninfo = password=hunter2\n", -1, NULL));
+	chmod(path, 0644);
+	assert_int_equal(rw_config_load(&cfg, path), RW_ECONFIG);
+	assert_non_null(strstr(rw_error_message(), "accessible by group or others"));
+	assert_non_null(strstr(rw_error_get_hint(), "chmod 600"));
+	chmod(path, 0600);
+	assert_int_equal(rw_config_load(&cfg, path), 0);
+	rw_config_free(cfg);
+	/* no secrets: a world-readable file is fine */
+	assert_true(g_file_set_contents(path, "[arf]\nkeep = none\n", -1, NULL));
+	chmod(path, 0644);
+	assert_int_equal(rw_config_load(&cfg, path), 0);
+	rw_config_free(cfg);
+	/* an explicit file that does not exist is an error */
+	unlink(path);
+	assert_int_equal(rw_config_load(&cfg, path), RW_ECONFIG);
+	rmdir(dir);
+	g_free(path);
+}
+
+static void
+test_mask_url(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"https://h.example/snds/data?key=ab12-cd34&date=112026",
+		    "https://h.example/snds/data?key=***&date=112026"},
+		{"https://u:pw@h.example:8443/x", "https://u:***@h.example:8443/x"},
+		{"https://h.example/r/4f8a2c9e1b7d4e6f8a2c9e1b/data",
+		    "https://h.example/r/***/data"},
+		{"http://127.0.0.1:8080/a?token=t&x", "http://127.0.0.1:8080/a?token=***&***"},
+		{"not a url", "***"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = rw_mask_url(cases[i].in);
+
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("mask(%s): got %s, want %s", cases[i].in, got,
+			    cases[i].want);
+		g_free(got);
+	}
+}
+
+static void
+test_dump_masks(void **state)
+{
+	struct rw_config *cfg;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_int_equal(rw_config_load_data(&cfg, "t.conf",
+	    "[database]\nconninfo = host=db password=hunter2\n"
+	    "[snds.main]\ndata_url = https://h.example/d?key=SECRETKEY\n"
+	    "[mailbox.jmrp]\npassword = imap-pass\n"), 0);
+	rw_config_dump(cfg, f, true);
+	fclose(f);
+	assert_null(strstr(buf, "hunter2"));
+	assert_null(strstr(buf, "SECRETKEY"));
+	assert_null(strstr(buf, "imap-pass"));
+	assert_non_null(strstr(buf, "[snds.main]"));
+	assert_non_null(strstr(buf, "key=***"));
+	assert_non_null(strstr(buf, "t.conf:2"));
+	free(buf);
+	rw_config_free(cfg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_defaults, setup),
+		cmocka_unit_test_setup(test_types, setup),
+		cmocka_unit_test_setup(test_errors, setup),
+		cmocka_unit_test_setup(test_env_override, setup),
+		cmocka_unit_test_setup(test_permissions, setup),
+		cmocka_unit_test_setup(test_mask_url, setup),
+		cmocka_unit_test_setup(test_dump_masks, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

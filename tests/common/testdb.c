@@ -1,0 +1,68 @@
+/*
+ * testdb - per-test databases (see testdb.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib.h>
+
+#include "common/rw_error.h"
+#include "tests/common/testdb.h"
+
+bool
+testdb_available(void)
+{
+	return g_getenv("PGHOST") != NULL;
+}
+
+static int
+admin_exec(const char *sql_prefix, const char *name)
+{
+	struct rw_db *db = NULL;
+	char *sql = g_strdup_printf("%s \"%s\"", sql_prefix, name);
+	int rc = rw_db_connect(&db, "dbname=postgres");
+
+	/* NAME is generated below from a counter and the pid: not input */
+	if (rc == 0)
+		rc = rw_db_exec(db, sql);
+	rw_db_free(db);
+	g_free(sql);
+	return rc;
+}
+
+int
+testdb_create(char **out_conninfo)
+{
+	static int counter;
+	char name[64];
+	int rc;
+
+	snprintf(name, sizeof(name), "rwtest_%d_%d_%d", (int)getpid(),
+	    counter++, g_random_int_range(0, 1000000));
+	rc = admin_exec("CREATE DATABASE", name);
+	*out_conninfo = rc == 0 ? g_strdup_printf("dbname=%s", name) : NULL;
+	return rc;
+}
+
+int
+testdb_open(struct rw_db **out, char **out_conninfo)
+{
+	int rc = testdb_create(out_conninfo);
+
+	*out = NULL;
+	if (rc == 0)
+		rc = rw_db_connect(out, *out_conninfo);
+	if (rc == 0)
+		rc = rw_db_migrate(*out, NULL);
+	return rc;
+}
+
+void
+testdb_drop(const char *conninfo)
+{
+	if (conninfo == NULL || !g_str_has_prefix(conninfo, "dbname="))
+		return;
+	if (admin_exec("DROP DATABASE IF EXISTS",
+	    conninfo + strlen("dbname=")) != 0)
+		rw_error_clear();
+}

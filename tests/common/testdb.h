@@ -1,0 +1,30 @@
+/*
+ * testdb - a fresh database per test on the server scripts/test.sh started
+ * (PG* environment). Without a server the test is skipped, unless
+ * REPWATCH_TEST_REQUIRE_DB=1 (set by scripts/test.sh), where it fails.
+ */
+#ifndef TESTDB_H
+#define TESTDB_H
+
+#include <stdbool.h>
+#include "common/rw_db.h"
+
+/* testdb_available - PG* points at a server (else skip or fail) */
+bool testdb_available(void);
+/* testdb_create - new empty database; its conninfo in *out (g_free) */
+int testdb_create(char **out_conninfo);
+/* testdb_open - new database, connected and migrated */
+int testdb_open(struct rw_db **out, char **out_conninfo);
+void testdb_drop(const char *conninfo);
+
+/* skip (or fail under scripts/test.sh) when no server is configured */
+#define TESTDB_REQUIRE()                                                    \
+	do {                                                                \
+		if (!testdb_available()) {                                  \
+			if (g_strcmp0(g_getenv("REPWATCH_TEST_REQUIRE_DB"), "1") == 0) \
+				fail_msg("no PostgreSQL (PGHOST unset)");   \
+			skip();                                             \
+		}                                                           \
+	} while (0)
+
+#endif
