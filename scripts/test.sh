@@ -17,6 +17,10 @@ fi
 build=${REPWATCH_BUILD_DIR:-build-test}
 sanitize=ON
 [ "${REPWATCH_VALGRIND:-0}" = 1 ] && sanitize=OFF && build=${build}-valgrind
+# two runs sharing a build directory take turns
+mkdir -p "$build"
+exec 9>"$build/.test.lock"
+flock 9
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DREPWATCH_WERROR=ON \
 	-DREPWATCH_SANITIZE=$sanitize >/dev/null
 cmake --build "$build" -j"$(nproc)"
