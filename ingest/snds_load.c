@@ -1,0 +1,703 @@
+/*
+ * snds_load - SNDS reports into PostgreSQL (see snds_load.h).
+ *
+ * The parser streams rows straight into COPY, so memory stays flat however
+ * large the report; only rejects (capped) are held until the COPY ends,
+ * because the connection cannot run other statements during a COPY.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/rw_error.h"
+#include "common/rw_log.h"
+#include "common/rw_util.h"
+#include "ingest/snds_load.h"
+
+#define REJECTS_KEPT 10000
+#define READ_CHUNK (1024 * 1024)
+
+struct reject_row {
+	long line;
+	char *raw;
+	char *reason;
+};
+
+struct snds_loader {
+	struct rw_db *db;
+	struct snds_load_opts o;
+	char *source, *tz, *day, *input; /* owned copies of o's strings */
+	struct snds_csv *csv;
+	struct rw_copy *copy;
+	bool in_tx;
+	GPtrArray *rejects;
+	long rejected;
+	long long fetch_id;
+	long long bytes;
+	GChecksum *sha;
+	char day_min[11], day_max[11];
+	int status;                       /* first COPY failure */
+};
+
+static const char data_stage_sql[] =
+    "CREATE TEMPORARY TABLE snds_stage ("
+    " ip inet, s bigint, e bigint, day date, rcpt bigint, dat bigint,"
+    " rcp bigint, filter text, rate text, lo numeric, hi numeric,"
+    " hi_open boolean, ts bigint, te bigint, hits integer, helo text,"
+    " sender text, comments text, raw_s text, raw_e text, line integer"
+    ") ON COMMIT DROP";
+static const char data_stage_cols[] =
+    "ip, s, e, day, rcpt, dat, rcp, filter, rate, lo, hi, hi_open, ts, te,"
+    " hits, helo, sender, comments, raw_s, raw_e, line";
+
+static const char status_stage_sql[] =
+    "CREATE TEMPORARY TABLE snds_stage ("
+    " first_ip inet, last_ip inet, blocked boolean, reason text,"
+    " line integer) ON COMMIT DROP";
+static const char status_stage_cols[] =
+    "first_ip, last_ip, blocked, reason, line";
+
+/*
+ * One statement merges the day. DISTINCT ON is only used when the report
+ * holds the same IP and period twice (then the later line wins): sorting a
+ * million staged rows costs more than the rare retry.
+ */
+#define MERGE_COLS \
+    "(source, ip, activity_start, activity_end, day, rcpt_commands," \
+    " data_commands, recipients, filter, complaint_rate_text," \
+    " complaint_rate_low, complaint_rate_high, complaint_rate_high_open," \
+    " trap_start, trap_end, trap_hits, sample_helo, jmr_p1_sender," \
+    " comments, raw_start, raw_end, fetch_id, loaded_at) "
+#define MERGE_SELECT \
+    "SELECT $1, ip, to_timestamp(s), to_timestamp(e), day, rcpt, dat, rcp," \
+    " filter, rate, lo / 100, hi / 100, hi_open, to_timestamp(ts)," \
+    " to_timestamp(te), hits, helo, sender, comments, raw_s, raw_e," \
+    " $2::bigint, now() FROM pg_temp.snds_stage "
+#define MERGE_CONFLICT \
+    "ON CONFLICT (source, ip, activity_start) DO UPDATE SET" \
+    " activity_end = EXCLUDED.activity_end, day = EXCLUDED.day," \
+    " rcpt_commands = EXCLUDED.rcpt_commands," \
+    " data_commands = EXCLUDED.data_commands," \
+    " recipients = EXCLUDED.recipients, filter = EXCLUDED.filter," \
+    " complaint_rate_text = EXCLUDED.complaint_rate_text," \
+    " complaint_rate_low = EXCLUDED.complaint_rate_low," \
+    " complaint_rate_high = EXCLUDED.complaint_rate_high," \
+    " complaint_rate_high_open = EXCLUDED.complaint_rate_high_open," \
+    " trap_start = EXCLUDED.trap_start, trap_end = EXCLUDED.trap_end," \
+    " trap_hits = EXCLUDED.trap_hits, sample_helo = EXCLUDED.sample_helo," \
+    " jmr_p1_sender = EXCLUDED.jmr_p1_sender," \
+    " comments = EXCLUDED.comments, raw_start = EXCLUDED.raw_start," \
+    " raw_end = EXCLUDED.raw_end, fetch_id = EXCLUDED.fetch_id," \
+    " loaded_at = EXCLUDED.loaded_at"
+
+static const char merge_sql[] =
+    "INSERT INTO repwatch.snds_daily " MERGE_COLS MERGE_SELECT MERGE_CONFLICT;
+/* ---- fetch log ---- */
+
+static char *
+opt_ll(long long v)
+{
+	return v < 0 ? NULL : g_strdup_printf("%lld", v);
+}
+
+int
+snds_fetch_log_write(long long *out_id, struct rw_db *db,
+    const struct snds_fetch_rec *rec)
+{
+	static const char sql[] =
+	    "INSERT INTO repwatch.snds_fetch_log (id, source, day, kind,"
+	    " started_at, finished_at, url_masked, http_status, bytes,"
+	    " rows_loaded, rows_rejected, body_sha256, raw_path, outcome,"
+	    " message) VALUES (COALESCE($1::bigint, nextval("
+	    "pg_get_serial_sequence('repwatch.snds_fetch_log', 'id'))),"
+	    " $2, $3::date, $4, COALESCE(to_timestamp($5::double precision"
+	    " / 1e6), now()), now(), $6, $7::integer, $8::bigint,"
+	    " $9::integer, $10::integer, $11, $12, $13, $14) RETURNING id";
+	char *num[6];
+	const char *p[14];
+	char *id = NULL;
+	int rc;
+
+	num[0] = out_id != NULL ? opt_ll(*out_id > 0 ? *out_id : -1) : NULL;
+	num[1] = rec->started_at > 0 ? opt_ll(rec->started_at) : NULL;
+	num[2] = rec->http_status > 0 ? opt_ll(rec->http_status) : NULL;
+	num[3] = opt_ll(rec->bytes);
+	num[4] = opt_ll(rec->rows_loaded);
+	num[5] = opt_ll(rec->rows_rejected);
+	p[0] = num[0];
+	p[1] = rec->source;
+	p[2] = rec->day;
+	p[3] = rec->kind;
+	p[4] = num[1];
+	p[5] = rec->url_masked;
+	p[6] = num[2];
+	p[7] = num[3];
+	p[8] = num[4];
+	p[9] = num[5];
+	p[10] = rec->body_sha256;
+	p[11] = rec->raw_path;
+	p[12] = rec->outcome;
+	p[13] = rec->message;
+	rc = rw_db_query1(&id, db, sql, 14, p);
+	if (rc == 0 && out_id != NULL && id != NULL)
+		*out_id = g_ascii_strtoll(id, NULL, 10);
+	g_free(id);
+	for (size_t i = 0; i < G_N_ELEMENTS(num); i++)
+		g_free(num[i]);
+	return rc;
+}
+
+/* ---- parser callbacks: rows into COPY ---- */
+
+static void
+copy_time(struct rw_copy *c, bool has, const struct snds_time *t)
+{
+	if (has)
+		rw_copy_field_int(c, t->utc);
+	else
+		rw_copy_field(c, NULL);
+}
+
+static void
+track_day(struct snds_loader *l, const char *day)
+{
+	if (l->day_min[0] == '\0' || strcmp(day, l->day_min) < 0)
+		g_strlcpy(l->day_min, day, sizeof(l->day_min));
+	if (strcmp(day, l->day_max) > 0)
+		g_strlcpy(l->day_max, day, sizeof(l->day_max));
+}
+
+static int
+on_data(void *ctx, const struct snds_data_row *r)
+{
+	struct snds_loader *l = ctx;
+	struct rw_copy *c = l->copy;
+
+	rw_copy_field(c, r->ip);
+	rw_copy_field_int(c, r->start.utc);
+	rw_copy_field_int(c, r->end.utc);
+	rw_copy_field(c, r->start.day);
+	rw_copy_field_int(c, r->rcpt_commands);
+	rw_copy_field_int(c, r->data_commands);
+	rw_copy_field_int(c, r->recipients);
+	rw_copy_field(c, snds_filter_name(r->filter));
+	rw_copy_field(c, r->rate_text);
+	rw_copy_field(c, r->rate.low_pct);
+	rw_copy_field(c, r->rate.high_pct);
+	rw_copy_field(c, r->rate.high_open ? "t" : "f");
+	copy_time(c, r->has_trap_start, &r->trap_start);
+	copy_time(c, r->has_trap_end, &r->trap_end);
+	if (r->trap_hits >= 0)
+		rw_copy_field_int(c, r->trap_hits);
+	else
+		rw_copy_field(c, NULL);
+	rw_copy_field(c, r->sample_helo);
+	rw_copy_field(c, r->jmr_p1_sender);
+	rw_copy_field(c, r->comments);
+	rw_copy_field(c, r->raw_start);
+	rw_copy_field(c, r->raw_end);
+	rw_copy_field_int(c, r->line);
+	track_day(l, r->start.day);
+	return rw_copy_end_row(c);
+}
+
+static int
+on_status(void *ctx, const struct snds_status_row *r)
+{
+	struct snds_loader *l = ctx;
+	struct rw_copy *c = l->copy;
+
+	rw_copy_field(c, r->first_ip);
+	rw_copy_field(c, r->last_ip);
+	rw_copy_field(c, r->blocked ? "t" : "f");
+	rw_copy_field(c, r->reason);
+	rw_copy_field_int(c, r->line);
+	return rw_copy_end_row(c);
+}
+
+static void
+reject_row_free(void *p)
+{
+	struct reject_row *r = p;
+
+	g_free(r->raw);
+	g_free(r->reason);
+	g_free(r);
+}
+
+static int
+on_reject(void *ctx, const struct snds_reject *rej)
+{
+	struct snds_loader *l = ctx;
+	struct reject_row *r;
+
+	l->rejected++;
+	if (l->rejects->len >= REJECTS_KEPT)
+		return 0;
+	r = g_new0(struct reject_row, 1);
+	r->line = rej->line;
+	r->raw = g_strdup(rej->raw);
+	r->reason = g_strdup(rej->reason);
+	g_ptr_array_add(l->rejects, r);
+	return 0;
+}
+
+/* ---- loader ---- */
+
+static int
+reserve_fetch_id(struct snds_loader *l)
+{
+	char *id = NULL;
+	int rc = rw_db_query1(&id, l->db, "SELECT nextval(pg_get_serial_"
+	    "sequence('repwatch.snds_fetch_log', 'id'))", 0, NULL);
+
+	if (rc == 0)
+		l->fetch_id = g_ascii_strtoll(id, NULL, 10);
+	g_free(id);
+	return rc;
+}
+
+static int
+loader_start(struct snds_loader *l)
+{
+	bool data = l->o.kind == SNDS_CSV_DATA;
+	int rc = rw_db_begin(l->db);
+
+	if (rc != 0)
+		return rc;
+	l->in_tx = true;
+	rc = reserve_fetch_id(l);
+	if (rc == 0)
+		rc = rw_db_exec(l->db, data ? data_stage_sql : status_stage_sql);
+	if (rc == 0)
+		rc = rw_copy_begin(&l->copy, l->db, "pg_temp.snds_stage",
+		    data ? data_stage_cols : status_stage_cols);
+	return rc;
+}
+
+int
+snds_loader_new(struct snds_loader **out, struct rw_db *db,
+    const struct snds_load_opts *opts)
+{
+	static const struct snds_csv_callbacks cb = {
+		on_data, on_status, on_reject,
+	};
+	struct snds_loader *l = g_new0(struct snds_loader, 1);
+	int rc;
+
+	*out = NULL;
+	l->db = db;
+	l->o = *opts;
+	l->source = g_strdup(opts->source);
+	l->tz = g_strdup(opts->tz);
+	l->day = g_strdup(opts->day);
+	l->input = g_strdup(opts->input);
+	l->rejects = g_ptr_array_new_with_free_func(reject_row_free);
+	l->sha = g_checksum_new(G_CHECKSUM_SHA256);
+	rc = snds_csv_new(&l->csv, opts->kind, l->tz, opts->limits, &cb, l);
+	if (rc == 0)
+		rc = loader_start(l);
+	if (rc != 0) {
+		snds_loader_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int
+snds_loader_feed(struct snds_loader *l, const char *buf, size_t len)
+{
+	if (l->status != 0)
+		return l->status;
+	l->bytes += (long long)len;
+	g_checksum_update(l->sha, (const guchar *)buf, (gssize)len);
+	l->status = snds_csv_feed(l->csv, buf, len);
+	return l->status;
+}
+
+static int
+merge_data(long *out_rows, struct snds_loader *l)
+{
+	static const char dedup_sql[] =
+	    "INSERT INTO repwatch.snds_daily " MERGE_COLS
+	    "SELECT DISTINCT ON (ip, to_timestamp(s)) $1, ip, to_timestamp(s),"
+	    " to_timestamp(e), day, rcpt, dat, rcp, filter, rate, lo / 100,"
+	    " hi / 100, hi_open, to_timestamp(ts), to_timestamp(te), hits,"
+	    " helo, sender, comments, raw_s, raw_e, $2::bigint, now()"
+	    " FROM pg_temp.snds_stage ORDER BY ip, to_timestamp(s), line DESC "
+	    MERGE_CONFLICT;
+	char *id = g_strdup_printf("%lld", l->fetch_id);
+	const char *p[2] = {l->source, id};
+	PGresult *r = NULL;
+	int rc = rw_db_exec(l->db, "SAVEPOINT snds_merge");
+
+	if (rc == 0 && rw_db_query(&r, l->db, merge_sql, 2, p) != 0) {
+		/* same IP and period twice in one report: keep the last */
+		rw_error_clear();
+		rc = rw_db_exec(l->db, "ROLLBACK TO SAVEPOINT snds_merge");
+		if (rc == 0)
+			rc = rw_db_query(&r, l->db, dedup_sql, 2, p);
+	}
+	if (rc == 0)
+		*out_rows = g_ascii_strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	g_free(id);
+	return rc;
+}
+
+static int
+merge_status(long *out_rows, struct snds_loader *l)
+{
+	static const char del_sql[] =
+	    "DELETE FROM repwatch.snds_status_snapshot"
+	    " WHERE source = $1 AND day = $2::date";
+	static const char snap_sql[] =
+	    "INSERT INTO repwatch.snds_status_snapshot (source, day, ranges,"
+	    " fetch_id) SELECT $1, $2::date, count(DISTINCT (first_ip,"
+	    " last_ip)), $3::bigint FROM pg_temp.snds_stage";
+	static const char ranges_sql[] =
+	    "INSERT INTO repwatch.snds_ip_status (source, day, first_ip,"
+	    " last_ip, blocked, reason) SELECT DISTINCT ON (first_ip, last_ip)"
+	    " $1, $2::date, first_ip, last_ip, blocked, reason"
+	    " FROM pg_temp.snds_stage ORDER BY first_ip, last_ip, line DESC";
+	char *id = g_strdup_printf("%lld", l->fetch_id);
+	const char *p[3] = {l->source, l->day, id};
+	PGresult *r = NULL;
+	int rc = rw_db_query(NULL, l->db, del_sql, 2, p);
+
+	if (rc == 0)
+		rc = rw_db_query(NULL, l->db, snap_sql, 3, p);
+	if (rc == 0)
+		rc = rw_db_query(&r, l->db, ranges_sql, 2, p);
+	if (rc == 0)
+		*out_rows = g_ascii_strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	g_free(id);
+	return rc;
+}
+
+static int
+store_rejects(struct snds_loader *l)
+{
+	struct rw_copy *c = NULL;
+	const char *kind = l->o.kind == SNDS_CSV_DATA ? "data" : "status";
+	int rc;
+
+	if (l->rejects->len == 0)
+		return 0;
+	rc = rw_copy_begin(&c, l->db, "repwatch.snds_reject",
+	    "source, day, kind, input, line, raw, reason, fetch_id");
+	for (guint i = 0; rc == 0 && i < l->rejects->len; i++) {
+		const struct reject_row *r = g_ptr_array_index(l->rejects, i);
+
+		rw_copy_field(c, l->source);
+		rw_copy_field(c, l->day);
+		rw_copy_field(c, kind);
+		rw_copy_field(c, l->input);
+		rw_copy_field_int(c, r->line);
+		rw_copy_field(c, r->raw);
+		rw_copy_field(c, r->reason);
+		rw_copy_field_int(c, l->fetch_id);
+		rc = rw_copy_end_row(c);
+	}
+	if (rc == 0)
+		return rw_copy_finish(c, NULL);
+	rw_copy_abort(c, "reject rows failed");
+	return rc;
+}
+
+static const char *
+load_outcome(const struct snds_loader *l, long rows)
+{
+	if (l->rejected > 0)
+		return "rejected";
+	if (l->o.kind == SNDS_CSV_DATA && rows == 0)
+		return "no-data";
+	return "ok";
+}
+
+static int
+write_log(struct snds_loader *l, long rows, const char *outcome,
+    const char *message)
+{
+	struct snds_fetch_rec rec = l->o.log;
+	long long id = l->fetch_id;
+
+	rec.source = l->source;
+	rec.day = l->day;
+	rec.kind = l->o.kind == SNDS_CSV_DATA ? "data" : "status";
+	if (rec.url_masked == NULL)
+		rec.url_masked = l->input;
+	rec.bytes = l->bytes;
+	rec.rows_loaded = rows;
+	rec.rows_rejected = l->rejected;
+	if (rec.body_sha256 == NULL)
+		rec.body_sha256 = g_checksum_get_string(l->sha);
+	rec.outcome = outcome;
+	rec.message = message;
+	return snds_fetch_log_write(&id, l->db, &rec);
+}
+
+static int
+finish_copy(struct snds_loader *l)
+{
+	int rc = l->status != 0 ? l->status : snds_csv_finish(l->csv);
+	struct rw_copy *c = l->copy;
+
+	l->copy = NULL;
+	if (rc != 0) {
+		rw_copy_abort(c, "load failed");
+		return rc;
+	}
+	return rw_copy_finish(c, NULL);
+}
+
+static int
+loader_merge(struct snds_load_result *out, struct snds_loader *l)
+{
+	struct snds_csv_stats st;
+	int rc = finish_copy(l);
+
+	snds_csv_get_stats(&st, l->csv);
+	if (rc == 0)
+		rc = l->o.kind == SNDS_CSV_DATA ? merge_data(&out->rows, l) :
+		    merge_status(&out->rows, l);
+	if (rc == 0)
+		rc = store_rejects(l);
+	if (rc == 0)
+		rc = write_log(l, out->rows, load_outcome(l, out->rows),
+		    l->o.log.message);
+	if (rc == 0)
+		rc = rw_db_commit(l->db);
+	if (rc == 0)
+		l->in_tx = false;
+	out->rejected = l->rejected;
+	out->headers = st.headers;
+	if (l->o.kind == SNDS_CSV_DATA && rc == 0)
+		out->duplicates = st.rows - out->rows;
+	return rc;
+}
+
+/*
+ * After a failed load the transaction is rolled back and a failure row is
+ * logged on its own, keeping the recorded error for the caller.
+ */
+static void
+log_failure(struct snds_loader *l, int code)
+{
+	char *msg = g_strdup(rw_error_message());
+	char *detail = g_strdup(rw_error_get_detail());
+	char *hint = g_strdup(rw_error_get_hint());
+
+	if (l->copy != NULL) {
+		rw_copy_abort(l->copy, "load failed");
+		l->copy = NULL;
+	}
+	if (l->in_tx && rw_db_rollback(l->db) == 0)
+		l->in_tx = false;
+	if (!l->in_tx && write_log(l, 0, code == RW_ETEMP ? "temporary" :
+	    "error", msg) != 0)
+		rw_log_warning("cannot record the failed load in the fetch "
+		    "log: %s", rw_error_message());
+	rw_error_set(code, "%s", msg);
+	if (detail != NULL && *detail != '\0')
+		rw_error_detail("%s", detail);
+	if (hint != NULL && *hint != '\0')
+		rw_error_hint("%s", hint);
+	g_free(msg);
+	g_free(detail);
+	g_free(hint);
+}
+
+int
+snds_loader_commit(struct snds_load_result *out, struct snds_loader *l)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = loader_merge(out, l);
+	out->fetch_id = l->fetch_id;
+	g_strlcpy(out->day_min, l->day_min, sizeof(out->day_min));
+	g_strlcpy(out->day_max, l->day_max, sizeof(out->day_max));
+	if (rc != 0)
+		log_failure(l, rc);
+	snds_loader_free(l);
+	return rc;
+}
+
+void
+snds_loader_free(struct snds_loader *l)
+{
+	if (l == NULL)
+		return;
+	if (l->copy != NULL)
+		rw_copy_abort(l->copy, "load abandoned");
+	if (l->in_tx && rw_db_rollback(l->db) != 0)
+		rw_error_clear();
+	snds_csv_free(l->csv);
+	g_ptr_array_free(l->rejects, TRUE);
+	g_checksum_free(l->sha);
+	g_free(l->source);
+	g_free(l->tz);
+	g_free(l->day);
+	g_free(l->input);
+	g_free(l);
+}
+
+int
+snds_load_buffer(struct snds_load_result *out, struct rw_db *db,
+    const struct snds_load_opts *opts, const char *body, size_t len)
+{
+	struct snds_loader *l = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = snds_loader_new(&l, db, opts);
+	if (rc != 0)
+		return rc;
+	rc = snds_loader_feed(l, body, len);
+	if (rc == 0)
+		return snds_loader_commit(out, l);
+	log_failure(l, rc);
+	snds_loader_free(l);
+	return rc;
+}
+
+static int
+feed_stream(struct snds_loader *l, FILE *f, const char *path)
+{
+	char *buf = g_malloc(READ_CHUNK);
+	size_t n;
+	int rc = 0;
+
+	while (rc == 0 && (n = fread(buf, 1, READ_CHUNK, f)) > 0)
+		rc = snds_loader_feed(l, buf, n);
+	if (rc == 0 && ferror(f))
+		rc = rw_error_set(RW_EIO, "cannot read file \"%s\": %s", path,
+		    g_strerror(errno));
+	g_free(buf);
+	return rc;
+}
+
+int
+snds_load_file(struct snds_load_result *out, struct rw_db *db,
+    const struct snds_load_opts *opts, const char *path)
+{
+	struct snds_loader *l = NULL;
+	FILE *f = fopen(path, "rb");
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (f == NULL)
+		return rw_error_set(RW_EDATA, "cannot open file \"%s\": %s",
+		    path, g_strerror(errno));
+	rc = snds_loader_new(&l, db, opts);
+	if (rc == 0)
+		rc = feed_stream(l, f, path);
+	if (rc == 0) {
+		rc = snds_loader_commit(out, l);
+	} else if (l != NULL) {
+		log_failure(l, rc);
+		snds_loader_free(l);
+	}
+	fclose(f);
+	return rc;
+}
+
+/* ---- several files (snds load, demo) ---- */
+
+/* the snapshot day of a status file: YYYY-MM-DD in its name, else today */
+static void
+status_day(char day[static 11], const char *path, const char *tz)
+{
+	GRegex *re = g_regex_new("[0-9]{4}-[0-9]{2}-[0-9]{2}", 0, 0, NULL);
+	char *base = g_path_get_basename(path);
+	GMatchInfo *m = NULL;
+	GDate d;
+
+	day[0] = '\0';
+	if (g_regex_match(re, base, 0, &m)) {
+		char *hit = g_match_info_fetch(m, 0);
+
+		if (rw_parse_date(&d, hit) == 0)
+			g_strlcpy(day, hit, 11);
+		else
+			rw_error_clear();
+		g_free(hit);
+	}
+	if (day[0] == '\0') {
+		GTimeZone *z = g_time_zone_new_identifier(tz);
+		GDateTime *now;
+		char *s;
+
+		if (z == NULL)
+			z = g_time_zone_new_utc();
+		now = g_date_time_new_now(z);
+		s = g_date_time_format(now, "%Y-%m-%d");
+
+		g_strlcpy(day, s, 11);
+		g_free(s);
+		g_date_time_unref(now);
+		g_time_zone_unref(z);
+	}
+	g_match_info_free(m);
+	g_free(base);
+	g_regex_unref(re);
+}
+
+static int
+load_one(struct snds_load_totals *t, struct rw_db *db,
+    struct snds_load_opts *o, const char *path)
+{
+	struct snds_load_result res;
+	char *url = g_strdup_printf("file:%s", path);
+	int rc;
+
+	o->input = path;
+	o->log.url_masked = url;
+	rc = snds_load_file(&res, db, o, path);
+	g_free(url);
+	if (rc != 0) {
+		t->failed++;
+		return rc;
+	}
+	t->rows += res.rows;
+	t->rejected += res.rejected;
+	rw_log_info("%s: %ld %s loaded, %ld rejected%s", path, res.rows,
+	    o->kind == SNDS_CSV_DATA ? "rows" : "ranges", res.rejected,
+	    res.rows == 0 && res.rejected == 0 && o->kind == SNDS_CSV_DATA ?
+	    " (no data)" : "");
+	return 0;
+}
+
+int
+snds_load_files(struct snds_load_totals *out, struct rw_db *db,
+    const char *source, const char *tz, bool status, const char *day,
+    const char *const *paths, int npaths)
+{
+	struct snds_load_opts o;
+	char sday[11];
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < npaths && rc == 0; i++) {
+		memset(&o, 0, sizeof(o));
+		o.kind = status ? SNDS_CSV_STATUS : SNDS_CSV_DATA;
+		o.source = source;
+		o.tz = tz;
+		o.day = day;
+		o.log.bytes = -1;
+		if (status && day == NULL) {
+			status_day(sday, paths[i], tz);
+			o.day = sday;
+		}
+		rc = load_one(out, db, &o, paths[i]);
+		out->files++;
+	}
+	if (rc == 0 && out->rejected > 0)
+		rc = rw_error_set(RW_EDATA, "%ld rows rejected", out->rejected);
+	if (rc == RW_EDATA && out->rejected > 0)
+		rw_error_hint("See repwatch.snds_reject for each line and why.");
+	return rc;
+}

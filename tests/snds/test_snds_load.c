@@ -1,0 +1,275 @@
+/*
+ * DB tests of ingest/snds_load against a real PostgreSQL (label db): what
+ * lands in snds_daily, snds_reject, the status snapshot and the fetch log;
+ * idempotent reloads; revised days; duplicates in one report.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <glib.h>
+
+#include "common/rw_error.h"
+#include "ingest/snds_load.h"
+#include "tests/common/testdb.h"
+
+#define FIX "tests/fixtures/snds/"
+#define LA "America/Los_Angeles"
+
+struct fx {
+	struct rw_db *db;
+	char *conninfo;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = g_new0(struct fx, 1);
+
+	*state = f;
+	if (!testdb_available())
+		return 0;
+	if (testdb_open(&f->db, &f->conninfo) != 0) {
+		rw_error_print();
+		return -1;
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	rw_db_free(f->db);
+	testdb_drop(f->conninfo);
+	g_free(f->conninfo);
+	g_free(f);
+	return 0;
+}
+
+/* one query's rows as "a|b|c" lines joined by "\n" */
+static char *
+q(struct fx *f, const char *sql)
+{
+	PGresult *r = NULL;
+	GString *s = g_string_new(NULL);
+
+	if (rw_db_query(&r, f->db, sql, 0, NULL) != 0) {
+		rw_error_print();
+		fail();
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (i > 0)
+			g_string_append_c(s, '\n');
+		for (int j = 0; j < PQnfields(r); j++) {
+			if (j > 0)
+				g_string_append_c(s, '|');
+			g_string_append(s, PQgetisnull(r, i, j) ? "NULL" :
+			    PQgetvalue(r, i, j));
+		}
+	}
+	PQclear(r);
+	return g_string_free(s, FALSE);
+}
+
+static void
+expect_q(struct fx *f, const char *sql, const char *want)
+{
+	char *got = q(f, sql);
+
+	if (strcmp(got, want) != 0) {
+		print_error("%s\n got:\n%s\n want:\n%s\n", sql, got, want);
+		fail();
+	}
+	g_free(got);
+}
+
+static int
+load(struct snds_load_result *res, struct fx *f, enum snds_csv_kind kind,
+    const char *day, const char *file)
+{
+	struct snds_load_opts o = {0};
+
+	o.kind = kind;
+	o.source = "main";
+	o.tz = LA;
+	o.day = day;
+	o.input = file;
+	o.log.bytes = -1;
+	o.log.url_masked = "file:test";
+	return snds_load_file(res, f->db, &o, file);
+}
+
+static void
+test_data_load(void **state)
+{
+	struct fx *f = *state;
+	struct snds_load_result res;
+
+	TESTDB_REQUIRE();
+	assert_int_equal(load(&res, f, SNDS_CSV_DATA, NULL,
+	    FIX "data_crlf.csv"), 0);
+	assert_int_equal(res.rows, 3);
+	assert_int_equal(res.rejected, 0);
+	assert_string_equal(res.day_min, "2026-03-02");
+	assert_string_equal(res.day_max, "2026-08-03");
+	expect_q(f, "SET TIME ZONE 'UTC'", "");
+	expect_q(f, "SELECT ip, activity_start, activity_end, day,"
+	    " rcpt_commands, data_commands, recipients, filter,"
+	    " complaint_rate_text, complaint_rate_low::float8,"
+	    " complaint_rate_high::float8, complaint_rate_high_open,"
+	    " trap_start, trap_end, trap_hits, sample_helo, jmr_p1_sender,"
+	    " comments, raw_start FROM repwatch.snds_daily ORDER BY ip",
+	    "192.0.2.25|2026-03-02 08:00:00+00|2026-03-03 07:59:00+00|"
+	    "2026-03-02|2410|2398|2405|GREEN|< 0.1%|0|0.001|t|NULL|NULL|0|"
+	    "mta1.example.net|bounces@example.net|NULL|3/2/2026 12:00 AM\n"
+	    "198.51.100.40|2026-03-02 15:00:00+00|2026-03-03 14:00:00+00|"
+	    "2026-03-02|880|861|870|YELLOW|0.6%|0.006|0.006|f|"
+	    "2026-03-02 17:14:00+00|2026-03-03 00:51:00+00|3|"
+	    "mta2.example.net|@example.net|sample comment, with a comma|"
+	    "3/2/2026 7:00 AM\n"
+	    "203.0.113.9|2026-08-04 00:00:00+00|2026-08-04 23:00:00+00|"
+	    "2026-08-03|150|150|150|RED|2%|0.02|0.02|f|NULL|NULL|NULL|"
+	    "mta9.example.org|NULL|NULL|8/3/2026 5:00 PM");
+	/* the fetch log row names the load and its id is on every row */
+	expect_q(f, "SELECT source, kind, url_masked, rows_loaded,"
+	    " rows_rejected, outcome, length(body_sha256),"
+	    " bytes FROM repwatch.snds_fetch_log",
+	    "main|data|file:test|3|0|ok|64|376");
+	expect_q(f, "SELECT count(*) FROM repwatch.snds_daily d JOIN"
+	    " repwatch.snds_fetch_log l ON l.id = d.fetch_id", "3");
+	/* loading again changes nothing but the fetch id */
+	assert_int_equal(load(&res, f, SNDS_CSV_DATA, NULL,
+	    FIX "data_crlf.csv"), 0);
+	expect_q(f, "SELECT count(*), count(DISTINCT fetch_id),"
+	    " max(fetch_id) = (SELECT max(id) FROM repwatch.snds_fetch_log)"
+	    " FROM repwatch.snds_daily", "3|1|t");
+}
+
+static void
+test_revised_and_duplicates(void **state)
+{
+	struct fx *f = *state;
+	struct snds_load_result res;
+	char *path = g_build_filename(g_get_tmp_dir(), "snds-rev-XXXXXX.csv",
+	    NULL);
+	int fd = g_mkstemp(path);
+	static const char revised[] =
+	    "192.0.2.25,3/2/2026 12:00 AM,3/2/2026 11:59 PM,2410,2398,2405,"
+	    "YELLOW,0.4%,,,,mta1.example.net,bounces@example.net,\n"
+	    "192.0.2.25,3/2/2026 12:00 AM,3/2/2026 11:59 PM,2410,2398,2405,"
+	    "RED,1.2%,,,,mta1.example.net,bounces@example.net,later line\n";
+
+	TESTDB_REQUIRE();
+	assert_true(fd >= 0);
+	close(fd);
+	assert_true(g_file_set_contents(path, revised, -1, NULL));
+	assert_int_equal(load(&res, f, SNDS_CSV_DATA, "2026-03-02",
+	    FIX "data_crlf.csv"), 0);
+	assert_int_equal(load(&res, f, SNDS_CSV_DATA, "2026-03-02", path), 0);
+	assert_int_equal(res.rows, 1);
+	assert_int_equal(res.duplicates, 1);
+	expect_q(f, "SELECT filter, complaint_rate_text, comments, trap_hits"
+	    " FROM repwatch.snds_daily WHERE ip = '192.0.2.25'",
+	    "RED|1.2%|later line|NULL");
+	expect_q(f, "SELECT count(*) FROM repwatch.snds_daily", "3");
+	unlink(path);
+	g_free(path);
+}
+
+static void
+test_rejects(void **state)
+{
+	struct fx *f = *state;
+	struct snds_load_result res;
+
+	TESTDB_REQUIRE();
+	assert_int_equal(load(&res, f, SNDS_CSV_DATA, "2026-03-02",
+	    FIX "data_bad.csv"), 0);
+	assert_int_equal(res.rows, 2);
+	assert_int_equal(res.rejected, 10);
+	expect_q(f, "SELECT count(*), min(line), max(line), min(day)::text,"
+	    " bool_and(fetch_id IS NOT NULL), min(input) FROM"
+	    " repwatch.snds_reject", "10|2|11|2026-03-02|t|"
+	    FIX "data_bad.csv");
+	expect_q(f, "SELECT raw, reason FROM repwatch.snds_reject"
+	    " WHERE line = 5",
+	    "192.0.2.43,3/2/2026 12:00 AM,3/2/2026 11:59 PM,100,100,100,BLUE,"
+	    "0.3%,,,,a.example,b@example,|column 7 (filter result): \"BLUE\""
+	    " is not GREEN, YELLOW or RED");
+	expect_q(f, "SELECT outcome, rows_loaded, rows_rejected FROM"
+	    " repwatch.snds_fetch_log", "rejected|2|10");
+}
+
+static void
+test_status_snapshot(void **state)
+{
+	struct fx *f = *state;
+	struct snds_load_result res;
+	char *empty;
+
+	TESTDB_REQUIRE();
+	assert_int_equal(load(&res, f, SNDS_CSV_STATUS, "2026-03-03",
+	    FIX "status.csv"), 0);
+	assert_int_equal(res.rows, 4);
+	assert_int_equal(res.rejected, 2);
+	expect_q(f, "SELECT day, ranges FROM repwatch.snds_status_snapshot",
+	    "2026-03-03|4");
+	expect_q(f, "SELECT first_ip, last_ip, blocked, reason FROM"
+	    " repwatch.snds_ip_status ORDER BY first_ip",
+	    "1.1.1.254|1.1.2.1|t|SpamHaus SBL/XBL\n"
+	    "192.0.2.9|192.0.2.9|f|\n"
+	    "198.51.100.40|198.51.100.40|f|Junked due to user complaints or "
+	    "other evidence of spamming\n"
+	    "203.0.113.0|203.0.113.255|t|Blocked due to user complaints or "
+	    "other evidence of spamming");
+	/* a later snapshot of the same day replaces it; empty = all clear */
+	empty = g_strdup_printf("%s/snds-empty-%d.csv", g_get_tmp_dir(),
+	    (int)getpid());
+	assert_true(g_file_set_contents(empty, "", 0, NULL));
+	assert_int_equal(load(&res, f, SNDS_CSV_STATUS, "2026-03-03", empty),
+	    0);
+	unlink(empty);
+	g_free(empty);
+	expect_q(f, "SELECT day, ranges FROM repwatch.snds_status_snapshot",
+	    "2026-03-03|0");
+	expect_q(f, "SELECT count(*) FROM repwatch.snds_ip_status", "0");
+	expect_q(f, "SELECT outcome FROM repwatch.snds_fetch_log ORDER BY id",
+	    "rejected\nok");
+}
+
+static void
+test_missing_file(void **state)
+{
+	struct fx *f = *state;
+	struct snds_load_totals t;
+	const char *paths[] = {"tests/fixtures/snds/nope.csv"};
+
+	TESTDB_REQUIRE();
+	assert_int_equal(snds_load_files(&t, f->db, "main", LA, false, NULL,
+	    paths, 1), RW_EDATA);
+	assert_non_null(strstr(rw_error_message(), "nope.csv"));
+	rw_error_clear();
+	expect_q(f, "SELECT count(*) FROM repwatch.snds_daily", "0");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_data_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revised_and_duplicates,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rejects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_status_snapshot, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
