@@ -6,17 +6,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arf/arf_cmd.h"
 #include "common/rw_app.h"
 #include "common/rw_cli.h"
 #include "common/rw_cmds.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "ingest/snds_cmd.h"
 
 /* every command, in the order --help lists them */
 const struct rw_cmd rw_commands[] = {
+	{"arf", cmd_arf, "Complaint reports (ARF/JMRP): parse, ingest, stats"},
 	{"config", cmd_config, "Show the effective configuration (secrets masked)"},
 	{"db", cmd_db, "Database: migrate, status, url, start, stop"},
 	{"demo", cmd_demo, "Run the whole pipeline on the bundled sample data"},
+	{"snds", cmd_snds, "Microsoft SNDS: fetch, load, show, status, links, login"},
 	{NULL, NULL, NULL},
 };
 

@@ -1,0 +1,446 @@
+/*
+ * arf_ingest - "repwatch arf ingest": sources -> parser -> batches.
+ *
+ * Exactly-once: messages are acknowledged in their mailbox only after the
+ * batch holding them committed, and every message is keyed by its content
+ * hash (and report Message-ID), so a re-run after a crash at any point
+ * stores nothing twice and loses nothing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/rw_config.h"
+#include "common/rw_db.h"
+#include "common/rw_error.h"
+#include "common/rw_log.h"
+#include "common/rw_util.h"
+#include "arf/arf_ingest.h"
+#include "arf/arf_parse.h"
+#include "arf/arf_store.h"
+
+/* a batch is flushed early when it holds this many message bytes */
+#define BATCH_BYTES (32u * 1024 * 1024)
+/* the largest password or token file read */
+#define SECRET_MAX 65536
+
+/* one source to read: its options own the strings they point to */
+struct ingest_src {
+	char *name;  /* mailbox key in the database */
+	char *spec;  /* path, "-" or URL */
+	struct arf_source_opts opts;
+	char *processed, *quarantine, *user, *password, *bearer, *ca_file;
+};
+
+struct batch {
+	GPtrArray *msgs; /* struct arf_msg * */
+	GPtrArray *recs; /* struct arf_record * */
+	size_t bytes;
+};
+
+static const char *
+mailbox_get(const struct rw_config *cfg, const char *mailbox,
+    const char *key)
+{
+	char *section;
+	const char *v;
+
+	if (mailbox == NULL)
+		return NULL;
+	section = g_strdup_printf("mailbox.%s", mailbox);
+	v = rw_config_get(cfg, section, key);
+	g_free(section);
+	return v;
+}
+
+void
+arf_source_opts_init(struct arf_source_opts *out,
+    const struct rw_config *cfg, const char *mailbox)
+{
+	const char *p = mailbox_get(cfg, mailbox, "processed");
+	const char *q = mailbox_get(cfg, mailbox, "quarantine");
+	const char *t = mailbox_get(cfg, mailbox, "timeout");
+
+	memset(out, 0, sizeof(*out));
+	out->max_bytes = (size_t)rw_config_int(cfg, "arf", "max_message_bytes");
+	out->processed = p != NULL ? p : ".Processed";
+	out->quarantine = q != NULL ? q : ".Quarantine";
+	out->delete_processed = rw_config_bool(cfg, "arf", "delete_processed");
+	out->timeout = t != NULL ? g_ascii_strtoll(t, NULL, 10) : 60;
+	out->fetch_batch = 100;
+}
+
+static void
+batch_init(struct batch *b)
+{
+	b->msgs = g_ptr_array_new();
+	b->recs = g_ptr_array_new();
+	b->bytes = 0;
+}
+
+static void
+batch_clear(struct batch *b)
+{
+	for (guint i = 0; i < b->msgs->len; i++) {
+		arf_msg_clear(b->msgs->pdata[i]);
+		g_free(b->msgs->pdata[i]);
+		arf_record_free(b->recs->pdata[i]);
+	}
+	g_ptr_array_set_size(b->msgs, 0);
+	g_ptr_array_set_size(b->recs, 0);
+	b->bytes = 0;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	batch_clear(b);
+	g_ptr_array_unref(b->msgs);
+	g_ptr_array_unref(b->recs);
+}
+
+/* parse the next message of SRC; 1 with *out_msg and *out_rec, 0 at end */
+static int
+next_parsed(struct arf_source *src, const struct arf_limits *lim,
+    struct arf_msg **out_msg, struct arf_record **out_rec)
+{
+	struct arf_msg *m = g_new0(struct arf_msg, 1);
+	int rc = arf_source_next(src, m);
+
+	if (rc <= 0) {
+		arf_msg_clear(m);
+		g_free(m);
+		return rc;
+	}
+	arf_parse(out_rec, m->data, m->len, m->location, lim);
+	arf_record_set_size(*out_rec, m->size);
+	*out_msg = m;
+	return 1;
+}
+
+int
+arf_parse_sources(const struct rw_config *cfg, const char *const *specs,
+    arf_each_fn fn, void *ctx)
+{
+	struct arf_limits lim;
+	struct arf_source_opts opts;
+	char **trace = NULL;
+	int rc = 0;
+
+	arf_limits_from_config(&lim, &trace, cfg);
+	lim.keep = ARF_KEEP_NONE;
+	arf_source_opts_init(&opts, cfg, NULL);
+	for (int i = 0; rc == 0 && specs[i] != NULL; i++) {
+		struct arf_source *src = NULL;
+		struct arf_msg *m;
+		struct arf_record *r;
+
+		rc = arf_source_open(&src, specs[i], &opts, NULL);
+		while (rc == 0 && (rc = next_parsed(src, &lim, &m, &r)) == 1) {
+			rc = fn(ctx, m, r);
+			arf_record_free(r);
+			arf_msg_clear(m);
+			g_free(m);
+		}
+		arf_source_free(src);
+	}
+	g_strfreev(trace);
+	return rc;
+}
+
+static void
+counts_add(struct arf_counts *sum, const struct arf_counts *c)
+{
+	sum->messages += c->messages;
+	sum->complaints += c->complaints;
+	sum->reports += c->reports;
+	sum->duplicates += c->duplicates;
+	sum->not_a_report += c->not_a_report;
+	sum->quarantined += c->quarantined;
+	sum->without_ip += c->without_ip;
+}
+
+static int
+ack_batch(struct arf_source *src, struct batch *b)
+{
+	int rc = 0;
+
+	for (guint i = 0; rc == 0 && i < b->msgs->len; i++) {
+		bool q = arf_record_format(b->recs->pdata[i]) ==
+		    ARF_FORMAT_QUARANTINE;
+
+		rc = arf_source_ack(src, b->msgs->pdata[i], q ?
+		    ARF_ACK_QUARANTINE : ARF_ACK_PROCESSED);
+	}
+	if (rc == 0)
+		rc = arf_source_flush(src);
+	return rc;
+}
+
+/* store the batch, then (only then) acknowledge its messages */
+static int
+flush_batch(struct arf_store *st, struct arf_source *src, struct batch *b,
+    struct arf_counts *sum)
+{
+	struct arf_checkpoint cp;
+	struct arf_counts c;
+	bool has_cp;
+	int rc;
+
+	if (b->msgs->len == 0)
+		return 0;
+	memset(&cp, 0, sizeof(cp));
+	has_cp = arf_source_checkpoint(src, &cp);
+	rc = arf_store_batch(st, (struct arf_msg *const *)b->msgs->pdata,
+	    (struct arf_record *const *)b->recs->pdata, b->msgs->len,
+	    has_cp ? &cp : NULL, &c);
+	arf_checkpoint_clear(&cp);
+	if (rc == 0) {
+		counts_add(sum, &c);
+		rc = ack_batch(src, b);
+	}
+	batch_clear(b);
+	return rc;
+}
+
+static void
+progress_line(const char *name, const struct arf_counts *c, guint pending)
+{
+	if (!rw_log_interactive())
+		return;
+	fprintf(stderr, "\r%s: %lld messages read, %lld complaints stored",
+	    name, c->messages + pending, c->complaints);
+}
+
+static int
+read_all(struct arf_store *st, struct arf_source *src,
+    const struct ingest_src *is, const struct arf_limits *lim,
+    long long batch_size, struct arf_counts *sum)
+{
+	struct batch b;
+	struct arf_msg *m;
+	struct arf_record *r;
+	int rc;
+
+	batch_init(&b);
+	while ((rc = next_parsed(src, lim, &m, &r)) == 1) {
+		g_ptr_array_add(b.msgs, m);
+		g_ptr_array_add(b.recs, r);
+		b.bytes += m->len;
+		if ((long long)b.msgs->len < batch_size && b.bytes < BATCH_BYTES)
+			continue;
+		rc = flush_batch(st, src, &b, sum);
+		if (rc != 0)
+			break;
+		progress_line(is->name, sum, 0);
+	}
+	if (rc == 0)
+		rc = flush_batch(st, src, &b, sum);
+	if (rw_log_interactive() && sum->messages >= 1000)
+		fprintf(stderr, "\n");
+	batch_free(&b);
+	return rc;
+}
+
+/* a mailbox key for the advisory lock: two runs never read one mailbox */
+static int64_t
+lock_key(const char *name)
+{
+	return (int64_t)(INT64_C(0x7277410000000000) |
+	    (g_str_hash(name) & 0xffffffffu));
+}
+
+static void
+print_summary(const struct ingest_src *is, const struct arf_counts *c)
+{
+	printf("%s: %lld messages, %lld complaints stored (%lld reports), "
+	    "%lld duplicates, %lld not a report, %lld quarantined, "
+	    "%lld without sending IP\n", is->name, c->messages, c->complaints,
+	    c->reports, c->duplicates, c->not_a_report, c->quarantined,
+	    c->without_ip);
+}
+
+static int
+ingest_locked(struct rw_db *db, const struct ingest_src *is,
+    const struct arf_limits *lim, long long batch_size,
+    long long quarantine_max)
+{
+	struct arf_checkpoint resume;
+	struct arf_source *src = NULL;
+	struct arf_store *st = NULL;
+	struct arf_counts sum = {0};
+	bool found = false;
+	int rc;
+
+	memset(&resume, 0, sizeof(resume));
+	rc = arf_store_progress(&resume, db, is->name, "", &found);
+	if (rc == 0)
+		rc = arf_source_open(&src, is->spec, &is->opts,
+		    found ? &resume : NULL);
+	if (rc == 0)
+		rc = arf_store_new(&st, db, is->name, lim, quarantine_max);
+	if (rc == 0)
+		rc = arf_store_run_begin(st);
+	if (rc == 0)
+		rc = read_all(st, src, is, lim, batch_size, &sum);
+	if (st != NULL && (rc == 0 || rc != RW_ETEMP))
+		arf_store_run_end(st, rc == 0 ? "ok" : "failed");
+	if (rc == 0)
+		print_summary(is, &sum);
+	else
+		rw_error_prefix("mailbox \"%s\"", is->name);
+	arf_store_free(st);
+	arf_source_free(src);
+	arf_checkpoint_clear(&resume);
+	return rc;
+}
+
+static int
+ingest_one(struct rw_app *app, const struct ingest_src *is)
+{
+	struct arf_limits lim;
+	char **trace = NULL;
+	struct rw_db *db = NULL;
+	int64_t key = lock_key(is->name);
+	int rc = rw_app_db(&db, app);
+
+	if (rc != 0)
+		return rc;
+	rc = rw_db_trylock(db, key);
+	if (rc == 0)
+		return rw_error_set(RW_ETEMP, "mailbox \"%s\" is being read by "
+		    "another ingest", is->name);
+	if (rc < 0)
+		return rc;
+	arf_limits_from_config(&lim, &trace, app->cfg);
+	rc = ingest_locked(db, is, &lim,
+	    rw_config_int(app->cfg, "arf", "batch_size"),
+	    rw_config_int(app->cfg, "arf", "quarantine_max_bytes"));
+	if (rc != RW_ETEMP)
+		rw_db_unlock(db, key);
+	g_strfreev(trace);
+	return rc;
+}
+
+static void
+src_free(struct ingest_src *s)
+{
+	g_free(s->name);
+	g_free(s->spec);
+	g_free(s->user);
+	g_free(s->password);
+	g_free(s->bearer);
+	g_free(s->ca_file);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+read_secret(char **out, const char *path, const char *what)
+{
+	size_t len = 0;
+	int rc = rw_check_private(path, what);
+
+	if (rc == 0)
+		rc = rw_read_file(out, &len, path, SECRET_MAX);
+	if (rc == 0)
+		g_strstrip(*out);
+	return rc;
+}
+
+/* [mailbox.NAME] credentials: password, password_file, bearer token */
+static int
+src_secrets(struct ingest_src *s, const struct rw_config *cfg,
+    const char *name)
+{
+	const char *pw = mailbox_get(cfg, name, "password");
+	const char *pwf = mailbox_get(cfg, name, "password_file");
+	const char *tok = mailbox_get(cfg, name, "oauth2_token_file");
+	int rc = 0;
+
+	s->user = g_strdup(mailbox_get(cfg, name, "user"));
+	s->ca_file = g_strdup(mailbox_get(cfg, name, "ca_file"));
+	if (pw != NULL)
+		s->password = g_strdup(pw);
+	else if (pwf != NULL)
+		rc = read_secret(&s->password, pwf, "password file");
+	if (rc == 0 && tok != NULL)
+		rc = read_secret(&s->bearer, tok, "OAuth2 token file");
+	s->opts.user = s->user;
+	s->opts.password = s->password;
+	s->opts.bearer = s->bearer;
+	s->opts.ca_file = s->ca_file;
+	return rc;
+}
+
+/* ARG names a [mailbox.NAME] section or is a path / URL itself */
+static int
+src_init(struct ingest_src *s, struct rw_app *app, const char *arg)
+{
+	const char *url = mailbox_get(app->cfg, arg, "url");
+	char **names = rw_config_instances(app->cfg, "mailbox");
+	bool named = names != NULL && g_strv_contains(
+	    (const char *const *)names, arg);
+	int rc = 0;
+
+	g_strfreev(names);
+	memset(s, 0, sizeof(*s));
+	if (named && url == NULL)
+		return rw_error_set(RW_ECONFIG, "mailbox \"%s\" has no url",
+		    arg);
+	s->spec = g_strdup(named ? url : arg);
+	s->name = named ? g_strdup(arg) : (g_str_has_prefix(arg, "imap") ?
+	    rw_mask_url(arg) : g_strdup(arg));
+	arf_source_opts_init(&s->opts, app->cfg, named ? arg : NULL);
+	if (named)
+		rc = src_secrets(s, app->cfg, arg);
+	return rc;
+}
+
+static int
+ingest_args(struct rw_app *app, char **args, int n)
+{
+	int worst = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct ingest_src s;
+		int rc = src_init(&s, app, args[i]);
+
+		if (rc == 0)
+			rc = ingest_one(app, &s);
+		if (rc != 0) {
+			rw_error_print();
+			worst = rw_status_worse(worst, rc);
+		}
+		src_free(&s);
+		/* a database that went away fails the remaining ones too */
+		if (rc == RW_ETEMP && strcmp(args[i], "-") == 0)
+			break;
+	}
+	return worst;
+}
+
+int
+arf_ingest_cmd(struct rw_app *app, int argc, char **argv)
+{
+	char **names = NULL;
+	int rc = rw_cmd_parse(&argc, &argv, "arf ingest [SOURCE...]",
+	    "Load complaint reports into the database. SOURCE is a Maildir, "
+	    "an mbox file, an .eml file or folder, - (one message on standard "
+	    "input, for MTA delivery), an imap:// or imaps:// URL, or the NAME "
+	    "of a [mailbox.NAME] section; without SOURCE, every configured "
+	    "mailbox.", NULL);
+
+	if (rc != 0)
+		return rc == 1 ? 0 : rw_exit_code(rc);
+	if (argc >= 2)
+		return rw_exit_code(ingest_args(app, argv + 1, argc - 1));
+	names = rw_config_instances(app->cfg, "mailbox");
+	if (names == NULL || names[0] == NULL) {
+		g_strfreev(names);
+		rw_error_set(RW_EUSAGE, "no source given and no [mailbox.NAME] "
+		    "section configured");
+		return rw_cmd_fail(RW_EUSAGE);
+	}
+	rc = ingest_args(app, names, (int)g_strv_length(names));
+	g_strfreev(names);
+	return rw_exit_code(rc);
+}

@@ -1,0 +1,214 @@
+/*
+ * arf_ip - IP address tokens in header values.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "arf/arf_ip.h"
+
+/* a token longer than any address literal is skipped unread */
+#define TOKEN_MAX 64
+
+/* called per token with its parenthesis depth; false stops the scan */
+typedef bool (*token_fn)(void *ctx, const char *tok, size_t len, int depth);
+
+static bool
+is_delim(char c)
+{
+	return g_ascii_isspace(c) || strchr("[]()<>;,=\"'", c) != NULL;
+}
+
+static void
+scan_tokens(const char *text, token_fn fn, void *ctx)
+{
+	int depth = 0;
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *start;
+
+		if (*p == '(' || *p == ')') {
+			depth += *p == '(' ? 1 : (depth > 0 ? -1 : 0);
+			p++;
+			continue;
+		}
+		if (is_delim(*p)) {
+			p++;
+			continue;
+		}
+		start = p;
+		while (*p != '\0' && !is_delim(*p))
+			p++;
+		if (!fn(ctx, start, (size_t)(p - start), depth))
+			return;
+	}
+}
+
+/* canonical form of one token, or false when it is no address */
+static bool
+token_ip(char out[static ARF_IP_BUF], const char *tok, size_t len)
+{
+	char buf[TOKEN_MAX + 1];
+	unsigned char bin[16];
+	int af;
+
+	if (len >= 5 && g_ascii_strncasecmp(tok, "IPv6:", 5) == 0) {
+		tok += 5;
+		len -= 5;
+	}
+	/* a sentence or a host name may end in a dot */
+	while (len > 0 && tok[len - 1] == '.')
+		len--;
+	if (len == 0 || len > TOKEN_MAX)
+		return false;
+	memcpy(buf, tok, len);
+	buf[len] = '\0';
+	af = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(af, buf, bin) != 1)
+		return false;
+	return inet_ntop(af, bin, out, ARF_IP_BUF) != NULL;
+}
+
+struct first_ctx {
+	char *out;
+	bool found;
+	bool outside_comments; /* only depth 0, first token decides */
+};
+
+static bool
+first_cb(void *ctx, const char *tok, size_t len, int depth)
+{
+	struct first_ctx *c = ctx;
+
+	if (c->outside_comments) {
+		if (depth > 0)
+			return true;
+		c->found = token_ip(c->out, tok, len);
+		return false;
+	}
+	c->found = token_ip(c->out, tok, len);
+	return !c->found;
+}
+
+bool
+arf_ip_parse(char out[static ARF_IP_BUF], const char *text)
+{
+	struct first_ctx c = {out, false, true};
+
+	if (text == NULL)
+		return false;
+	scan_tokens(text, first_cb, &c);
+	return c.found;
+}
+
+bool
+arf_ip_first(char out[static ARF_IP_BUF], const char *text)
+{
+	struct first_ctx c = {out, false, false};
+
+	if (text == NULL)
+		return false;
+	scan_tokens(text, first_cb, &c);
+	return c.found;
+}
+
+bool
+arf_ip_after(char out[static ARF_IP_BUF], const char *text,
+    const char *marker)
+{
+	size_t mlen = strlen(marker);
+
+	if (text == NULL)
+		return false;
+	for (const char *p = text; *p != '\0'; p++)
+		if (g_ascii_strncasecmp(p, marker, mlen) == 0)
+			return arf_ip_first(out, p + mlen);
+	return false;
+}
+
+struct received_ctx {
+	char *out;
+	bool found;
+	bool started;
+};
+
+static bool
+received_cb(void *ctx, const char *tok, size_t len, int depth)
+{
+	struct received_ctx *c = ctx;
+	char ip[ARF_IP_BUF];
+
+	if (!c->started) {
+		/* only the "from" clause names the connecting host */
+		c->started = len == 4 && g_ascii_strncasecmp(tok, "from", 4) == 0;
+		return c->started;
+	}
+	if (depth == 0 && len == 2 && g_ascii_strncasecmp(tok, "by", 2) == 0)
+		return false;
+	if (token_ip(ip, tok, len)) {
+		memcpy(c->out, ip, ARF_IP_BUF);
+		c->found = true;
+	}
+	return true;
+}
+
+bool
+arf_ip_received(char out[static ARF_IP_BUF], const char *received)
+{
+	struct received_ctx c = {out, false, false};
+
+	if (received == NULL)
+		return false;
+	scan_tokens(received, received_cb, &c);
+	return c.found;
+}
+
+static bool
+v4_is_public(const unsigned char *b)
+{
+	if (b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224)
+		return false;
+	if (b[0] == 169 && b[1] == 254)
+		return false;
+	if (b[0] == 172 && (b[1] & 0xf0) == 16)
+		return false;
+	if (b[0] == 192 && b[1] == 168)
+		return false;
+	/* 100.64/10: carrier-grade NAT */
+	if (b[0] == 100 && (b[1] & 0xc0) == 64)
+		return false;
+	return true;
+}
+
+static bool
+v6_is_public(const unsigned char *b)
+{
+	static const unsigned char zero[16];
+
+	if (memcmp(b, zero, 15) == 0 && (b[15] == 0 || b[15] == 1))
+		return false;
+	if ((b[0] & 0xfe) == 0xfc)              /* fc00::/7 unique local */
+		return false;
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) /* fe80::/10 */
+		return false;
+	if (b[0] == 0xff)                       /* multicast */
+		return false;
+	/* ::ffff:a.b.c.d - judge the embedded IPv4 address */
+	if (memcmp(b, zero, 10) == 0 && b[10] == 0xff && b[11] == 0xff)
+		return v4_is_public(b + 12);
+	return true;
+}
+
+bool
+arf_ip_is_public(const char *ip)
+{
+	unsigned char b[16];
+
+	if (inet_pton(AF_INET, ip, b) == 1)
+		return v4_is_public(b);
+	if (inet_pton(AF_INET6, ip, b) == 1)
+		return v6_is_public(b);
+	return false;
+}

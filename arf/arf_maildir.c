@@ -1,0 +1,212 @@
+/*
+ * arf_maildir - a Maildir (new/ and cur/) or a folder of .eml files.
+ * Directories are read lazily (a million-message backlog is never listed
+ * in memory); after commit each message is renamed into the processed or
+ * quarantine folder: Maildir++ subfolders ".Processed/cur" for a Maildir,
+ * plain subfolders for an .eml folder. Hidden entries are never read, so
+ * those subfolders are never read again.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/rw_error.h"
+#include "common/rw_util.h"
+#include "arf/arf_source.h"
+
+struct maildir {
+	struct arf_source base;
+	char *root;
+	bool maildir;
+	int sub;         /* index into subdirs */
+	DIR *dir;
+	char *dir_path;
+};
+
+static const char *const maildir_subdirs[] = {"new", "cur", NULL};
+static const char *const folder_subdirs[] = {"", NULL};
+
+static const char *const *
+subdirs(const struct maildir *m)
+{
+	return m->maildir ? maildir_subdirs : folder_subdirs;
+}
+
+/* the next directory to read; false when all were read */
+static bool
+open_next_dir(struct maildir *m)
+{
+	while (subdirs(m)[m->sub] != NULL) {
+		g_free(m->dir_path);
+		m->dir_path = g_build_filename(m->root, subdirs(m)[m->sub],
+		    NULL);
+		m->sub++;
+		m->dir = opendir(m->dir_path);
+		if (m->dir != NULL)
+			return true;
+	}
+	return false;
+}
+
+static int
+read_entry(struct maildir *m, const char *name, struct arf_msg *out)
+{
+	char *path = g_build_filename(m->dir_path, name, NULL);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	int rc;
+
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* gone (another reader moved it) or not a message file */
+		if (fd >= 0)
+			close(fd);
+		g_free(path);
+		return 0;
+	}
+	rc = arf_read_capped(&out->data, &out->len, &out->size, fd,
+	    m->base.opts.max_bytes, path);
+	close(fd);
+	if (rc != 0) {
+		g_free(path);
+		return rc;
+	}
+	out->location = path;
+	return 1;
+}
+
+static int
+maildir_next(struct arf_source *s, struct arf_msg *out)
+{
+	struct maildir *m = (struct maildir *)s;
+
+	for (;;) {
+		struct dirent *de;
+		int rc;
+
+		if (m->dir == NULL && !open_next_dir(m))
+			return 0;
+		errno = 0;
+		de = readdir(m->dir);
+		if (de == NULL) {
+			closedir(m->dir);
+			m->dir = NULL;
+			continue;
+		}
+		if (de->d_name[0] == '.')
+			continue;
+		rc = read_entry(m, de->d_name, out);
+		if (rc != 0)
+			return rc;
+	}
+}
+
+static bool
+maildir_checkpoint(struct arf_source *s, struct arf_checkpoint *out)
+{
+	(void)s;
+	(void)out;
+	return false;
+}
+
+/* TARGET folder for a message: Maildir++ ".X/cur" or folder ".X" */
+static char *
+target_dir(struct maildir *m, const char *folder)
+{
+	if (m->maildir)
+		return g_build_filename(m->root, folder, "cur", NULL);
+	return g_build_filename(m->root, folder, NULL);
+}
+
+static int
+ensure_maildir(struct maildir *m, const char *folder)
+{
+	static const char *const parts[] = {"cur", "new", "tmp"};
+
+	for (size_t i = 0; m->maildir && i < G_N_ELEMENTS(parts); i++) {
+		char *d = g_build_filename(m->root, folder, parts[i], NULL);
+		int rc = rw_mkdir_p(d, 0700);
+
+		g_free(d);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+move_to(struct maildir *m, const char *from, const char *folder)
+{
+	char *dir = target_dir(m, folder);
+	char *base = g_path_get_basename(from);
+	char *to = g_build_filename(dir, base, NULL);
+	int rc = ensure_maildir(m, folder);
+
+	if (rc == 0)
+		rc = rw_mkdir_p(dir, 0700);
+	if (rc == 0 && rename(from, to) != 0 && errno != ENOENT)
+		rc = rw_error_set(RW_EIO, "could not move \"%s\" to \"%s\": %s",
+		    from, dir, g_strerror(errno));
+	g_free(dir);
+	g_free(base);
+	g_free(to);
+	return rc;
+}
+
+static int
+maildir_ack(struct arf_source *s, const struct arf_msg *msg,
+    enum arf_ack how)
+{
+	struct maildir *m = (struct maildir *)s;
+
+	if (how == ARF_ACK_PROCESSED && s->opts.delete_processed) {
+		if (unlink(msg->location) != 0 && errno != ENOENT)
+			return rw_error_set(RW_EIO, "could not delete \"%s\": %s",
+			    msg->location, g_strerror(errno));
+		return 0;
+	}
+	return move_to(m, msg->location, how == ARF_ACK_PROCESSED ?
+	    s->opts.processed : s->opts.quarantine);
+}
+
+static int
+maildir_flush(struct arf_source *s)
+{
+	(void)s;
+	return 0;
+}
+
+static void
+maildir_free(struct arf_source *s)
+{
+	struct maildir *m = (struct maildir *)s;
+
+	if (m->dir != NULL)
+		closedir(m->dir);
+	g_free(m->dir_path);
+	g_free(m->root);
+	g_free(m);
+}
+
+static const struct arf_source_ops maildir_ops = {
+	maildir_next, maildir_checkpoint, maildir_ack, maildir_flush,
+	maildir_free,
+};
+
+int
+arf_maildir_open(struct arf_source **out, const char *path,
+    const struct arf_source_opts *opts, bool is_maildir)
+{
+	struct maildir *m = g_new0(struct maildir, 1);
+
+	(void)opts;
+	m->base.ops = &maildir_ops;
+	m->base.kind = is_maildir ? "maildir" : "folder";
+	m->root = g_strdup(path);
+	m->maildir = is_maildir;
+	*out = &m->base;
+	return 0;
+}

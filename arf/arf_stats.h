@@ -1,0 +1,19 @@
+/*
+ * arf_stats - totals of the complaint tables, "repwatch arf stats".
+ */
+#ifndef ARF_STATS_H
+#define ARF_STATS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "common/rw_app.h"
+
+struct rw_db;
+
+/* arf_stats_print - totals in the database, as text or one JSON object */
+int arf_stats_print(struct rw_db *db, FILE *out, bool json);
+
+int arf_stats_cmd(struct rw_app *app, int argc, char **argv);
+
+#endif
