@@ -12,6 +12,7 @@
 #include "common/rw_cmds.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "ingest/snds_cmd.h"
 
 /* every command, in the order --help lists them */
 const struct rw_cmd rw_commands[] = {
@@ -19,6 +20,7 @@ const struct rw_cmd rw_commands[] = {
 	{"config", cmd_config, "Show the effective configuration (secrets masked)"},
 	{"db", cmd_db, "Database: migrate, status, url, start, stop"},
 	{"demo", cmd_demo, "Run the whole pipeline on the bundled sample data"},
+	{"snds", cmd_snds, "Microsoft SNDS: fetch, load, show, status, links, login"},
 	{NULL, NULL, NULL},
 };
 

@@ -701,3 +701,69 @@ snds_load_files(struct snds_load_totals *out, struct rw_db *db,
 		rw_error_hint("See repwatch.snds_reject for each line and why.");
 	return rc;
 }
+
+static gint
+cmp_path(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* sorted paths of DIR whose names start with PREFIX and end in ".csv" */
+static int
+list_reports(GPtrArray **out, const char *dir, const char *prefix)
+{
+	GError *err = NULL;
+	GDir *d = g_dir_open(dir, 0, &err);
+	const char *n;
+
+	*out = NULL;
+	if (d == NULL) {
+		int rc = rw_error_set(RW_EDATA, "cannot open directory "
+		    "\"%s\": %s", dir, err->message);
+
+		g_error_free(err);
+		return rc;
+	}
+	*out = g_ptr_array_new_with_free_func(g_free);
+	while ((n = g_dir_read_name(d)) != NULL) {
+		if (g_str_has_prefix(n, prefix) && g_str_has_suffix(n, ".csv"))
+			g_ptr_array_add(*out, g_build_filename(dir, n, NULL));
+	}
+	g_dir_close(d);
+	g_ptr_array_sort(*out, cmp_path);
+	return 0;
+}
+
+static void
+add_totals(struct snds_load_totals *sum, const struct snds_load_totals *t)
+{
+	sum->files += t->files;
+	sum->rows += t->rows;
+	sum->rejected += t->rejected;
+	sum->failed += t->failed;
+}
+
+int
+snds_load_dir(struct snds_load_totals *out, struct rw_db *db,
+    const char *source, const char *tz, const char *dir)
+{
+	static const char *const prefixes[] = {"data-", "status-"};
+	struct snds_load_totals t;
+	GPtrArray *paths = NULL;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t k = 0; rc == 0 && k < G_N_ELEMENTS(prefixes); k++) {
+		rc = list_reports(&paths, dir, prefixes[k]);
+		if (rc == 0)
+			rc = snds_load_files(&t, db, source, tz, k == 1, NULL,
+			    (const char *const *)paths->pdata,
+			    (int)paths->len);
+		if (paths != NULL) {
+			add_totals(out, &t);
+			g_ptr_array_free(paths, TRUE);
+			paths = NULL;
+		}
+	}
+	return rc;
+}

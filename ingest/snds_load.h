@@ -98,4 +98,12 @@ int snds_load_files(struct snds_load_totals *out, struct rw_db *db,
     const char *source, const char *tz, bool status, const char *day,
     const char *const *paths, int npaths);
 
+/*
+ * snds_load_dir - a directory of saved reports (the demo's sample data):
+ * every data-*.csv in name order, then every status-*.csv, whose snapshot
+ * day is the YYYY-MM-DD in its name. Totals cover both kinds.
+ */
+int snds_load_dir(struct snds_load_totals *out, struct rw_db *db,
+    const char *source, const char *tz, const char *dir);
+
 #endif

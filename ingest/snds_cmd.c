@@ -1,0 +1,375 @@
+/*
+ * snds_cmd - the "snds" command and its subcommands. Results go to
+ * stdout, diagnostics to stderr; the exit status follows the worst
+ * failure (65 rejected rows, 69 login expired, 75 temporary, 78 config).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/rw_error.h"
+#include "common/rw_log.h"
+#include "common/rw_util.h"
+#include "ingest/snds_cmd.h"
+#include "ingest/snds_load.h"
+#include "ingest/snds_show.h"
+#include "ingest/snds_source.h"
+
+#define LINK_LIFETIME_DAYS 30
+
+static const char snds_usage[] =
+    "snds fetch|load|show|status|links|link set|login [options]";
+
+/* ---- load ---- */
+
+static int
+snds_load_cmd(struct rw_app *app, int argc, char **argv)
+{
+	char *source = NULL, *date = NULL, *name = NULL;
+	gboolean status = FALSE;
+	GOptionEntry entries[] = {
+		{"source", 's', 0, G_OPTION_ARG_STRING, &source,
+		    "Source the files belong to", "NAME"},
+		{"status", 0, 0, G_OPTION_ARG_NONE, &status,
+		    "The files are IP-status reports", NULL},
+		{"date", 'D', 0, G_OPTION_ARG_STRING, &date,
+		    "Day the files are for (YYYY-MM-DD)", "D"},
+		G_OPTION_ENTRY_NULL,
+	};
+	struct snds_source *src = NULL;
+	struct snds_load_totals t;
+	struct rw_db *db;
+	GDate d;
+	int rc = rw_cmd_parse(&argc, &argv, "snds load [--source NAME] "
+	    "[--status] [--date D] FILE...|DIR", "Load SNDS data reports (or "
+	    "IP-status reports with --status) saved from the portal or kept "
+	    "under state_dir/raw/, through the same path as a fetch. A "
+	    "directory loads its data-*.csv, then its status-*.csv files.",
+	    entries);
+
+	if (rc != 0)
+		goto cleanup;
+	if (argc < 2)
+		rc = rw_error_set(RW_EUSAGE, "no file to load");
+	else if (date != NULL && rw_parse_date(&d, date) != 0)
+		rc = rw_error_set(RW_EUSAGE, "--date: not a date: \"%s\"", date);
+	if (rc == 0)
+		rc = snds_source_default(&name, app->cfg, source, "manual");
+	if (rc == 0)
+		rc = rw_app_db(&db, app);
+	if (rc == 0)
+		rc = snds_source_get(&src, app->cfg, db, name, true);
+	if (rc == 0 && argc == 2 && g_file_test(argv[1], G_FILE_TEST_IS_DIR))
+		rc = snds_load_dir(&t, db, name, src->tz, argv[1]);
+	else if (rc == 0)
+		rc = snds_load_files(&t, db, name, src->tz, status, date,
+		    (const char *const *)argv + 1, argc - 1);
+	if (rc == 0 || rc == RW_EDATA)
+		printf("source %s: %ld %s loaded from %d file(s), %ld "
+		    "rejected\n", name, t.rows, status ? "ranges" : "rows",
+		    t.files, t.rejected);
+cleanup:
+	snds_source_free(src);
+	g_free(source);
+	g_free(date);
+	g_free(name);
+	return rc == 1 ? 0 : rc;
+}
+
+/* ---- show / status ---- */
+
+static int
+snds_show_cmd(struct rw_app *app, int argc, char **argv)
+{
+	char *source = NULL, *date = NULL, *from = NULL, *to = NULL;
+	char *ip = NULL, *format = NULL;
+	GOptionEntry entries[] = {
+		{"source", 's', 0, G_OPTION_ARG_STRING, &source,
+		    "Only this source", "NAME"},
+		{"date", 'D', 0, G_OPTION_ARG_STRING, &date,
+		    "One day (default: the latest stored)", "D"},
+		{"from", 0, 0, G_OPTION_ARG_STRING, &from, "First day", "D1"},
+		{"to", 0, 0, G_OPTION_ARG_STRING, &to, "Last day", "D2"},
+		{"ip", 0, 0, G_OPTION_ARG_STRING, &ip, "One IP or CIDR block",
+		    "IP"},
+		{"format", 'f', 0, G_OPTION_ARG_STRING, &format,
+		    "text (default), json (one object per line) or csv", "F"},
+		G_OPTION_ENTRY_NULL,
+	};
+	struct snds_show_opts o = {0};
+	struct rw_db *db;
+	int rc = rw_cmd_parse(&argc, &argv, "snds show [--source NAME] "
+	    "[--date D | --from D1 --to D2] [--ip IP] [--format text|json|csv]",
+	    "Print stored SNDS daily rows.", entries);
+
+	if (rc != 0)
+		goto cleanup;
+	if (argc > 1)
+		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
+		    argv[1]);
+	else if (date != NULL && (from != NULL || to != NULL))
+		rc = rw_error_set(RW_EUSAGE, "--date excludes --from and --to");
+	if (rc == 0)
+		rc = snds_format_parse(&o.format, format);
+	o.source = source;
+	o.from = date != NULL ? date : from;
+	o.to = date != NULL ? date : to;
+	o.ip = ip;
+	if (rc == 0)
+		rc = rw_app_db(&db, app);
+	if (rc == 0)
+		rc = snds_show_daily(db, app->cfg, &o, stdout);
+cleanup:
+	g_free(source);
+	g_free(date);
+	g_free(from);
+	g_free(to);
+	g_free(ip);
+	g_free(format);
+	return rc == 1 ? 0 : rc;
+}
+
+static int
+snds_status_cmd(struct rw_app *app, int argc, char **argv)
+{
+	char *source = NULL, *date = NULL, *format = NULL;
+	GOptionEntry entries[] = {
+		{"source", 's', 0, G_OPTION_ARG_STRING, &source,
+		    "Only this source", "NAME"},
+		{"date", 'D', 0, G_OPTION_ARG_STRING, &date,
+		    "Snapshot day (default: the latest)", "D"},
+		{"format", 'f', 0, G_OPTION_ARG_STRING, &format,
+		    "text (default), json or csv", "F"},
+		G_OPTION_ENTRY_NULL,
+	};
+	struct snds_show_opts o = {0};
+	struct rw_db *db;
+	int rc = rw_cmd_parse(&argc, &argv, "snds status [--source NAME] "
+	    "[--date D] [--format text|json|csv]", "Print the IP-status "
+	    "ranges (blocked or junked IPs) of a stored snapshot.", entries);
+
+	if (rc != 0)
+		goto cleanup;
+	if (argc > 1)
+		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
+		    argv[1]);
+	if (rc == 0)
+		rc = snds_format_parse(&o.format, format);
+	o.source = source;
+	o.from = date;
+	if (rc == 0)
+		rc = rw_app_db(&db, app);
+	if (rc == 0)
+		rc = snds_show_status(db, &o, stdout);
+cleanup:
+	g_free(source);
+	g_free(date);
+	g_free(format);
+	return rc == 1 ? 0 : rc;
+}
+
+/* ---- links ---- */
+
+static const char last_sql[] =
+    "SELECT (SELECT to_char(max(finished_at), 'YYYY-MM-DD HH24:MI')"
+    "  FROM repwatch.snds_fetch_log WHERE source = $1 AND outcome = 'ok'),"
+    " (SELECT to_char(finished_at, 'YYYY-MM-DD HH24:MI') || ' ' || outcome"
+    "  || COALESCE(': ' || message, '') FROM repwatch.snds_fetch_log"
+    "  WHERE source = $1 AND outcome NOT IN ('ok', 'no-data')"
+    "  ORDER BY id DESC LIMIT 1)";
+
+static void
+link_age(GString *out, const struct snds_source *s)
+{
+	GDate issued, today;
+	int age;
+
+	if (s->kind == SNDS_KIND_API) {
+		g_string_append_printf(out, "%-10s %5s %9s", "-", "-", "-");
+		return;
+	}
+	if (s->issued == NULL || rw_parse_date(&issued, s->issued) != 0) {
+		rw_error_clear();
+		g_string_append_printf(out, "%-10s %5s %9s", "unknown", "-",
+		    "-");
+		return;
+	}
+	rw_today(&today);
+	age = g_date_days_between(&issued, &today);
+	g_string_append_printf(out, "%-10s %5d %9d", s->issued, age,
+	    LINK_LIFETIME_DAYS - age);
+}
+
+static int
+links_line(struct rw_app *app, struct rw_db *db, const char *name)
+{
+	struct snds_source *s = NULL;
+	PGresult *r = NULL;
+	const char *p[1] = {name};
+	GString *line = g_string_new(NULL);
+	int rc = snds_source_get(&s, app->cfg, db, name, true);
+
+	if (rc == 0)
+		rc = rw_db_query(&r, db, last_sql, 1, p);
+	if (rc == 0) {
+		g_string_append_printf(line, "%-12s %-4s ", name,
+		    s->kind == SNDS_KIND_API ? "api" : "link");
+		link_age(line, s);
+		g_string_append_printf(line, " %-16s %-8s %s",
+		    PQgetisnull(r, 0, 0) ? "never" : PQgetvalue(r, 0, 0),
+		    s->kind == SNDS_KIND_API ? (s->token_state ? s->token_state :
+		    "missing") : "-",
+		    PQgetisnull(r, 0, 1) ? "-" : PQgetvalue(r, 0, 1));
+		printf("%s\n", line->str);
+	}
+	PQclear(r);
+	g_string_free(line, TRUE);
+	snds_source_free(s);
+	return rc;
+}
+
+static int
+snds_links_cmd(struct rw_app *app, int argc, char **argv)
+{
+	struct rw_db *db;
+	char **names = NULL;
+	int rc = rw_cmd_parse(&argc, &argv, "snds links", "List every SNDS "
+	    "source: kind, the day its links were issued, their age and days "
+	    "left (links expire after 30 days), token state for API sources, "
+	    "last success and last error.", NULL);
+
+	if (rc != 0)
+		return rc == 1 ? 0 : rc;
+	rc = rw_app_db(&db, app);
+	if (rc == 0)
+		rc = snds_source_names(&names, app->cfg, db);
+	if (rc == 0 && names[0] == NULL)
+		printf("no SNDS source is configured\n");
+	else if (rc == 0)
+		printf("%-12s %-4s %-10s %5s %9s %-16s %-8s %s\n", "source",
+		    "kind", "issued", "age", "days left", "last success",
+		    "token", "last error");
+	for (int i = 0; rc == 0 && names[i] != NULL; i++)
+		rc = links_line(app, db, names[i]);
+	g_strfreev(names);
+	return rc;
+}
+
+static int
+link_set_check(const char *data_url, const char *status_url,
+    const char *issued)
+{
+	GDate d;
+	int rc = 0;
+
+	if (data_url == NULL && status_url == NULL)
+		rc = rw_error_set(RW_EUSAGE, "give --data-url, --status-url or "
+		    "both");
+	if (rc == 0 && data_url != NULL)
+		rc = snds_url_allowed("--data-url", data_url);
+	if (rc == 0 && status_url != NULL)
+		rc = snds_url_allowed("--status-url", status_url);
+	if (rc == 0 && issued != NULL && rw_parse_date(&d, issued) != 0)
+		rc = rw_error_set(RW_EUSAGE, "--issued: not a date: \"%s\"",
+		    issued);
+	return rc == RW_ECONFIG ? RW_EUSAGE : rc;
+}
+
+static int
+snds_link_cmd(struct rw_app *app, int argc, char **argv)
+{
+	char *data_url = NULL, *status_url = NULL, *issued = NULL;
+	GOptionEntry entries[] = {
+		{"data-url", 0, 0, G_OPTION_ARG_STRING, &data_url,
+		    "Data report link", "URL"},
+		{"status-url", 0, 0, G_OPTION_ARG_STRING, &status_url,
+		    "IP-status report link", "URL"},
+		{"issued", 0, 0, G_OPTION_ARG_STRING, &issued,
+		    "Day the links were generated (default: today)", "DATE"},
+		G_OPTION_ENTRY_NULL,
+	};
+	struct rw_db *db;
+	char today[11];
+	GDate d;
+	int rc = rw_cmd_parse(&argc, &argv, "snds link set NAME --data-url URL "
+	    "--status-url URL [--issued DATE]", "Store fresh report links for "
+	    "source NAME in the database; they override the configured "
+	    "ones.", entries);
+
+	if (rc != 0)
+		goto cleanup;
+	if (argc != 3 || strcmp(argv[1], "set") != 0)
+		rc = rw_error_set(RW_EUSAGE, "usage: repwatch snds link set "
+		    "NAME --data-url URL --status-url URL [--issued DATE]");
+	if (rc == 0)
+		rc = link_set_check(data_url, status_url, issued);
+	rw_today(&d);
+	rw_format_date(today, &d);
+	if (rc == 0)
+		rc = rw_app_db(&db, app);
+	if (rc == 0)
+		rc = snds_source_set_links(db, argv[2], data_url, status_url,
+		    issued != NULL ? issued : today);
+	if (rc == 0)
+		printf("source %s: links stored, issued %s\n", argv[2],
+		    issued != NULL ? issued : today);
+cleanup:
+	g_free(data_url);
+	g_free(status_url);
+	g_free(issued);
+	return rc == 1 ? 0 : rc;
+}
+
+/* ---- dispatch ---- */
+
+static const struct {
+	const char *name;
+	int (*fn)(struct rw_app *, int, char **);
+} subcommands[] = {
+	{"load", snds_load_cmd},
+	{"show", snds_show_cmd},
+	{"status", snds_status_cmd},
+	{"links", snds_links_cmd},
+	{"link", snds_link_cmd},
+};
+
+static int
+snds_help(int argc, char **argv)
+{
+	int rc = rw_cmd_parse(&argc, &argv, snds_usage,
+	    "Microsoft SNDS: fetch reports (report links or the OAuth REST "
+	    "API), load saved files, show stored data and IP status, manage "
+	    "report links and logins.\n\n"
+	    "  fetch   fetch missing and recent days for every source\n"
+	    "  load    load local report files\n"
+	    "  show    print stored daily rows\n"
+	    "  status  print a stored IP-status snapshot\n"
+	    "  links   list sources with link age and last outcome\n"
+	    "  link set  store fresh report links for a source\n"
+	    "  login   sign in for an API source (OAuth, PKCE)", NULL);
+
+	if (rc == 0) {
+		fprintf(stderr, "usage: repwatch %s\n", snds_usage);
+		rc = RW_EUSAGE;
+	}
+	return rc == 1 ? 0 : rw_exit_code(rc);
+}
+
+int
+cmd_snds(struct rw_app *app, int argc, char **argv)
+{
+	int rc;
+
+	if (argc < 2 || argv[1][0] == '-')
+		return snds_help(argc, argv);
+	for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++) {
+		if (strcmp(argv[1], subcommands[i].name) != 0)
+			continue;
+		rc = subcommands[i].fn(app, argc - 1, argv + 1);
+		if (rc < 0)
+			return rw_cmd_fail(rc);
+		return rc;
+	}
+	fprintf(stderr, "repwatch: unknown snds command \"%s\"\nusage: "
+	    "repwatch %s\n", argv[1], snds_usage);
+	return rw_exit_code(RW_EUSAGE);
+}
