@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyze/an_cmd.h"
 #include "arf/arf_cmd.h"
 #include "common/rw_app.h"
 #include "common/rw_cli.h"
@@ -16,6 +17,8 @@
 
 /* every command, in the order --help lists them */
 const struct rw_cmd rw_commands[] = {
+	{"alerts", cmd_alerts, "List alerts: text, JSON lines or CSV; --fail-on for cron"},
+	{"analyze", cmd_analyze, "Evaluate the alert rules for a day, or replay a range"},
 	{"arf", cmd_arf, "Complaint reports (ARF/JMRP): parse, ingest, stats"},
 	{"config", cmd_config, "Show the effective configuration (secrets masked)"},
 	{"db", cmd_db, "Database: migrate, status, url, start, stop"},

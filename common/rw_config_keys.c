@@ -118,6 +118,10 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Level rule: 7-day pooled complaint rate for a critical alert."},
 	{"analyze", "min_recipients", RW_CT_INT, "1000", "0..1000000000",
 	    "Level rule: recipients needed in the window before it judges."},
+	{"analyze", "level_confidence", RW_CT_DOUBLE, "0.8", "0..0.999",
+	    "Level rule: the rate judged is the exact Poisson lower bound at "
+	    "this one-sided confidence, so a few complaints on little volume "
+	    "do not alert (0 = the observed rate, as peers do)."},
 	{"analyze", "window_days", RW_CT_INT, "7", "1..60",
 	    "Recent window length in days."},
 	{"analyze", "baseline_days", RW_CT_INT, "28", "7..365",
@@ -134,12 +138,23 @@ const struct rw_config_key rw_config_keys[] = {
 	{"analyze", "spike_days", RW_CT_INT, "2", "1..7",
 	    "Rising rule: the rise must hold in the last N days, so a one-off "
 	    "bad day stops alerting within N days."},
+	{"analyze", "range_min_ips", RW_CT_INT, "2", "1..256",
+	    "Range rules: IPs with data a /24 needs before it is judged as a "
+	    "whole (1 would repeat every single-IP alert)."},
+	{"analyze", "trend_days", RW_CT_INT, "14", "3..90",
+	    "Forecast: days of daily counts the Poisson trend is fitted on."},
+	{"analyze", "trend_z", RW_CT_DOUBLE, "1.645", "0..10",
+	    "Forecast: growth must be this many standard errors above zero, "
+	    "else the forecast is null (not rising)."},
 	{"analyze", "forecast_days", RW_CT_INT, "30", "1..365",
 	    "Forecast horizon; longer projections are reported as null."},
 	{"analyze", "stale_fetch_days", RW_CT_INT, "2", "1..30",
 	    "Data health: days without a successful fetch before an alert."},
 	{"analyze", "link_warn_days", RW_CT_INT, "5", "0..30",
 	    "Data health: days before link expiry for a warning."},
+	{"analyze", "link_valid_days", RW_CT_INT, "30", "1..365",
+	    "Data health: days SNDS report links stay valid after issued "
+	    "(or first use)."},
 	{"analyze", "missing_ip_days", RW_CT_INT, "3", "1..30",
 	    "Data health: days an IP with volume may lack SNDS data."},
 	{"analyze", "unmatched_share", RW_CT_DOUBLE, "0.2", "0..1",

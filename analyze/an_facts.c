@@ -1,0 +1,334 @@
+/*
+ * an_facts - the analyzer's reads. The heavy lifting is the SQL function
+ * repwatch.an_ip_window (0004_analyze.sql): one grouped scan per day.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analyze/an_facts.h"
+#include "common/rw_error.h"
+
+/* column value as a double; NAN for SQL NULL */
+static double
+col_d(const PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return NAN;
+	return g_ascii_strtod(PQgetvalue(r, row, col), NULL);
+}
+
+static int
+col_i(const PGresult *r, int row, int col, int null_value)
+{
+	double v = col_d(r, row, col);
+
+	return isnan(v) ? null_value : (int)v;
+}
+
+static char *
+col_s(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL :
+	    g_strdup(PQgetvalue(r, row, col));
+}
+
+int
+an_facts_set_timezone(struct rw_db *db, const char *tz)
+{
+	const char *params[] = {tz};
+
+	return rw_db_query(NULL, db,
+	    "INSERT INTO repwatch.an_setting (key, value) "
+	    "VALUES ('timezone', $1) ON CONFLICT (key) DO UPDATE "
+	    "SET value = EXCLUDED.value "
+	    "WHERE repwatch.an_setting.value IS DISTINCT FROM EXCLUDED.value",
+	    1, params);
+}
+
+int
+an_facts_data_days(char **out_first, char **out_last, struct rw_db *db)
+{
+	PGresult *r = NULL;
+	int rc;
+
+	*out_first = *out_last = NULL;
+	rc = rw_db_query(&r, db, "SELECT min(day)::text, max(day)::text "
+	    "FROM repwatch.snds_daily", 0, NULL);
+	if (rc == 0) {
+		*out_first = col_s(r, 0, 0);
+		*out_last = col_s(r, 0, 1);
+	}
+	PQclear(r);
+	return rc;
+}
+
+int
+an_facts_day_has_data(bool *out, struct rw_db *db, const char *day)
+{
+	const char *params[] = {day};
+	char *v = NULL;
+	int rc;
+
+	rc = rw_db_query1(&v, db, "SELECT EXISTS (SELECT 1 FROM "
+	    "repwatch.snds_daily WHERE day = $1::date)", 1, params);
+	*out = rc == 0 && g_strcmp0(v, "t") == 0;
+	g_free(v);
+	return rc;
+}
+
+/* one row of repwatch.an_ip_window (column order of the function) */
+static struct an_subject *
+subject_from_row(const PGresult *r, int i)
+{
+	struct an_subject *s = an_subject_new(PQgetvalue(r, i, 0), false);
+
+	s->net = col_s(r, i, 1);
+	s->n_recent = col_d(r, i, 2);
+	s->c_recent = col_d(r, i, 3);
+	s->days_recent = col_d(r, i, 4);
+	s->n_base = col_d(r, i, 5);
+	s->c_base = col_d(r, i, 6);
+	s->days_base = col_d(r, i, 7);
+	s->n_last = col_d(r, i, 8);
+	s->c_last = col_d(r, i, 9);
+	s->n_day = col_d(r, i, 10);
+	s->c_day = col_d(r, i, 11);
+	s->snds_low = col_d(r, i, 12);
+	s->snds_rated = col_d(r, i, 13);
+	s->filter_last = col_i(r, i, 14, 0);
+	s->filter_base = col_d(r, i, 15);
+	s->traps_last = col_d(r, i, 16);
+	s->days_since_data = col_i(r, i, 17, -1);
+	s->data_days = col_d(r, i, 18);
+	return s;
+}
+
+int
+an_facts_window(GPtrArray **out, struct rw_db *db, const char *day,
+    const struct an_params *p)
+{
+	char w[16], b[16], s[16];
+	const char *params[] = {day, w, b, s};
+	PGresult *r = NULL;
+	GPtrArray *subjects;
+	int rc;
+
+	*out = NULL;
+	snprintf(w, sizeof(w), "%d", p->window_days);
+	snprintf(b, sizeof(b), "%d", p->baseline_days);
+	snprintf(s, sizeof(s), "%d", p->spike_days);
+	rc = rw_db_query(&r, db, "SELECT ip, net, recipients_recent, "
+	    "complaints_recent, days_recent, recipients_base, "
+	    "complaints_base, days_base, recipients_last, complaints_last, "
+	    "recipients_day, complaints_day, snds_complaints_low, "
+	    "snds_rated_recent, filter_last, filter_base, trap_hits_last, "
+	    "$1::date - last_data_day, data_days "
+	    "FROM repwatch.an_ip_window($1::date, $2::int, $3::int, $4::int)",
+	    4, params);
+	if (rc != 0)
+		goto cleanup;
+	subjects = g_ptr_array_new_full((guint)PQntuples(r),
+	    (GDestroyNotify)an_subject_free);
+	for (int i = 0; i < PQntuples(r); i++)
+		g_ptr_array_add(subjects, subject_from_row(r, i));
+	*out = subjects;
+cleanup:
+	PQclear(r);
+	return rc;
+}
+
+/* "{"a","b"}" - a text[] literal; keys are addresses and CIDRs */
+static char *
+array_literal(GPtrArray *subjects)
+{
+	GString *s = g_string_new("{");
+
+	for (guint i = 0; i < subjects->len; i++) {
+		const struct an_subject *x = subjects->pdata[i];
+
+		g_string_append_printf(s, "%s\"%s\"", i ? "," : "", x->key);
+	}
+	g_string_append_c(s, '}');
+	return g_string_free(s, FALSE);
+}
+
+/* fit rows [from, to) of the series result, all of one subject */
+static void
+fit_rows(struct an_subject *s, const PGresult *r, int from, int to)
+{
+	int k = to - from;
+	double *t = g_new(double, k), *c = g_new(double, k);
+	double *n = g_new(double, k);
+
+	for (int i = 0; i < k; i++) {
+		t[i] = col_d(r, from + i, 1);
+		n[i] = col_d(r, from + i, 2);
+		c[i] = col_d(r, from + i, 3);
+		if (isnan(c[i]))
+			c[i] = 0;
+	}
+	an_trend_fit(&s->trend, t, c, n, (size_t)k);
+	g_free(t);
+	g_free(c);
+	g_free(n);
+}
+
+static void
+fit_all(GPtrArray *subjects, const PGresult *r)
+{
+	GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
+	int i = 0, rows = PQntuples(r);
+
+	for (guint j = 0; j < subjects->len; j++) {
+		struct an_subject *s = subjects->pdata[j];
+
+		g_hash_table_insert(by_key, s->key, s);
+	}
+	while (i < rows) {
+		const char *key = PQgetvalue(r, i, 0);
+		struct an_subject *s = g_hash_table_lookup(by_key, key);
+		int end = i + 1;
+
+		while (end < rows && strcmp(PQgetvalue(r, end, 0), key) == 0)
+			end++;
+		if (s != NULL)
+			fit_rows(s, r, i, end);
+		i = end;
+	}
+	g_hash_table_destroy(by_key);
+}
+
+int
+an_facts_trends(struct rw_db *db, const char *day, GPtrArray *subjects,
+    const struct an_params *p)
+{
+	char n[16];
+	g_autofree char *keys = NULL;
+	const char *params[] = {day, n, NULL};
+	PGresult *r = NULL;
+	int rc;
+
+	if (subjects->len == 0)
+		return 0;
+	keys = array_literal(subjects);
+	params[2] = keys;
+	snprintf(n, sizeof(n), "%d", p->trend_days);
+	rc = rw_db_query(&r, db, "SELECT subject, day - $1::date, "
+	    "recipients, complaints FROM repwatch.an_series($1::date, "
+	    "$2::int, $3::text[])", 3, params);
+	if (rc == 0)
+		fit_all(subjects, r);
+	PQclear(r);
+	return rc;
+}
+
+static const char sources_sql[] =
+    "WITH z AS (SELECT (($1::date + 1)::timestamp "
+    "    AT TIME ZONE repwatch.an_timezone()) AS day_end) "
+    "SELECT s.name, s.kind, "
+    "  (SELECT $1::date - max((l.started_at AT TIME ZONE "
+    "       repwatch.an_timezone())::date) "
+    "   FROM repwatch.snds_fetch_log l WHERE l.source = s.name "
+    "   AND l.kind = 'data' AND l.outcome IN ('ok', 'no-data') "
+    "   AND l.started_at < z.day_end), "
+    "  CASE WHEN coalesce(s.issued, s.first_used) <= $1::date "
+    "       THEN $1::date - coalesce(s.issued, s.first_used) END, "
+    "  CASE WHEN s.token_checked < z.day_end THEN s.token_state END, "
+    "  EXISTS (SELECT 1 FROM repwatch.snds_fetch_log l "
+    "          WHERE l.source = s.name AND l.started_at < z.day_end) "
+    "FROM repwatch.snds_source s, z ORDER BY s.name";
+
+int
+an_facts_sources(GPtrArray **out, struct rw_db *db, const char *day)
+{
+	const char *params[] = {day};
+	PGresult *r = NULL;
+	int rc;
+
+	*out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)an_source_state_free);
+	rc = rw_db_query(&r, db, sources_sql, 1, params);
+	for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
+		struct an_source_state *s = g_new0(struct an_source_state, 1);
+		bool fetched_before = strcmp(PQgetvalue(r, i, 5), "t") == 0;
+
+		s->name = col_s(r, i, 0);
+		s->kind = col_s(r, i, 1);
+		/* fetched before, but never successfully: as stale as it gets */
+		s->days_since_fetch = col_i(r, i, 2, fetched_before ? 999 : -1);
+		s->link_age_days = col_i(r, i, 3, -1);
+		s->token_state = col_s(r, i, 4);
+		g_ptr_array_add(*out, s);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static const char listings_sql[] =
+    "WITH snap AS ("
+    "  SELECT source, max(day) AS day FROM repwatch.snds_status_snapshot "
+    "  WHERE day <= $1::date AND day > $1::date - 3 GROUP BY source), "
+    "prev AS ("
+    "  SELECT s.source, (SELECT max(p.day) FROM "
+    "    repwatch.snds_status_snapshot p WHERE p.source = s.source "
+    "    AND p.day < s.day) AS day FROM snap s) "
+    "SELECT host(r.first_ip), host(r.last_ip), r.source, r.reason, "
+    "  r.blocked, NOT EXISTS (SELECT 1 FROM repwatch.snds_ip_status q "
+    "    JOIN prev ON q.source = prev.source AND q.day = prev.day "
+    "    WHERE q.source = r.source AND q.first_ip = r.first_ip "
+    "    AND q.last_ip = r.last_ip), "
+    "  (SELECT count(*) FROM repwatch.snds_ip_status q "
+    "    WHERE q.source = r.source AND q.first_ip = r.first_ip "
+    "    AND q.last_ip = r.last_ip AND q.day <= $1::date) "
+    "FROM repwatch.snds_ip_status r JOIN snap "
+    "  ON r.source = snap.source AND r.day = snap.day "
+    "ORDER BY r.first_ip, r.last_ip, r.source";
+
+int
+an_facts_listings(GPtrArray **out, struct rw_db *db, const char *day)
+{
+	const char *params[] = {day};
+	PGresult *r = NULL;
+	int rc;
+
+	*out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)an_listing_free);
+	rc = rw_db_query(&r, db, listings_sql, 1, params);
+	for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
+		struct an_listing *l = g_new0(struct an_listing, 1);
+
+		l->first_ip = col_s(r, i, 0);
+		l->last_ip = col_s(r, i, 1);
+		l->source = col_s(r, i, 2);
+		l->reason = col_s(r, i, 3);
+		l->blocked = strcmp(PQgetvalue(r, i, 4), "t") == 0;
+		l->is_new = strcmp(PQgetvalue(r, i, 5), "t") == 0;
+		l->listed_days = col_i(r, i, 6, 0);
+		g_ptr_array_add(*out, l);
+	}
+	PQclear(r);
+	return rc;
+}
+
+int
+an_facts_unmatched(double *out_complaints, double *out_unmatched,
+    struct rw_db *db, const char *day, const struct an_params *p)
+{
+	char w[16];
+	const char *params[] = {day, w};
+	PGresult *r = NULL;
+	int rc;
+
+	snprintf(w, sizeof(w), "%d", p->window_days);
+	*out_complaints = *out_unmatched = 0;
+	rc = rw_db_query(&r, db, "SELECT coalesce(sum(complaints), 0), "
+	    "coalesce(sum(unmatched), 0) FROM repwatch.unmatched_day_facts("
+	    "$1::date - ($2::int - 1), $1::date)", 2, params);
+	if (rc == 0) {
+		*out_complaints = col_d(r, 0, 0);
+		*out_unmatched = col_d(r, 0, 1);
+	}
+	PQclear(r);
+	return rc;
+}

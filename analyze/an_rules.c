@@ -1,0 +1,616 @@
+/*
+ * an_rules - alert rules on per-subject window aggregates.
+ *
+ * Rates are complaints / recipients pooled over a window, never averages of
+ * daily rates: a 300-recipient day must weigh less than a 30,000 one.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "analyze/an_rules.h"
+
+static const char *const severity_names[] = {"info", "warning", "critical"};
+
+const char *
+an_severity_name(enum an_severity s)
+{
+	return s >= AN_INFO && s <= AN_CRITICAL ? severity_names[s] : "info";
+}
+
+int
+an_severity_parse(const char *s)
+{
+	for (int i = AN_INFO; i <= AN_CRITICAL; i++)
+		if (s != NULL && strcmp(s, severity_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+an_params_default(struct an_params *out)
+{
+	*out = (struct an_params){
+		.warning_rate = 0.001, .critical_rate = 0.003,
+		.min_recipients = 1000, .level_confidence = 0.8,
+		.window_days = 7, .baseline_days = 28, .spike_days = 2,
+		.alpha = 0.01, .min_ratio = 1.5, .min_complaints = 5,
+		.baseline_floor_rate = 0.0002, .range_min_ips = 2,
+		.trend_days = 14, .trend_z = 1.645, .forecast_days = 30,
+		.stale_fetch_days = 2, .link_warn_days = 5,
+		.link_valid_days = 30, .missing_ip_days = 3,
+		.unmatched_share = 0.2,
+	};
+}
+
+static double
+dbl(const struct rw_config *cfg, const char *key)
+{
+	return rw_config_double(cfg, "analyze", key);
+}
+
+static int
+num(const struct rw_config *cfg, const char *key)
+{
+	return (int)rw_config_int(cfg, "analyze", key);
+}
+
+void
+an_params_load(struct an_params *out, const struct rw_config *cfg)
+{
+	an_params_default(out);
+	out->warning_rate = dbl(cfg, "warning_rate");
+	out->critical_rate = dbl(cfg, "critical_rate");
+	out->min_recipients = (double)rw_config_int(cfg, "analyze",
+	    "min_recipients");
+	out->level_confidence = dbl(cfg, "level_confidence");
+	out->window_days = num(cfg, "window_days");
+	out->baseline_days = num(cfg, "baseline_days");
+	out->spike_days = num(cfg, "spike_days");
+	out->alpha = dbl(cfg, "alpha");
+	out->min_ratio = dbl(cfg, "min_ratio");
+	out->min_complaints = num(cfg, "min_complaints");
+	out->baseline_floor_rate = dbl(cfg, "baseline_floor_rate");
+	out->range_min_ips = num(cfg, "range_min_ips");
+	out->trend_days = num(cfg, "trend_days");
+	out->trend_z = dbl(cfg, "trend_z");
+	out->forecast_days = num(cfg, "forecast_days");
+	out->stale_fetch_days = num(cfg, "stale_fetch_days");
+	out->link_warn_days = num(cfg, "link_warn_days");
+	out->link_valid_days = num(cfg, "link_valid_days");
+	out->missing_ip_days = num(cfg, "missing_ip_days");
+	out->unmatched_share = dbl(cfg, "unmatched_share");
+}
+
+struct an_subject *
+an_subject_new(const char *key, bool is_range)
+{
+	struct an_subject *s = g_new0(struct an_subject, 1);
+
+	s->key = g_strdup(key);
+	s->is_range = is_range;
+	s->filter_base = NAN;
+	s->traps_last = NAN;
+	s->days_since_data = -1;
+	s->base_rate = NAN;
+	s->ratio = NAN;
+	s->p_value = 1.0;
+	s->q_value = 1.0;
+	return s;
+}
+
+void
+an_subject_free(struct an_subject *s)
+{
+	if (s == NULL)
+		return;
+	g_free(s->key);
+	g_free(s->net);
+	g_free(s);
+}
+
+/* NAN-tolerant sum: unknown + x = x, unknown + unknown = unknown */
+static void
+add(double *sum, double v)
+{
+	if (isnan(v))
+		return;
+	*sum = isnan(*sum) ? v : *sum + v;
+}
+
+static struct an_subject *
+range_new(const char *net)
+{
+	struct an_subject *r = an_subject_new(net, true);
+
+	r->n_recent = r->c_recent = r->n_base = r->c_base = NAN;
+	r->n_last = r->c_last = r->n_day = r->c_day = NAN;
+	r->snds_low = r->snds_rated = NAN;
+	r->days_recent = r->days_base = r->data_days = 0;
+	return r;
+}
+
+static void
+range_add(struct an_subject *r, const struct an_subject *s)
+{
+	add(&r->n_recent, s->n_recent);
+	add(&r->c_recent, s->c_recent);
+	add(&r->n_base, s->n_base);
+	add(&r->c_base, s->c_base);
+	add(&r->n_last, s->n_last);
+	add(&r->c_last, s->c_last);
+	add(&r->n_day, s->n_day);
+	add(&r->c_day, s->c_day);
+	add(&r->snds_low, s->snds_low);
+	add(&r->snds_rated, s->snds_rated);
+	if (s->data_days > 0)
+		r->ips++;
+}
+
+GPtrArray *
+an_subjects_ranges(GPtrArray *ips, const struct an_params *p)
+{
+	GHashTable *by_net = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)an_subject_free);
+	GHashTableIter it;
+	gpointer v;
+
+	for (guint i = 0; i < ips->len; i++) {
+		const struct an_subject *s = ips->pdata[i];
+		struct an_subject *r;
+
+		if (s->net == NULL)
+			continue;
+		r = g_hash_table_lookup(by_net, s->net);
+		if (r == NULL) {
+			r = range_new(s->net);
+			g_hash_table_insert(by_net, r->key, r);
+		}
+		range_add(r, s);
+	}
+	g_hash_table_iter_init(&it, by_net);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct an_subject *r = v;
+
+		if (r->ips >= p->range_min_ips)
+			g_ptr_array_add(out, r);
+		else
+			an_subject_free(r);
+	}
+	g_hash_table_destroy(by_net);
+	return out;
+}
+
+struct an_finding *
+an_finding_new(const char *kind, const char *subject, const char *rule,
+    enum an_severity severity)
+{
+	struct an_finding *f = g_new0(struct an_finding, 1);
+
+	f->subject_kind = kind;
+	f->subject = g_strdup(subject);
+	f->rule = rule;
+	f->severity = severity;
+	f->rate_7d = f->recipients_7d = f->complaints_7d = NAN;
+	f->baseline_rate = f->ratio = f->p_value = f->q_value = NAN;
+	f->forecast_days = -1;
+	f->extra = json_object_new();
+	return f;
+}
+
+void
+an_finding_free(struct an_finding *f)
+{
+	if (f == NULL)
+		return;
+	g_free(f->subject);
+	g_free(f->source);
+	g_free(f->message);
+	if (f->extra != NULL)
+		json_object_unref(f->extra);
+	g_free(f);
+}
+
+GPtrArray *
+an_findings_new(void)
+{
+	return g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)an_finding_free);
+}
+
+/* rate over a window, NAN without volume */
+static double
+rate_of(double c, double n)
+{
+	return n > 0 ? (isnan(c) ? 0.0 : c) / n : NAN;
+}
+
+/* the rise holds in the last spike_days days too, so one bad day that
+ * has left them no longer counts */
+static bool
+rise_persists(const struct an_subject *s, const struct an_params *p)
+{
+	double last = rate_of(s->c_last, s->n_last);
+
+	return last >= p->min_ratio * s->base_rate;
+}
+
+void
+an_rules_test_rising(struct an_subject *s, const struct an_params *p)
+{
+	double c1 = isnan(s->c_recent) ? 0 : s->c_recent;
+	double c0 = isnan(s->c_base) ? 0 : s->c_base;
+	double p_cmp, p_floor;
+
+	s->candidate = false;
+	s->p_value = 1.0;
+	if (!(s->n_recent >= p->min_recipients) ||
+	    !(s->n_base >= p->min_recipients))
+		return;
+	s->base_rate = fmax(c0 / s->n_base, p->baseline_floor_rate);
+	s->ratio = rate_of(c1, s->n_recent) / s->base_rate;
+	if (c1 < p->min_complaints || !(s->ratio >= p->min_ratio) ||
+	    !rise_persists(s, p))
+		return;
+	/* intersection-union: above its own baseline (exact conditional
+	 * test, baseline noise included) and above the floor rate */
+	p_cmp = an_rate_ratio_p(c1, s->n_recent, c0, s->n_base);
+	p_floor = an_poisson_sf(c1, s->n_recent * p->baseline_floor_rate);
+	s->p_value = fmax(p_cmp, p_floor);
+	s->candidate = true;
+}
+
+void
+an_rules_correct(GPtrArray *subjects)
+{
+	guint m = subjects->len;
+	double *pv = g_new(double, m ? m : 1);
+
+	for (guint i = 0; i < m; i++)
+		pv[i] = ((struct an_subject *)subjects->pdata[i])->p_value;
+	an_bh_adjust(pv, pv, m);
+	for (guint i = 0; i < m; i++)
+		((struct an_subject *)subjects->pdata[i])->q_value = pv[i];
+	g_free(pv);
+}
+
+/* level of a rate: -1 none, else the severity */
+static int
+level_of(double rate, const struct an_params *p)
+{
+	if (rate >= p->critical_rate)
+		return AN_CRITICAL;
+	if (rate >= p->warning_rate)
+		return AN_WARNING;
+	return -1;
+}
+
+/* the JMRP rate the level rule judges: the lower confidence bound, so that
+ * a few complaints on little volume do not read as a high rate */
+static double
+level_evidence(const struct an_subject *s, const struct an_params *p)
+{
+	double c = isnan(s->c_recent) ? 0 : s->c_recent;
+
+	if (!(p->level_confidence > 0))
+		return c / s->n_recent;
+	return an_poisson_lower(c, p->level_confidence) / s->n_recent;
+}
+
+static double
+snds_floor_rate(const struct an_subject *s, const struct an_params *p)
+{
+	return s->snds_rated >= p->min_recipients ?
+	    s->snds_low / s->snds_rated : NAN;
+}
+
+bool
+an_rules_needs_trend(const struct an_subject *s, const struct an_params *p)
+{
+	if (s->candidate && s->q_value <= p->alpha)
+		return true;
+	return s->n_recent >= p->min_recipients &&
+	    (level_of(level_evidence(s, p), p) >= 0 ||
+	    level_of(snds_floor_rate(s, p), p) >= 0);
+}
+
+static void
+fill_numbers(struct an_finding *f, const struct an_subject *s)
+{
+	f->recipients_7d = s->n_recent;
+	f->complaints_7d = isnan(s->c_recent) ? 0 : s->c_recent;
+	f->rate_7d = rate_of(s->c_recent, s->n_recent);
+	f->baseline_rate = s->base_rate;
+	f->ratio = s->ratio;
+	if (s->candidate) {
+		f->p_value = s->p_value;
+		f->q_value = s->q_value;
+	}
+	if (s->is_range)
+		json_object_set_int_member(f->extra, "ips", s->ips);
+}
+
+static const char *
+kind_of(const struct an_subject *s)
+{
+	return s->is_range ? "cidr" : "ip";
+}
+
+static void
+rule_level(GPtrArray *out, const struct an_subject *s,
+    const struct an_params *p)
+{
+	double ev, snds;
+	int sev, sev_snds;
+	struct an_finding *f;
+
+	if (!(s->n_recent >= p->min_recipients))
+		return;
+	ev = level_evidence(s, p);
+	snds = snds_floor_rate(s, p);
+	sev = level_of(ev, p);
+	sev_snds = level_of(snds, p);
+	if (sev < 0 && sev_snds < 0)
+		return;
+	f = an_finding_new(kind_of(s), s->key,
+	    s->is_range ? "range-level" : "level", MAX(sev, sev_snds));
+	fill_numbers(f, s);
+	json_object_set_double_member(f->extra, "rate_lower_bound", ev);
+	json_object_set_string_member(f->extra, "witness",
+	    sev >= sev_snds ? "jmrp" : "snds");
+	if (!isnan(snds))
+		json_object_set_double_member(f->extra, "snds_rate_low", snds);
+	g_ptr_array_add(out, f);
+}
+
+static void
+rule_rising(GPtrArray *out, const struct an_subject *s,
+    const struct an_params *p)
+{
+	struct an_finding *f;
+
+	if (!s->candidate || !(s->q_value <= p->alpha))
+		return;
+	f = an_finding_new(kind_of(s), s->key,
+	    s->is_range ? "range-rising" : "rising", AN_WARNING);
+	fill_numbers(f, s);
+	json_object_set_double_member(f->extra, "rate_last_days",
+	    rate_of(s->c_last, s->n_last));
+	g_ptr_array_add(out, f);
+}
+
+static void
+rule_filter(GPtrArray *out, const struct an_subject *s)
+{
+	int base = isnan(s->filter_base) ? 1 : (int)lround(s->filter_base);
+	static const char *const names[] = {"?", "GREEN", "YELLOW", "RED"};
+	struct an_finding *f;
+
+	if (s->is_range || s->filter_last <= base || s->filter_last > 3)
+		return;
+	f = an_finding_new("ip", s->key, "filter",
+	    s->filter_last == 3 ? AN_CRITICAL : AN_WARNING);
+	fill_numbers(f, s);
+	f->message = g_strdup_printf("SNDS filter %s, usually %s",
+	    names[s->filter_last], names[base]);
+	json_object_set_string_member(f->extra, "filter",
+	    names[s->filter_last]);
+	json_object_set_string_member(f->extra, "filter_baseline",
+	    names[base]);
+	g_ptr_array_add(out, f);
+}
+
+static void
+rule_trap(GPtrArray *out, const struct an_subject *s,
+    const struct an_params *p)
+{
+	struct an_finding *f;
+
+	if (s->is_range || !(s->traps_last > 0))
+		return;
+	f = an_finding_new("ip", s->key, "trap", AN_WARNING);
+	fill_numbers(f, s);
+	f->message = g_strdup_printf("%.0f SNDS trap hits in the last %d days",
+	    s->traps_last, p->spike_days);
+	json_object_set_double_member(f->extra, "trap_hits", s->traps_last);
+	g_ptr_array_add(out, f);
+}
+
+void
+an_rules_subject(GPtrArray *out, const struct an_subject *s,
+    const struct an_params *p)
+{
+	rule_level(out, s, p);
+	rule_rising(out, s, p);
+	rule_filter(out, s);
+	rule_trap(out, s, p);
+}
+
+void
+an_rules_ip_missing(GPtrArray *out, const struct an_subject *s,
+    const struct an_params *p)
+{
+	int span = p->window_days + p->baseline_days - s->days_since_data;
+	struct an_finding *f;
+
+	/* only regular senders: an intermittent one is often absent */
+	if (s->is_range || s->days_since_data < p->missing_ip_days ||
+	    span <= 0 || s->data_days < 0.7 * span)
+		return;
+	f = an_finding_new("ip", s->key, "ip-missing", AN_WARNING);
+	f->message = g_strdup_printf("no SNDS data for %d days after data "
+	    "on %.0f of %d days", s->days_since_data, s->data_days, span);
+	json_object_set_int_member(f->extra, "days_without_data",
+	    s->days_since_data);
+	g_ptr_array_add(out, f);
+}
+
+void
+an_source_state_free(struct an_source_state *s)
+{
+	if (s == NULL)
+		return;
+	g_free(s->name);
+	g_free(s->kind);
+	g_free(s->token_state);
+	g_free(s);
+}
+
+static void
+add_source(GPtrArray *out, const struct an_source_state *s, const char *rule,
+    enum an_severity sev, char *message)
+{
+	struct an_finding *f = an_finding_new("source", s->name, rule, sev);
+
+	f->source = g_strdup(s->name);
+	f->message = message;
+	g_ptr_array_add(out, f);
+}
+
+static void
+rule_link(GPtrArray *out, const struct an_source_state *s,
+    const struct an_params *p)
+{
+	int left = p->link_valid_days - s->link_age_days;
+
+	if (g_strcmp0(s->kind, "link") != 0 || s->link_age_days < 0)
+		return;
+	if (left <= 0)
+		add_source(out, s, "link-expiry", AN_CRITICAL, g_strdup_printf(
+		    "report links expired %d days ago; generate new ones in "
+		    "SNDS", -left));
+	else if (left <= p->link_warn_days)
+		add_source(out, s, "link-expiry", AN_WARNING, g_strdup_printf(
+		    "report links expire in %d days", left));
+}
+
+static void
+rule_login(GPtrArray *out, const struct an_source_state *s)
+{
+	const char *t = s->token_state;
+
+	if (g_strcmp0(s->kind, "api") != 0 || t == NULL ||
+	    strcmp(t, "ok") == 0)
+		return;
+	add_source(out, s, "login", strcmp(t, "missing") == 0 ?
+	    AN_WARNING : AN_CRITICAL, g_strdup_printf("OAuth login %s; run "
+	    "\"repwatch snds login %s\"", t, s->name));
+}
+
+void
+an_rules_source(GPtrArray *out, const struct an_source_state *s,
+    const struct an_params *p)
+{
+	if (s->days_since_fetch >= p->stale_fetch_days)
+		add_source(out, s, "fetch-stale",
+		    s->days_since_fetch >= 7 ? AN_CRITICAL : AN_WARNING,
+		    g_strdup_printf("no successful SNDS fetch for %d days",
+		    s->days_since_fetch));
+	rule_link(out, s, p);
+	rule_login(out, s);
+}
+
+void
+an_listing_free(struct an_listing *l)
+{
+	if (l == NULL)
+		return;
+	g_free(l->first_ip);
+	g_free(l->last_ip);
+	g_free(l->source);
+	g_free(l->reason);
+	g_free(l);
+}
+
+void
+an_rules_listing(GPtrArray *out, const struct an_listing *l)
+{
+	bool single = g_strcmp0(l->first_ip, l->last_ip) == 0;
+	char *subject = single ? g_strdup(l->first_ip) :
+	    g_strdup_printf("%s-%s", l->first_ip, l->last_ip);
+	struct an_finding *f = an_finding_new(single ? "ip" : "cidr", subject,
+	    "listed", l->blocked ? AN_CRITICAL : AN_WARNING);
+
+	f->source = g_strdup(l->source);
+	f->message = g_strdup_printf("%s %s in the SNDS IP status%s%s",
+	    l->is_new ? "newly listed" : "listed",
+	    l->blocked ? "as blocked" : "(not blocked: junked)",
+	    *l->reason ? ": " : "", l->reason);
+	json_object_set_boolean_member(f->extra, "blocked", l->blocked);
+	json_object_set_int_member(f->extra, "listed_days", l->listed_days);
+	json_object_set_string_member(f->extra, "reason", l->reason);
+	g_ptr_array_add(out, f);
+	g_free(subject);
+}
+
+void
+an_rules_unmatched(GPtrArray *out, double complaints, double unmatched,
+    const struct an_params *p)
+{
+	struct an_finding *f;
+
+	if (!(complaints >= p->min_complaints) ||
+	    !(unmatched / complaints > p->unmatched_share))
+		return;
+	f = an_finding_new("global", "complaints", "unmatched", AN_WARNING);
+	f->complaints_7d = complaints;
+	f->message = g_strdup_printf("%.0f of %.0f complaints in the last "
+	    "%d days match no SNDS IP (%.0f%%)", unmatched, complaints,
+	    p->window_days, 100.0 * unmatched / complaints);
+	json_object_set_double_member(f->extra, "unmatched", unmatched);
+	json_object_set_double_member(f->extra, "unmatched_share",
+	    unmatched / complaints);
+	g_ptr_array_add(out, f);
+}
+
+/* "0.3%" without trailing zeros */
+static char *
+pct(double rate)
+{
+	return g_strdup_printf("%.2g%%", 100.0 * rate);
+}
+
+static char *
+forecast_phrase(const struct an_finding *f, const struct an_params *p)
+{
+	g_autofree char *target = pct(p->critical_rate);
+
+	if (f->forecast_days == 0)
+		return g_strdup_printf("at %s already", target);
+	if (f->forecast_days > 0)
+		return g_strdup_printf("%s in about %d day%s", target,
+		    f->forecast_days, f->forecast_days == 1 ? "" : "s");
+	return g_strdup_printf("no crossing of %s forecast", target);
+}
+
+void
+an_finding_forecast(struct an_finding *f, const struct an_subject *s,
+    const struct an_params *p)
+{
+	double rate = rate_of(s->c_recent, s->n_recent);
+	g_autofree char *phrase = NULL;
+	bool rising = strstr(f->rule, "rising") != NULL;
+
+	f->forecast_days = an_forecast_days(&s->trend, rate, p->window_days,
+	    p->critical_rate, p->trend_z, p->forecast_days);
+	if (s->trend.ok)
+		json_object_set_double_member(f->extra, "growth_per_day",
+		    an_trend_growth(&s->trend));
+	phrase = forecast_phrase(f, p);
+	g_free(f->message);
+	if (g_strcmp0(json_object_get_string_member_with_default(f->extra,
+	    "witness", ""), "snds") == 0) {
+		/* JMRP counts are missing; SNDS bands speak for the rate */
+		f->forecast_days = -1;
+		f->message = g_strdup_printf("SNDS complaint rate at least "
+		    "%.2f%% over %d days on %.0f recipients (JMRP: %.0f "
+		    "complaints)", 100.0 * s->snds_low / s->snds_rated,
+		    p->window_days, s->n_recent, f->complaints_7d);
+	} else if (rising)
+		f->message = g_strdup_printf("%.2f%% and rising \u00d7%.1f "
+		    "over baseline; %s", 100.0 * rate, s->ratio, phrase);
+	else
+		f->message = g_strdup_printf("%.2f%% over %d days on %.0f "
+		    "recipients; %s", 100.0 * rate, p->window_days,
+		    s->n_recent, phrase);
+}

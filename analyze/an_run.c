@@ -1,0 +1,197 @@
+/*
+ * an_run - one day: facts -> tests -> correction -> trends -> findings ->
+ * alerts.
+ */
+#include <string.h>
+
+#include "analyze/an_alerts.h"
+#include "analyze/an_facts.h"
+#include "analyze/an_run.h"
+#include "common/rw_error.h"
+#include "common/rw_log.h"
+#include "common/rw_util.h"
+
+/* test every IP and range, then correct over all of them at once */
+static GPtrArray *
+test_all(GPtrArray *ips, GPtrArray *ranges, const struct an_params *p)
+{
+	GPtrArray *all = g_ptr_array_sized_new(ips->len + ranges->len);
+
+	for (guint i = 0; i < ips->len; i++)
+		g_ptr_array_add(all, ips->pdata[i]);
+	for (guint i = 0; i < ranges->len; i++)
+		g_ptr_array_add(all, ranges->pdata[i]);
+	for (guint i = 0; i < all->len; i++)
+		an_rules_test_rising(all->pdata[i], p);
+	an_rules_correct(all);
+	return all;
+}
+
+static int
+fit_trends(struct rw_db *db, const char *day, GPtrArray *all,
+    const struct an_params *p)
+{
+	GPtrArray *need = g_ptr_array_new();
+	int rc;
+
+	for (guint i = 0; i < all->len; i++)
+		if (an_rules_needs_trend(all->pdata[i], p))
+			g_ptr_array_add(need, all->pdata[i]);
+	rc = an_facts_trends(db, day, need, p);
+	g_ptr_array_free(need, TRUE);
+	return rc;
+}
+
+static bool
+wants_forecast(const struct an_finding *f)
+{
+	return strstr(f->rule, "level") != NULL ||
+	    strstr(f->rule, "rising") != NULL;
+}
+
+static void
+subject_findings(GPtrArray *out, GPtrArray *all, bool day_has_data,
+    const struct an_params *p)
+{
+	for (guint i = 0; i < all->len; i++) {
+		const struct an_subject *s = all->pdata[i];
+		guint from = out->len;
+
+		an_rules_subject(out, s, p);
+		if (day_has_data)
+			an_rules_ip_missing(out, s, p);
+		for (guint j = from; j < out->len; j++)
+			if (wants_forecast(out->pdata[j]))
+				an_finding_forecast(out->pdata[j], s, p);
+	}
+}
+
+static int
+health_findings(GPtrArray *out, struct rw_db *db, const char *day,
+    const struct an_params *p)
+{
+	GPtrArray *sources = NULL, *listings = NULL;
+	double complaints, unmatched;
+	int rc;
+
+	rc = an_facts_sources(&sources, db, day);
+	for (guint i = 0; rc == 0 && i < sources->len; i++)
+		an_rules_source(out, sources->pdata[i], p);
+	if (rc == 0)
+		rc = an_facts_listings(&listings, db, day);
+	for (guint i = 0; rc == 0 && i < listings->len; i++)
+		an_rules_listing(out, listings->pdata[i]);
+	if (rc == 0)
+		rc = an_facts_unmatched(&complaints, &unmatched, db, day, p);
+	if (rc == 0)
+		an_rules_unmatched(out, complaints, unmatched, p);
+	if (sources != NULL)
+		g_ptr_array_free(sources, TRUE);
+	if (listings != NULL)
+		g_ptr_array_free(listings, TRUE);
+	return rc;
+}
+
+int
+an_run_evaluate(GPtrArray **out_findings, int *out_subjects,
+    struct rw_db *db, const char *day, const struct an_params *p)
+{
+	GPtrArray *ips = NULL, *ranges = NULL, *all = NULL;
+	GPtrArray *findings = an_findings_new();
+	bool has_data = false;
+	int rc;
+
+	*out_findings = NULL;
+	rc = an_facts_window(&ips, db, day, p);
+	if (rc == 0)
+		rc = an_facts_day_has_data(&has_data, db, day);
+	if (rc != 0)
+		goto cleanup;
+	ranges = an_subjects_ranges(ips, p);
+	all = test_all(ips, ranges, p);
+	rc = fit_trends(db, day, all, p);
+	if (rc != 0)
+		goto cleanup;
+	subject_findings(findings, all, has_data, p);
+	rc = health_findings(findings, db, day, p);
+	*out_subjects = (int)all->len;
+cleanup:
+	if (rc == 0) {
+		*out_findings = findings;
+		findings = NULL;
+	}
+	if (findings != NULL)
+		g_ptr_array_free(findings, TRUE);
+	if (all != NULL)
+		g_ptr_array_free(all, TRUE);
+	if (ranges != NULL)
+		g_ptr_array_free(ranges, TRUE);
+	if (ips != NULL)
+		g_ptr_array_free(ips, TRUE);
+	return rc;
+}
+
+static void
+count_severities(struct an_day_summary *out, GPtrArray *findings)
+{
+	out->findings = (int)findings->len;
+	for (guint i = 0; i < findings->len; i++) {
+		const struct an_finding *f = findings->pdata[i];
+
+		if (f->severity == AN_CRITICAL)
+			out->critical++;
+		else if (f->severity == AN_WARNING)
+			out->warning++;
+	}
+}
+
+int
+an_run_day(struct an_day_summary *out, struct rw_db *db, const char *day,
+    const struct an_params *p)
+{
+	GPtrArray *findings = NULL;
+	int rc;
+
+	*out = (struct an_day_summary){0};
+	rc = rw_db_begin(db);
+	if (rc != 0)
+		return rc;
+	rc = an_run_evaluate(&findings, &out->subjects, db, day, p);
+	if (rc == 0)
+		rc = an_alerts_write_day(&out->open, db, day, findings,
+		    out->subjects);
+	if (rc == 0)
+		rc = rw_db_commit(db);
+	else
+		rw_db_rollback(db);
+	if (findings != NULL) {
+		count_severities(out, findings);
+		g_ptr_array_free(findings, TRUE);
+	}
+	return rc;
+}
+
+int
+an_run_range(struct rw_db *db, const char *from, const char *to,
+    const struct an_params *p)
+{
+	GDate d, end;
+	char day[11];
+	int rc;
+
+	rc = rw_parse_date(&d, from);
+	if (rc == 0)
+		rc = rw_parse_date(&end, to);
+	while (rc == 0 && g_date_compare(&d, &end) <= 0) {
+		struct an_day_summary s;
+
+		rw_format_date(day, &d);
+		rc = an_run_day(&s, db, day, p);
+		if (rc == 0)
+			rw_log_info("analyzed %s: %d subjects, %d alerts open "
+			    "(%d critical, %d warning)", day, s.subjects,
+			    s.open, s.critical, s.warning);
+		g_date_add_days(&d, 1);
+	}
+	return rc;
+}

@@ -1,0 +1,35 @@
+/*
+ * an_run - analyze one day (read facts, evaluate rules, write alerts in
+ * one transaction) or replay a range day by day. Analyzing day D reads
+ * only data of days up to D, so a replay is a backtest.
+ */
+#ifndef AN_RUN_H
+#define AN_RUN_H
+
+#include <glib.h>
+
+#include "analyze/an_rules.h"
+#include "common/rw_db.h"
+
+struct an_day_summary {
+	int subjects;   /* IPs and /24 ranges judged */
+	int findings;
+	int open;       /* alerts open after the day */
+	int critical;
+	int warning;
+};
+
+/* an_run_evaluate - the day's findings without writing them */
+int an_run_evaluate(GPtrArray **out_findings, int *out_subjects,
+    struct rw_db *db, const char *day, const struct an_params *p);
+
+/* an_run_day - evaluate DAY and store its alerts (own transaction) */
+int an_run_day(struct an_day_summary *out, struct rw_db *db,
+    const char *day, const struct an_params *p);
+
+/* an_run_range - an_run_day for every day FROM..TO in order; logs a line
+ * per day */
+int an_run_range(struct rw_db *db, const char *from, const char *to,
+    const struct an_params *p);
+
+#endif

@@ -1,0 +1,343 @@
+-- 0004_analyze: daily facts per IP, /24, sending domain and day (for the
+-- analyzer and for dashboards), the analyzer's window query, and alert
+-- episode bookkeeping.
+--
+-- Conventions of every fact below:
+--  * day = the SNDS day, i.e. the date in the sources' zone; a complaint's
+--    day is its arrival date in that zone (SNDS also books complaints on the
+--    day they are reported).
+--  * Only JMRP/ARF reports with feedback type "abuse" count as complaints.
+--  * No SNDS row = no data: recipients and complaint_rate are NULL, never 0.
+--    Complaints on such a day are kept (complaint_rate stays NULL).
+
+-- Analyzer settings the SQL needs (written by "repwatch analyze" from the
+-- configuration, so dashboards see the same zone).
+CREATE TABLE repwatch.an_setting (
+    key     text PRIMARY KEY,
+    value   text NOT NULL
+);
+INSERT INTO repwatch.an_setting (key, value)
+VALUES ('timezone', 'America/Los_Angeles');
+
+CREATE FUNCTION repwatch.an_timezone() RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT value FROM repwatch.an_setting
+                     WHERE key = 'timezone'), 'America/Los_Angeles')
+$$;
+
+-- the instant a complaint counts from: arrival, else when we received it
+CREATE INDEX arf_report_abuse_at ON repwatch.arf_report
+    ((coalesce(arrival_date, received_at)), source_ip)
+    WHERE lower(feedback_type) = 'abuse';
+
+-- repwatch.filter_rank - GREEN 1, YELLOW 2, RED 3 (worse is larger)
+CREATE FUNCTION repwatch.filter_rank(f text) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE f WHEN 'GREEN' THEN 1 WHEN 'YELLOW' THEN 2
+                  WHEN 'RED' THEN 3 END
+$$;
+
+CREATE FUNCTION repwatch.filter_name(r integer) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE r WHEN 1 THEN 'GREEN' WHEN 2 THEN 'YELLOW'
+                  WHEN 3 THEN 'RED' END
+$$;
+
+-- repwatch.severity_rank - info 0, warning 1, critical 2 (for sorting)
+CREATE FUNCTION repwatch.severity_rank(s text) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE s WHEN 'info' THEN 0 WHEN 'warning' THEN 1
+                  WHEN 'critical' THEN 2 END
+$$;
+
+-- Every abuse complaint with its SNDS day.
+CREATE VIEW repwatch.complaint AS
+SELECT r.id AS report_id,
+       r.source_ip AS ip,
+       CASE WHEN family(r.source_ip) = 4
+            THEN set_masklen(r.source_ip::cidr, 24) END AS net,
+       (coalesce(r.arrival_date, r.received_at)
+            AT TIME ZONE repwatch.an_timezone())::date AS day,
+       lower(r.sending_domain) AS sending_domain,
+       r.mailbox,
+       r.provider
+FROM repwatch.arf_report r
+WHERE lower(r.feedback_type) = 'abuse';
+
+-- repwatch.complaints_between - complaints per IP and day, days D1..D2
+-- (index-friendly: bounds are instants, not a computed date)
+CREATE FUNCTION repwatch.complaints_between(d1 date, d2 date)
+RETURNS TABLE (ip inet, day date, complaints bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT r.source_ip,
+           (coalesce(r.arrival_date, r.received_at)
+                AT TIME ZONE repwatch.an_timezone())::date,
+           count(*)
+    FROM repwatch.arf_report r
+    WHERE lower(r.feedback_type) = 'abuse'
+      AND coalesce(r.arrival_date, r.received_at)
+          >= (d1::timestamp AT TIME ZONE repwatch.an_timezone())
+      AND coalesce(r.arrival_date, r.received_at)
+          < ((d2 + 1)::timestamp AT TIME ZONE repwatch.an_timezone())
+    GROUP BY 1, 2
+$$;
+
+-- repwatch.ip_day_facts - one row per IP and day with SNDS data or
+-- complaints, days D1..D2. Several SNDS rows of one IP and day (sources,
+-- activity periods) are summed; the filter is the worst one.
+CREATE FUNCTION repwatch.ip_day_facts(d1 date, d2 date)
+RETURNS TABLE (
+    ip inet, net cidr, day date, source text, has_snds_data boolean,
+    recipients bigint, data_commands bigint, rcpt_commands bigint,
+    data_per_rcpt double precision, filter text,
+    snds_complaint_rate text, snds_rate_low double precision,
+    snds_rate_high double precision, trap_hits bigint,
+    complaints bigint, complaint_rate double precision)
+LANGUAGE sql STABLE AS $$
+    WITH s AS (
+        SELECT d.ip, d.day, min(d.source) AS source,
+               sum(d.recipients) AS recipients,
+               sum(d.data_commands) AS data_commands,
+               sum(d.rcpt_commands) AS rcpt_commands,
+               max(repwatch.filter_rank(d.filter)) AS frank,
+               string_agg(d.complaint_rate_text, ' / ') AS rate_text,
+               sum(d.recipients * d.complaint_rate_low)::double precision
+                   / nullif(sum(d.recipients), 0) AS rate_low,
+               sum(d.recipients * d.complaint_rate_high)::double precision
+                   / nullif(sum(d.recipients), 0) AS rate_high,
+               sum(d.trap_hits) AS trap_hits
+        FROM repwatch.snds_daily d
+        WHERE d.day BETWEEN d1 AND d2
+        GROUP BY d.ip, d.day
+    )
+    SELECT coalesce(s.ip, c.ip),
+           CASE WHEN family(coalesce(s.ip, c.ip)) = 4
+                THEN set_masklen(coalesce(s.ip, c.ip)::cidr, 24) END,
+           coalesce(s.day, c.day), s.source, s.ip IS NOT NULL,
+           s.recipients, s.data_commands, s.rcpt_commands,
+           s.data_commands::double precision / nullif(s.rcpt_commands, 0),
+           repwatch.filter_name(s.frank), s.rate_text, s.rate_low,
+           s.rate_high, s.trap_hits,
+           coalesce(c.complaints, 0),
+           coalesce(c.complaints, 0)::double precision
+               / nullif(s.recipients, 0)
+    FROM s
+    FULL JOIN (SELECT * FROM repwatch.complaints_between(d1, d2)
+               WHERE ip IS NOT NULL) c
+        ON c.ip = s.ip AND c.day = s.day
+$$;
+
+-- Dashboards: every IP and day (filter on day for speed, or call the
+-- function with a range).
+CREATE VIEW repwatch.ip_day AS
+SELECT * FROM repwatch.ip_day_facts('-infinity', 'infinity');
+
+-- repwatch.net_day_facts - the same per /24 (Microsoft blocks ranges).
+-- complaint_rate counts only complaints of IP-days with SNDS data.
+CREATE FUNCTION repwatch.net_day_facts(d1 date, d2 date)
+RETURNS TABLE (
+    net cidr, day date, ips_with_data bigint, ips_complained bigint,
+    recipients bigint, complaints bigint,
+    complaints_without_snds bigint, complaint_rate double precision,
+    worst_filter text, yellow_ips bigint, red_ips bigint,
+    trap_hits bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT f.net, f.day,
+           count(*) FILTER (WHERE f.has_snds_data),
+           count(*) FILTER (WHERE f.complaints > 0),
+           sum(f.recipients),
+           sum(f.complaints),
+           sum(f.complaints) FILTER (WHERE NOT f.has_snds_data),
+           (sum(f.complaints) FILTER (WHERE f.has_snds_data))::double precision
+               / nullif(sum(f.recipients), 0),
+           repwatch.filter_name(max(repwatch.filter_rank(f.filter))),
+           count(*) FILTER (WHERE f.filter = 'YELLOW'),
+           count(*) FILTER (WHERE f.filter = 'RED'),
+           sum(f.trap_hits)
+    FROM repwatch.ip_day_facts(d1, d2) f
+    WHERE f.net IS NOT NULL
+    GROUP BY f.net, f.day
+$$;
+
+CREATE VIEW repwatch.net_day AS
+SELECT * FROM repwatch.net_day_facts('-infinity', 'infinity');
+
+-- repwatch.domain_day_facts - complaints per sending domain and day.
+-- SNDS has no per-domain volume; recipients_est sums the IP-days whose
+-- sample MAIL FROM (JMR P1 Sender) is in that domain, an estimate only.
+CREATE FUNCTION repwatch.domain_day_facts(d1 date, d2 date)
+RETURNS TABLE (
+    sending_domain text, day date, complaints bigint, ips bigint,
+    recipients_est bigint, complaint_rate_est double precision)
+LANGUAGE sql STABLE AS $$
+    WITH c AS (
+        SELECT lower(r.sending_domain) AS dom,
+               (coalesce(r.arrival_date, r.received_at)
+                    AT TIME ZONE repwatch.an_timezone())::date AS day,
+               count(*) AS complaints,
+               count(DISTINCT r.source_ip) AS ips
+        FROM repwatch.arf_report r
+        WHERE lower(r.feedback_type) = 'abuse'
+          AND r.sending_domain IS NOT NULL
+          AND coalesce(r.arrival_date, r.received_at)
+              >= (d1::timestamp AT TIME ZONE repwatch.an_timezone())
+          AND coalesce(r.arrival_date, r.received_at)
+              < ((d2 + 1)::timestamp AT TIME ZONE repwatch.an_timezone())
+        GROUP BY 1, 2
+    ), v AS (
+        SELECT lower(split_part(ltrim(d.jmr_p1_sender, '@'), '@', -1)) AS dom,
+               d.day, sum(d.recipients) AS recipients
+        FROM repwatch.snds_daily d
+        WHERE d.day BETWEEN d1 AND d2 AND d.jmr_p1_sender IS NOT NULL
+        GROUP BY 1, 2
+    )
+    SELECT c.dom, c.day, c.complaints, c.ips, v.recipients,
+           c.complaints::double precision / nullif(v.recipients, 0)
+    FROM c LEFT JOIN v ON v.dom = c.dom AND v.day = c.day
+$$;
+
+CREATE VIEW repwatch.domain_day AS
+SELECT * FROM repwatch.domain_day_facts('-infinity', 'infinity');
+
+-- repwatch.unmatched_day_facts - per day, complaints that match no IP:
+-- no source IP in the report, or an IP without any SNDS row in the 7 days
+-- up to the complaint's day (SNDS data is sparse, so one day is too strict).
+CREATE FUNCTION repwatch.unmatched_day_facts(d1 date, d2 date)
+RETURNS TABLE (
+    day date, complaints bigint, without_ip bigint,
+    ip_not_in_snds bigint, unmatched bigint,
+    unmatched_share double precision)
+LANGUAGE sql STABLE AS $$
+    WITH c AS (
+        SELECT r.source_ip AS ip,
+               (coalesce(r.arrival_date, r.received_at)
+                    AT TIME ZONE repwatch.an_timezone())::date AS day
+        FROM repwatch.arf_report r
+        WHERE lower(r.feedback_type) = 'abuse'
+          AND coalesce(r.arrival_date, r.received_at)
+              >= (d1::timestamp AT TIME ZONE repwatch.an_timezone())
+          AND coalesce(r.arrival_date, r.received_at)
+              < ((d2 + 1)::timestamp AT TIME ZONE repwatch.an_timezone())
+    ), m AS (
+        SELECT c.day, c.ip IS NULL AS no_ip,
+               c.ip IS NOT NULL AND NOT EXISTS (
+                   SELECT 1 FROM repwatch.snds_daily d
+                   WHERE d.ip = c.ip AND d.day BETWEEN c.day - 6 AND c.day)
+                   AS no_snds
+        FROM c
+    )
+    SELECT m.day, count(*),
+           count(*) FILTER (WHERE m.no_ip),
+           count(*) FILTER (WHERE m.no_snds),
+           count(*) FILTER (WHERE m.no_ip OR m.no_snds),
+           (count(*) FILTER (WHERE m.no_ip OR m.no_snds))::double precision
+               / count(*)
+    FROM m GROUP BY m.day
+$$;
+
+CREATE VIEW repwatch.unmatched_day AS
+SELECT * FROM repwatch.unmatched_day_facts('-infinity', 'infinity');
+
+-- repwatch.an_ip_window - the analyzer's one query per day: per IP, the
+-- recent window (W days ending at D), its trailing baseline (B days before
+-- it), the last S days and day D itself. Only data of days <= D is read
+-- (no look-ahead). Complaints of days on which SNDS has no data at all
+-- (a fetch gap) are left out so that a gap cannot inflate a rate.
+CREATE FUNCTION repwatch.an_ip_window(d date, w integer, b integer,
+    s integer)
+RETURNS TABLE (
+    ip text, net text,
+    recipients_recent bigint, complaints_recent bigint, days_recent bigint,
+    recipients_base bigint, complaints_base bigint, days_base bigint,
+    recipients_last bigint, complaints_last bigint,
+    recipients_day bigint, complaints_day bigint,
+    snds_complaints_low double precision, snds_rated_recent bigint,
+    filter_last integer, filter_base double precision,
+    trap_hits_last bigint, last_data_day date, data_days bigint)
+LANGUAGE sql STABLE AS $$
+    WITH days AS (
+        SELECT array_agg(g::date) AS a
+        FROM generate_series(d - (w + b - 1), d, interval '1 day') g
+        WHERE EXISTS (SELECT 1 FROM repwatch.snds_daily x
+                      WHERE x.day = g::date)
+    ), u AS (
+        SELECT x.ip, x.day, x.recipients AS n, 0::bigint AS c,
+               x.recipients * x.complaint_rate_low AS low,
+               CASE WHEN x.complaint_rate_low IS NOT NULL
+                    THEN x.recipients END AS rated,
+               repwatch.filter_rank(x.filter) AS f, x.trap_hits AS traps
+        FROM repwatch.snds_daily x
+        WHERE x.day BETWEEN d - (w + b - 1) AND d
+        UNION ALL
+        SELECT c.ip, c.day, NULL, c.complaints, NULL, NULL, NULL, NULL
+        FROM repwatch.complaints_between(d - (w + b - 1), d) c, days
+        WHERE c.ip IS NOT NULL AND c.day = ANY (days.a)
+    )
+    SELECT host(u.ip),
+           CASE WHEN family(u.ip) = 4
+                THEN set_masklen(u.ip::cidr, 24)::text END,
+           sum(u.n) FILTER (WHERE u.day > d - w),
+           sum(u.c) FILTER (WHERE u.day > d - w),
+           count(u.n) FILTER (WHERE u.day > d - w),
+           sum(u.n) FILTER (WHERE u.day <= d - w),
+           sum(u.c) FILTER (WHERE u.day <= d - w),
+           count(u.n) FILTER (WHERE u.day <= d - w),
+           sum(u.n) FILTER (WHERE u.day > d - s),
+           sum(u.c) FILTER (WHERE u.day > d - s),
+           sum(u.n) FILTER (WHERE u.day = d),
+           sum(u.c) FILTER (WHERE u.day = d),
+           (sum(u.low) FILTER (WHERE u.day > d - w))::double precision,
+           sum(u.rated) FILTER (WHERE u.day > d - w),
+           max(u.f) FILTER (WHERE u.day > d - s),
+           avg(u.f) FILTER (WHERE u.day <= d - w),
+           sum(u.traps) FILTER (WHERE u.day > d - s),
+           max(u.day) FILTER (WHERE u.n IS NOT NULL),
+           count(u.n)
+    FROM u
+    GROUP BY u.ip
+$$;
+
+-- repwatch.an_series - daily recipients and complaints of the given
+-- subjects (host IPs or /24 networks) over the N days ending at D, for the
+-- trend fit of the few subjects that raised an alert.
+CREATE FUNCTION repwatch.an_series(d date, n integer, subjects text[])
+RETURNS TABLE (subject text, day date, recipients bigint,
+               complaints bigint)
+LANGUAGE sql STABLE AS $$
+    WITH want AS (
+        SELECT s::cidr AS sub FROM unnest(subjects) s
+    ), f AS (
+        SELECT w.sub, x.day, x.recipients AS n, 0::bigint AS c
+        FROM repwatch.snds_daily x JOIN want w
+            ON x.ip BETWEEN host(network(w.sub))::inet
+                        AND host(broadcast(w.sub))::inet
+        WHERE x.day BETWEEN d - (n - 1) AND d
+        UNION ALL
+        SELECT w.sub, c.day, NULL, c.complaints
+        FROM repwatch.complaints_between(d - (n - 1), d) c
+        JOIN want w ON c.ip <<= w.sub
+    )
+    SELECT CASE WHEN masklen(f.sub) = 32 OR masklen(f.sub) = 128
+                THEN host(f.sub) ELSE f.sub::text END,
+           f.day, sum(f.n), sum(f.c)
+    FROM f GROUP BY f.sub, f.day
+    HAVING sum(f.n) IS NOT NULL
+    ORDER BY 1, 2
+$$;
+
+-- Alert history: the first day of the episode each day belongs to, so
+-- "repwatch alerts --date D" can say since when an alert was open then.
+ALTER TABLE repwatch.alert_day ADD COLUMN episode_start date;
+UPDATE repwatch.alert_day SET episode_start = day;
+ALTER TABLE repwatch.alert_day ALTER COLUMN episode_start SET NOT NULL;
+
+-- Findings of the day being analyzed, filled by COPY then merged.
+CREATE TABLE repwatch.an_finding (
+    day             date NOT NULL,
+    subject_kind    text NOT NULL,
+    subject         text NOT NULL,
+    source          text,
+    rule            text NOT NULL,
+    severity        text NOT NULL,
+    details         jsonb NOT NULL
+);
