@@ -212,3 +212,16 @@ arf_ip_is_public(const char *ip)
 		return v6_is_public(b);
 	return false;
 }
+
+bool
+arf_ip_is_loopback(const char *ip)
+{
+	unsigned char b[16];
+	static const unsigned char one[16] = {[15] = 1};
+
+	if (inet_pton(AF_INET, ip, b) == 1)
+		return b[0] == 127 || b[0] == 0;
+	if (inet_pton(AF_INET6, ip, b) == 1)
+		return memcmp(b, one, 16) == 0;
+	return true;
+}

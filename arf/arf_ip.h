@@ -26,5 +26,7 @@ bool arf_ip_after(char out[static ARF_IP_BUF], const char *text,
 bool arf_ip_received(char out[static ARF_IP_BUF], const char *received);
 /* arf_ip_is_public - not private, loopback, link-local, CGNAT... */
 bool arf_ip_is_public(const char *ip);
+/* arf_ip_is_loopback - 127/8, 0/8 or ::1 (never a sending host) */
+bool arf_ip_is_loopback(const char *ip);
 
 #endif

@@ -148,6 +148,26 @@ arf_mime_measure(GMimeObject *obj, int depth, int *out_depth,
 }
 
 char *
+arf_mime_squash(char *s)
+{
+	char *w = s;
+	bool space = false;
+
+	for (const char *r = s; *r != '\0'; r++) {
+		if (g_ascii_isspace(*r)) {
+			space = w != s;
+			continue;
+		}
+		if (space)
+			*w++ = ' ';
+		space = false;
+		*w++ = *r;
+	}
+	*w = '\0';
+	return s;
+}
+
+char *
 arf_mime_get(GMimeHeaderList *hl, const char *name)
 {
 	GMimeHeader *h = g_mime_header_list_get_header(hl, name);
@@ -159,7 +179,7 @@ arf_mime_get(GMimeHeaderList *hl, const char *name)
 	v = g_mime_header_get_value(h);
 	if (v == NULL)
 		return NULL;
-	s = g_strstrip(g_strdup(v));
+	s = arf_mime_squash(g_strdup(v));
 	if (*s == '\0') {
 		g_free(s);
 		return NULL;

@@ -40,6 +40,8 @@ void arf_mime_measure(GMimeObject *obj, int depth, int *out_depth,
 
 /* arf_mime_get - trimmed value of the first NAME field; NULL if empty */
 char *arf_mime_get(GMimeHeaderList *hl, const char *name);
+/* arf_mime_squash - unfold: whitespace runs to one space, trimmed */
+char *arf_mime_squash(char *s);
 /* arf_mime_index - position of the first NAME field, -1 when absent */
 int arf_mime_index(GMimeHeaderList *hl, const char *name);
 /* arf_mime_strip_angle - "<x>" -> "x" in place, trimmed; returns S */

@@ -72,12 +72,20 @@ first_original_index(GMimeHeaderList *hl)
 	return i < 0 ? 0 : i + 1;
 }
 
-/* the first hop from a public address: the provider's inbound MX */
+/*
+ * The first hop from a public address is the provider's inbound MX. When
+ * every hop is private (anonymised samples, internal test mail), the
+ * first non-loopback one is the best there is; *out_private says so.
+ */
 static const char *
-inbound_received(char ip[static ARF_IP_BUF], GMimeHeaderList *hl)
+inbound_received(char ip[static ARF_IP_BUF], GMimeHeaderList *hl,
+    bool *out_private)
 {
 	int n = g_mime_header_list_get_count(hl);
+	const char *fallback = NULL;
+	char fb_ip[ARF_IP_BUF];
 
+	*out_private = false;
 	for (int i = first_original_index(hl); i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
 		const char *v;
@@ -85,10 +93,20 @@ inbound_received(char ip[static ARF_IP_BUF], GMimeHeaderList *hl)
 		if (g_ascii_strcasecmp(g_mime_header_get_name(h), "Received"))
 			continue;
 		v = g_mime_header_get_value(h);
-		if (arf_ip_received(ip, v) && arf_ip_is_public(ip))
+		if (!arf_ip_received(ip, v))
+			continue;
+		if (arf_ip_is_public(ip))
 			return v;
+		if (fallback == NULL && !arf_ip_is_loopback(ip)) {
+			fallback = v;
+			memcpy(fb_ip, ip, ARF_IP_BUF);
+		}
 	}
-	return NULL;
+	if (fallback != NULL) {
+		memcpy(ip, fb_ip, ARF_IP_BUF);
+		*out_private = true;
+	}
+	return fallback;
 }
 
 /* first field NAME whose value yields an address after MARKER */
@@ -128,6 +146,7 @@ arf_orig_derive_ip(struct arf_record *r, GMimeHeaderList *orig,
     const char *legacy_subject)
 {
 	char ip[ARF_IP_BUF];
+	bool private;
 
 	if (arf_record_ip_origin(r) != ARF_IP_NONE)
 		return;
@@ -138,7 +157,7 @@ arf_orig_derive_ip(struct arf_record *r, GMimeHeaderList *orig,
 	}
 	if (orig == NULL)
 		return;
-	if (inbound_received(ip, orig) != NULL) {
+	if (inbound_received(ip, orig, &private) != NULL && !private) {
 		arf_record_set_ip(r, ip, ARF_IP_RECEIVED);
 		return;
 	}
@@ -149,6 +168,10 @@ arf_orig_derive_ip(struct arf_record *r, GMimeHeaderList *orig,
 			return;
 		}
 	}
+	if (inbound_received(ip, orig, &private) != NULL) {
+		arf_record_set_ip(r, ip, ARF_IP_RECEIVED);
+		arf_record_warn(r, "sending IP %s is a private address", ip);
+	}
 }
 
 void
@@ -157,11 +180,12 @@ arf_orig_arrival(struct arf_record *r, GMimeHeaderList *orig)
 	char ip[ARF_IP_BUF];
 	const char *hop;
 	const char *semi;
+	bool private;
 	gint64 t;
 
 	if (arf_record_time(r, ARF_T_ARRIVAL, NULL) || orig == NULL)
 		return;
-	hop = inbound_received(ip, orig);
+	hop = inbound_received(ip, orig, &private);
 	/* the date of a Received field follows its last semicolon */
 	semi = hop != NULL ? strrchr(hop, ';') : NULL;
 	if (semi != NULL && arf_report_date(&t, semi + 1)) {
@@ -188,8 +212,8 @@ add_addresses(struct arf_record *r, const char *value)
 		    INTERNET_ADDRESS_MAILBOX(a)));
 		added++;
 	}
-	if (added == 0) {
-		/* "redacted" and bare local parts are no address list */
+	if (added == 0 && strchr(value, '@') != NULL) {
+		/* "redacted@" and template values are no address list */
 		char *one = arf_report_rcpt(value);
 
 		if (one != NULL)

@@ -231,7 +231,8 @@ read_fields(struct arf_record *r, GMimeHeaderList *hl)
 	for (int i = 0; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
 		const char *name = g_mime_header_get_name(h);
-		char *value = g_strstrip(g_strdup(g_mime_header_get_value(h)));
+		const char *raw = g_mime_header_get_value(h);
+		char *value = arf_mime_squash(g_strdup(raw != NULL ? raw : ""));
 
 		arf_record_add_field(r, name, value);
 		if (*value != '\0' && first_time(r, name, seen))
