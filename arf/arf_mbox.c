@@ -147,6 +147,8 @@ static int
 resume_at(struct mbox *m, const char *path, const struct arf_checkpoint *r)
 {
 	struct stat st;
+	GChecksum *copy;
+	bool same;
 	int rc;
 
 	if (r == NULL || r->mbox_offset <= 0 || r->mbox_prefix_sha256 == NULL)
@@ -156,8 +158,11 @@ resume_at(struct mbox *m, const char *path, const struct arf_checkpoint *r)
 	rc = read_range(m, 0, r->mbox_offset, 0, NULL);
 	if (rc != 0)
 		return rc;
-	if (strcmp(g_checksum_get_string(m->prefix),
-	    r->mbox_prefix_sha256) == 0) {
+	/* reading a digest closes it: compare a copy, keep hashing on */
+	copy = g_checksum_copy(m->prefix);
+	same = strcmp(g_checksum_get_string(copy), r->mbox_prefix_sha256) == 0;
+	g_checksum_free(copy);
+	if (same) {
 		m->offset = r->mbox_offset;
 		return 0;
 	}
