@@ -64,6 +64,8 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Seconds before one HTTP request is abandoned."},
 	{"snds.*", "retries", RW_CT_INT, "4", "0..20",
 	    "Retries for 5xx, time-outs and resets (exponential back-off)."},
+	{"snds.*", "retry_delay_ms", RW_CT_INT, "2000", "0..600000",
+	    "Milliseconds before the first retry; doubled for each next one."},
 	{"snds.*", "max_body", RW_CT_INT, "67108864", "1024..4294967296",
 	    "Largest response body accepted, in bytes."},
 	{"snds.*", "raw_retention_days", RW_CT_INT, "90", "0..3650",

@@ -10,7 +10,9 @@
 #include "common/rw_log.h"
 #include "common/rw_util.h"
 #include "ingest/snds_cmd.h"
+#include "ingest/snds_fetch.h"
 #include "ingest/snds_load.h"
+#include "ingest/snds_oauth.h"
 #include "ingest/snds_show.h"
 #include "ingest/snds_source.h"
 
@@ -325,11 +327,13 @@ static const struct {
 	const char *name;
 	int (*fn)(struct rw_app *, int, char **);
 } subcommands[] = {
+	{"fetch", snds_fetch_cmd},
 	{"load", snds_load_cmd},
 	{"show", snds_show_cmd},
 	{"status", snds_status_cmd},
 	{"links", snds_links_cmd},
 	{"link", snds_link_cmd},
+	{"login", snds_login_cmd},
 };
 
 static int

@@ -45,6 +45,7 @@ from_config(struct snds_source *s, const struct rw_config *cfg)
 	s->ca_file = cfg_dup(cfg, sec, "ca_file");
 	s->timeout = (long)rw_config_int(cfg, sec, "timeout");
 	s->retries = (long)rw_config_int(cfg, sec, "retries");
+	s->retry_delay_ms = (long)rw_config_int(cfg, sec, "retry_delay_ms");
 	s->lookback_days = (long)rw_config_int(cfg, sec, "lookback_days");
 	s->raw_retention_days = (long)rw_config_int(cfg, sec,
 	    "raw_retention_days");

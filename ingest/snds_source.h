@@ -33,6 +33,7 @@ struct snds_source {
 	char *token_state;      /* from the database, NULL = unknown */
 	long timeout;
 	long retries;
+	long retry_delay_ms;
 	long lookback_days;
 	long raw_retention_days;
 	long long max_body;

@@ -1,0 +1,751 @@
+/*
+ * snds_fetch - "repwatch snds fetch" (see snds_fetch.h).
+ *
+ * Each problem is printed when it happens (a run covers many days and
+ * sources); the exit status is the worst of them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/rw_error.h"
+#include "common/rw_log.h"
+#include "common/rw_util.h"
+#include "ingest/snds_classify.h"
+#include "ingest/snds_fetch.h"
+#include "ingest/snds_http.h"
+#include "ingest/snds_load.h"
+#include "ingest/snds_oauth.h"
+#include "ingest/snds_source.h"
+
+#define LINK_WARN_DAYS 25
+#define LINK_LIFETIME_DAYS 30
+#define ALWAYS_REFETCH_DAYS 3
+
+struct src_run {
+	struct rw_app *app;
+	struct rw_db *db;
+	struct snds_source *s;
+	const char *state_dir;
+	char today[11];
+	char *token;              /* API access token, never printed */
+	struct snds_http_opts http;
+	long retry_delay_ms;
+	int status;               /* worst so far */
+	bool stop;                /* link expired or login needed */
+};
+
+/* ---- dates ---- */
+
+static void
+day_add(char out[static 11], const char *day, int delta)
+{
+	GDate d;
+
+	if (rw_parse_date(&d, day) != 0) {
+		rw_error_clear();
+		g_strlcpy(out, day, 11);
+		return;
+	}
+	if (delta >= 0)
+		g_date_add_days(&d, (guint)delta);
+	else
+		g_date_subtract_days(&d, (guint)-delta);
+	rw_format_date(out, &d);
+}
+
+/* today in the source's zone: SNDS days are that zone's days */
+static void
+today_in(char out[static 11], const char *tz)
+{
+	GTimeZone *z = g_time_zone_new_identifier(tz);
+	GDateTime *now;
+	char *s;
+
+	if (z == NULL)
+		z = g_time_zone_new_utc();
+	now = g_date_time_new_now(z);
+	s = g_date_time_format(now, "%Y-%m-%d");
+	g_strlcpy(out, s, 11);
+	g_free(s);
+	g_date_time_unref(now);
+	g_time_zone_unref(z);
+}
+
+static int
+days_between(const char *a, const char *b)
+{
+	GDate da, db;
+
+	if (rw_parse_date(&da, a) != 0 || rw_parse_date(&db, b) != 0) {
+		rw_error_clear();
+		return 0;
+	}
+	return g_date_days_between(&da, &db);
+}
+
+/* ---- URLs ---- */
+
+static char *
+format_day(const char *day, const char *fmt)
+{
+	GDate d;
+	GDateTime *dt;
+	char *s;
+
+	if (rw_parse_date(&d, day) != 0)
+		return NULL;
+	dt = g_date_time_new_utc(g_date_get_year(&d), g_date_get_month(&d),
+	    g_date_get_day(&d), 0, 0, 0);
+	s = g_date_time_format(dt, fmt);
+	g_date_time_unref(dt);
+	return s;
+}
+
+/* "{date:FORMAT}" filled in, when the URL has one */
+static char *
+fill_placeholder(const char *url, const char *day)
+{
+	const char *open = strstr(url, "{date:");
+	const char *close = open != NULL ? strchr(open, '}') : NULL;
+	char *fmt, *val, *out;
+
+	if (close == NULL)
+		return NULL;
+	fmt = g_strndup(open + 6, (gsize)(close - open - 6));
+	val = format_day(day, fmt);
+	out = val == NULL ? NULL : g_strdup_printf("%.*s%s%s",
+	    (int)(open - url), url, val, close + 1);
+	g_free(fmt);
+	g_free(val);
+	return out;
+}
+
+/* query with any date= pair replaced by date=MMDDYY */
+static char *
+with_date_param(const char *query, const char *mmddyy)
+{
+	GString *q = g_string_new(NULL);
+	char **pairs = g_strsplit(query != NULL ? query : "", "&", -1);
+
+	for (char **p = pairs; *p != NULL; p++) {
+		if (**p == '\0' || g_ascii_strncasecmp(*p, "date=", 5) == 0)
+			continue;
+		g_string_append_printf(q, "%s%s", q->len ? "&" : "", *p);
+	}
+	g_string_append_printf(q, "%sdate=%s", q->len ? "&" : "", mmddyy);
+	g_strfreev(pairs);
+	return g_string_free(q, FALSE);
+}
+
+int
+snds_link_url_for_day(char **out, const char *url, const char *day)
+{
+	GUri *u, *nu;
+	char *mmddyy, *query;
+
+	*out = fill_placeholder(url, day);
+	if (*out != NULL)
+		return 0;
+	u = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
+	mmddyy = format_day(day, "%m%d%y");
+	if (u == NULL || mmddyy == NULL) {
+		g_free(mmddyy);
+		if (u != NULL)
+			g_uri_unref(u);
+		return rw_error_set(RW_ECONFIG, "cannot build a link for %s",
+		    day);
+	}
+	query = with_date_param(g_uri_get_query(u), mmddyy);
+	nu = g_uri_build(G_URI_FLAGS_ENCODED, g_uri_get_scheme(u),
+	    g_uri_get_userinfo(u), g_uri_get_host(u), g_uri_get_port(u),
+	    g_uri_get_path(u), query, g_uri_get_fragment(u));
+	*out = g_uri_to_string(nu);
+	g_uri_unref(nu);
+	g_uri_unref(u);
+	g_free(query);
+	g_free(mmddyy);
+	return 0;
+}
+
+static char *
+data_url(struct src_run *r, const char *day)
+{
+	char *url = NULL;
+
+	if (r->s->kind == SNDS_KIND_API)
+		return g_strdup_printf("%s/api/report/data/%s",
+		    r->s->api_base, day);
+	if (snds_link_url_for_day(&url, r->s->data_url, day) != 0)
+		return NULL;
+	return url;
+}
+
+static char *
+status_url(struct src_run *r)
+{
+	if (r->s->kind == SNDS_KIND_API)
+		return g_strdup_printf("%s/api/report/status/ip",
+		    r->s->api_base);
+	return g_strdup(r->s->status_url);
+}
+
+/* ---- recording ---- */
+
+static void
+fail(struct src_run *r, int code)
+{
+	rw_error_print();
+	r->status = rw_status_worse(r->status, code);
+}
+
+static void
+log_outcome(struct src_run *r, const char *day, const char *kind,
+    const char *url, const struct snds_http_resp *resp, const char *outcome,
+    const char *message)
+{
+	struct snds_fetch_rec rec = {0};
+	char *masked = rw_mask_url(url);
+	char *sha = resp != NULL && resp->body != NULL ? g_compute_checksum_for_data(
+	    G_CHECKSUM_SHA256, (const guchar *)resp->body, resp->len) : NULL;
+
+	rec.source = r->s->name;
+	rec.day = day;
+	rec.kind = kind;
+	rec.url_masked = masked;
+	rec.http_status = resp != NULL ? resp->status : 0;
+	rec.bytes = resp != NULL ? (long long)resp->len : -1;
+	rec.rows_loaded = -1;
+	rec.rows_rejected = -1;
+	rec.body_sha256 = sha;
+	rec.outcome = outcome;
+	rec.message = message;
+	if (snds_fetch_log_write(NULL, r->db, &rec) != 0)
+		rw_error_print();
+	g_free(masked);
+	g_free(sha);
+}
+
+/* ---- requests ---- */
+
+static bool
+worth_retry(const struct snds_http_resp *resp, const struct snds_verdict *v)
+{
+	if (resp->fail == SNDS_HTTP_TRANSIENT)
+		return true;
+	return resp->fail == SNDS_HTTP_OK && v->cls == SNDS_CLASS_TEMPORARY;
+}
+
+static void
+classify(struct snds_verdict *v, const struct snds_http_resp *resp)
+{
+	struct snds_response in = {resp->status, resp->content_type,
+	    resp->body, resp->len, resp->final_url};
+
+	snds_classify(v, &in);
+}
+
+/* GET with bounded retries and exponential back-off */
+static void
+get(struct src_run *r, struct snds_http_resp *resp, struct snds_verdict *v,
+    const char *url)
+{
+	char *masked = rw_mask_url(url);
+	long delay = r->retry_delay_ms;
+
+	for (long attempt = 0;; attempt++) {
+		snds_http_request(resp, url, &r->http);
+		classify(v, resp);
+		if (!worth_retry(resp, v) || attempt >= r->s->retries)
+			break;
+		rw_log_warning("source %s: %s: %s; retry %ld of %ld in %ld ms",
+		    r->s->name, masked, resp->fail == SNDS_HTTP_OK ? v->why :
+		    resp->error, attempt + 1, r->s->retries, delay);
+		snds_http_resp_clear(resp);
+		g_usleep((gulong)delay * 1000);
+		delay *= 2;
+	}
+	g_free(masked);
+}
+
+static const char *
+transport_outcome(const struct snds_http_resp *resp)
+{
+	switch (resp->fail) {
+	case SNDS_HTTP_TRANSIENT:
+		return "temporary";
+	case SNDS_HTTP_SIGN_IN:
+		return "login-required";
+	default:
+		return "error";
+	}
+}
+
+/* message for a response that is not CSV; RW_* code for it */
+static int
+explain(struct src_run *r, const struct snds_http_resp *resp,
+    const struct snds_verdict *v, const char *what, const char *masked)
+{
+	const char *name = r->s->name;
+
+	if (resp->fail == SNDS_HTTP_TRANSIENT)
+		return rw_error_set(RW_ETEMP, "source %s: %s: %s (gave up "
+		    "after %ld retries)", name, what, resp->error,
+		    r->s->retries);
+	if (resp->fail == SNDS_HTTP_TOO_BIG)
+		return rw_error_set(RW_EDATA, "source %s: %s: response larger "
+		    "than max_body (%lld bytes)", name, what, r->http.max_body);
+	if (resp->fail == SNDS_HTTP_REFUSED)
+		return rw_error_set(RW_EUNAVAIL, "source %s: %s: redirect to "
+		    "plain http refused", name, what);
+	if (resp->fail == SNDS_HTTP_ERROR)
+		return rw_error_set(RW_EUNAVAIL, "source %s: %s: %s", name,
+		    what, resp->error);
+	if (resp->fail == SNDS_HTTP_SIGN_IN || v->cls == SNDS_CLASS_EXPIRED)
+		return RW_EUNAVAIL;
+	if (v->cls == SNDS_CLASS_BAD_REQUEST)
+		return rw_error_set(RW_ECONFIG, "source %s: %s refused: %s "
+		    "(request %s)", name, what, v->why, masked);
+	return rw_error_set(RW_ETEMP, "source %s: %s: %s (gave up after %ld "
+	    "retries)", name, what, v->why, r->s->retries);
+}
+
+/* link expired or login needed: say what to do */
+static int
+expired(struct src_run *r, const struct snds_http_resp *resp,
+    const struct snds_verdict *v)
+{
+	const char *why = resp->fail == SNDS_HTTP_SIGN_IN ?
+	    "redirected to a sign-in page" : v->why;
+
+	r->stop = true;
+	if (r->s->kind == SNDS_KIND_API) {
+		if (snds_source_set_token_state(r->db, r->s->name,
+		    "expired") != 0)
+			rw_error_print();
+		rw_error_set(RW_EUNAVAIL, "source %s: login expired; run "
+		    "`repwatch snds login %s`", r->s->name, r->s->name);
+		rw_error_detail("The API answered: %s.", why);
+		return RW_EUNAVAIL;
+	}
+	rw_error_set(RW_EUNAVAIL, "source %s: report link expired or login "
+	    "required: %s", r->s->name, why);
+	rw_error_detail("The links were issued on %s (%d days ago); SNDS "
+	    "report links expire after %d days.", r->s->issued ?
+	    r->s->issued : "an unknown day", r->s->issued ?
+	    days_between(r->s->issued, r->today) : 0, LINK_LIFETIME_DAYS);
+	rw_error_hint("Generate new links on the SNDS portal (Automated Data "
+	    "Access) and run: repwatch snds link set %s --data-url URL "
+	    "--status-url URL", r->s->name);
+	return RW_EUNAVAIL;
+}
+
+/* a response that is not CSV: log it, print it, remember the status */
+static void
+not_csv(struct src_run *r, const char *day, const char *kind,
+    const char *url, const struct snds_http_resp *resp,
+    const struct snds_verdict *v)
+{
+	char *masked = rw_mask_url(url);
+	char *what = day != NULL ? g_strdup_printf("%s report for %s", kind,
+	    day) : g_strdup_printf("%s report", kind);
+	int code = explain(r, resp, v, what, masked);
+	const char *outcome = resp->fail != SNDS_HTTP_OK ?
+	    transport_outcome(resp) : v->outcome;
+
+	if (code == RW_EUNAVAIL && (resp->fail == SNDS_HTTP_SIGN_IN ||
+	    v->cls == SNDS_CLASS_EXPIRED)) {
+		code = expired(r, resp, v);
+		if (r->s->kind == SNDS_KIND_LINK)
+			outcome = "expired";
+	}
+	log_outcome(r, day, kind, url, resp, outcome, rw_error_message());
+	fail(r, code);
+	g_free(what);
+	g_free(masked);
+}
+
+/* ---- raw bodies ---- */
+
+static char *
+save_raw(struct src_run *r, const char *kind, const char *day,
+    const struct snds_http_resp *resp)
+{
+	char *dir, *path, *stamp;
+	GDateTime *now;
+
+	if (r->s->raw_retention_days <= 0)
+		return NULL;
+	dir = g_build_filename(r->state_dir, "raw", r->s->name, NULL);
+	now = g_date_time_new_now_utc();
+	stamp = g_date_time_format(now, "%Y%m%dT%H%M%S");
+	path = g_strdup_printf("%s/%s-%s.%s.csv", dir, kind, day, stamp);
+	if (rw_mkdir_p(dir, 0700) != 0 ||
+	    rw_write_atomic(path, resp->body, resp->len, 0600) != 0) {
+		/* an audit copy is not worth losing the data over */
+		rw_log_warning("source %s: cannot keep the raw report: %s",
+		    r->s->name, rw_error_message());
+		rw_error_clear();
+		g_free(path);
+		path = NULL;
+	}
+	g_date_time_unref(now);
+	g_free(stamp);
+	g_free(dir);
+	return path;
+}
+
+static void
+prune_raw(struct src_run *r)
+{
+	char *dir = g_build_filename(r->state_dir, "raw", r->s->name, NULL);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	gint64 cutoff = g_get_real_time() / G_USEC_PER_SEC -
+	    (gint64)r->s->raw_retention_days * 86400;
+	const char *n;
+
+	while (d != NULL && (n = g_dir_read_name(d)) != NULL) {
+		char *p = g_build_filename(dir, n, NULL);
+		struct stat st;
+
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (gint64)st.st_mtime < cutoff && unlink(p) != 0)
+			rw_log_warning("cannot remove \"%s\": %s", p,
+			    g_strerror(errno));
+		g_free(p);
+	}
+	if (d != NULL)
+		g_dir_close(d);
+	g_free(dir);
+}
+
+/* ---- one report ---- */
+
+static void
+load_body(struct src_run *r, const char *day, bool status, const char *url,
+    const struct snds_http_resp *resp)
+{
+	struct snds_load_opts o = {0};
+	struct snds_load_result res;
+	char *masked = rw_mask_url(url);
+	char *raw = save_raw(r, status ? "status" : "data",
+	    status ? r->today : day, resp);
+	int rc;
+
+	o.kind = status ? SNDS_CSV_STATUS : SNDS_CSV_DATA;
+	o.source = r->s->name;
+	o.tz = r->s->tz;
+	o.day = status ? r->today : day;
+	o.input = masked;
+	o.log.url_masked = masked;
+	o.log.http_status = resp->status;
+	o.log.raw_path = raw;
+	rc = snds_load_buffer(&res, r->db, &o, resp->body, resp->len);
+	if (rc != 0) {
+		rw_error_prefix("source %s", r->s->name);
+		fail(r, rc);
+	} else {
+		printf("source %s: %s %s: %ld %s loaded, %ld rejected\n",
+		    r->s->name, status ? "status" : "data", o.day, res.rows,
+		    status ? "ranges" : "rows", res.rejected);
+		if (res.rejected > 0)
+			r->status = rw_status_worse(r->status, RW_EDATA);
+	}
+	g_free(raw);
+	g_free(masked);
+}
+
+static void
+fetch_report(struct src_run *r, const char *day, bool status)
+{
+	struct snds_http_resp resp;
+	struct snds_verdict v;
+	char *url = status ? status_url(r) : data_url(r, day);
+	const char *kind = status ? "status" : "data";
+
+	if (url == NULL) {
+		fail(r, RW_ECONFIG);
+		return;
+	}
+	r->http.bearer = r->token;
+	get(r, &resp, &v, url);
+	if (resp.fail == SNDS_HTTP_OK && (v.cls == SNDS_CLASS_OK || (status &&
+	    v.cls == SNDS_CLASS_NO_DATA && resp.status != 404))) {
+		/* an empty status report means no IP is listed */
+		load_body(r, day, status, url, &resp);
+	} else if (resp.fail == SNDS_HTTP_OK && v.cls == SNDS_CLASS_NO_DATA) {
+		log_outcome(r, status ? NULL : day, kind, url, &resp, "no-data",
+		    v.why);
+		printf("source %s: %s %s: no data yet (%s)\n", r->s->name, kind,
+		    status ? r->today : day, v.why);
+	} else {
+		not_csv(r, status ? NULL : day, kind, url, &resp, &v);
+	}
+	snds_http_resp_clear(&resp);
+	g_free(url);
+}
+
+/* ---- the window ---- */
+
+static int
+fetched_days(GHashTable **out, struct src_run *r, const char *from,
+    const char *to)
+{
+	static const char sql[] =
+	    "SELECT DISTINCT day::text FROM repwatch.snds_fetch_log"
+	    " WHERE source = $1 AND kind = 'data'"
+	    " AND outcome IN ('ok', 'rejected')"
+	    " AND day BETWEEN $2::date AND $3::date";
+	const char *p[3] = {r->s->name, from, to};
+	PGresult *res = NULL;
+	int rc = rw_db_query(&res, r->db, sql, 3, p);
+
+	*out = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++)
+		g_hash_table_add(*out, g_strdup(PQgetvalue(res, i, 0)));
+	PQclear(res);
+	return rc;
+}
+
+/* missing days of the look-back window plus the last 3, oldest first */
+static int
+default_days(GPtrArray *days, struct src_run *r)
+{
+	char from[11], to[11], d[11];
+	GHashTable *done = NULL;
+	int rc;
+
+	day_add(from, r->today, -(int)r->s->lookback_days);
+	day_add(to, r->today, -1);
+	rc = fetched_days(&done, r, from, to);
+	for (int back = (int)r->s->lookback_days; rc == 0 && back >= 1;
+	    back--) {
+		day_add(d, r->today, -back);
+		if (back <= ALWAYS_REFETCH_DAYS ||
+		    !g_hash_table_contains(done, d))
+			g_ptr_array_add(days, g_strdup(d));
+	}
+	g_hash_table_destroy(done);
+	return rc;
+}
+
+struct window {
+	const char *date, *since, *until;
+};
+
+static int
+window_days(GPtrArray *days, struct src_run *r, const struct window *w)
+{
+	char d[11];
+
+	if (w->date != NULL) {
+		g_ptr_array_add(days, g_strdup(w->date));
+		return 0;
+	}
+	if (w->since == NULL)
+		return default_days(days, r);
+	g_strlcpy(d, w->since, sizeof(d));
+	for (int n = 0; strcmp(d, w->until ? w->until : r->today) <= 0 &&
+	    n < 366; n++) {
+		g_ptr_array_add(days, g_strdup(d));
+		day_add(d, d, 1);
+	}
+	return 0;
+}
+
+/* ---- one source ---- */
+
+static int
+link_checks(struct src_run *r)
+{
+	int age, rc = 0;
+
+	if (r->s->data_url == NULL || r->s->status_url == NULL)
+		return rw_error_set(RW_ECONFIG, "source %s: data_url and "
+		    "status_url are needed for type = link", r->s->name);
+	rc = snds_url_allowed(r->s->name, r->s->data_url);
+	if (rc == 0)
+		rc = snds_url_allowed(r->s->name, r->s->status_url);
+	if (rc == 0)
+		rc = snds_source_mark_used(r->db, r->s, r->today);
+	if (rc != 0)
+		return rc;
+	age = days_between(r->s->issued, r->today);
+	if (age > LINK_LIFETIME_DAYS) {
+		r->stop = true;
+		rw_error_set(RW_EUNAVAIL, "source %s: report links expired: "
+		    "issued %s, %d days ago", r->s->name, r->s->issued, age);
+		rw_error_detail("SNDS report links expire after %d days.",
+		    LINK_LIFETIME_DAYS);
+		rw_error_hint("Generate new links on the SNDS portal "
+		    "(Automated Data Access) and run: repwatch snds link set "
+		    "%s --data-url URL --status-url URL", r->s->name);
+		log_outcome(r, NULL, "data", r->s->data_url, NULL, "expired",
+		    rw_error_message());
+		return RW_EUNAVAIL;
+	}
+	if (age >= LINK_WARN_DAYS)
+		rw_log_warning("source %s: report links expire in %d day(s) "
+		    "(issued %s); refresh them with \"repwatch snds link set "
+		    "%s\"", r->s->name, LINK_LIFETIME_DAYS - age, r->s->issued,
+		    r->s->name);
+	return 0;
+}
+
+static int
+api_checks(struct src_run *r)
+{
+	int rc = snds_url_allowed(r->s->name, r->s->api_base);
+
+	if (rc == 0)
+		rc = snds_url_allowed(r->s->name, r->s->token_url);
+	if (rc == 0)
+		rc = snds_source_register(r->db, r->s);
+	if (rc == 0)
+		rc = snds_oauth_access_token(&r->token, r->db, r->s,
+		    r->state_dir);
+	if (rc != 0)
+		r->stop = true;
+	return rc;
+}
+
+static void
+run_days(struct src_run *r, const struct window *w)
+{
+	GPtrArray *days = g_ptr_array_new_with_free_func(g_free);
+
+	if (window_days(days, r, w) != 0)
+		fail(r, RW_EFAIL);
+	for (guint i = 0; i < days->len && !r->stop; i++)
+		fetch_report(r, g_ptr_array_index(days, i), false);
+	if (!r->stop)
+		fetch_report(r, NULL, true);
+	g_ptr_array_free(days, TRUE);
+}
+
+static void
+http_opts(struct src_run *r)
+{
+	r->http.timeout = r->s->timeout;
+	r->http.max_body = r->s->max_body;
+	r->http.ca_file = r->s->ca_file;
+	r->retry_delay_ms = r->s->retry_delay_ms;
+}
+
+static int
+fetch_source(struct rw_app *app, struct rw_db *db, const char *state_dir,
+    const char *name, const struct window *w)
+{
+	struct src_run r = {0};
+	int rc;
+
+	r.app = app;
+	r.db = db;
+	r.state_dir = state_dir;
+	rc = snds_source_get(&r.s, app->cfg, db, name, false);
+	if (rc != 0) {
+		rw_error_print();
+		return rc;
+	}
+	today_in(r.today, r.s->tz);
+	http_opts(&r);
+	rc = r.s->kind == SNDS_KIND_API ? api_checks(&r) : link_checks(&r);
+	if (rc != 0)
+		fail(&r, rc);
+	else
+		run_days(&r, w);
+	prune_raw(&r);
+	if (r.token != NULL)
+		memset(r.token, 0, strlen(r.token));
+	g_free(r.token);
+	snds_source_free(r.s);
+	return r.status;
+}
+
+/* ---- command ---- */
+
+static int
+check_window(const struct window *w)
+{
+	GDate d;
+
+	if (w->date != NULL && (w->since != NULL || w->until != NULL))
+		return rw_error_set(RW_EUSAGE, "--date excludes --since and "
+		    "--until");
+	if (w->until != NULL && w->since == NULL)
+		return rw_error_set(RW_EUSAGE, "--until needs --since");
+	for (const char *const *p = &w->date; p <= &w->until; p++) {
+		if (*p != NULL && rw_parse_date(&d, *p) != 0)
+			return rw_error_set(RW_EUSAGE, "not a date: \"%s\"",
+			    *p);
+	}
+	return 0;
+}
+
+static int
+fetch_all(struct rw_app *app, const char *only, const struct window *w)
+{
+	struct rw_db *db;
+	char **names = NULL;
+	char *state = rw_config_state_dir(app->cfg);
+	int worst = 0;
+	int rc = rw_app_db(&db, app);
+
+	if (rc == 0 && only == NULL)
+		rc = snds_source_names(&names, app->cfg, db);
+	if (rc == 0 && only == NULL && names[0] == NULL)
+		rc = rw_error_set(RW_ECONFIG, "no SNDS source is configured");
+	if (rc != 0) {
+		g_strfreev(names);
+		g_free(state);
+		return rc;
+	}
+	if (only != NULL)
+		worst = fetch_source(app, db, state, only, w);
+	for (int i = 0; names != NULL && names[i] != NULL; i++)
+		worst = rw_status_worse(worst, fetch_source(app, db, state,
+		    names[i], w));
+	g_strfreev(names);
+	g_free(state);
+	return worst < 0 ? rw_exit_code(worst) : 0;
+}
+
+int
+snds_fetch_cmd(struct rw_app *app, int argc, char **argv)
+{
+	char *source = NULL;
+	struct window w = {0};
+	char *date = NULL, *since = NULL, *until = NULL;
+	GOptionEntry entries[] = {
+		{"source", 's', 0, G_OPTION_ARG_STRING, &source,
+		    "Only this source", "NAME"},
+		{"date", 'D', 0, G_OPTION_ARG_STRING, &date, "Only this day",
+		    "D"},
+		{"since", 0, 0, G_OPTION_ARG_STRING, &since, "First day", "D1"},
+		{"until", 0, 0, G_OPTION_ARG_STRING, &until,
+		    "Last day (default: today)", "D2"},
+		G_OPTION_ENTRY_NULL,
+	};
+	int rc = rw_cmd_parse(&argc, &argv, "snds fetch [--source NAME] "
+	    "[--date D | --since D1 --until D2]", "Fetch SNDS data reports "
+	    "(default: every missing day of the last lookback_days plus the "
+	    "last 3 days) and the IP-status report of every source.", entries);
+
+	w.date = date;
+	w.since = since;
+	w.until = until;
+	if (rc == 0 && argc > 1)
+		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
+		    argv[1]);
+	if (rc == 0)
+		rc = check_window(&w);
+	if (rc == 0)
+		rc = fetch_all(app, source, &w);
+	g_free(source);
+	g_free(date);
+	g_free(since);
+	g_free(until);
+	return rc == 1 ? 0 : rc;
+}
