@@ -1,0 +1,161 @@
+#!/bin/bash
+# test_arf_imap - IMAP ingest against a real Dovecot started here on
+# 127.0.0.1 with a private configuration: a named [mailbox.NAME] source
+# with a password file, moves to Processed/Quarantine only after commit
+# (database down: exit 75, nothing moved), a UIDVALIDITY change handled.
+set -euo pipefail
+src=${REPWATCH_SRC:-$(pwd)}
+bin=${REPWATCH_BIN:?REPWATCH_BIN not set}
+fix=$src/tests/fixtures/arf
+
+if [ -z "${PGHOST:-}" ]; then
+	[ "${REPWATCH_TEST_REQUIRE_DB:-0}" = 1 ] && { echo "no PostgreSQL" >&2; exit 1; }
+	echo "PGHOST unset; skipping"; exit 77
+fi
+if ! command -v dovecot >/dev/null || ! command -v curl >/dev/null; then
+	echo "dovecot or curl missing; skipping"; exit 77
+fi
+work=$(mktemp -d "${REPWATCH_TEST_TMP:-/tmp}/arf-imap.XXXXXX")
+chmod 755 "$work"
+db=arf_imap_$$_$RANDOM
+createdb "$db"
+user=$(id -un)
+[ "$(id -u)" = 0 ] && user=repwatch
+mkdir -p "$work/run" "$work/home"
+chown "$user:" "$work/home"
+cleanup() {
+	[ -f "$work/run/master.pid" ] && kill "$(cat "$work/run/master.pid")" 2>/dev/null || true
+	dropdb --if-exists "$db" >/dev/null 2>&1 || true
+	sleep 0.2
+	rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; [ -f "$work/dovecot.log" ] && tail -5 "$work/dovecot.log" >&2; exit 1; }
+want() { [ "$2" = "$3" ] || fail "$1: got $2, want $3"; }
+
+port=$((20000 + RANDOM % 20000))
+cat >"$work/dovecot.conf" <<CONF
+base_dir = $work/run
+state_dir = $work/run/state
+instance_name = arf-test-$$
+listen = 127.0.0.1
+protocols = imap
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+log_path = $work/dovecot.log
+default_login_user = $user
+default_internal_user = $user
+default_internal_group = $(id -gn "$user")
+first_valid_uid = 1
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $work/passwd
+}
+userdb {
+  driver = static
+  args = uid=$user gid=$(id -gn "$user") home=$work/home/%u
+}
+mail_location = maildir:~/Maildir
+namespace inbox {
+  inbox = yes
+  separator = /
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = 0
+  }
+}
+service submission-login {
+  inet_listener submission {
+    port = 0
+  }
+}
+CONF
+echo "fbl:{PLAIN}s3cret" >"$work/passwd"
+chmod 644 "$work/passwd"
+dovecot -c "$work/dovecot.conf" || fail "dovecot did not start"
+srv="imap://127.0.0.1:$port"
+for i in $(seq 50); do
+	curl -s "$srv/" -u fbl:s3cret -X NOOP >/dev/null 2>&1 && break
+	sleep 0.1
+done
+imap() { curl -s "$srv/$1" -u fbl:s3cret "${@:2}"; }
+messages() { imap "" -X "STATUS $1 (MESSAGES)" | sed -n 's/.*MESSAGES \([0-9]*\).*/\1/p'; }
+append() { imap "$1" -T "$2" || fail "APPEND $2 to $1"; }
+
+printf 's3cret\n' >"$work/pw"
+chmod 600 "$work/pw"
+cat >"$work/repwatch.conf" <<CONF
+[mailbox.fbl]
+url = $srv/INBOX
+user = fbl
+password_file = $work/pw
+processed = Processed
+quarantine = Quarantine
+CONF
+rw() { "$bin" -q --config "$work/repwatch.conf" --db "dbname=$db" "$@"; }
+q() { psql -X -At -d "$db" -c "$1"; }
+
+for f in arf-basic jmrp-legacy yahoo-no-source-ip bounce-dsn deep-nesting; do
+	append INBOX "$fix/$f.eml"
+done
+
+# database down: temporary failure, nothing moved
+set +e
+"$bin" -q --config "$work/repwatch.conf" --db "host=$work/nowhere dbname=x connect_timeout=2" arf ingest fbl >/dev/null 2>&1
+rc=$?
+set -e
+want "exit status, database down" "$rc" 75
+want "INBOX untouched" "$(messages INBOX)" 5
+
+rw arf ingest fbl >/dev/null || fail "ingest exit $?"
+want "reports" "$(q "SELECT count(*) FROM repwatch.arf_report WHERE mailbox = 'fbl'")" 3
+want "not a report" "$(q "SELECT count(*) FROM repwatch.arf_message_log WHERE outcome = 'not-a-report'")" 1
+want "quarantine row" "$(q "SELECT count(*) FROM repwatch.arf_quarantine WHERE location LIKE 'INBOX UID %'")" 1
+want "INBOX after ingest" "$(messages INBOX)" 0
+want "Processed" "$(messages Processed)" 4
+want "Quarantine" "$(messages Quarantine)" 1
+want "checkpoint uid" "$(q "SELECT last_uid FROM repwatch.mailbox_progress WHERE mailbox = 'fbl'")" 5
+
+# new mail continues after the stored UID; a re-delivered copy is a duplicate
+append INBOX "$fix/zoho.eml"
+append INBOX "$fix/arf-basic.eml"
+out=$(rw arf ingest fbl)
+case "$out" in *"2 messages, 1 complaints stored (1 reports), 1 duplicates"*) ;; *) fail "second run: $out" ;; esac
+
+# UIDVALIDITY change: a recreated folder restarts at UID 1
+imap "" -X "CREATE Feed" >/dev/null
+append Feed "$fix/aol-scomp.eml"
+append Feed "$fix/comcast-own.eml"
+append Feed "$fix/mailru.eml"
+url_feed="$srv/Feed"
+cat >>"$work/repwatch.conf" <<CONF
+[mailbox.feed]
+url = $url_feed
+user = fbl
+password_file = $work/pw
+processed = Processed
+quarantine = Quarantine
+CONF
+rw arf ingest feed >/dev/null
+want "feed checkpoint" "$(q "SELECT last_uid FROM repwatch.mailbox_progress WHERE mailbox = 'feed'")" 3
+imap "" -X "DELETE Feed" >/dev/null
+sleep 1   # Dovecot derives UIDVALIDITY from the clock
+imap "" -X "CREATE Feed" >/dev/null
+append Feed "$fix/ses-relay.eml"
+append Feed "$fix/aol-scomp.eml"
+out=$(rw arf ingest feed 2>&1)
+case "$out" in *"UIDVALIDITY changed"*) ;; *) fail "no UIDVALIDITY warning: $out" ;; esac
+case "$out" in *"2 messages, 1 complaints stored (1 reports), 1 duplicates"*) ;; *) fail "after UIDVALIDITY change: $out" ;; esac
+want "Feed emptied" "$(messages Feed)" 0
+echo ok
