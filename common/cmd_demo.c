@@ -1,13 +1,24 @@
 /*
  * cmd_demo - the whole pipeline on the bundled sample data, in a private
- * embedded cluster of its own (STATE/demo) so it never mixes with real data.
+ * embedded cluster of its own (STATE/demo) so it never mixes with real data:
+ * SNDS reports -> loader, complaint Maildir -> ARF ingest, analysis of every
+ * day, alerts, and the HTML report.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "analyze/an_cmd.h"
+#include "arf/arf_cmd.h"
 #include "common/rw_cmds.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_util.h"
+#include "ingest/snds_load.h"
+
+#define DEMO_SOURCE "demo"
+#define DEMO_TZ "America/Los_Angeles"
 
 static int
 demo_reset(struct rw_db *db)
@@ -16,6 +27,164 @@ demo_reset(struct rw_db *db)
 
 	if (rc == 0)
 		rc = rw_db_migrate(db, NULL);
+	return rc;
+}
+
+/* copy_tree - copy a small directory tree (the sample Maildir), so the
+ * ingest can move messages without touching the repository's copy */
+static int
+copy_tree(const char *from, const char *to)
+{
+	GDir *dir = g_dir_open(from, 0, NULL);
+	const char *name;
+	int rc = rw_mkdir_p(to, 0700);
+
+	if (dir == NULL)
+		return rw_error_set(RW_EDATA, "cannot read sample directory \"%s\"",
+		    from);
+	while (rc == 0 && (name = g_dir_read_name(dir)) != NULL) {
+		char *src = g_build_filename(from, name, NULL);
+		char *dst = g_build_filename(to, name, NULL);
+		char *data = NULL;
+		size_t len = 0;
+
+		if (g_file_test(src, G_FILE_TEST_IS_DIR))
+			rc = copy_tree(src, dst);
+		else if ((rc = rw_read_file(&data, &len, src, 64 << 20)) == 0)
+			rc = rw_write_atomic(dst, data, len, 0600);
+		g_free(data);
+		g_free(src);
+		g_free(dst);
+	}
+	g_dir_close(dir);
+	return rc;
+}
+
+static int
+demo_snds(struct rw_db *db, const char *data_dir)
+{
+	struct snds_load_totals t = {0};
+	char *dir = g_build_filename(data_dir, "snds", NULL);
+	int rc;
+
+	printf("\n== SNDS: loading %s\n", dir);
+	fflush(stdout);
+	rc = snds_load_dir(&t, db, DEMO_SOURCE, DEMO_TZ, dir);
+	printf("%d report file(s), %ld row(s) loaded, %ld rejected\n", t.files,
+	    t.rows, t.rejected);
+	g_free(dir);
+	return rc;
+}
+
+/* run_cmd - run another command's handler with a literal argv */
+static int
+run_cmd(struct rw_app *app, rw_cmd_fn fn, const char *const *args)
+{
+	int argc = 0;
+	char **argv, **keep;
+	int status;
+
+	while (args[argc] != NULL)
+		argc++;
+	argv = g_new0(char *, argc + 1);
+	for (int i = 0; i < argc; i++)
+		argv[i] = g_strdup(args[i]);
+	keep = g_memdup2(argv, sizeof(char *) * (gsize)(argc + 1));
+
+	/* option parsing drops entries from argv: free through a copy */
+	fflush(stdout);
+	status = fn(app, argc, argv);
+	fflush(stdout);
+	g_strfreev(keep);
+	g_free(argv);
+	return status;
+}
+
+static int
+demo_arf(struct rw_app *app, const char *data_dir, const char *state)
+{
+	char *sample = g_build_filename(data_dir, "maildir", NULL);
+	char *copy = g_build_filename(state, "maildir", NULL);
+	const char *args[] = {"arf", "ingest", copy, NULL};
+	int status = 0, rc;
+
+	printf("\n== Complaints: ingesting a copy of %s\n", sample);
+	rc = copy_tree(sample, copy);
+	if (rc == 0)
+		status = run_cmd(app, cmd_arf, args);
+	g_free(sample);
+	g_free(copy);
+	if (rc != 0)
+		return rc;
+	return status == 0 || status == 65 ? 0 :
+	    rw_error_set(-status, "complaint ingest failed (exit %d)", status);
+}
+
+static int
+demo_analyze(struct rw_app *app)
+{
+	int rc;
+
+	printf("\n== Analysis: replaying every day, alerts open on the last "
+	    "day\n");
+	fflush(stdout);
+	rc = an_analyze_all_and_report(app, stdout);
+	fflush(stdout);
+	return rc;
+}
+
+/* demo_state - STATE/demo unless a database or state dir was given */
+static char *
+demo_state(struct rw_app *app)
+{
+	char *state = rw_config_state_dir(app->cfg);
+	char *demo;
+
+	if (app->db_override || rw_config_is_set(app->cfg, "paths", "state_dir"))
+		return state;
+	demo = g_build_filename(state, "demo", NULL);
+	rw_config_set(app->cfg, "paths", "state_dir", demo);
+	g_free(state);
+	return demo;
+}
+
+static const char *
+default_data_dir(void)
+{
+	static const char *const candidates[] = {
+		"data/sample", REPWATCH_DATADIR "/sample", NULL,
+	};
+
+	for (int i = 0; candidates[i] != NULL; i++)
+		if (g_file_test(candidates[i], G_FILE_TEST_IS_DIR))
+			return candidates[i];
+	return candidates[0];
+}
+
+static int
+demo_run(struct rw_app *app, const char *data_dir)
+{
+	struct rw_db *db;
+	char *state = demo_state(app);
+	char *work = g_build_filename(state, "work", NULL);
+	int rc = rw_app_db_raw(&db, app);
+
+	if (rc == 0)
+		rc = demo_reset(db);
+	if (rc == 0) {
+		printf("repwatch demo: sample data %s, database %s\n", data_dir,
+		    rw_db_where(db));
+		rc = demo_snds(db, data_dir);
+	}
+	if (rc == 0 || rc == RW_EDATA) {
+		rc = rw_rm_rf(work);
+		if (rc == 0)
+			rc = demo_arf(app, data_dir, work);
+	}
+	if (rc == 0)
+		rc = demo_analyze(app);
+	g_free(state);
+	g_free(work);
 	return rc;
 }
 
@@ -28,28 +197,13 @@ cmd_demo(struct rw_app *app, int argc, char **argv)
 		    "Sample data directory (default: data/sample)", "DIR"},
 		G_OPTION_ENTRY_NULL,
 	};
-	struct rw_db *db;
 	int rc = rw_cmd_parse(&argc, &argv, "demo [--data DIR]",
 	    "Load the bundled sample SNDS data and complaint mailbox into a "
-	    "private database, analyze it and summarize.", entries);
+	    "private database, analyze every day and list the alerts.", entries);
 
 	if (rc != 0)
 		return rc == 1 ? 0 : rw_exit_code(rc);
-	if (!app->db_override && !rw_config_is_set(app->cfg, "paths", "state_dir")) {
-		char *state = rw_config_state_dir(app->cfg);
-		char *demo = g_build_filename(state, "demo", NULL);
-
-		rw_config_set(app->cfg, "paths", "state_dir", demo);
-		g_free(state);
-		g_free(demo);
-	}
-	rc = rw_app_db_raw(&db, app);
-	if (rc == 0)
-		rc = demo_reset(db);
-	if (rc != 0)
-		goto cleanup;
-	printf("repwatch demo: database %s\n", rw_db_where(db));
-cleanup:
+	rc = demo_run(app, data_dir ? data_dir : default_data_dir());
 	g_free(data_dir);
 	return rc ? rw_cmd_fail(rc) : 0;
 }

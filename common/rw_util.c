@@ -209,3 +209,32 @@ rw_strip(char *s)
 {
 	return g_strstrip(s);
 }
+
+int
+rw_rm_rf(const char *path)
+{
+	GDir *dir;
+	const char *name;
+	int rc = 0;
+
+	if (!g_file_test(path, G_FILE_TEST_IS_DIR) ||
+	    g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+		if (unlink(path) != 0 && errno != ENOENT)
+			return rw_error_set(RW_EIO, "could not remove \"%s\": %s",
+			    path, g_strerror(errno));
+		return 0;
+	}
+	dir = g_dir_open(path, 0, NULL);
+	while (dir != NULL && rc == 0 && (name = g_dir_read_name(dir)) != NULL) {
+		char *child = g_build_filename(path, name, NULL);
+
+		rc = rw_rm_rf(child);
+		g_free(child);
+	}
+	if (dir != NULL)
+		g_dir_close(dir);
+	if (rc == 0 && rmdir(path) != 0)
+		rc = rw_error_set(RW_EIO, "could not remove \"%s\": %s", path,
+		    g_strerror(errno));
+	return rc;
+}

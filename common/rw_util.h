@@ -38,6 +38,9 @@ int rw_read_file(char **out, size_t *out_len, const char *path, size_t max);
  */
 int rw_check_private(const char *path, const char *what);
 
+/* rw_rm_rf - remove PATH and everything under it (missing is fine) */
+int rw_rm_rf(const char *path);
+
 /* rw_strip - trim ASCII whitespace in place, return S */
 char *rw_strip(char *s);
 
