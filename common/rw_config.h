@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <glib.h>
 
+#include "common/rw_mask.h"
+
 enum rw_config_type {
 	RW_CT_STRING,
 	RW_CT_SECRET,   /* string, masked in every output */
@@ -80,10 +82,5 @@ void rw_config_dump(const struct rw_config *cfg, FILE *out, bool defaults);
 
 /* rw_config_state_dir - [paths] state_dir or the per-user default */
 char *rw_config_state_dir(const struct rw_config *cfg);
-
-/* rw_mask_url - copy of URL with query values and password replaced */
-char *rw_mask_url(const char *url);
-/* rw_mask_secret - "****" or a short masked form of a secret */
-char *rw_mask_secret(const char *value);
 
 #endif
