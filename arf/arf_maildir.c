@@ -25,6 +25,7 @@ struct maildir {
 	int sub;         /* index into subdirs */
 	DIR *dir;
 	char *dir_path;
+	GHashTable *ready; /* target folders known to exist */
 };
 
 static const char *const maildir_subdirs[] = {"new", "cur", NULL};
@@ -138,15 +139,28 @@ ensure_maildir(struct maildir *m, const char *folder)
 }
 
 static int
+ensure_target(struct maildir *m, const char *folder, const char *dir)
+{
+	int rc;
+
+	if (g_hash_table_contains(m->ready, folder))
+		return 0;
+	rc = ensure_maildir(m, folder);
+	if (rc == 0)
+		rc = rw_mkdir_p(dir, 0700);
+	if (rc == 0)
+		g_hash_table_add(m->ready, g_strdup(folder));
+	return rc;
+}
+
+static int
 move_to(struct maildir *m, const char *from, const char *folder)
 {
 	char *dir = target_dir(m, folder);
 	char *base = g_path_get_basename(from);
 	char *to = g_build_filename(dir, base, NULL);
-	int rc = ensure_maildir(m, folder);
+	int rc = ensure_target(m, folder, dir);
 
-	if (rc == 0)
-		rc = rw_mkdir_p(dir, 0700);
 	if (rc == 0 && rename(from, to) != 0 && errno != ENOENT)
 		rc = rw_error_set(RW_EIO, "could not move \"%s\" to \"%s\": %s",
 		    from, dir, g_strerror(errno));
@@ -188,6 +202,7 @@ maildir_free(struct arf_source *s)
 		closedir(m->dir);
 	g_free(m->dir_path);
 	g_free(m->root);
+	g_hash_table_unref(m->ready);
 	g_free(m);
 }
 
@@ -207,6 +222,7 @@ arf_maildir_open(struct arf_source **out, const char *path,
 	m->base.kind = is_maildir ? "maildir" : "folder";
 	m->root = g_strdup(path);
 	m->maildir = is_maildir;
+	m->ready = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	*out = &m->base;
 	return 0;
 }

@@ -39,6 +39,11 @@ parser_for(const char *data, size_t len)
 
 	s = g_mime_stream_mem_new_with_buffer(data, len);
 	p = g_mime_parser_new_with_stream(s);
+	/*
+	 * Copying the (small) part contents is faster than keeping them as
+	 * substreams of the buffer, and lets the buffer go right away.
+	 */
+	g_mime_parser_set_persist_stream(p, FALSE);
 	g_object_unref(s);
 	return p;
 }
