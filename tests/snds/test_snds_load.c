@@ -227,6 +227,12 @@ test_status_snapshot(void **state)
 	    "other evidence of spamming\n"
 	    "203.0.113.0|203.0.113.255|t|Blocked due to user complaints or "
 	    "other evidence of spamming");
+	/* the per-IP view (0002_snds.sql) expands ranges across octets */
+	expect_q(f, "SELECT count(*) FROM repwatch.snds_ip_status_per_ip",
+	    "262");
+	expect_q(f, "SELECT string_agg(host(ip), ' ' ORDER BY ip) FROM"
+	    " repwatch.snds_ip_status_per_ip WHERE first_ip = '1.1.1.254'",
+	    "1.1.1.254 1.1.1.255 1.1.2.0 1.1.2.1");
 	/* a later snapshot of the same day replaces it; empty = all clear */
 	empty = g_strdup_printf("%s/snds-empty-%d.csv", g_get_tmp_dir(),
 	    (int)getpid());
