@@ -31,7 +31,7 @@ an_params_default(struct an_params *out)
 {
 	*out = (struct an_params){
 		.warning_rate = 0.001, .critical_rate = 0.003,
-		.min_recipients = 1000, .level_confidence = 0.8,
+		.min_recipients = 1000, .level_confidence = 0.9,
 		.window_days = 7, .baseline_days = 28, .spike_days = 2,
 		.alpha = 0.01, .min_ratio = 1.5, .min_complaints = 5,
 		.baseline_floor_rate = 0.0002, .range_min_ips = 2,
@@ -297,11 +297,20 @@ level_evidence(const struct an_subject *s, const struct an_params *p)
 	return an_poisson_lower(c, p->level_confidence) / s->n_recent;
 }
 
+/* the second witness, only where JMRP counts nothing (not set up, or its
+ * reports lost) but SNDS bands imply complaints; judged like JMRP counts,
+ * by the lower bound of the complaints the band floors imply */
 static double
 snds_floor_rate(const struct an_subject *s, const struct an_params *p)
 {
-	return s->snds_rated >= p->min_recipients ?
-	    s->snds_low / s->snds_rated : NAN;
+	double c = s->snds_low;
+
+	if (!(s->snds_rated >= p->min_recipients) || s->c_recent > 0 ||
+	    !(c > 0))
+		return NAN;
+	if (p->level_confidence > 0)
+		c = an_poisson_lower(ceil(c), p->level_confidence);
+	return c / s->snds_rated;
 }
 
 bool

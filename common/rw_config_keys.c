@@ -120,7 +120,7 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Level rule: 7-day pooled complaint rate for a critical alert."},
 	{"analyze", "min_recipients", RW_CT_INT, "1000", "0..1000000000",
 	    "Level rule: recipients needed in the window before it judges."},
-	{"analyze", "level_confidence", RW_CT_DOUBLE, "0.8", "0..0.999",
+	{"analyze", "level_confidence", RW_CT_DOUBLE, "0.9", "0..0.999",
 	    "Level rule: the rate judged is the exact Poisson lower bound at "
 	    "this one-sided confidence, so a few complaints on little volume "
 	    "do not alert (0 = the observed rate, as peers do)."},

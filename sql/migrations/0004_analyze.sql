@@ -26,8 +26,10 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- the instant a complaint counts from: arrival, else when we received it
+-- (covering, so the analyzer's daily counts are an index-only scan)
 CREATE INDEX arf_report_abuse_at ON repwatch.arf_report
     ((coalesce(arrival_date, received_at)), source_ip)
+    INCLUDE (arrival_date, received_at)
     WHERE lower(feedback_type) = 'abuse';
 
 -- repwatch.filter_rank - GREEN 1, YELLOW 2, RED 3 (worse is larger)
@@ -56,30 +58,55 @@ SELECT r.id AS report_id,
        r.source_ip AS ip,
        CASE WHEN family(r.source_ip) = 4
             THEN set_masklen(r.source_ip::cidr, 24) END AS net,
-       (coalesce(r.arrival_date, r.received_at)
-            AT TIME ZONE repwatch.an_timezone())::date AS day,
+       (coalesce(r.arrival_date, r.received_at) AT TIME ZONE z.tz)::date
+           AS day,
        lower(r.sending_domain) AS sending_domain,
        r.mailbox,
        r.provider
-FROM repwatch.arf_report r
+FROM repwatch.arf_report r,
+     (SELECT repwatch.an_timezone() AS tz) z
 WHERE lower(r.feedback_type) = 'abuse';
 
+-- repwatch.complaint_rows - the complaints of days D1..D2 (index-friendly:
+-- the bounds are instants; the zone is looked up once, not per row)
+CREATE FUNCTION repwatch.complaint_rows(d1 date, d2 date)
+RETURNS TABLE (report_id bigint, ip inet, day date, sending_domain text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    tz text := repwatch.an_timezone();
+BEGIN
+    RETURN QUERY
+    SELECT r.id, r.source_ip,
+           (coalesce(r.arrival_date, r.received_at) AT TIME ZONE tz)::date,
+           lower(r.sending_domain)
+    FROM repwatch.arf_report r
+    WHERE lower(r.feedback_type) = 'abuse'
+      AND coalesce(r.arrival_date, r.received_at)
+          >= (d1::timestamp AT TIME ZONE tz)
+      AND coalesce(r.arrival_date, r.received_at)
+          < ((d2 + 1)::timestamp AT TIME ZONE tz);
+END
+$$;
+
 -- repwatch.complaints_between - complaints per IP and day, days D1..D2
--- (index-friendly: bounds are instants, not a computed date)
 CREATE FUNCTION repwatch.complaints_between(d1 date, d2 date)
 RETURNS TABLE (ip inet, day date, complaints bigint)
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    tz text := repwatch.an_timezone();
+BEGIN
+    RETURN QUERY
     SELECT r.source_ip,
-           (coalesce(r.arrival_date, r.received_at)
-                AT TIME ZONE repwatch.an_timezone())::date,
+           (coalesce(r.arrival_date, r.received_at) AT TIME ZONE tz)::date,
            count(*)
     FROM repwatch.arf_report r
     WHERE lower(r.feedback_type) = 'abuse'
       AND coalesce(r.arrival_date, r.received_at)
-          >= (d1::timestamp AT TIME ZONE repwatch.an_timezone())
+          >= (d1::timestamp AT TIME ZONE tz)
       AND coalesce(r.arrival_date, r.received_at)
-          < ((d2 + 1)::timestamp AT TIME ZONE repwatch.an_timezone())
-    GROUP BY 1, 2
+          < ((d2 + 1)::timestamp AT TIME ZONE tz)
+    GROUP BY 1, 2;
+END
 $$;
 
 -- repwatch.ip_day_facts - one row per IP and day with SNDS data or
@@ -171,18 +198,11 @@ RETURNS TABLE (
     recipients_est bigint, complaint_rate_est double precision)
 LANGUAGE sql STABLE AS $$
     WITH c AS (
-        SELECT lower(r.sending_domain) AS dom,
-               (coalesce(r.arrival_date, r.received_at)
-                    AT TIME ZONE repwatch.an_timezone())::date AS day,
+        SELECT r.sending_domain AS dom, r.day,
                count(*) AS complaints,
-               count(DISTINCT r.source_ip) AS ips
-        FROM repwatch.arf_report r
-        WHERE lower(r.feedback_type) = 'abuse'
-          AND r.sending_domain IS NOT NULL
-          AND coalesce(r.arrival_date, r.received_at)
-              >= (d1::timestamp AT TIME ZONE repwatch.an_timezone())
-          AND coalesce(r.arrival_date, r.received_at)
-              < ((d2 + 1)::timestamp AT TIME ZONE repwatch.an_timezone())
+               count(DISTINCT r.ip) AS ips
+        FROM repwatch.complaint_rows(d1, d2) r
+        WHERE r.sending_domain IS NOT NULL
         GROUP BY 1, 2
     ), v AS (
         SELECT lower(split_part(ltrim(d.jmr_p1_sender, '@'), '@', -1)) AS dom,
@@ -209,15 +229,7 @@ RETURNS TABLE (
     unmatched_share double precision)
 LANGUAGE sql STABLE AS $$
     WITH c AS (
-        SELECT r.source_ip AS ip,
-               (coalesce(r.arrival_date, r.received_at)
-                    AT TIME ZONE repwatch.an_timezone())::date AS day
-        FROM repwatch.arf_report r
-        WHERE lower(r.feedback_type) = 'abuse'
-          AND coalesce(r.arrival_date, r.received_at)
-              >= (d1::timestamp AT TIME ZONE repwatch.an_timezone())
-          AND coalesce(r.arrival_date, r.received_at)
-              < ((d2 + 1)::timestamp AT TIME ZONE repwatch.an_timezone())
+        SELECT r.ip, r.day FROM repwatch.complaint_rows(d1, d2) r
     ), m AS (
         SELECT c.day, c.ip IS NULL AS no_ip,
                c.ip IS NOT NULL AND NOT EXISTS (

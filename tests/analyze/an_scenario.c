@@ -1,0 +1,429 @@
+/*
+ * an_scenario - synthetic SNDS + JMRP scenarios for evaluating the analyzer
+ * (not a test itself).
+ *
+ *   an_scenario files DIR [DAYS]   DIR/snds/data-*.csv, DIR/complaints.mbox
+ *                                  and DIR/truth.tsv (evaluation scenario)
+ *   an_scenario copy-snds IPS DAYS COPY text for repwatch.snds_daily
+ *   an_scenario copy-arf IPS DAYS  COPY text for repwatch.arf_report
+ *                                  (benchmark scale; same numbers)
+ *
+ * Every IP draws from its own random stream (seeded by its index), so the
+ * SNDS and complaint outputs agree however they are produced. Complaints
+ * arrive 0-2 days after the send (50/35/15 %).
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#define MAX_DAYS 120
+#define START_Y 2026
+#define START_M 3
+#define START_D 1
+
+enum kind { K_STABLE, K_LOWVOL, K_RAMP, K_SLOW, K_SPIKE, K_RANGE, K_INTER,
+	K_UNMATCHED };
+
+static const char *const kind_names[] = {"stable", "lowvol", "ramp",
+	"slowramp", "spike", "range", "intermittent", "unmatched"};
+
+struct ipspec {
+	enum kind kind;
+	char ip[20];
+	double volume;      /* mean recipients per sending day */
+	double rate;        /* base complaint rate */
+	int start;          /* ramp start day / spike day */
+	double growth;      /* per day, ramps */
+	double send_share;  /* share of days with mail (intermittent) */
+};
+
+static double
+unif(gsl_rng *r, double a, double b)
+{
+	return a + (b - a) * gsl_rng_uniform(r);
+}
+
+static double
+logunif(gsl_rng *r, double a, double b)
+{
+	return exp(unif(r, log(a), log(b)));
+}
+
+/* the evaluation scenario: group sizes and their address blocks */
+static int
+scenario_specs(struct ipspec *out, int max)
+{
+	static const struct { enum kind k; int count, octet; } groups[] = {
+		{K_STABLE, 120, 1}, {K_LOWVOL, 60, 2}, {K_RAMP, 30, 3},
+		{K_SLOW, 15, 4}, {K_SPIKE, 20, 5}, {K_RANGE, 8, 6},
+		{K_INTER, 20, 7}, {K_UNMATCHED, 0, 9},
+	};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int n = 0;
+
+	gsl_rng_set(r, 20260301);
+	for (size_t g = 0; g < G_N_ELEMENTS(groups); g++)
+		for (int i = 0; i < groups[g].count && n < max; i++, n++) {
+			struct ipspec *s = &out[n];
+			/* five IPs per /24, one per /24 for single ramps */
+			bool alone = groups[g].k == K_RAMP ||
+			    groups[g].k == K_SLOW;
+			int net = alone ? i : i / 5, host = alone ? 1 : i % 5 + 1;
+
+			s->kind = groups[g].k;
+			snprintf(s->ip, sizeof(s->ip), "10.%d.%d.%d",
+			    groups[g].octet, net, host);
+			s->send_share = 1.0;
+			s->growth = 1.0;
+			s->start = 999;
+			switch (s->kind) {
+			case K_LOWVOL:
+				s->volume = unif(r, 150, 900);
+				s->rate = unif(r, 0.0002, 0.0008);
+				break;
+			case K_RAMP:
+				s->volume = logunif(r, 1000, 30000);
+				s->rate = unif(r, 0.0002, 0.0006);
+				s->start = (int)unif(r, 40, 70);
+				s->growth = unif(r, 1.08, 1.25);
+				break;
+			case K_SLOW:
+				s->volume = logunif(r, 2000, 30000);
+				s->rate = unif(r, 0.0003, 0.0006);
+				s->start = (int)unif(r, 30, 40);
+				s->growth = unif(r, 1.04, 1.06);
+				break;
+			case K_RANGE:
+				s->volume = logunif(r, 3000, 10000);
+				s->rate = 0.0004;
+				s->start = 45;
+				s->growth = 1.07;
+				break;
+			case K_SPIKE:
+				s->volume = logunif(r, 2000, 50000);
+				s->rate = unif(r, 0.0001, 0.0005);
+				s->start = (int)unif(r, 40, 85);
+				s->growth = unif(r, 10, 30); /* spike factor */
+				break;
+			case K_INTER:
+				s->volume = logunif(r, 3000, 30000);
+				s->rate = unif(r, 0.0001, 0.0006);
+				s->send_share = 0.4;
+				break;
+			default:
+				s->volume = logunif(r, 1000, 50000);
+				s->rate = unif(r, 0.0001, 0.0006);
+				break;
+			}
+		}
+	gsl_rng_free(r);
+	return n;
+}
+
+/* the benchmark population: mostly stable, some ramps, low volume */
+static void
+bench_spec(struct ipspec *s, int i, gsl_rng *r)
+{
+	snprintf(s->ip, sizeof(s->ip), "10.%d.%d.%d", 1 + i / 65536,
+	    (i / 256) % 256, i % 256 + 0);
+	s->kind = i % 50 == 0 ? K_RAMP : K_STABLE;
+	s->volume = logunif(r, 100, 5000);
+	s->rate = unif(r, 0.0001, 0.0004);
+	s->send_share = i % 10 == 0 ? 0.5 : 1.0;
+	s->start = (int)unif(r, 40, 80);
+	s->growth = s->kind == K_RAMP ? unif(r, 1.05, 1.2) : 1.0;
+}
+
+/* true complaint rate of S on day D */
+static double
+true_rate(const struct ipspec *s, int d)
+{
+	switch (s->kind) {
+	case K_RAMP:
+	case K_SLOW:
+	case K_RANGE:
+		return d < s->start ? s->rate :
+		    fmin(s->rate * pow(s->growth, d - s->start + 1), 0.006);
+	case K_SPIKE:
+		return d == s->start ? s->rate * s->growth : s->rate;
+	default:
+		return s->rate;
+	}
+}
+
+/* recipients per day (0 = no mail) and complaints by arrival day */
+static void
+simulate(const struct ipspec *s, unsigned long seed, int days, double *n,
+    double *rate, int *arrive)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+
+	gsl_rng_set(r, seed);
+	memset(arrive, 0, sizeof(int) * (size_t)(days + 3));
+	for (int d = 0; d < days; d++) {
+		bool sends = gsl_rng_uniform(r) < s->send_share;
+		double vol = sends ? s->volume * unif(r, 0.8, 1.2) : 0;
+		unsigned int c;
+
+		/* SNDS shows no row under 100 messages */
+		n[d] = vol >= 100 ? floor(vol) : 0;
+		rate[d] = true_rate(s, d);
+		c = n[d] > 0 ? gsl_ran_poisson(r, n[d] * rate[d]) : 0;
+		for (unsigned int k = 0; k < c; k++) {
+			double u = gsl_rng_uniform(r);
+
+			arrive[d + (u < 0.5 ? 0 : u < 0.85 ? 1 : 2)]++;
+		}
+	}
+	gsl_rng_free(r);
+}
+
+static void
+day_of(GDate *out, int d)
+{
+	g_date_clear(out, 1);
+	g_date_set_dmy(out, START_D, START_M, START_Y);
+	g_date_add_days(out, (guint)d);
+}
+
+/* SNDS band as written in the report */
+static void
+band(char *buf, size_t len, double c, double n)
+{
+	double pct = 100.0 * c / n;
+
+	if (pct < 0.1)
+		snprintf(buf, len, "< 0.1%%");
+	else
+		snprintf(buf, len, "%.1f%%", pct);
+}
+
+/* first day whose true 7-day pooled rate reaches 0.3 % (-1 none) */
+static int
+crossing(const double *n, const double *rate, int days)
+{
+	for (int d = 6; d < days; d++) {
+		double sn = 0, sc = 0;
+
+		for (int j = d - 6; j <= d; j++) {
+			sn += n[j];
+			sc += n[j] * rate[j];
+		}
+		if (sn > 0 && sc / sn >= 0.003)
+			return d;
+	}
+	return -1;
+}
+
+static void
+write_arf(FILE *f, const char *ip, const GDate *day, long id)
+{
+	char date[64];
+
+	g_date_strftime(date, sizeof(date), "%a, %d %b %Y 18:00:00 +0000",
+	    day);
+	fprintf(f, "From MAILER-DAEMON Thu Jan  1 00:00:00 2026\n"
+	    "From: staff@hotmail.com\nTo: fbl@synth.example\n"
+	    "Subject: complaint about message from %s\nDate: %s\n"
+	    "Message-ID: <synth-%ld@jmrp.example>\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=feedback-report;\n"
+	    "\tboundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
+	    "This is an email abuse report.\n\n--b\n"
+	    "Content-Type: message/feedback-report\n\n"
+	    "Feedback-Type: abuse\nUser-Agent: JMRP/1.0\nVersion: 1\n"
+	    "Source-IP: %s\nArrival-Date: %s\n"
+	    "Original-Mail-From: <bounce@synth.example>\n\n--b\n"
+	    "Content-Type: text/rfc822-headers\n\n"
+	    "From: news@synth.example\nTo: *****@hotmail.com\n"
+	    "Subject: News %ld\nDate: %s\nMessage-ID: <m%ld@synth.example>\n"
+	    "\n--b--\n\n", ip, date, id, ip, date, id, date, id);
+}
+
+static void
+write_snds_row(FILE *f, const char *ip, const GDate *day, double n,
+    double c_send)
+{
+	char rb[32];
+	int m = g_date_get_month(day), d = g_date_get_day(day);
+	int y = g_date_get_year(day);
+
+	band(rb, sizeof(rb), c_send, n);
+	fprintf(f, "%s,%d/%d/%d 12:00 AM,%d/%d/%d 11:59 PM,%.0f,%.0f,%.0f,"
+	    "GREEN,%s,,,,mta.synth.example,bounce@synth.example,\r\n",
+	    ip, m, d, y, m, d, y, n * 1.02, n, n, rb);
+}
+
+struct out_files {
+	FILE *snds[MAX_DAYS];
+	FILE *mbox, *truth;
+	long arf_id;
+};
+
+static void
+files_ip(struct out_files *o, const struct ipspec *s, int idx, int days)
+{
+	double n[MAX_DAYS], rate[MAX_DAYS];
+	int arrive[MAX_DAYS + 3];
+	int cross;
+
+	simulate(s, 1000003UL * (unsigned long)idx + 17, days, n, rate,
+	    arrive);
+	for (int d = 0; d < days; d++) {
+		GDate day;
+
+		day_of(&day, d);
+		if (n[d] > 0 && s->kind != K_UNMATCHED)
+			write_snds_row(o->snds[d], s->ip, &day, n[d],
+			    arrive[d]);
+		for (int k = 0; k < arrive[d]; k++)
+			write_arf(o->mbox, s->ip, &day, ++o->arf_id);
+	}
+	cross = crossing(n, rate, days);
+	fprintf(o->truth, "%s\t%s\t%s\t%d\t%d\n", s->ip, kind_names[s->kind],
+	    s->kind == K_RANGE ? "10.6.0.0/24" : "", cross,
+	    s->start < days ? s->start : -1);
+}
+
+static int
+make_files(const char *dir, int days)
+{
+	struct ipspec specs[400];
+	struct out_files o = {0};
+	char *p;
+	int n = scenario_specs(specs, 400);
+
+	p = g_build_filename(dir, "snds", NULL);
+	g_mkdir_with_parents(p, 0755);
+	for (int d = 0; d < days; d++) {
+		char name[64], ds[11];
+		GDate day;
+
+		day_of(&day, d);
+		g_date_strftime(ds, sizeof(ds), "%Y-%m-%d", &day);
+		snprintf(name, sizeof(name), "data-%s.csv", ds);
+		g_autofree char *path = g_build_filename(p, name, NULL);
+		o.snds[d] = fopen(path, "w");
+	}
+	g_free(p);
+	p = g_build_filename(dir, "complaints.mbox", NULL);
+	o.mbox = fopen(p, "w");
+	g_free(p);
+	p = g_build_filename(dir, "truth.tsv", NULL);
+	o.truth = fopen(p, "w");
+	g_free(p);
+	/* a few complaints from an IP SNDS does not know: unmatched */
+	specs[n] = (struct ipspec){K_UNMATCHED, "10.9.0.1", 20000, 0.0003,
+	    999, 1.0, 1.0};
+	for (int i = 0; i <= n; i++)
+		files_ip(&o, &specs[i], i, days);
+	for (int d = 0; d < days; d++)
+		fclose(o.snds[d]);
+	fclose(o.mbox);
+	fclose(o.truth);
+	return 0;
+}
+
+static void
+copy_snds_ip(const struct ipspec *s, int idx, int days)
+{
+	double n[MAX_DAYS], rate[MAX_DAYS];
+	int arrive[MAX_DAYS + 3];
+
+	simulate(s, 1000003UL * (unsigned long)idx + 17, days, n, rate,
+	    arrive);
+	for (int d = 0; d < days; d++) {
+		char ds[11], rb[32];
+		GDate day;
+		double frac = arrive[d] / fmax(n[d], 1);
+		bool floor_band = frac < 0.001;
+
+		if (n[d] <= 0)
+			continue;
+		day_of(&day, d);
+		g_date_strftime(ds, sizeof(ds), "%Y-%m-%d", &day);
+		band(rb, sizeof(rb), arrive[d], n[d]);
+		/* source ip start end day rcpt data recipients filter text
+		 * low high open raw_start raw_end */
+		printf("bench\t%s\t%s 00:00:00-08\t%s 23:59:00-08\t%s\t%.0f\t"
+		    "%.0f\t%.0f\tGREEN\t%s\t%.4f\t%.4f\t%s\t%s\t%s\n", s->ip,
+		    ds, ds, ds, n[d], n[d], n[d], rb,
+		    floor_band ? 0 : frac - 0.0005,
+		    floor_band ? 0.001 : frac + 0.0005,
+		    floor_band ? "t" : "f", ds, ds);
+	}
+}
+
+static void
+copy_arf_ip(const struct ipspec *s, int idx, int days)
+{
+	double n[MAX_DAYS], rate[MAX_DAYS];
+	int arrive[MAX_DAYS + 3];
+
+	simulate(s, 1000003UL * (unsigned long)idx + 17, days, n, rate,
+	    arrive);
+	for (int d = 0; d < days; d++) {
+		char ds[11];
+		GDate day;
+
+		day_of(&day, d);
+		g_date_strftime(ds, sizeof(ds), "%Y-%m-%d", &day);
+		/* content_sha256 mailbox format feedback_type source_ip
+		 * arrival_date */
+		for (int k = 0; k < arrive[d]; k++)
+			printf("%d-%d-%d\tbench\tarf\tabuse\t%s\t%s 18:00:00+00\n",
+			    idx, d, k, s->ip, ds);
+	}
+}
+
+static int
+make_copy(bool snds, int ips, int days)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+
+	gsl_rng_set(r, 90210);
+	for (int i = 0; i < ips; i++) {
+		struct ipspec s = {0};
+
+		bench_spec(&s, i, r);
+		if (snds)
+			copy_snds_ip(&s, i, days);
+		else
+			copy_arf_ip(&s, i, days);
+	}
+	gsl_rng_free(r);
+	return 0;
+}
+
+static int
+int_arg(const char *s, int lo, int hi)
+{
+	gint64 v;
+
+	if (!g_ascii_string_to_signed(s, 10, lo, hi, &v, NULL)) {
+		fprintf(stderr, "an_scenario: bad number \"%s\"\n", s);
+		exit(64);
+	}
+	return (int)v;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 3 && strcmp(argv[1], "files") == 0)
+		return make_files(argv[2], argc > 3 ?
+		    int_arg(argv[3], 40, MAX_DAYS - 3) : 90);
+	if (argc == 4 && strncmp(argv[1], "copy-", 5) == 0)
+		return make_copy(strcmp(argv[1], "copy-snds") == 0,
+		    int_arg(argv[2], 1, 10000000),
+		    int_arg(argv[3], 1, MAX_DAYS - 3));
+	fprintf(stderr, "usage: an_scenario files DIR [DAYS] | "
+	    "copy-snds IPS DAYS | copy-arf IPS DAYS\n");
+	return 64;
+}
