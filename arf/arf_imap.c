@@ -114,10 +114,10 @@ run(struct imap *m, const char *url, const char *custom, size_t cap)
 }
 
 /* "...(UIDVALIDITY 123 ...": the number after KEY in the response */
-static gint64
-response_number(const GByteArray *b, const char *key)
+gint64
+arf_imap_response_number(const char *resp, size_t len, const char *key)
 {
-	char *text = g_strndup((const char *)b->data, b->len);
+	char *text = g_strndup(resp, len);
 	char *p = strstr(text, key);
 	gint64 v = p != NULL ? g_ascii_strtoll(p + strlen(key), NULL, 10) : -1;
 
@@ -148,7 +148,8 @@ read_uidvalidity(struct imap *m)
 	int rc = run(m, m->base_url, cmd, RESPONSE_MAX);
 
 	if (rc == 0)
-		m->uidvalidity = response_number(m->buf, "UIDVALIDITY ");
+		m->uidvalidity = arf_imap_response_number(
+		    (const char *)m->buf->data, m->buf->len, "UIDVALIDITY ");
 	if (rc == 0 && m->uidvalidity < 0)
 		rc = rw_error_set(RW_EUNAVAIL, "imap folder \"%s\": no "
 		    "UIDVALIDITY in the STATUS response", m->folder);
@@ -165,11 +166,12 @@ cmp_u64(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
-/* "* SEARCH 4 5 9": UIDs above last_uid ("N:*" always holds the top UID) */
-static void
-parse_search(struct imap *m)
+/* "* SEARCH 4 5 9": UIDs above ABOVE ("N:*" always holds the top UID) */
+void
+arf_imap_parse_search(GArray *uids, const char *resp, size_t len,
+    gint64 above)
 {
-	char *text = g_strndup((const char *)m->buf->data, m->buf->len);
+	char *text = g_strndup(resp, len);
 	char *p = strstr(text, "SEARCH");
 
 	while (p != NULL && *p != '\0' && *p != '\r' && *p != '\n') {
@@ -180,11 +182,11 @@ parse_search(struct imap *m)
 			p++;
 			continue;
 		}
-		if ((gint64)uid > m->last_uid)
-			g_array_append_val(m->uids, uid);
+		if ((gint64)uid > above)
+			g_array_append_val(uids, uid);
 		p = end;
 	}
-	g_array_sort(m->uids, cmp_u64);
+	g_array_sort(uids, cmp_u64);
 	g_free(text);
 }
 
@@ -196,7 +198,8 @@ list_uids(struct imap *m)
 	int rc = run(m, m->folder_url, cmd, RESPONSE_MAX);
 
 	if (rc == 0)
-		parse_search(m);
+		arf_imap_parse_search(m->uids, (const char *)m->buf->data,
+		    m->buf->len, m->last_uid);
 	g_free(cmd);
 	return rc;
 }

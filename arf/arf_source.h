@@ -95,6 +95,7 @@ struct arf_source_ops {
 
 struct arf_source {
 	const struct arf_source_ops *ops;
+	GMutex lock; /* the ingest reader thread and acks share the source */
 	const char *kind;
 	struct arf_source_opts opts;
 	char *spec;
@@ -111,5 +112,16 @@ int arf_mbox_open(struct arf_source **out, const char *path,
     const struct arf_source_opts *opts, const struct arf_checkpoint *resume);
 int arf_imap_open(struct arf_source **out, const char *url,
     const struct arf_source_opts *opts, const struct arf_checkpoint *resume);
+
+/*
+ * IMAP response parsing (arf_imap.c), pure functions on server bytes:
+ * arf_imap_response_number - the number after KEY ("UIDVALIDITY ") in a
+ * response, -1 when absent; arf_imap_parse_search - the UIDs of a
+ * "* SEARCH ..." response above ABOVE appended to UIDS (guint64), sorted.
+ */
+gint64 arf_imap_response_number(const char *resp, size_t len,
+    const char *key);
+void arf_imap_parse_search(GArray *uids, const char *resp, size_t len,
+    gint64 above);
 
 #endif
