@@ -58,9 +58,10 @@ static const char status_stage_cols[] =
     "first_ip, last_ip, blocked, reason, line";
 
 /*
- * One statement merges the day. DISTINCT ON is only used when the report
- * holds the same IP and period twice (then the later line wins): sorting a
- * million staged rows costs more than the rare retry.
+ * One statement merges the report. Rows go in primary-key order, which
+ * keeps the index inserts local (measurably faster than file order), and
+ * the same sort gives DISTINCT ON for free: when a report holds the same
+ * IP and period twice, the later line wins.
  */
 #define MERGE_COLS \
     "(source, ip, activity_start, activity_end, day, rcpt_commands," \
@@ -69,10 +70,11 @@ static const char status_stage_cols[] =
     " trap_start, trap_end, trap_hits, sample_helo, jmr_p1_sender," \
     " comments, raw_start, raw_end, fetch_id, loaded_at) "
 #define MERGE_SELECT \
-    "SELECT $1, ip, to_timestamp(s), to_timestamp(e), day, rcpt, dat, rcp," \
-    " filter, rate, lo / 100, hi / 100, hi_open, to_timestamp(ts)," \
-    " to_timestamp(te), hits, helo, sender, comments, raw_s, raw_e," \
-    " $2::bigint, now() FROM pg_temp.snds_stage "
+    "SELECT DISTINCT ON (ip, s) $1, ip, to_timestamp(s), to_timestamp(e)," \
+    " day, rcpt, dat, rcp, filter, rate, lo / 100, hi / 100, hi_open," \
+    " to_timestamp(ts), to_timestamp(te), hits, helo, sender, comments," \
+    " raw_s, raw_e, $2::bigint, now() FROM pg_temp.snds_stage" \
+    " ORDER BY ip, s, line DESC "
 #define MERGE_CONFLICT \
     "ON CONFLICT (source, ip, activity_start) DO UPDATE SET" \
     " activity_end = EXCLUDED.activity_end, day = EXCLUDED.day," \
@@ -319,26 +321,14 @@ snds_loader_feed(struct snds_loader *l, const char *buf, size_t len)
 static int
 merge_data(long *out_rows, struct snds_loader *l)
 {
-	static const char dedup_sql[] =
-	    "INSERT INTO repwatch.snds_daily " MERGE_COLS
-	    "SELECT DISTINCT ON (ip, to_timestamp(s)) $1, ip, to_timestamp(s),"
-	    " to_timestamp(e), day, rcpt, dat, rcp, filter, rate, lo / 100,"
-	    " hi / 100, hi_open, to_timestamp(ts), to_timestamp(te), hits,"
-	    " helo, sender, comments, raw_s, raw_e, $2::bigint, now()"
-	    " FROM pg_temp.snds_stage ORDER BY ip, to_timestamp(s), line DESC "
-	    MERGE_CONFLICT;
 	char *id = g_strdup_printf("%lld", l->fetch_id);
 	const char *p[2] = {l->source, id};
 	PGresult *r = NULL;
-	int rc = rw_db_exec(l->db, "SAVEPOINT snds_merge");
+	/* the sort of a large report stays in memory */
+	int rc = rw_db_exec(l->db, "SET LOCAL work_mem = '64MB'");
 
-	if (rc == 0 && rw_db_query(&r, l->db, merge_sql, 2, p) != 0) {
-		/* same IP and period twice in one report: keep the last */
-		rw_error_clear();
-		rc = rw_db_exec(l->db, "ROLLBACK TO SAVEPOINT snds_merge");
-		if (rc == 0)
-			rc = rw_db_query(&r, l->db, dedup_sql, 2, p);
-	}
+	if (rc == 0)
+		rc = rw_db_query(&r, l->db, merge_sql, 2, p);
 	if (rc == 0)
 		*out_rows = g_ascii_strtoll(PQcmdTuples(r), NULL, 10);
 	PQclear(r);
@@ -755,15 +745,13 @@ snds_load_dir(struct snds_load_totals *out, struct rw_db *db,
 	memset(out, 0, sizeof(*out));
 	for (size_t k = 0; rc == 0 && k < G_N_ELEMENTS(prefixes); k++) {
 		rc = list_reports(&paths, dir, prefixes[k]);
-		if (rc == 0)
-			rc = snds_load_files(&t, db, source, tz, k == 1, NULL,
-			    (const char *const *)paths->pdata,
-			    (int)paths->len);
-		if (paths != NULL) {
-			add_totals(out, &t);
-			g_ptr_array_free(paths, TRUE);
-			paths = NULL;
-		}
+		if (rc != 0 || paths == NULL)
+			break;
+		rc = snds_load_files(&t, db, source, tz, k == 1, NULL,
+		    (const char *const *)paths->pdata, (int)paths->len);
+		add_totals(out, &t);
+		g_ptr_array_free(paths, TRUE);
+		paths = NULL;
 	}
 	return rc;
 }
