@@ -16,6 +16,7 @@
 #include "common/rw_util.h"
 #include "arf/arf_ingest.h"
 #include "arf/arf_parse.h"
+#include "arf/arf_pipe.h"
 #include "arf/arf_store.h"
 
 /* a batch is flushed early when it holds this many message bytes */
@@ -29,12 +30,6 @@ struct ingest_src {
 	char *spec;  /* path, "-" or URL */
 	struct arf_source_opts opts;
 	char *processed, *quarantine, *user, *password, *bearer, *ca_file;
-};
-
-struct batch {
-	GPtrArray *msgs; /* struct arf_msg * */
-	GPtrArray *recs; /* struct arf_record * */
-	size_t bytes;
 };
 
 static const char *
@@ -67,35 +62,6 @@ arf_source_opts_init(struct arf_source_opts *out,
 	out->delete_processed = rw_config_bool(cfg, "arf", "delete_processed");
 	out->timeout = t != NULL ? g_ascii_strtoll(t, NULL, 10) : 60;
 	out->fetch_batch = 100;
-}
-
-static void
-batch_init(struct batch *b)
-{
-	b->msgs = g_ptr_array_new();
-	b->recs = g_ptr_array_new();
-	b->bytes = 0;
-}
-
-static void
-batch_clear(struct batch *b)
-{
-	for (guint i = 0; i < b->msgs->len; i++) {
-		arf_msg_clear(b->msgs->pdata[i]);
-		g_free(b->msgs->pdata[i]);
-		arf_record_free(b->recs->pdata[i]);
-	}
-	g_ptr_array_set_size(b->msgs, 0);
-	g_ptr_array_set_size(b->recs, 0);
-	b->bytes = 0;
-}
-
-static void
-batch_free(struct batch *b)
-{
-	batch_clear(b);
-	g_ptr_array_unref(b->msgs);
-	g_ptr_array_unref(b->recs);
 }
 
 /* parse the next message of SRC; 1 with *out_msg and *out_rec, 0 at end */
@@ -160,7 +126,7 @@ counts_add(struct arf_counts *sum, const struct arf_counts *c)
 }
 
 static int
-ack_batch(struct arf_source *src, struct batch *b)
+ack_batch(struct arf_source *src, struct arf_batch *b)
 {
 	int rc = 0;
 
@@ -178,66 +144,53 @@ ack_batch(struct arf_source *src, struct batch *b)
 
 /* store the batch, then (only then) acknowledge its messages */
 static int
-flush_batch(struct arf_store *st, struct arf_source *src, struct batch *b,
-    struct arf_counts *sum)
+store_batch(struct arf_store *st, struct arf_source *src,
+    struct arf_batch *b, struct arf_counts *sum)
 {
-	struct arf_checkpoint cp;
 	struct arf_counts c;
-	bool has_cp;
-	int rc;
-
-	if (b->msgs->len == 0)
-		return 0;
-	memset(&cp, 0, sizeof(cp));
-	has_cp = arf_source_checkpoint(src, &cp);
-	rc = arf_store_batch(st, (struct arf_msg *const *)b->msgs->pdata,
+	int rc = arf_store_batch(st, (struct arf_msg *const *)b->msgs->pdata,
 	    (struct arf_record *const *)b->recs->pdata, b->msgs->len,
-	    has_cp ? &cp : NULL, &c);
-	arf_checkpoint_clear(&cp);
+	    b->has_cp ? &b->cp : NULL, &c);
+
 	if (rc == 0) {
 		counts_add(sum, &c);
 		rc = ack_batch(src, b);
 	}
-	batch_clear(b);
 	return rc;
 }
 
 static void
-progress_line(const char *name, const struct arf_counts *c, guint pending)
+progress_line(const char *name, const struct arf_counts *c)
 {
 	if (!rw_log_interactive())
 		return;
 	fprintf(stderr, "\r%s: %lld messages read, %lld complaints stored",
-	    name, c->messages + pending, c->complaints);
+	    name, c->messages, c->complaints);
 }
 
+/* the reader thread parses ahead while this thread stores and acks */
 static int
 read_all(struct arf_store *st, struct arf_source *src,
     const struct ingest_src *is, const struct arf_limits *lim,
     long long batch_size, struct arf_counts *sum)
 {
-	struct batch b;
-	struct arf_msg *m;
-	struct arf_record *r;
-	int rc;
+	struct arf_pipe *pipe = NULL;
+	int rc = arf_pipe_start(&pipe, src, lim, (guint)batch_size,
+	    BATCH_BYTES);
 
-	batch_init(&b);
-	while ((rc = next_parsed(src, lim, &m, &r)) == 1) {
-		g_ptr_array_add(b.msgs, m);
-		g_ptr_array_add(b.recs, r);
-		b.bytes += m->len;
-		if ((long long)b.msgs->len < batch_size && b.bytes < BATCH_BYTES)
-			continue;
-		rc = flush_batch(st, src, &b, sum);
-		if (rc != 0)
+	while (rc == 0) {
+		struct arf_batch *b = arf_pipe_next(pipe);
+		bool end = b->end;
+
+		rc = end ? b->rc : store_batch(st, src, b, sum);
+		arf_pipe_done(pipe, b);
+		if (end)
 			break;
-		progress_line(is->name, sum, 0);
+		progress_line(is->name, sum);
 	}
-	if (rc == 0)
-		rc = flush_batch(st, src, &b, sum);
+	arf_pipe_stop(pipe);
 	if (rw_log_interactive() && sum->messages >= 1000)
 		fprintf(stderr, "\n");
-	batch_free(&b);
 	return rc;
 }
 

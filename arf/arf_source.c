@@ -198,6 +198,7 @@ arf_source_open(struct arf_source **out, const char *spec,
 		return rc;
 	(*out)->opts = *opts;
 	(*out)->spec = g_strdup(spec);
+	g_mutex_init(&(*out)->lock);
 	return 0;
 }
 
@@ -210,28 +211,48 @@ arf_source_kind(const struct arf_source *s)
 int
 arf_source_next(struct arf_source *s, struct arf_msg *out)
 {
+	int rc;
+
 	memset(out, 0, sizeof(*out));
 	out->uid = -1;
-	return s->ops->next(s, out);
+	g_mutex_lock(&s->lock);
+	rc = s->ops->next(s, out);
+	g_mutex_unlock(&s->lock);
+	return rc;
 }
 
 bool
 arf_source_checkpoint(struct arf_source *s, struct arf_checkpoint *out)
 {
-	return s->ops->checkpoint(s, out);
+	bool yes;
+
+	g_mutex_lock(&s->lock);
+	yes = s->ops->checkpoint(s, out);
+	g_mutex_unlock(&s->lock);
+	return yes;
 }
 
 int
 arf_source_ack(struct arf_source *s, const struct arf_msg *m,
     enum arf_ack how)
 {
-	return s->ops->ack(s, m, how);
+	int rc;
+
+	g_mutex_lock(&s->lock);
+	rc = s->ops->ack(s, m, how);
+	g_mutex_unlock(&s->lock);
+	return rc;
 }
 
 int
 arf_source_flush(struct arf_source *s)
 {
-	return s->ops->flush(s);
+	int rc;
+
+	g_mutex_lock(&s->lock);
+	rc = s->ops->flush(s);
+	g_mutex_unlock(&s->lock);
+	return rc;
 }
 
 void
@@ -242,6 +263,7 @@ arf_source_free(struct arf_source *s)
 	if (s == NULL)
 		return;
 	spec = s->spec;
+	g_mutex_clear(&s->lock);
 	s->ops->free(s);
 	g_free(spec);
 }

@@ -28,17 +28,6 @@ struct arf_store {
 	"sending_domain, fields, warnings, raw"
 
 static const char stage_sql[] =
-    "CREATE TEMPORARY TABLE IF NOT EXISTS arf_stage_report ("
-    " content_sha256 text, report_message_id text, format text,"
-    " provider text, feedback_type text, user_agent text, version text,"
-    " source_ip inet, source_ip_origin text, arrival_date timestamptz,"
-    " original_mail_from text, original_rcpt_to text[],"
-    " rcpt_redacted boolean, reported_domain text[], reported_uri text[],"
-    " reporting_mta text, incidents integer, report_date timestamptz,"
-    " orig_message_id text, orig_subject text, orig_from text,"
-    " orig_date timestamptz, orig_return_path text, orig_list_id text,"
-    " orig_feedback_id text, trace jsonb, sending_domain text,"
-    " fields jsonb, warnings text[], raw bytea) ON COMMIT DELETE ROWS;"
     "CREATE TEMPORARY TABLE IF NOT EXISTS arf_stage_other ("
     " content_sha256 text, message_id text, outcome text, reason text,"
     " location text, size bigint, raw bytea) ON COMMIT DELETE ROWS";
@@ -93,6 +82,31 @@ arf_store_run_end(struct arf_store *s, const char *outcome)
 	return rw_db_query(NULL, s->db, "UPDATE repwatch.arf_run SET "
 	    "finished_at = now(), outcome = $2 WHERE id = $1::bigint", 2,
 	    params);
+}
+
+/* a PostgreSQL array literal {"a","b"} of N strings (NULLs skipped) */
+static char *
+strv_literal(const char *const *v, guint n)
+{
+	GString *s = g_string_new("{");
+	bool first = true;
+
+	for (guint i = 0; i < n; i++) {
+		if (v[i] == NULL)
+			continue;
+		if (!first)
+			g_string_append_c(s, ',');
+		first = false;
+		g_string_append_c(s, '"');
+		for (const char *p = v[i]; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				g_string_append_c(s, '\\');
+			g_string_append_c(s, *p);
+		}
+		g_string_append_c(s, '"');
+	}
+	g_string_append_c(s, '}');
+	return g_string_free(s, FALSE);
 }
 
 /* a PostgreSQL array literal {"a","b"} of the record list L */
@@ -262,6 +276,7 @@ static int
 copy_report(struct arf_store *s, struct rw_copy *c, const struct arf_msg *m,
     const struct arf_record *r)
 {
+	rw_copy_field(c, s->mailbox);
 	rw_copy_field(c, arf_record_sha256(r));
 	rw_copy_field(c, arf_record_get(r, ARF_K_REPORT_MESSAGE_ID));
 	rw_copy_field(c, arf_format_name(arf_record_format(r)));
@@ -315,21 +330,89 @@ copy_other(struct arf_store *s, struct rw_copy *c, const struct arf_msg *m,
 	return rw_copy_end_row(c);
 }
 
-typedef int (*copy_fn)(struct arf_store *, struct rw_copy *,
-    const struct arf_msg *, const struct arf_record *);
+/*
+ * Concurrent ingests of different mailboxes may hold the same report (a
+ * copy in two folders): this transaction-level lock makes the duplicate
+ * check and the COPY below one step for everyone.
+ */
+#define STORE_LOCK "SELECT pg_catalog.pg_advisory_xact_lock(7527834811402569)"
+
+static const char existing_sql[] =
+    "SELECT content_sha256, coalesce(report_message_id, '')"
+    " FROM repwatch.arf_report"
+    " WHERE content_sha256 = ANY ($1::text[])"
+    " OR report_message_id = ANY ($2::text[])";
+
+/* mark in DUP the reports already stored or repeated in this batch */
+static void
+mark_duplicates(GHashTable *seen, struct arf_record *const *recs, guint n,
+    bool *dup)
+{
+	for (guint i = 0; i < n; i++) {
+		const char *sha, *id;
+
+		if (!arf_record_is_report(recs[i]))
+			continue;
+		sha = arf_record_sha256(recs[i]);
+		id = arf_record_get(recs[i], ARF_K_REPORT_MESSAGE_ID);
+		dup[i] = g_hash_table_contains(seen, sha) ||
+		    (id != NULL && g_hash_table_contains(seen, id));
+		g_hash_table_add(seen, g_strdup(sha));
+		if (id != NULL)
+			g_hash_table_add(seen, g_strdup(id));
+	}
+}
 
 static int
-copy_rows(struct arf_store *s, const char *table, const char *cols,
-    bool reports, struct arf_msg *const *msgs,
-    struct arf_record *const *recs, guint n)
+find_duplicates(struct arf_store *s, struct arf_record *const *recs,
+    guint n, bool *dup)
 {
-	struct rw_copy *c = NULL;
-	copy_fn fn = reports ? copy_report : copy_other;
-	int rc = rw_copy_begin(&c, s->db, table, cols);
+	const char **sha = g_new0(const char *, n);
+	const char **ids = g_new0(const char *, n);
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	PGresult *res = NULL;
+	char *params[2];
+	int rc;
 
-	for (guint i = 0; rc == 0 && i < n; i++)
-		if (arf_record_is_report(recs[i]) == reports)
-			rc = fn(s, c, msgs[i], recs[i]);
+	for (guint i = 0; i < n; i++) {
+		if (!arf_record_is_report(recs[i]))
+			continue;
+		sha[i] = arf_record_sha256(recs[i]);
+		ids[i] = arf_record_get(recs[i], ARF_K_REPORT_MESSAGE_ID);
+	}
+	params[0] = strv_literal(sha, n);
+	params[1] = strv_literal(ids, n);
+	rc = rw_db_query(&res, s->db, existing_sql, 2,
+	    (const char *const *)params);
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		g_hash_table_add(seen, g_strdup(PQgetvalue(res, i, 0)));
+		g_hash_table_add(seen, g_strdup(PQgetvalue(res, i, 1)));
+	}
+	if (rc == 0)
+		mark_duplicates(seen, recs, n, dup);
+	g_hash_table_unref(seen);
+	PQclear(res);
+	g_free(params[0]);
+	g_free(params[1]);
+	g_free(sha);
+	g_free(ids);
+	return rc;
+}
+
+static void
+count_report(struct arf_counts *out, const struct arf_record *r)
+{
+	out->reports++;
+	if (arf_record_is_complaint(r))
+		out->complaints++;
+	if (arf_record_get(r, ARF_K_SOURCE_IP) == NULL)
+		out->without_ip++;
+}
+
+static int
+copy_end(struct rw_copy *c, int rc)
+{
 	if (rc != 0) {
 		if (c != NULL)
 			rw_copy_abort(c, "arf batch failed");
@@ -338,14 +421,42 @@ copy_rows(struct arf_store *s, const char *table, const char *cols,
 	return rw_copy_finish(c, NULL);
 }
 
-static const char insert_reports[] =
-    "WITH ins AS (INSERT INTO repwatch.arf_report (mailbox, " REPORT_COLS
-    ") SELECT $1, " REPORT_COLS " FROM pg_temp.arf_stage_report"
-    " ON CONFLICT DO NOTHING RETURNING feedback_type, source_ip)"
-    " SELECT count(*),"
-    " count(*) FILTER (WHERE feedback_type = 'abuse'),"
-    " count(*) FILTER (WHERE source_ip IS NULL),"
-    " (SELECT count(*) FROM pg_temp.arf_stage_report) FROM ins";
+/* new reports straight into the table: checked above, no staging */
+static int
+copy_reports(struct arf_store *s, struct arf_msg *const *msgs,
+    struct arf_record *const *recs, guint n, const bool *dup,
+    struct arf_counts *out)
+{
+	struct rw_copy *c = NULL;
+	int rc = rw_copy_begin(&c, s->db, "repwatch.arf_report",
+	    "mailbox, " REPORT_COLS);
+
+	for (guint i = 0; rc == 0 && i < n; i++) {
+		if (!arf_record_is_report(recs[i]))
+			continue;
+		if (dup[i]) {
+			out->duplicates++;
+			continue;
+		}
+		rc = copy_report(s, c, msgs[i], recs[i]);
+		count_report(out, recs[i]);
+	}
+	return copy_end(c, rc);
+}
+
+static int
+copy_others(struct arf_store *s, struct arf_msg *const *msgs,
+    struct arf_record *const *recs, guint n)
+{
+	struct rw_copy *c = NULL;
+	int rc = rw_copy_begin(&c, s->db, "pg_temp.arf_stage_other",
+	    "content_sha256, message_id, outcome, reason, location, size, raw");
+
+	for (guint i = 0; rc == 0 && i < n; i++)
+		if (!arf_record_is_report(recs[i]))
+			rc = copy_other(s, c, msgs[i], recs[i]);
+	return copy_end(c, rc);
+}
 
 static const char insert_log[] =
     "WITH ins AS (INSERT INTO repwatch.arf_message_log (content_sha256,"
@@ -368,21 +479,14 @@ value_ll(PGresult *res, int col)
 	return g_ascii_strtoll(PQgetvalue(res, 0, col), NULL, 10);
 }
 
+/* not-a-report and quarantined messages: staged, then merged */
 static int
-move_staged(struct arf_store *s, struct arf_counts *out)
+merge_others(struct arf_store *s, struct arf_counts *out)
 {
 	const char *params[] = {s->mailbox};
 	PGresult *res = NULL;
-	int rc = rw_db_query(&res, s->db, insert_reports, 1, params);
+	int rc = rw_db_query(&res, s->db, insert_log, 1, params);
 
-	if (rc != 0)
-		return rc;
-	out->reports = value_ll(res, 0);
-	out->complaints = value_ll(res, 1);
-	out->without_ip = value_ll(res, 2);
-	out->duplicates = value_ll(res, 3) - out->reports;
-	PQclear(res);
-	rc = rw_db_query(&res, s->db, insert_log, 1, params);
 	if (rc != 0)
 		return rc;
 	out->not_a_report = value_ll(res, 0);
@@ -454,9 +558,19 @@ save_progress(struct arf_store *s, const struct arf_checkpoint *cp)
 	    " updated_at = now()", 6, params);
 }
 
+static guint
+count_others(struct arf_record *const *recs, guint n)
+{
+	guint k = 0;
+
+	for (guint i = 0; i < n; i++)
+		k += !arf_record_is_report(recs[i]);
+	return k;
+}
+
 static int
-stage(struct arf_store *s, struct arf_msg *const *msgs,
-    struct arf_record *const *recs, guint n)
+store_others(struct arf_store *s, struct arf_msg *const *msgs,
+    struct arf_record *const *recs, guint n, struct arf_counts *out)
 {
 	int rc = 0;
 
@@ -465,12 +579,27 @@ stage(struct arf_store *s, struct arf_msg *const *msgs,
 		s->staged = rc == 0;
 	}
 	if (rc == 0)
-		rc = copy_rows(s, "pg_temp.arf_stage_report", REPORT_COLS, true,
-		    msgs, recs, n);
+		rc = copy_others(s, msgs, recs, n);
 	if (rc == 0)
-		rc = copy_rows(s, "pg_temp.arf_stage_other", "content_sha256, "
-		    "message_id, outcome, reason, location, size, raw", false,
-		    msgs, recs, n);
+		rc = merge_others(s, out);
+	return rc;
+}
+
+static int
+store_rows(struct arf_store *s, struct arf_msg *const *msgs,
+    struct arf_record *const *recs, guint n, struct arf_counts *out)
+{
+	guint others = count_others(recs, n);
+	bool *dup = g_new0(bool, n);
+	int rc = rw_db_exec(s->db, STORE_LOCK);
+
+	if (rc == 0)
+		rc = find_duplicates(s, recs, n, dup);
+	if (rc == 0 && n > others)
+		rc = copy_reports(s, msgs, recs, n, dup, out);
+	g_free(dup);
+	if (rc == 0 && others > 0)
+		rc = store_others(s, msgs, recs, n, out);
 	return rc;
 }
 
@@ -485,9 +614,7 @@ arf_store_batch(struct arf_store *s, struct arf_msg *const *msgs,
 	out->messages = n;
 	if (rc != 0)
 		return rc;
-	rc = stage(s, msgs, recs, n);
-	if (rc == 0)
-		rc = move_staged(s, out);
+	rc = store_rows(s, msgs, recs, n, out);
 	if (rc == 0 && cp != NULL)
 		rc = save_progress(s, cp);
 	if (rc == 0 && s->run_id >= 0)

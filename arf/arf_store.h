@@ -1,9 +1,11 @@
 /*
  * arf_store - one batch of parsed messages into PostgreSQL in one
- * transaction: COPY into temporary staging tables, then INSERT ... ON
- * CONFLICT DO NOTHING into the real ones, so a message whose content key
- * (or report Message-ID) is already stored counts as a duplicate. The
- * source checkpoint and the run counters commit with the batch.
+ * transaction. Reports already stored (same content key or report
+ * Message-ID) are looked up first, under a transaction-level advisory
+ * lock, and only new ones are COPYed into the table; other messages go
+ * through a temporary staging table and INSERT ... ON CONFLICT DO NOTHING.
+ * Skipped messages count as duplicates. The source checkpoint and the run
+ * counters commit with the batch.
  */
 #ifndef ARF_STORE_H
 #define ARF_STORE_H
