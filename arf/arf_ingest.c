@@ -254,11 +254,13 @@ ingest_one(struct rw_app *app, const struct ingest_src *is)
 	char **trace = NULL;
 	struct rw_db *db = NULL;
 	int64_t key = lock_key(is->name);
+	/* MTA deliveries run in parallel: standard input needs no lock */
+	bool lock = strcmp(is->spec, "-") != 0;
 	int rc = rw_app_db(&db, app);
 
 	if (rc != 0)
 		return rc;
-	rc = rw_db_trylock(db, key);
+	rc = lock ? rw_db_trylock(db, key) : 1;
 	if (rc == 0)
 		return rw_error_set(RW_ETEMP, "mailbox \"%s\" is being read by "
 		    "another ingest", is->name);
@@ -268,7 +270,7 @@ ingest_one(struct rw_app *app, const struct ingest_src *is)
 	rc = ingest_locked(db, is, &lim,
 	    rw_config_int(app->cfg, "arf", "batch_size"),
 	    rw_config_int(app->cfg, "arf", "quarantine_max_bytes"));
-	if (rc != RW_ETEMP)
+	if (lock && rc != RW_ETEMP)
 		rw_db_unlock(db, key);
 	g_strfreev(trace);
 	return rc;
