@@ -47,6 +47,19 @@ an_facts_set_timezone(struct rw_db *db, const char *tz)
 }
 
 int
+an_facts_refresh(int *out_days, struct rw_db *db)
+{
+	char *v = NULL;
+	int rc = rw_db_query1(&v, db, "SELECT repwatch.an_refresh_facts()", 0,
+	    NULL);
+
+	if (rc == 0 && out_days != NULL)
+		*out_days = v ? (int)g_ascii_strtoll(v, NULL, 10) : 0;
+	g_free(v);
+	return rc;
+}
+
+int
 an_facts_data_days(char **out_first, char **out_last, struct rw_db *db)
 {
 	PGresult *r = NULL;

@@ -179,9 +179,17 @@ an_run_range(struct rw_db *db, const char *from, const char *to,
 	char day[11];
 	int rc;
 
+	int refreshed = 0;
+
 	rc = rw_parse_date(&d, from);
 	if (rc == 0)
 		rc = rw_parse_date(&end, to);
+	if (rc != 0)
+		return rw_error_set(RW_EUSAGE, "invalid day range %s..%s",
+		    from, to);
+	rc = an_facts_refresh(&refreshed, db);
+	if (rc == 0)
+		rw_log_debug("daily facts rebuilt for %d days", refreshed);
 	while (rc == 0 && g_date_compare(&d, &end) <= 0) {
 		struct an_day_summary s;
 

@@ -250,6 +250,119 @@ $$;
 CREATE VIEW repwatch.unmatched_day AS
 SELECT * FROM repwatch.unmatched_day_facts('-infinity', 'infinity');
 
+-- The analyzer's narrow copy of the IP-day facts: one row per IP and day
+-- with SNDS data or complaints (a few dozen bytes instead of a wide SNDS
+-- row), kept current by repwatch.an_refresh_facts() from what was loaded
+-- since its last run (snds_daily.loaded_at, arf_report.received_at).
+CREATE TABLE repwatch.an_ip_day (
+    day             date NOT NULL,
+    ip              inet NOT NULL,
+    recipients      bigint,              -- NULL: no SNDS row that day
+    complaints      bigint NOT NULL DEFAULT 0,
+    snds_low        double precision,    -- recipients x band floor
+    snds_rated      bigint,              -- recipients of rows with a band
+    filter_rank     smallint,
+    trap_hits       bigint,
+    PRIMARY KEY (day, ip)
+);
+CREATE INDEX an_ip_day_ip ON repwatch.an_ip_day (ip, day);
+
+CREATE TABLE repwatch.an_fact_state (
+    id              integer PRIMARY KEY CHECK (id = 1),
+    snds_loaded_at  timestamptz,
+    arf_received_at timestamptz,
+    timezone        text
+);
+
+CREATE INDEX snds_daily_loaded_at ON repwatch.snds_daily (loaded_at);
+CREATE INDEX arf_report_received_at ON repwatch.arf_report (received_at);
+
+-- repwatch.an_fact_rebuild - recompute an_ip_day for the given days
+CREATE FUNCTION repwatch.an_fact_rebuild(days date[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    tz text := repwatch.an_timezone();
+    lo date := (SELECT min(x) FROM unnest(days) x);
+    hi date := (SELECT max(x) FROM unnest(days) x);
+BEGIN
+    IF lo IS NULL THEN
+        RETURN;
+    END IF;
+    DELETE FROM repwatch.an_ip_day WHERE day = ANY (days);
+    INSERT INTO repwatch.an_ip_day
+    WITH s AS (
+        SELECT x.ip, x.day, sum(x.recipients) AS n,
+               sum(x.recipients * x.complaint_rate_low)::double precision
+                   AS low,
+               sum(x.recipients) FILTER (WHERE x.complaint_rate_low
+                   IS NOT NULL) AS rated,
+               max(repwatch.filter_rank(x.filter)) AS f,
+               sum(x.trap_hits) AS traps
+        FROM repwatch.snds_daily x
+        WHERE x.day = ANY (days)
+        GROUP BY x.ip, x.day
+    ), c AS (
+        SELECT r.source_ip AS ip,
+               (coalesce(r.arrival_date, r.received_at)
+                    AT TIME ZONE tz)::date AS day,
+               count(*) AS c
+        FROM repwatch.arf_report r
+        WHERE lower(r.feedback_type) = 'abuse' AND r.source_ip IS NOT NULL
+          AND coalesce(r.arrival_date, r.received_at)
+              >= (lo::timestamp AT TIME ZONE tz)
+          AND coalesce(r.arrival_date, r.received_at)
+              < ((hi + 1)::timestamp AT TIME ZONE tz)
+        GROUP BY 1, 2
+    )
+    SELECT coalesce(s.day, c.day), coalesce(s.ip, c.ip), s.n,
+           coalesce(c.c, 0), s.low, s.rated, s.f, s.traps
+    FROM s FULL JOIN (SELECT * FROM c WHERE c.day = ANY (days)) c
+        ON c.ip = s.ip AND c.day = s.day;
+END
+$$;
+
+-- repwatch.an_refresh_facts - bring an_ip_day up to date: the days of rows
+-- loaded since the last refresh (an hour of overlap covers transactions
+-- that committed late), everything after a zone change. Returns the number
+-- of days rebuilt.
+CREATE FUNCTION repwatch.an_refresh_facts() RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    tz text := repwatch.an_timezone();
+    st repwatch.an_fact_state;
+    snap_s timestamptz := (SELECT max(loaded_at) FROM repwatch.snds_daily);
+    snap_a timestamptz := (SELECT max(received_at) FROM repwatch.arf_report);
+    days date[];
+BEGIN
+    SELECT * INTO st FROM repwatch.an_fact_state WHERE id = 1;
+    IF st.id IS NULL OR st.timezone IS DISTINCT FROM tz THEN
+        TRUNCATE repwatch.an_ip_day;
+        st.snds_loaded_at := '-infinity';
+        st.arf_received_at := '-infinity';
+    END IF;
+    days := ARRAY(
+        SELECT x.day FROM repwatch.snds_daily x
+        WHERE x.loaded_at > st.snds_loaded_at - interval '1 hour'
+        UNION
+        SELECT (coalesce(r.arrival_date, r.received_at) AT TIME ZONE tz)::date
+        FROM repwatch.arf_report r
+        WHERE r.received_at > st.arf_received_at - interval '1 hour'
+          AND lower(r.feedback_type) = 'abuse');
+    PERFORM repwatch.an_fact_rebuild(days);
+    -- days pruned from the sources leave the copy too
+    DELETE FROM repwatch.an_ip_day
+    WHERE day < (SELECT min(x.day) FROM repwatch.snds_daily x);
+    INSERT INTO repwatch.an_fact_state (id, snds_loaded_at, arf_received_at,
+                                        timezone)
+    VALUES (1, coalesce(snap_s, '-infinity'), coalesce(snap_a, '-infinity'),
+            tz)
+    ON CONFLICT (id) DO UPDATE SET snds_loaded_at = EXCLUDED.snds_loaded_at,
+        arf_received_at = EXCLUDED.arf_received_at,
+        timezone = EXCLUDED.timezone;
+    RETURN cardinality(days);
+END
+$$;
+
 -- repwatch.an_ip_window - the analyzer's one query per day: per IP, the
 -- recent window (W days ending at D), its trailing baseline (B days before
 -- it), the last S days and day D itself. Only data of days <= D is read
@@ -268,22 +381,18 @@ RETURNS TABLE (
     trap_hits_last bigint, last_data_day date, data_days bigint)
 LANGUAGE sql STABLE AS $$
     WITH days AS (
-        SELECT array_agg(g::date) AS a
+        SELECT coalesce(array_agg(g::date), '{}') AS a
         FROM generate_series(d - (w + b - 1), d, interval '1 day') g
         WHERE EXISTS (SELECT 1 FROM repwatch.snds_daily x
                       WHERE x.day = g::date)
     ), u AS (
-        SELECT x.ip, x.day, x.recipients AS n, 0::bigint AS c,
-               x.recipients * x.complaint_rate_low AS low,
-               CASE WHEN x.complaint_rate_low IS NOT NULL
-                    THEN x.recipients END AS rated,
-               repwatch.filter_rank(x.filter) AS f, x.trap_hits AS traps
-        FROM repwatch.snds_daily x
-        WHERE x.day BETWEEN d - (w + b - 1) AND d
-        UNION ALL
-        SELECT c.ip, c.day, NULL, c.complaints, NULL, NULL, NULL, NULL
-        FROM repwatch.complaints_between(d - (w + b - 1), d) c, days
-        WHERE c.ip IS NOT NULL AND c.day = ANY (days.a)
+        SELECT f.ip, f.day, f.recipients AS n,
+               CASE WHEN f.day = ANY (days.a) THEN f.complaints
+                    ELSE 0 END AS c,
+               f.snds_low AS low, f.snds_rated AS rated,
+               f.filter_rank AS fr, f.trap_hits AS traps
+        FROM repwatch.an_ip_day f, days
+        WHERE f.day BETWEEN d - (w + b - 1) AND d
     )
     SELECT host(u.ip),
            CASE WHEN family(u.ip) = 4
@@ -298,11 +407,11 @@ LANGUAGE sql STABLE AS $$
            sum(u.c) FILTER (WHERE u.day > d - s),
            sum(u.n) FILTER (WHERE u.day = d),
            sum(u.c) FILTER (WHERE u.day = d),
-           (sum(u.low) FILTER (WHERE u.day > d - w))::double precision,
-           sum(u.rated) FILTER (WHERE u.day > d - w),
-           max(u.f) FILTER (WHERE u.day > d - s),
-           avg(u.f) FILTER (WHERE u.day <= d - w),
-           sum(u.traps) FILTER (WHERE u.day > d - s),
+           sum(u.low) FILTER (WHERE u.day > d - w),
+           (sum(u.rated) FILTER (WHERE u.day > d - w))::bigint,
+           (max(u.fr) FILTER (WHERE u.day > d - s))::integer,
+           (avg(u.fr) FILTER (WHERE u.day <= d - w))::double precision,
+           (sum(u.traps) FILTER (WHERE u.day > d - s))::bigint,
            max(u.day) FILTER (WHERE u.n IS NOT NULL),
            count(u.n)
     FROM u
@@ -318,22 +427,16 @@ RETURNS TABLE (subject text, day date, recipients bigint,
 LANGUAGE sql STABLE AS $$
     WITH want AS (
         SELECT s::cidr AS sub FROM unnest(subjects) s
-    ), f AS (
-        SELECT w.sub, x.day, x.recipients AS n, 0::bigint AS c
-        FROM repwatch.snds_daily x JOIN want w
-            ON x.ip BETWEEN host(network(w.sub))::inet
-                        AND host(broadcast(w.sub))::inet
-        WHERE x.day BETWEEN d - (n - 1) AND d
-        UNION ALL
-        SELECT w.sub, c.day, NULL, c.complaints
-        FROM repwatch.complaints_between(d - (n - 1), d) c
-        JOIN want w ON c.ip <<= w.sub
     )
-    SELECT CASE WHEN masklen(f.sub) = 32 OR masklen(f.sub) = 128
-                THEN host(f.sub) ELSE f.sub::text END,
-           f.day, sum(f.n), sum(f.c)
-    FROM f GROUP BY f.sub, f.day
-    HAVING sum(f.n) IS NOT NULL
+    SELECT CASE WHEN masklen(w.sub) IN (32, 128)
+                THEN host(w.sub) ELSE w.sub::text END,
+           f.day, sum(f.recipients)::bigint, sum(f.complaints)::bigint
+    FROM want w JOIN repwatch.an_ip_day f
+        ON f.ip BETWEEN host(network(w.sub))::inet
+                    AND host(broadcast(w.sub))::inet
+    WHERE f.day BETWEEN d - (n - 1) AND d
+    GROUP BY w.sub, f.day
+    HAVING sum(f.recipients) IS NOT NULL
     ORDER BY 1, 2
 $$;
 

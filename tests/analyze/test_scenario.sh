@@ -110,6 +110,7 @@ DELETE FROM repwatch.arf_report r
  WHERE (r.arrival_date AT TIME ZONE repwatch.an_timezone())::date > '$probe';
 DELETE FROM repwatch.alert;
 DELETE FROM repwatch.analysis_run;
+DELETE FROM repwatch.an_fact_state; -- rebuild the facts from what is left
 EOF
 rw "$cut" analyze --date "$probe"
 day_alerts "$db" >"$work/full.txt"
