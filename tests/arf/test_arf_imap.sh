@@ -20,7 +20,11 @@ chmod 755 "$work"
 db=arf_imap_$$_$RANDOM
 createdb "$db"
 user=$(id -un)
-[ "$(id -u)" = 0 ] && user=repwatch
+if [ "$(id -u)" = 0 ]; then
+	# Dovecot will not run mail processes as root: use the cluster user
+	id repwatch >/dev/null 2>&1 || { echo "no user repwatch; skipping"; exit 77; }
+	user=repwatch
+fi
 mkdir -p "$work/run" "$work/home"
 chown "$user:" "$work/home"
 cleanup() {

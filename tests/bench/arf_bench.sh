@@ -26,16 +26,19 @@ du -sh "$work/md" | sed 's/^/maildir size: /'
 # warm the page cache so both parsers read from memory
 cat "$work"/md/new/* >/dev/null
 
-measure() { # measure LABEL COMMAND... -> seconds and peak RSS
+# wall-clock rate, and the rate per CPU second of the measured process
+# (meaningful on a shared machine; excludes PostgreSQL's own CPU)
+measure() { # measure LABEL COMMAND...
 	local label=$1
 	shift
-	/usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null
-	read -r secs kb <"$work/time"
-	python3 -c "import sys; n=$count; s=max($secs, 0.001); print(f'{sys.argv[1]:<34} {s:7.2f} s {n/s:10.0f} msg/s  peak RSS {$kb/1024:6.1f} MB')" "$label"
+	/usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null
+	read -r secs user sys kb <"$work/time"
+	python3 -c "import sys; n=$count; s=max($secs, 0.001); c=max($user+$sys, 0.001); print(f'{sys.argv[1]:<34} {s:7.2f} s {n/s:8.0f} msg/s wall  {n/c:8.0f} msg/s per CPU s  peak RSS {$kb/1024:6.1f} MB')" "$label"
 }
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 
-measure "repwatch arf parse (1 core)" taskset -c 0 "$bin" arf parse "$work/md"
-measure "python3 email (BytesParser)" taskset -c 0 python3 - "$work/md" <<'PY'
+measure "repwatch arf parse (1 thread)" "$bin" arf parse "$work/md"
+measure "python3 email (BytesParser)" python3 - "$work/md" <<'PY'
 import email, email.policy, os, sys
 root = sys.argv[1]
 found = 0
