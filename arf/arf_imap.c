@@ -1,8 +1,11 @@
 /*
  * arf_imap - an IMAP folder through libcurl, one connection per run.
  *
- * UIDs above the stored checkpoint are listed with UID SEARCH (a UIDVALIDITY
- * change restarts at UID 1; content keys then skip what is stored), each
+ * Every UID still in the folder is listed with UID SEARCH: messages are
+ * moved out after commit, so what is left at or below the stored UID is
+ * what a crash between commit and move left behind (read again, found to
+ * be duplicates, moved now). The checkpoint keeps UIDVALIDITY and the last
+ * UID; a UIDVALIDITY change is reported. Each
  * message is fetched alone (capped, never more than one in memory), and
  * after commit the batch is moved with UID MOVE, or UID COPY + \Deleted +
  * UID EXPUNGE where the server lacks MOVE. Transient network errors are
@@ -193,8 +196,7 @@ arf_imap_parse_search(GArray *uids, const char *resp, size_t len,
 static int
 list_uids(struct imap *m)
 {
-	char *cmd = g_strdup_printf("UID SEARCH UID %lld:*",
-	    (long long)(m->last_uid + 1));
+	char *cmd = g_strdup("UID SEARCH ALL");
 	int rc = run(m, m->folder_url, cmd, RESPONSE_MAX);
 
 	if (rc == 0)
@@ -230,7 +232,7 @@ imap_next(struct arf_source *s, struct arf_msg *out)
 	out->uid = (gint64)uid;
 	out->location = g_strdup_printf("%s UID %llu", m->folder,
 	    (unsigned long long)uid);
-	m->last_uid = (gint64)uid;
+	m->last_uid = MAX(m->last_uid, (gint64)uid);
 	return 1;
 }
 
