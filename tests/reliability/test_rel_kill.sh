@@ -1,0 +1,105 @@
+#!/bin/bash
+# test_rel_kill - "arf ingest" killed with SIGKILL at random moments, then
+# run to completion: every message stored exactly once (reports by content
+# key, the rest in the message log), every message in its processed (or
+# quarantine) folder, none lost. 12 trials on a Maildir (3 rounds of 4
+# kills) and 10 on IMAP (a private Dovecot, 2 rounds of 5 kills). The
+# delays are printed; REL_KILL_SEED=N replays a sequence.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/rel_lib.sh"
+unset REPWATCH_CONFIG PGHOST PGDATABASE PGUSER
+need_pg
+RANDOM=${REL_KILL_SEED:-$$}
+echo "# REL_KILL_SEED=${REL_KILL_SEED:-$$}"
+count() { find "$1" -type f 2>/dev/null | wc -l; }
+export REPWATCH_ARF_BATCH_SIZE=25
+
+pg_init
+# kill_trials N MAXMS ARGS... : N runs of repwatch ARGS, each killed after a
+# random delay of 20..MAXMS ms; prints the delays
+kill_trials() {
+	local n=$1 max=$2 i ms pid
+	shift 2
+	for i in $(seq "$n"); do
+		ms=$((20 + RANDOM % (max - 20)))
+		"$RW" -q "$@" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		echo "# trial $i: SIGKILL after $ms ms"
+	done
+}
+# verify DB N DESC : every message once in the database
+verify_db() {
+	local db=$1 n=$2 desc=$3 r l d
+	r=$(psql -X -qAt -h "$REL_PG" -U postgres -d "$db" -c "SELECT count(*) FROM repwatch.arf_report")
+	d=$(psql -X -qAt -h "$REL_PG" -U postgres -d "$db" -c "SELECT count(DISTINCT content_sha256) FROM repwatch.arf_report")
+	l=$(psql -X -qAt -h "$REL_PG" -U postgres -d "$db" -c "SELECT count(*), count(DISTINCT content_sha256) FROM repwatch.arf_message_log")
+	expect_eq "$r" "$d" "$desc: no report stored twice"
+	expect_eq "$l" "$((n - r))|$((n - r))" "$desc: the other messages logged once each"
+	expect_eq "$r" "$EXPECT_REPORTS" "$desc: every report stored"
+}
+
+# --- Maildir ---------------------------------------------------------------
+N=1500
+python3 "$REL_SRC/tests/bench/arf_gen.py" "$T_TMP/seed" "$N" --seed 9 >/dev/null
+EXPECT_REPORTS=$((N - N / 7))   # every 7th generated message is a bounce
+for round in 1 2 3; do
+	db=kill_md_$round
+	pq "CREATE DATABASE $db" >/dev/null
+	md=$T_TMP/md$round
+	cp -r "$T_TMP/seed" "$md"
+	kill_trials 4 1200 --db "host=$REL_PG user=postgres dbname=$db" arf ingest "$md"
+	left=$(($(count "$md/new") + $(count "$md/cur")))
+	[ "$left" -gt 0 ] && ok "maildir round $round: kills interrupted the ingest ($left left)" ||
+		nok "maildir round $round: the kills came too late"
+	expect_status 0 "maildir round $round: ingest completes" \
+		"$RW" -q --db "host=$REL_PG user=postgres dbname=$db" arf ingest "$md"
+	verify_db "$db" "$N" "maildir round $round"
+	expect_eq "$(($(count "$md/.Processed/cur") + $(count "$md/.Quarantine/cur")))" "$N" "maildir round $round: every message moved"
+	expect_eq "$(($(count "$md/new") + $(count "$md/cur")))" 0 "maildir round $round: none left"
+	expect_eq "$(count "$md/tmp")" 0 "maildir round $round: no stray tmp files"
+done
+
+# --- IMAP --------------------------------------------------------------------
+if ! command -v dovecot >/dev/null || ! command -v curl >/dev/null; then
+	nok "dovecot or curl missing: IMAP trials not run"
+	finish
+	exit
+fi
+dovecot_start fbl "imap-pass" || { nok "dovecot did not start"; tail "$T_TMP/imap/dovecot.log"; finish; exit; }
+printf 'imap-pass\n' >"$T_TMP/pw"
+chmod 600 "$T_TMP/pw"
+N=600
+python3 "$REL_SRC/tests/bench/arf_gen.py" "$T_TMP/iseed" "$N" --seed 4 >/dev/null
+EXPECT_REPORTS=$((N - N / 7))   # every 7th generated message is a bounce
+for round in 1 2; do
+	db=kill_imap_$round
+	folder=Feed$round
+	pq "CREATE DATABASE $db" >/dev/null
+	curl -s "$IMAP/" -u fbl:imap-pass -X "CREATE $folder" >/dev/null
+	# deliver straight into Dovecot's Maildir: it assigns the UIDs
+	cp "$T_TMP"/iseed/new/* "$IMAP_MAILDIR/.$folder/new/"
+	chown -R "$REL_USER:" "$IMAP_MAILDIR"
+	expect_eq "$(imap_count fbl imap-pass "$folder")" "$N" "imap round $round: $N messages delivered"
+	cat >"$T_TMP/imap$round.conf" <<CONF
+[mailbox.feed]
+url = $IMAP/$folder
+user = fbl
+password_file = $T_TMP/pw
+processed = Done$round
+quarantine = Bad$round
+CONF
+	chmod 600 "$T_TMP/imap$round.conf"
+	kill_trials 5 2500 --config "$T_TMP/imap$round.conf" --db "host=$REL_PG user=postgres dbname=$db" arf ingest feed
+	left=$(imap_count fbl imap-pass "$folder")
+	[ "$left" -gt 0 ] && ok "imap round $round: kills interrupted the ingest ($left left)" ||
+		nok "imap round $round: the kills came too late"
+	expect_status 0 "imap round $round: ingest completes" \
+		"$RW" -q --config "$T_TMP/imap$round.conf" --db "host=$REL_PG user=postgres dbname=$db" arf ingest feed
+	verify_db "$db" "$N" "imap round $round"
+	expect_eq "$(($(imap_count fbl imap-pass "Done$round") + $(imap_count fbl imap-pass "Bad$round")))" "$N" "imap round $round: every message moved"
+	expect_eq "$(imap_count fbl imap-pass "$folder")" 0 "imap round $round: none left"
+done
+finish
