@@ -350,6 +350,7 @@ src_init(struct ingest_src *s, struct rw_app *app, const char *arg)
 	return rc;
 }
 
+/* every source is tried; the exit status is the worst outcome */
 static int
 ingest_args(struct rw_app *app, char **args, int n)
 {
@@ -366,9 +367,6 @@ ingest_args(struct rw_app *app, char **args, int n)
 			worst = rw_status_worse(worst, rc);
 		}
 		src_free(&s);
-		/* a database that went away fails the remaining ones too */
-		if (rc == RW_ETEMP && strcmp(args[i], "-") == 0)
-			break;
 	}
 	return worst;
 }
