@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyze/an_cmd.h"
+#include "analyze/out_cmd.h"
 #include "arf/arf_cmd.h"
 #include "common/rw_app.h"
 #include "common/rw_cli.h"
@@ -23,6 +24,10 @@ const struct rw_cmd rw_commands[] = {
 	{"config", cmd_config, "Show the effective configuration (secrets masked)"},
 	{"db", cmd_db, "Database: migrate, status, url, start, stop"},
 	{"demo", cmd_demo, "Run the whole pipeline on the bundled sample data"},
+	{"export", cmd_export, "Write a Prometheus textfile; send new alerts (notify)"},
+	{"nightly", cmd_nightly, "The unattended run: fetch, ingest, analyze, export"},
+	{"prune", cmd_prune, "Delete data older than --keep-days N, in batches"},
+	{"report", cmd_report, "Write the HTML report with charts (--html FILE)"},
 	{"snds", cmd_snds, "Microsoft SNDS: fetch, load, show, status, links, login"},
 	{NULL, NULL, NULL},
 };
@@ -158,6 +163,7 @@ run_cmd(struct globals *g, const struct rw_cmd *cmd, int argc, char **argv)
 	app.config_path = g->config;
 	app.db_override = g->db;
 	app.verbosity = g->verbose - g->quiet;
+	app.log_target = g->log;
 	rw_log_init("repwatch", app.verbosity, syslog_on);
 	rc = rw_config_load(&app.cfg, g->config);
 	if (rc != 0)

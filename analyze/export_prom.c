@@ -1,0 +1,215 @@
+/*
+ * export_prom - table-driven: each query yields label columns then value
+ * columns; each metric names its value column.
+ */
+#include <string.h>
+
+#include "analyze/export_prom.h"
+#include "common/rw_error.h"
+#include "common/rw_util.h"
+
+struct prom_metric {
+	const char *name;
+	const char *type; /* gauge or counter */
+	const char *help;
+	int col;          /* value column of the query */
+};
+
+struct prom_query {
+	const char *sql;  /* $1: first day of the "latest" window */
+	int nlabels;
+	const char *labels[2];
+	struct prom_metric metrics[8];
+};
+
+/* the latest SNDS day of each IP (within 30 days of the newest data) */
+#define IP_SQL                                                              \
+	"WITH latest AS (SELECT DISTINCT ON (f.ip) f.ip, f.net, f.day, "       \
+	"f.recipients, f.complaints, f.complaint_rate, f.filter_rank "         \
+	"FROM dashboard.ip_daily f WHERE f.has_snds_data AND f.day >= "        \
+	"$1::date ORDER BY f.ip, f.day DESC), snap AS (SELECT source, "       \
+	"max(day) AS day FROM repwatch.snds_status_snapshot GROUP BY "        \
+	"source), st AS (SELECT s.ip, bool_or(s.blocked) AS blocked FROM "    \
+	"dashboard.ip_status s JOIN snap USING (source, day) GROUP BY s.ip), " \
+	"al AS (SELECT subject, max(severity_rank) + 1 AS sev FROM "           \
+	"dashboard.alert_open WHERE subject_kind = 'ip' GROUP BY subject) "    \
+	"SELECT host(l.ip), coalesce(l.net::text, ''), "                       \
+	"extract(epoch FROM l.day::timestamp)::bigint, l.recipients, "        \
+	"l.complaints, l.complaint_rate, l.filter_rank, st.ip IS NOT NULL, "  \
+	"coalesce(st.blocked, false), coalesce(al.sev, 0) FROM latest l "     \
+	"LEFT JOIN st ON st.ip = l.ip LEFT JOIN al ON al.subject = host(l.ip) " \
+	"ORDER BY l.ip"
+
+static const struct prom_query queries[] = {
+	{IP_SQL, 2, {"ip", "net"}, {
+	    {"repwatch_ip_snds_day_timestamp_seconds", "gauge",
+		"Start of the IP's latest SNDS day (UTC midnight).", 2},
+	    {"repwatch_ip_recipients", "gauge",
+		"Recipients on the IP's latest SNDS day.", 3},
+	    {"repwatch_ip_complaints", "gauge",
+		"JMRP/ARF abuse complaints on the IP's latest SNDS day.", 4},
+	    {"repwatch_ip_complaint_rate_ratio", "gauge",
+		"Complaints / recipients on the IP's latest SNDS day.", 5},
+	    {"repwatch_ip_filter_level", "gauge",
+		"SNDS filter colour on the latest day: 1 GREEN, 2 YELLOW, "
+		"3 RED.", 6},
+	    {"repwatch_ip_listed", "gauge",
+		"1 when the latest SNDS IP-status lists the IP.", 7},
+	    {"repwatch_ip_blocked", "gauge",
+		"1 when the latest SNDS IP-status blocks the IP.", 8},
+	    {"repwatch_ip_alert_severity", "gauge",
+		"Most severe open alert of the IP: 0 none, 1 info, 2 warning, "
+		"3 critical.", 9},
+	}},
+	{"SELECT subject, max(severity_rank) + 1 FROM dashboard.alert_open "
+	    "WHERE subject_kind = 'cidr' AND $1::date IS NOT NULL GROUP BY "
+	    "subject ORDER BY subject", 1, {"range"}, {
+	    {"repwatch_range_alert_severity", "gauge",
+		"Most severe open alert of the IP range: 1 info, 2 warning, "
+		"3 critical.", 1},
+	}},
+	{"SELECT v.s, count(a.alert_id) FROM (VALUES ('info'), ('warning'), "
+	    "('critical')) v(s) LEFT JOIN dashboard.alert_open a ON a.severity "
+	    "= v.s WHERE $1::date IS NOT NULL GROUP BY v.s ORDER BY v.s", 1,
+	    {"severity"}, {
+	    {"repwatch_alerts_open", "gauge",
+		"Open alerts by severity.", 1},
+	}},
+	{"SELECT source, extract(epoch FROM last_success)::bigint, "
+	    "link_days_left, (token_state = 'ok')::int, coalesce(token_state, "
+	    "'none'), failures_24h FROM dashboard.feed_snds WHERE $1::date IS "
+	    "NOT NULL ORDER BY source", 1, {"source"}, {
+	    {"repwatch_source_last_success_timestamp_seconds", "gauge",
+		"Last successful SNDS request of the source.", 1},
+	    {"repwatch_source_link_days_left", "gauge",
+		"Days until the source's report links expire (link sources).",
+		2},
+	    {"repwatch_source_token_ok", "gauge",
+		"1 when the source's OAuth token is usable (API sources).", 3},
+	    {"repwatch_source_failed_requests_24h", "gauge",
+		"Failed SNDS requests of the source in the last 24 hours.", 5},
+	}},
+	{"SELECT mailbox, extract(epoch FROM last_success)::bigint, "
+	    "quarantined_total FROM dashboard.feed_mailbox WHERE $1::date IS "
+	    "NOT NULL ORDER BY mailbox", 1, {"mailbox"}, {
+	    {"repwatch_mailbox_last_success_timestamp_seconds", "gauge",
+		"End of the mailbox's last successful ingest.", 1},
+	    {"repwatch_mailbox_quarantined_total", "counter",
+		"Messages of the mailbox quarantined (kept in the database).",
+		2},
+	}},
+	{"SELECT 'nightly', count(*), count(*) FILTER (WHERE exit_code <> 0), "
+	    "extract(epoch FROM max(finished_at))::bigint, (SELECT exit_code "
+	    "FROM repwatch.run_log WHERE command = 'nightly' AND finished_at "
+	    "IS NOT NULL ORDER BY id DESC LIMIT 1), (SELECT count(*) FROM "
+	    "repwatch.arf_report WHERE lower(feedback_type) = 'abuse'), "
+	    "(SELECT coalesce(sum(rows_loaded), 0) FROM "
+	    "repwatch.snds_fetch_log), extract(epoch FROM now())::bigint "
+	    "FROM repwatch.run_log WHERE command = 'nightly' AND "
+	    "finished_at IS NOT NULL AND $1::date IS NOT NULL", 0, {NULL}, {
+	    {"repwatch_nightly_runs_total", "counter",
+		"Nightly runs recorded in repwatch.run_log.", 1},
+	    {"repwatch_nightly_failed_runs_total", "counter",
+		"Nightly runs that exited non-zero.", 2},
+	    {"repwatch_nightly_last_run_timestamp_seconds", "gauge",
+		"End of the last nightly run.", 3},
+	    {"repwatch_nightly_last_exit_code", "gauge",
+		"Exit status of the last nightly run (0 ok, 65, 69, 75, 78).",
+		4},
+	    {"repwatch_complaints_total", "counter",
+		"Abuse complaints stored (after pruning).", 5},
+	    {"repwatch_snds_rows_loaded_total", "counter",
+		"SNDS data rows loaded, per the fetch log.", 6},
+	    {"repwatch_export_timestamp_seconds", "gauge",
+		"When this file was written.", 7},
+	}},
+};
+
+void
+export_prom_label_escape(GString *out, const char *value)
+{
+	for (const char *p = value; *p; p++) {
+		if (*p == '\\')
+			g_string_append(out, "\\\\");
+		else if (*p == '"')
+			g_string_append(out, "\\\"");
+		else if (*p == '\n')
+			g_string_append(out, "\\n");
+		else
+			g_string_append_c(out, *p);
+	}
+}
+
+static void
+sample(GString *out, const struct prom_query *q, const struct prom_metric *m,
+    PGresult *r, int row)
+{
+	const char *v = PQgetvalue(r, row, m->col);
+
+	g_string_append(out, m->name);
+	if (q->nlabels > 0)
+		g_string_append_c(out, '{');
+	for (int i = 0; i < q->nlabels; i++) {
+		g_string_append_printf(out, "%s%s=\"", i ? "," : "",
+		    q->labels[i]);
+		export_prom_label_escape(out, PQgetvalue(r, row, i));
+		g_string_append_c(out, '"');
+	}
+	if (q->nlabels > 0)
+		g_string_append_c(out, '}');
+	g_string_append_printf(out, " %s\n", strcmp(v, "t") == 0 ? "1" :
+	    strcmp(v, "f") == 0 ? "0" : v);
+}
+
+static long
+family(GString *out, const struct prom_query *q, const struct prom_metric *m,
+    PGresult *r)
+{
+	long n = 0;
+
+	g_string_append_printf(out, "# HELP %s %s\n# TYPE %s %s\n", m->name,
+	    m->help, m->name, m->type);
+	for (int row = 0; row < PQntuples(r); row++) {
+		if (PQgetisnull(r, row, m->col))
+			continue;
+		sample(out, q, m, r, row);
+		n++;
+	}
+	return n;
+}
+
+int
+export_prom_render(GString *out, long *out_series, struct rw_db *db)
+{
+	char *since = NULL;
+	int rc = rw_db_query1(&since, db, "SELECT coalesce(max(day) - 30, "
+	    "current_date)::text FROM repwatch.snds_daily", 0, NULL);
+
+	*out_series = 0;
+	for (size_t i = 0; rc == 0 && i < G_N_ELEMENTS(queries); i++) {
+		const struct prom_query *q = &queries[i];
+		const char *params[] = {since};
+		PGresult *r = NULL;
+
+		rc = rw_db_query(&r, db, q->sql, 1, params);
+		for (int m = 0; rc == 0 && m < 8 && q->metrics[m].name; m++)
+			*out_series += family(out, q, &q->metrics[m], r);
+		PQclear(r);
+	}
+	g_free(since);
+	return rc;
+}
+
+int
+export_prom_write(long *out_series, struct rw_db *db, const char *path)
+{
+	GString *text = g_string_new(NULL);
+	int rc = export_prom_render(text, out_series, db);
+
+	if (rc == 0)
+		rc = rw_write_atomic(path, text->str, text->len, 0644);
+	if (rc != 0)
+		rw_error_prefix("prometheus file \"%s\"", path);
+	g_string_free(text, TRUE);
+	return rc;
+}

@@ -1,0 +1,630 @@
+/*
+ * nightly - the unattended run: locks, the ordered steps, the summary and
+ * its record in repwatch.run_log.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "analyze/an_cmd.h"
+#include "analyze/export_prom.h"
+#include "analyze/nightly.h"
+#include "analyze/notify.h"
+#include "analyze/prune.h"
+#include "analyze/report_html.h"
+#include "arf/arf_ingest.h"
+#include "common/rw_error.h"
+#include "common/rw_log.h"
+#include "common/rw_util.h"
+#include "ingest/snds_fetch.h"
+#include "ingest/snds_source.h"
+
+struct run {
+	struct nightly_result *res;
+	struct rw_app *app;
+	bool capture;  /* hide the steps' own stdout (cron) */
+};
+
+static void
+step_free(gpointer p)
+{
+	struct nightly_step *s = p;
+
+	g_free(s->kind);
+	g_free(s->arg);
+	g_free(s->counts);
+	g_free(s->message);
+	g_free(s);
+}
+
+void
+nightly_result_clear(struct nightly_result *r)
+{
+	if (r->steps != NULL)
+		g_ptr_array_free(r->steps, TRUE);
+	memset(r, 0, sizeof(*r));
+}
+
+char *
+nightly_lock_path(struct rw_app *app)
+{
+	g_autofree char *state = rw_config_state_dir(app->cfg);
+
+	return g_build_filename(state, "nightly.lock", NULL);
+}
+
+/* take_flock - the file lock; kept by the open descriptor until exit */
+static int
+take_flock(int *out_fd, struct rw_app *app)
+{
+	g_autofree char *path = nightly_lock_path(app);
+	g_autofree char *dir = g_path_get_dirname(path);
+	int rc = rw_mkdir_p(dir, 0700);
+	int fd;
+
+	*out_fd = -1;
+	if (rc != 0)
+		return rc;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return rw_error_set(RW_ECONFIG, "cannot open lock file \"%s\": %s",
+		    path, g_strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+
+		close(fd);
+		if (e != EWOULDBLOCK)
+			return rw_error_set(RW_EIO, "cannot lock \"%s\": %s",
+			    path, g_strerror(e));
+		rw_error_set(RW_ETEMP, "another nightly run is in progress");
+		rw_error_detail("The lock file \"%s\" is held.", path);
+		return RW_ETEMP;
+	}
+	*out_fd = fd;
+	return 0;
+}
+
+static int
+take_db_lock(struct rw_app *app)
+{
+	struct rw_db *db = NULL;
+	int rc = rw_app_db(&db, app);
+
+	if (rc == 0)
+		rc = rw_db_trylock(db, RW_LOCK_NIGHTLY);
+	if (rc == 0) {
+		rw_error_set(RW_ETEMP, "another nightly run is in progress");
+		rw_error_detail("Another session holds the nightly advisory lock "
+		    "on %s.", rw_db_where(db));
+		return RW_ETEMP;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- run_log -------------------------------------------------------- */
+
+static int
+log_start(struct nightly_result *res, struct rw_app *app)
+{
+	struct rw_db *db = NULL;
+	char *id = NULL;
+	long long v = 0;
+	int rc = rw_app_db(&db, app);
+
+	if (rc == 0)
+		rc = rw_db_query1(&id, db, "INSERT INTO repwatch.run_log "
+		    "(command) VALUES ('nightly') RETURNING id", 0, NULL);
+	if (rc == 0 && rw_parse_ll(&v, id, 1, G_MAXINT64) == 0)
+		res->run_id = v;
+	g_free(id);
+	return rc;
+}
+
+static void
+json_step(JsonBuilder *b, const struct nightly_step *s)
+{
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "step");
+	json_builder_add_string_value(b, s->kind);
+	json_builder_set_member_name(b, "arg");
+	json_builder_add_string_value(b, s->arg);
+	json_builder_set_member_name(b, "outcome");
+	json_builder_add_string_value(b, s->status != 0 ? "failed" :
+	    s->skipped ? "skipped" : "ok");
+	json_builder_set_member_name(b, "exit");
+	json_builder_add_int_value(b, rw_exit_code(s->status));
+	json_builder_set_member_name(b, "counts");
+	json_builder_add_string_value(b, s->counts);
+	json_builder_set_member_name(b, "message");
+	json_builder_add_string_value(b, s->message);
+	json_builder_set_member_name(b, "seconds");
+	json_builder_add_double_value(b, s->seconds);
+	json_builder_end_object(b);
+}
+
+static char *
+summary_json(const struct nightly_result *res)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *root;
+	char *text;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "steps");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < res->steps->len; i++)
+		json_step(b, res->steps->pdata[i]);
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	text = json_to_string(root, FALSE);
+	json_node_unref(root);
+	g_object_unref(b);
+	return text;
+}
+
+static void
+log_finish(struct nightly_result *res, struct rw_app *app)
+{
+	g_autofree char *json = summary_json(res);
+	g_autofree char *id = g_strdup_printf("%lld", res->run_id);
+	g_autofree char *code = g_strdup_printf("%d",
+	    rw_exit_code(res->status));
+	const char *params[] = {id, code, json};
+	struct rw_db *db = NULL;
+
+	if (res->run_id == 0 || rw_app_db(&db, app) != 0 ||
+	    rw_db_query(NULL, db, "UPDATE repwatch.run_log SET finished_at = "
+	    "now(), exit_code = $2::int, summary = $3::jsonb WHERE id = "
+	    "$1::bigint", 3, params) != 0) {
+		rw_log_warning("nightly run not recorded in repwatch.run_log");
+		rw_error_print();
+	}
+}
+
+/* ---- steps ---------------------------------------------------------- */
+
+/*
+ * hide_stdout - the steps are whole commands that print their own results;
+ * under cron the summary replaces them, so stdout goes to /dev/null.
+ */
+static int
+hide_stdout(void)
+{
+	int saved, null;
+
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved < 0 || null < 0) {
+		if (saved >= 0)
+			close(saved);
+		if (null >= 0)
+			close(null);
+		return -1;
+	}
+	dup2(null, STDOUT_FILENO);
+	close(null);
+	return saved;
+}
+
+static void
+restore_stdout(int saved)
+{
+	if (saved < 0)
+		return;
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+}
+
+static struct nightly_step *
+run_step(struct run *run, const char *kind, const char *arg, nightly_fn fn)
+{
+	struct nightly_step *s = g_new0(struct nightly_step, 1);
+	GString *counts = g_string_new(NULL);
+	gint64 t0 = g_get_monotonic_time();
+	int saved = run->capture ? hide_stdout() : -1;
+
+	s->kind = g_strdup(kind);
+	s->arg = g_strdup(arg);
+	rw_error_clear();
+	s->status = fn(counts, run->app, arg);
+	restore_stdout(saved);
+	if (s->status > 0) /* a command's exit status */
+		s->status = s->status == 1 ? RW_EFAIL : -s->status;
+	if (s->status != 0) {
+		s->message = g_strdup(rw_error_code() != 0 ?
+		    rw_error_message() : "failed");
+		if (rw_error_code() != 0)
+			rw_error_print();
+	}
+	s->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+	s->counts = g_string_free(counts, FALSE);
+	g_ptr_array_add(run->res->steps, s);
+	run->res->status = rw_status_worse(run->res->status, s->status);
+	return s;
+}
+
+static void
+skip_step(struct run *run, const char *kind, const char *why)
+{
+	struct nightly_step *s = g_new0(struct nightly_step, 1);
+
+	s->kind = g_strdup(kind);
+	s->skipped = true;
+	s->counts = g_strdup(why);
+	g_ptr_array_add(run->res->steps, s);
+}
+
+/* missing - a step whose area has not provided its function yet */
+static int
+missing(const char *kind)
+{
+	return rw_error_set(RW_ESOFTWARE, "step \"%s\" is not available in "
+	    "this build", kind);
+}
+
+static void
+run_or_missing(struct run *run, const char *kind, const char *arg,
+    nightly_fn fn)
+{
+	if (fn != NULL) {
+		run_step(run, kind, arg, fn);
+		return;
+	}
+	struct nightly_step *s = g_new0(struct nightly_step, 1);
+
+	s->kind = g_strdup(kind);
+	s->arg = g_strdup(arg);
+	s->status = missing(kind);
+	s->message = g_strdup(rw_error_message());
+	rw_error_print();
+	g_ptr_array_add(run->res->steps, s);
+	run->res->status = rw_status_worse(run->res->status, s->status);
+}
+
+static void
+fetch_steps(struct run *run, const struct nightly_ops *ops)
+{
+	struct rw_db *db = NULL;
+	char **names = NULL;
+	int rc = rw_app_db(&db, run->app);
+
+	if (rc == 0)
+		rc = snds_source_names(&names, run->app->cfg, db);
+	if (rc != 0) {
+		rw_error_print();
+		skip_step(run, "fetch", "sources unknown");
+		return;
+	}
+	if (names == NULL || names[0] == NULL)
+		skip_step(run, "fetch", "no SNDS source configured");
+	for (int i = 0; names != NULL && names[i] != NULL; i++)
+		run_or_missing(run, "fetch", names[i], ops->fetch);
+	g_strfreev(names);
+}
+
+static void
+ingest_steps(struct run *run, const struct nightly_ops *ops)
+{
+	char **names = rw_config_instances(run->app->cfg, "mailbox");
+
+	if (names == NULL || names[0] == NULL)
+		skip_step(run, "ingest", "no mailbox configured");
+	for (int i = 0; names != NULL && names[i] != NULL; i++)
+		run_or_missing(run, "ingest", names[i], ops->ingest);
+	g_strfreev(names);
+}
+
+/*
+ * analyze_range - the days to analyze: from the day after the last
+ * analyzed one (but at least the last 3 days, which a fetch may have
+ * revised) to the last day with SNDS data. NULL when there is no data.
+ */
+static int
+analyze_range(char **out, struct rw_app *app)
+{
+	struct rw_db *db = NULL;
+	int rc = rw_app_db(&db, app);
+
+	*out = NULL;
+	if (rc == 0)
+		rc = rw_db_query1(out, db, "WITH d AS (SELECT min(day) AS first, "
+		    "max(day) AS last FROM repwatch.snds_daily), a AS (SELECT "
+		    "max(day) AS done FROM repwatch.analysis_run) SELECT "
+		    "greatest(d.first, least(coalesce(a.done + 1, d.first), "
+		    "d.last - 2)) || '..' || d.last FROM d, a", 0, NULL);
+	return rc;
+}
+
+static void
+analyze_step(struct run *run, const struct nightly_ops *ops)
+{
+	char *range = NULL;
+
+	if (analyze_range(&range, run->app) != 0) {
+		run_or_missing(run, "analyze", NULL, NULL);
+		return;
+	}
+	if (range == NULL)
+		skip_step(run, "analyze", "no SNDS data yet");
+	else
+		run_or_missing(run, "analyze", range, ops->analyze);
+	g_free(range);
+}
+
+static void
+output_step(struct run *run, const char *kind, const char *section,
+    const char *key, nightly_fn fn)
+{
+	const char *v = rw_config_get(run->app->cfg, section, key);
+
+	if (v != NULL && *v != '\0')
+		run_or_missing(run, kind, v, fn);
+}
+
+static void
+notify_step(struct run *run, const struct nightly_ops *ops)
+{
+	const char *cmd = rw_config_get(run->app->cfg, "notify", "command");
+	const char *url = rw_config_get(run->app->cfg, "notify",
+	    "webhook_url");
+
+	if ((cmd != NULL && *cmd) || (url != NULL && *url))
+		run_or_missing(run, "notify", NULL, ops->notify);
+}
+
+static void
+prune_step(struct run *run, const struct nightly_ops *ops)
+{
+	long long keep = rw_config_int(run->app->cfg, "nightly", "keep_days");
+	g_autofree char *arg = g_strdup_printf("%lld", keep);
+
+	if (keep > 0)
+		run_or_missing(run, "prune", arg, ops->prune);
+}
+
+static void
+run_steps(struct run *run, const struct nightly_ops *ops)
+{
+	fetch_steps(run, ops);
+	ingest_steps(run, ops);
+	analyze_step(run, ops);
+	output_step(run, "report", "nightly", "report_html", ops->report);
+	output_step(run, "prometheus", "nightly", "prometheus_file",
+	    ops->prometheus);
+	notify_step(run, ops);
+	prune_step(run, ops);
+}
+
+int
+nightly_run(struct nightly_result *out, struct rw_app *app,
+    const struct nightly_ops *ops)
+{
+	struct run run = {.res = out, .app = app};
+	int fd = -1;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->steps = g_ptr_array_new_with_free_func(step_free);
+	run.capture = app->verbosity <= 0 && !rw_log_interactive();
+	rc = take_flock(&fd, app);
+	if (rc == 0)
+		rc = take_db_lock(app);
+	if (rc == 0)
+		rc = log_start(out, app);
+	if (rc == 0) {
+		run_steps(&run, ops);
+		log_finish(out, app);
+	}
+	/* the advisory lock ends with the session; the flock with fd */
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* ---- summary -------------------------------------------------------- */
+
+void
+nightly_print_summary(FILE *out, const struct nightly_result *r,
+    bool only_failed)
+{
+	for (guint i = 0; i < r->steps->len; i++) {
+		const struct nightly_step *s = r->steps->pdata[i];
+		const char *outcome = s->status != 0 ? "FAILED" :
+		    s->skipped ? "skipped" : "ok";
+		g_autofree char *what = s->arg ? g_strdup_printf("%s %s",
+		    s->kind, s->arg) : g_strdup(s->kind);
+
+		if (only_failed && s->status == 0)
+			continue;
+		fprintf(out, "%-32s %-7s", what, outcome);
+		if (s->status != 0)
+			fprintf(out, " (exit %d) %s", rw_exit_code(s->status),
+			    s->message ? s->message : "");
+		else if (s->counts != NULL && *s->counts)
+			fprintf(out, " %s", s->counts);
+		fprintf(out, " [%.1fs]\n", s->seconds);
+	}
+	if (!only_failed || r->status != 0)
+		fprintf(out, "nightly: %s, exit %d\n", r->status == 0 ? "ok" :
+		    "some steps failed", rw_exit_code(r->status));
+}
+
+/* ---- the real steps --------------------------------------------------- */
+
+/* call_cmd - run another command's handler with a literal argv */
+static int
+call_cmd(struct rw_app *app, rw_cmd_fn fn, const char *const *args)
+{
+	int argc = 0;
+	char **argv, **keep;
+	int status;
+
+	while (args[argc] != NULL)
+		argc++;
+	argv = g_new0(char *, argc + 1);
+
+	for (int i = 0; i < argc; i++)
+		argv[i] = g_strdup(args[i]);
+	/* option parsing drops entries from argv: free through a copy */
+	keep = g_memdup2(argv, sizeof(char *) * (gsize)(argc + 1));
+	status = fn(app, argc, argv);
+	fflush(stdout);
+	g_strfreev(keep);
+	g_free(argv);
+	return status;
+}
+
+/* since - the database clock now, to count the rows a step writes */
+static int
+db_now(char **out, struct rw_app *app)
+{
+	struct rw_db *db = NULL;
+	int rc = rw_app_db(&db, app);
+
+	*out = NULL;
+	if (rc == 0)
+		rc = rw_db_query1(out, db, "SELECT clock_timestamp()::text", 0,
+		    NULL);
+	return rc;
+}
+
+/* counts_since - SQL with $1 = name, $2 = start: one text column */
+static void
+counts_since(GString *counts, struct rw_app *app, const char *sql,
+    const char *name, const char *since)
+{
+	const char *params[] = {name, since};
+	struct rw_db *db = NULL;
+	char *v = NULL;
+
+	if (since != NULL && rw_app_db(&db, app) == 0 &&
+	    rw_db_query1(&v, db, sql, 2, params) == 0 && v != NULL)
+		g_string_append(counts, v);
+	rw_error_clear();
+	g_free(v);
+}
+
+static int
+step_fetch(GString *counts, struct rw_app *app, const char *source)
+{
+	const char *args[] = {"fetch", "--source", source, NULL};
+	g_autofree char *since = NULL;
+	int status;
+
+	db_now(&since, app);
+	status = call_cmd(app, snds_fetch_cmd, args);
+	counts_since(counts, app, "SELECT count(*) FILTER (WHERE kind = 'data' "
+	    "AND outcome = 'ok') || ' days fetched, ' || coalesce(sum("
+	    "rows_loaded), 0) || ' rows loaded, ' || coalesce(sum("
+	    "rows_rejected), 0) || ' rejected, ' || count(*) FILTER (WHERE "
+	    "outcome NOT IN ('ok', 'no-data')) || ' failed requests' FROM "
+	    "repwatch.snds_fetch_log WHERE source = $1 AND started_at >= "
+	    "$2::timestamptz", source, since);
+	return status;
+}
+
+static int
+step_ingest(GString *counts, struct rw_app *app, const char *mailbox)
+{
+	const char *args[] = {"ingest", mailbox, NULL};
+	g_autofree char *since = NULL;
+	int status;
+
+	db_now(&since, app);
+	status = call_cmd(app, arf_ingest_cmd, args);
+	counts_since(counts, app, "SELECT coalesce(sum(messages), 0) || "
+	    "' messages, ' || coalesce(sum(complaints), 0) || ' complaints, ' "
+	    "|| coalesce(sum(duplicates), 0) || ' duplicates, ' || coalesce("
+	    "sum(quarantined), 0) || ' quarantined' FROM repwatch.arf_run "
+	    "WHERE mailbox = $1 AND started_at >= $2::timestamptz", mailbox,
+	    since);
+	return status;
+}
+
+static int
+step_analyze(GString *counts, struct rw_app *app, const char *range)
+{
+	g_auto(GStrv) days = g_strsplit(range, "..", 2);
+	const char *args[] = {"analyze", "--from", days[0], "--to",
+	    days[1], NULL};
+	int status = call_cmd(app, cmd_analyze, args);
+
+	counts_since(counts, app, "SELECT ($2::date - $1::date + 1) || "
+	    "' day(s) analyzed, ' || count(*) || ' alerts open (' || count(*) "
+	    "FILTER (WHERE severity = 'critical') || ' critical)' FROM "
+	    "repwatch.alert WHERE state = 'open'", days[0], days[1]);
+	return status;
+}
+
+static int
+step_report(GString *counts, struct rw_app *app, const char *path)
+{
+	struct rw_db *db = NULL;
+	int rc = rw_app_db(&db, app);
+
+	if (rc == 0)
+		rc = report_html_write(db, app->cfg, path, NULL);
+	if (rc == 0)
+		g_string_append_printf(counts, "written to %s", path);
+	return rc;
+}
+
+static int
+step_prometheus(GString *counts, struct rw_app *app, const char *path)
+{
+	struct rw_db *db = NULL;
+	long series = 0;
+	int rc = rw_app_db(&db, app);
+
+	if (rc == 0)
+		rc = export_prom_write(&series, db, path);
+	if (rc == 0)
+		g_string_append_printf(counts, "%ld series written to %s",
+		    series, path);
+	return rc;
+}
+
+static int
+step_notify(GString *counts, struct rw_app *app, const char *arg)
+{
+	struct rw_db *db = NULL;
+	int sent = 0;
+	int rc = rw_app_db(&db, app);
+
+	(void)arg;
+	if (rc == 0)
+		rc = notify_run(&sent, db, app->cfg);
+	g_string_append_printf(counts, "%d alert(s) sent", sent);
+	return rc;
+}
+
+static int
+step_prune(GString *counts, struct rw_app *app, const char *keep)
+{
+	struct prune_counts pc = {0};
+	long long days = 0;
+	int rc = rw_parse_ll(&days, keep, 1, 36500);
+
+	if (rc == 0)
+		rc = prune_app(&pc, app, (int)days);
+	prune_counts_format(counts, &pc);
+	return rc;
+}
+
+const struct nightly_ops nightly_default_ops = {
+	.fetch = step_fetch,
+	.ingest = step_ingest,
+	.analyze = step_analyze,
+	.report = step_report,
+	.prometheus = step_prometheus,
+	.notify = step_notify,
+	.prune = step_prune,
+};

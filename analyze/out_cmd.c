@@ -1,0 +1,242 @@
+/*
+ * out_cmd - option parsing and printing for the outputs commands; the work
+ * is in nightly, prune, report_html, export_prom and notify.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "analyze/export_prom.h"
+#include "analyze/nightly.h"
+#include "analyze/notify.h"
+#include "analyze/out_cmd.h"
+#include "analyze/prune.h"
+#include "analyze/report_html.h"
+#include "common/rw_error.h"
+#include "common/rw_log.h"
+
+static int
+no_more_args(int argc, char **argv, int want)
+{
+	if (argc > want)
+		return rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
+		    argv[want]);
+	return 0;
+}
+
+/* ---- nightly ---------------------------------------------------------- */
+
+/* apply_log - "nightly -q" and "nightly --log syslog" as the globals */
+static int
+apply_log(struct rw_app *app, int quiet, const char *log)
+{
+	const char *target = log != NULL ? log : app->log_target != NULL ?
+	    app->log_target : rw_config_get(app->cfg, "log", "target");
+	bool syslog = g_strcmp0(target, "syslog") == 0;
+
+	if (log != NULL && strcmp(log, "stderr") != 0 && !syslog)
+		return rw_error_set(RW_EUSAGE, "--log: unknown target \"%s\"",
+		    log);
+	app->verbosity -= quiet;
+	/* cron mails whatever we print: info lines only on a terminal */
+	rw_log_init(NULL, app->verbosity, syslog);
+	if (app->verbosity == 0 && !syslog && !rw_log_interactive())
+		rw_log_init(NULL, -1, false);
+	return 0;
+}
+
+static void
+print_result(struct rw_app *app, const struct nightly_result *res)
+{
+	bool interactive = rw_log_interactive();
+
+	if (app->verbosity < 0)
+		nightly_print_summary(stdout, res, true);
+	else if (interactive || app->verbosity > 0 || res->status != 0)
+		nightly_print_summary(stdout, res, false);
+	fflush(stdout);
+}
+
+int
+cmd_nightly(struct rw_app *app, int argc, char **argv)
+{
+	int quiet = 0;
+	gboolean q = FALSE;
+	char *log = NULL;
+	struct nightly_result res = {0};
+	GOptionEntry entries[] = {
+		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &q,
+		    "Print only failed steps", NULL},
+		{"log", 0, 0, G_OPTION_ARG_STRING, &log,
+		    "Diagnostics to stderr or syslog", "TARGET"},
+		G_OPTION_ENTRY_NULL,
+	};
+	int rc = rw_cmd_parse(&argc, &argv, "nightly [-q] [--log TARGET]",
+	    "Fetch every SNDS source, ingest every mailbox, analyze the new "
+	    "days, write the configured report and Prometheus file, send "
+	    "notifications and prune, one run at a time. Quiet on success "
+	    "without a terminal; the exit status is the worst step's.",
+	    entries);
+
+	quiet = q ? 1 : 0;
+	if (rc == 0)
+		rc = no_more_args(argc, argv, 1);
+	if (rc == 0)
+		rc = apply_log(app, quiet, log);
+	if (rc == 0)
+		rc = nightly_run(&res, app, &nightly_default_ops);
+	g_free(log);
+	if (rc == 1)
+		return 0;
+	if (rc != 0) {
+		nightly_result_clear(&res);
+		return rw_cmd_fail(rc);
+	}
+	print_result(app, &res);
+	rc = res.status;
+	nightly_result_clear(&res);
+	return rw_exit_code(rc);
+}
+
+/* ---- prune ------------------------------------------------------------ */
+
+int
+cmd_prune(struct rw_app *app, int argc, char **argv)
+{
+	int keep = 0;
+	struct prune_counts pc = {0};
+	GString *line = g_string_new(NULL);
+	GOptionEntry entries[] = {
+		{"keep-days", 'k', 0, G_OPTION_ARG_INT, &keep,
+		    "Keep this many days (default: [nightly] keep_days)", "N"},
+		G_OPTION_ENTRY_NULL,
+	};
+	int rc = rw_cmd_parse(&argc, &argv, "prune [--keep-days N]",
+	    "Delete raw responses, complaint reports, SNDS rows, alert "
+	    "history and logs older than N days, in batches of 10,000 rows "
+	    "(one short transaction each).", entries);
+
+	if (rc == 0)
+		rc = no_more_args(argc, argv, 1);
+	if (rc == 0 && keep == 0)
+		keep = (int)rw_config_int(app->cfg, "nightly", "keep_days");
+	if (rc == 0 && keep <= 0) {
+		rc = rw_error_set(RW_EUSAGE, "nothing to prune: keep_days is 0");
+		rw_error_hint("Give --keep-days N or set [nightly] keep_days.");
+	}
+	if (rc == 0)
+		rc = prune_app(&pc, app, keep);
+	if (rc == 0) {
+		prune_counts_format(line, &pc);
+		printf("pruned %s older than %d days\n", line->str, keep);
+	}
+	g_string_free(line, TRUE);
+	if (rc == 1)
+		return 0;
+	return rc == 0 ? 0 : rw_cmd_fail(rc);
+}
+
+/* ---- report ----------------------------------------------------------- */
+
+int
+cmd_report(struct rw_app *app, int argc, char **argv)
+{
+	char *html = NULL, *date = NULL;
+	struct rw_db *db = NULL;
+	GOptionEntry entries[] = {
+		{"html", 0, 0, G_OPTION_ARG_FILENAME, &html,
+		    "Write the HTML report to FILE", "FILE"},
+		{"date", 0, 0, G_OPTION_ARG_STRING, &date,
+		    "Report day (default: the latest analyzed day)", "D"},
+		G_OPTION_ENTRY_NULL,
+	};
+	int rc = rw_cmd_parse(&argc, &argv, "report --html FILE [--date D]",
+	    "Write one self-contained HTML file: summary, feed health, open "
+	    "alerts, and a 60-day chart with forecast per flagged IP or range.",
+	    entries);
+
+	if (rc == 0)
+		rc = no_more_args(argc, argv, 1);
+	if (rc == 0 && html == NULL)
+		rc = rw_error_set(RW_EUSAGE, "--html FILE is required");
+	if (rc == 0)
+		rc = rw_app_db(&db, app);
+	if (rc == 0)
+		rc = report_html_write(db, app->cfg, html, date);
+	if (rc == 0)
+		printf("report written to %s\n", html);
+	g_free(html);
+	g_free(date);
+	if (rc == 1)
+		return 0;
+	return rc == 0 ? 0 : rw_cmd_fail(rc);
+}
+
+/* ---- export ----------------------------------------------------------- */
+
+static int
+export_prometheus(struct rw_app *app, const char *path)
+{
+	struct rw_db *db = NULL;
+	long series = 0;
+	int rc = rw_app_db(&db, app);
+
+	if (rc == 0)
+		rc = export_prom_write(&series, db, path);
+	if (rc == 0)
+		rw_log_info("%ld series written to %s", series, path);
+	return rc;
+}
+
+static int
+export_notify(struct rw_app *app, bool dry_run)
+{
+	struct rw_db *db = NULL;
+	char *lines = NULL, *ids = NULL;
+	int n = 0;
+	int rc = rw_app_db(&db, app);
+
+	if (rc == 0 && dry_run) {
+		rc = notify_pending(&lines, &ids, &n, db);
+		if (rc == 0)
+			fputs(lines, stdout);
+	} else if (rc == 0) {
+		rc = notify_run(&n, db, app->cfg);
+		if (rc == 0)
+			printf("%d alert(s) sent\n", n);
+	}
+	g_free(lines);
+	g_free(ids);
+	return rc;
+}
+
+int
+cmd_export(struct rw_app *app, int argc, char **argv)
+{
+	gboolean dry_run = FALSE;
+	GOptionEntry entries[] = {
+		{"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
+		    "notify: print the JSON lines, send nothing", NULL},
+		G_OPTION_ENTRY_NULL,
+	};
+	int rc = rw_cmd_parse(&argc, &argv,
+	    "export prometheus FILE | export notify [--dry-run]",
+	    "Write a node_exporter textfile (prometheus), or send the new and "
+	    "escalated alerts to [notify] command / webhook_url (notify).",
+	    entries);
+
+	if (rc == 0 && argc >= 2 && strcmp(argv[1], "prometheus") == 0) {
+		rc = argc == 3 ? export_prometheus(app, argv[2]) :
+		    rw_error_set(RW_EUSAGE, "usage: repwatch export "
+		    "prometheus FILE");
+	} else if (rc == 0 && argc >= 2 && strcmp(argv[1], "notify") == 0) {
+		rc = no_more_args(argc, argv, 2);
+		if (rc == 0)
+			rc = export_notify(app, dry_run);
+	} else if (rc == 0) {
+		rc = rw_error_set(RW_EUSAGE, "usage: repwatch export prometheus "
+		    "FILE | export notify [--dry-run]");
+	}
+	if (rc == 1)
+		return 0;
+	return rc == 0 ? 0 : rw_cmd_fail(rc);
+}

@@ -1,0 +1,189 @@
+/*
+ * prune - batched deletes by age.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyze/prune.h"
+#include "common/rw_error.h"
+#include "common/rw_log.h"
+#include "common/rw_util.h"
+
+/*
+ * Each pruned table with its age test; $1 is the cutoff day. Children go
+ * before parents (alert_day before alert). Tables another area may not
+ * have created yet are skipped.
+ */
+struct prune_table {
+	const char *table;
+	const char *older; /* WHERE clause on $1::date */
+};
+
+static const struct prune_table prune_tables[] = {
+	{"repwatch.snds_daily", "day < $1::date"},
+	{"repwatch.an_ip_day", "day < $1::date"},
+	{"repwatch.snds_reject", "at < $1::date"},
+	{"repwatch.snds_fetch_log", "started_at < $1::date"},
+	{"repwatch.snds_ip_status", "day < $1::date"},
+	{"repwatch.snds_status_snapshot", "day < $1::date"},
+	{"repwatch.arf_report",
+	    "coalesce(arrival_date, received_at) < $1::date"},
+	{"repwatch.arf_message_log", "at < $1::date"},
+	{"repwatch.arf_quarantine", "at < $1::date"},
+	{"repwatch.arf_run", "started_at < $1::date"},
+	{"repwatch.alert_day", "day < $1::date"},
+	{"repwatch.alert", "state = 'resolved' AND resolved_day < $1::date"},
+	{"repwatch.analysis_run", "day < $1::date"},
+	{"repwatch.run_log", "started_at < $1::date"},
+	{NULL, NULL},
+};
+
+int
+prune_min_days(const struct rw_config *cfg)
+{
+	return (int)(rw_config_int(cfg, "analyze", "window_days") +
+	    rw_config_int(cfg, "analyze", "baseline_days"));
+}
+
+static int
+table_exists(bool *out, struct rw_db *db, const char *table)
+{
+	const char *params[] = {table};
+	char *v = NULL;
+	int rc = rw_db_query1(&v, db, "SELECT to_regclass($1) IS NOT NULL", 1,
+	    params);
+
+	*out = rc == 0 && g_strcmp0(v, "t") == 0;
+	g_free(v);
+	return rc;
+}
+
+/* one batch: its own transaction (autocommit), rows by ctid */
+static int
+delete_batch(long long *out_rows, struct rw_db *db,
+    const struct prune_table *t, const char *cutoff, long batch)
+{
+	g_autofree char *sql = g_strdup_printf("DELETE FROM %s WHERE ctid = "
+	    "ANY (ARRAY(SELECT ctid FROM %s WHERE %s LIMIT %ld))", t->table,
+	    t->table, t->older, batch);
+	const char *params[] = {cutoff};
+	PGresult *r = NULL;
+	int rc = rw_db_query(&r, db, sql, 1, params);
+
+	*out_rows = 0;
+	if (rc == 0)
+		rw_parse_ll(out_rows, PQcmdTuples(r), 0, G_MAXINT64);
+	PQclear(r);
+	return rc;
+}
+
+static int
+prune_table(struct prune_counts *out, struct rw_db *db,
+    const struct prune_table *t, const char *cutoff, long batch)
+{
+	long long n = 0, total = 0;
+	bool exists = false;
+	int rc = table_exists(&exists, db, t->table);
+
+	if (rc != 0 || !exists)
+		return rc;
+	do {
+		rc = delete_batch(&n, db, t, cutoff, batch);
+		total += n;
+		out->batches++;
+	} while (rc == 0 && n >= batch);
+	out->rows += total;
+	if (total > 0) {
+		out->tables++;
+		rw_log_info("pruned %lld row(s) from %s", total, t->table);
+	}
+	return rc;
+}
+
+int
+prune_db(struct prune_counts *out, struct rw_db *db, int keep_days,
+    long batch)
+{
+	g_autofree char *cutoff = NULL;
+	g_autofree char *days = g_strdup_printf("%d", keep_days);
+	const char *params[] = {days};
+	int rc = rw_db_query1(&cutoff, db, "SELECT (current_date - "
+	    "$1::int)::text", 1, params);
+
+	for (const struct prune_table *t = prune_tables; rc == 0 && t->table;
+	    t++)
+		rc = prune_table(out, db, t, cutoff, batch);
+	return rc;
+}
+
+static int
+prune_dir(struct prune_counts *out, const char *dir, time_t cutoff)
+{
+	GError *err = NULL;
+	GDir *d = g_dir_open(dir, 0, &err);
+	const char *name;
+	int rc = 0;
+
+	if (d == NULL) {
+		bool gone = g_error_matches(err, G_FILE_ERROR,
+		    G_FILE_ERROR_NOENT);
+
+		g_error_free(err);
+		return gone ? 0 : rw_error_set(RW_EIO, "cannot read \"%s\"",
+		    dir);
+	}
+	while (rc == 0 && (name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		struct stat st;
+
+		if (lstat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			rc = prune_dir(out, path, cutoff);
+		else if (S_ISREG(st.st_mode) && st.st_mtime < cutoff &&
+		    unlink(path) == 0)
+			out->raw_files++;
+	}
+	g_dir_close(d);
+	return rc;
+}
+
+int
+prune_raw(struct prune_counts *out, const char *dir, int keep_days)
+{
+	return prune_dir(out, dir, time(NULL) - (time_t)keep_days * 86400);
+}
+
+int
+prune_app(struct prune_counts *out, struct rw_app *app, int keep_days)
+{
+	g_autofree char *state = rw_config_state_dir(app->cfg);
+	g_autofree char *raw = g_build_filename(state, "raw", NULL);
+	struct rw_db *db = NULL;
+	int min = prune_min_days(app->cfg);
+	int rc;
+
+	if (keep_days < min) {
+		rw_error_set(RW_ECONFIG, "keep_days %d is shorter than the "
+		    "analysis needs (%d days)", keep_days, min);
+		rw_error_hint("Keep at least window_days + baseline_days.");
+		return RW_ECONFIG;
+	}
+	rc = prune_raw(out, raw, keep_days);
+	if (rc == 0)
+		rc = rw_app_db(&db, app);
+	if (rc == 0)
+		rc = prune_db(out, db, keep_days, PRUNE_BATCH);
+	return rc;
+}
+
+void
+prune_counts_format(GString *out, const struct prune_counts *c)
+{
+	g_string_append_printf(out, "%lld row(s) from %d table(s) in %lld "
+	    "batch(es), %lld raw file(s)", c->rows, c->tables, c->batches,
+	    c->raw_files);
+}
