@@ -203,13 +203,24 @@ lock_key(const char *name)
 }
 
 static void
-print_summary(const struct ingest_src *is, const struct arf_counts *c)
+print_summary(struct arf_store *st, const struct ingest_src *is,
+    const struct arf_counts *c)
 {
+	char *types = NULL, *providers = NULL;
+
 	printf("%s: %lld messages, %lld complaints stored (%lld reports), "
 	    "%lld duplicates, %lld not a report, %lld quarantined, "
 	    "%lld without sending IP\n", is->name, c->messages, c->complaints,
 	    c->reports, c->duplicates, c->not_a_report, c->quarantined,
 	    c->without_ip);
+	if (c->reports > 0 &&
+	    arf_store_run_breakdown(st, &types, &providers) == 0)
+		printf("%s: by feedback type: %s; by provider: %s\n", is->name,
+		    types != NULL ? types : "none",
+		    providers != NULL ? providers : "none");
+	rw_error_clear();
+	g_free(types);
+	g_free(providers);
 }
 
 static int
@@ -238,7 +249,7 @@ ingest_locked(struct rw_db *db, const struct ingest_src *is,
 	if (st != NULL && (rc == 0 || rc != RW_ETEMP))
 		arf_store_run_end(st, rc == 0 ? "ok" : "failed");
 	if (rc == 0)
-		print_summary(is, &sum);
+		print_summary(st, is, &sum);
 	else
 		rw_error_prefix("mailbox \"%s\"", is->name);
 	arf_store_free(st);

@@ -84,6 +84,32 @@ arf_store_run_end(struct arf_store *s, const char *outcome)
 	    params);
 }
 
+static const char breakdown_sql[] =
+    "SELECT string_agg(k || ' ' || n, ', ' ORDER BY k) FROM ("
+    " SELECT CASE WHEN $3 THEN feedback_type"
+    "  ELSE coalesce(provider, 'unknown') END AS k, count(*) AS n"
+    " FROM repwatch.arf_report WHERE mailbox = $1 AND received_at >="
+    "  (SELECT started_at FROM repwatch.arf_run WHERE id = $2::bigint)"
+    " GROUP BY 1) t";
+
+int
+arf_store_run_breakdown(struct arf_store *s, char **out_types,
+    char **out_providers)
+{
+	char id[24];
+	const char *params[] = {s->mailbox, id, "true"};
+	int rc;
+
+	*out_types = *out_providers = NULL;
+	snprintf(id, sizeof(id), "%lld", (long long)s->run_id);
+	rc = rw_db_query1(out_types, s->db, breakdown_sql, 3, params);
+	params[2] = "false";
+	if (rc == 0)
+		rc = rw_db_query1(out_providers, s->db, breakdown_sql, 3,
+		    params);
+	return rc;
+}
+
 /* a PostgreSQL array literal {"a","b"} of N strings (NULLs skipped) */
 static char *
 strv_literal(const char *const *v, guint n)

@@ -41,6 +41,13 @@ int arf_store_run_begin(struct arf_store *s);
 int arf_store_run_end(struct arf_store *s, const char *outcome);
 
 /*
+ * arf_store_run_breakdown - reports this run stored, "abuse 3, opt-out 1"
+ * by feedback type and by provider (NULL when none); g_free both.
+ */
+int arf_store_run_breakdown(struct arf_store *s, char **out_types,
+    char **out_providers);
+
+/*
  * arf_store_batch - store N messages with their records and CP
  * (nullable) in one transaction; OUT receives what was new.
  */
