@@ -1,0 +1,293 @@
+/*
+ * test_nightly - the runner with fake steps on a real database: order of
+ * the steps, a failing step does not stop the others, the run's status is
+ * the worst step's, both locks refuse a second run at once, run_log.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "analyze/nightly.h"
+#include "common/rw_error.h"
+#include "common/rw_util.h"
+#include "tests/common/testdb.h"
+
+static GString *trace;      /* "kind:arg " per step called */
+static const char *fail_at; /* "kind:arg" that fails */
+static int fail_code;
+
+static int
+fake(const char *kind, const char *arg)
+{
+	g_string_append_printf(trace, "%s:%s ", kind, arg ? arg : "-");
+	if (fail_at != NULL && strstr(fail_at, kind) == fail_at &&
+	    g_str_has_suffix(fail_at, arg ? arg : "-"))
+		return rw_error_set(fail_code, "fake %s failure", kind);
+	return 0;
+}
+
+#define FAKE(kind)                                                          \
+	static int fake_##kind(GString *c, struct rw_app *a, const char *arg) \
+	{                                                                   \
+		(void)a;                                                    \
+		g_string_append(c, "1 thing");                              \
+		return fake(#kind, arg);                                    \
+	}
+FAKE(fetch)
+FAKE(ingest)
+FAKE(analyze)
+FAKE(report)
+FAKE(prometheus)
+FAKE(notify)
+FAKE(prune)
+
+static const struct nightly_ops fake_ops = {
+	fake_fetch, fake_ingest, fake_analyze, fake_report, fake_prometheus,
+	fake_notify, fake_prune,
+};
+
+struct fixture {
+	char *ci;
+	char *state;
+	struct rw_app app;
+};
+
+static const char conf_fmt[] =
+    "[paths]\nstate_dir = %s\n"
+    "[snds.alpha]\ntype = link\n"
+    "data_url = https://snds.invalid/data?key=k\n"
+    "[snds.beta]\ntype = link\n"
+    "data_url = https://snds.invalid/data?key=k\n"
+    "[mailbox.m1]\nurl = /nonexistent/m1\n"
+    "[mailbox.m2]\nurl = /nonexistent/m2\n"
+    "[nightly]\nreport_html = %s/r.html\nprometheus_file = %s/r.prom\n"
+    "keep_days = 400\n"
+    "[notify]\ncommand = cat\n";
+
+static void
+app_open(struct fixture *f)
+{
+	g_autofree char *conf = g_strdup_printf(conf_fmt, f->state, f->state,
+	    f->state);
+
+	memset(&f->app, 0, sizeof(f->app));
+	assert_int_equal(rw_config_load_data(&f->app.cfg, "test.conf", conf),
+	    0);
+	f->app.db_override = f->ci;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = g_new0(struct fixture, 1);
+	const char *tmp = g_getenv("REPWATCH_TEST_TMP");
+	struct rw_db *db = NULL;
+
+	*state = f;
+	if (!testdb_available())
+		return 0;
+	f->state = g_dir_make_tmp("nightly-XXXXXX", NULL);
+	if (tmp != NULL) {
+		g_free(f->state);
+		f->state = g_build_filename(tmp, "nightly-XXXXXX", NULL);
+		g_mkdtemp(f->state);
+	}
+	assert_int_equal(testdb_open(&db, &f->ci), 0);
+	/* one SNDS day, so the analysis has a range */
+	assert_int_equal(rw_db_exec(db, "INSERT INTO repwatch.snds_daily "
+	    "(source, ip, activity_start, activity_end, day, rcpt_commands, "
+	    "data_commands, recipients, filter, complaint_rate_text, "
+	    "raw_start, raw_end) VALUES ('alpha', '192.0.2.1', "
+	    "'2026-08-14 07:00Z', '2026-08-15 06:59Z', '2026-08-14', 10, 10, "
+	    "10, 'GREEN', '< 0.1%', 'x', 'x')"), 0);
+	rw_db_free(db);
+	trace = g_string_new(NULL);
+	app_open(f);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	rw_app_finish(&f->app);
+	if (f->ci != NULL)
+		testdb_drop(f->ci);
+	if (f->state != NULL)
+		rw_rm_rf(f->state);
+	g_free(f->ci);
+	g_free(f->state);
+	g_free(f);
+	if (trace != NULL)
+		g_string_free(trace, TRUE);
+	trace = NULL;
+	fail_at = NULL;
+	return 0;
+}
+
+static void
+test_order_and_all_ok(void **state)
+{
+	struct fixture *f = *state;
+	struct nightly_result res = {0};
+
+	TESTDB_REQUIRE();
+	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), 0);
+	g_autofree char *want = g_strdup_printf("fetch:alpha fetch:beta "
+	    "ingest:m1 ingest:m2 analyze:2026-08-14..2026-08-14 "
+	    "report:%s/r.html prometheus:%s/r.prom notify:- prune:400 ",
+	    f->state, f->state);
+	assert_string_equal(trace->str, want);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(res.steps->len, 9);
+	assert_true(res.run_id > 0);
+	nightly_result_clear(&res);
+}
+
+static void
+expect_worst(struct fixture *f, const char *at, int code, int want)
+{
+	struct nightly_result res = {0};
+
+	g_string_truncate(trace, 0);
+	fail_at = at;
+	fail_code = code;
+	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), 0);
+	/* every step still ran */
+	assert_non_null(strstr(trace->str, "prune:400"));
+	assert_non_null(strstr(trace->str, "fetch:beta"));
+	assert_int_equal(res.status, want);
+	nightly_result_clear(&res);
+}
+
+static void
+test_failure_isolated_worst_exit(void **state)
+{
+	struct fixture *f = *state;
+
+	TESTDB_REQUIRE();
+	/* a dead mailbox does not stop the fetch after it or the analysis */
+	expect_worst(f, "ingest:m1", RW_EUNAVAIL, RW_EUNAVAIL);
+	expect_worst(f, "fetch:alpha", RW_ETEMP, RW_ETEMP);
+	expect_worst(f, "analyze:2026-08-14..2026-08-14", RW_EDATA, RW_EDATA);
+	expect_worst(f, "prune:400", RW_ECONFIG, RW_ECONFIG);
+}
+
+static void
+test_run_log(void **state)
+{
+	struct fixture *f = *state;
+	struct nightly_result res = {0};
+	struct rw_db *db = NULL;
+	char *v = NULL;
+	g_autofree char *id = NULL;
+
+	TESTDB_REQUIRE();
+	fail_at = "ingest:m2";
+	fail_code = RW_EUNAVAIL;
+	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), 0);
+	id = g_strdup_printf("%lld", res.run_id);
+	const char *params[] = {id};
+	assert_int_equal(rw_app_db(&db, &f->app), 0);
+	assert_int_equal(rw_db_query1(&v, db, "SELECT exit_code || ' ' || "
+	    "jsonb_array_length(summary->'steps') || ' ' || (summary->'steps'"
+	    "->3->>'outcome') || ' ' || (summary->'steps'->3->>'message') || "
+	    "' ' || (finished_at IS NOT NULL) FROM repwatch.run_log WHERE id = "
+	    "$1::bigint", 1, params), 0);
+	assert_string_equal(v, "69 9 failed fake ingest failure true");
+	g_free(v);
+	nightly_result_clear(&res);
+}
+
+static void
+test_file_lock(void **state)
+{
+	struct fixture *f = *state;
+	struct nightly_result res = {0};
+	g_autofree char *path = NULL;
+	int fd;
+
+	TESTDB_REQUIRE();
+	path = nightly_lock_path(&f->app);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), RW_ETEMP);
+	assert_string_equal(rw_error_message(),
+	    "another nightly run is in progress");
+	assert_int_equal(trace->len, 0); /* no step ran */
+	nightly_result_clear(&res);
+	close(fd);
+	rw_error_clear();
+	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), 0);
+	nightly_result_clear(&res);
+}
+
+static void
+test_db_lock(void **state)
+{
+	struct fixture *f = *state;
+	struct nightly_result res = {0};
+	struct rw_db *other = NULL;
+
+	TESTDB_REQUIRE();
+	assert_int_equal(rw_db_connect(&other, f->ci), 0);
+	assert_int_equal(rw_db_trylock(other, RW_LOCK_NIGHTLY), 1);
+	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), RW_ETEMP);
+	assert_int_equal(trace->len, 0);
+	assert_int_equal(rw_exit_code(RW_ETEMP), 75);
+	nightly_result_clear(&res);
+	rw_db_free(other);
+	rw_error_clear();
+}
+
+static void
+test_summary_quiet(void **state)
+{
+	struct fixture *f = *state;
+	struct nightly_result res = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	TESTDB_REQUIRE();
+	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), 0);
+	out = open_memstream(&buf, &len);
+	nightly_print_summary(out, &res, true);
+	fclose(out);
+	assert_int_equal(len, 0); /* -q on success: nothing */
+	free(buf);
+	out = open_memstream(&buf, &len);
+	nightly_print_summary(out, &res, false);
+	fclose(out);
+	assert_non_null(strstr(buf, "ingest m1"));
+	assert_non_null(strstr(buf, "nightly: ok, exit 0"));
+	free(buf);
+	nightly_result_clear(&res);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_order_and_all_ok, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_failure_isolated_worst_exit,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_lock, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_db_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_summary_quiet, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,139 @@
+#!/bin/bash
+# test_outputs - the real commands on the sample data: nightly (steps,
+# quiet under cron, exit status, lock), HTML report (well-formed, one chart
+# per flagged subject, self-contained), Prometheus file (format line by
+# line), prune.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_outputs.sh"
+need_db
+new_db outputs
+expect_status 0 "sample data loaded and analyzed" load_sample
+dir=$(cd "$(dirname "$0")" && pwd)
+st=$REPWATCH_PATHS_STATE_DIR
+
+# ---- HTML report
+expect_status 0 "report --html" "$RW" -q --db "$DB" report --html \
+	"$T_TMP/r.html" --date 2026-08-14
+html=$T_TMP/r.html
+expect_status 0 "report is well-formed XML (xmllint)" xmllint --noout "$html"
+flagged=$(q "SELECT count(DISTINCT (subject_kind, subject))
+	FROM dashboard.alert_history
+	WHERE day = '2026-08-14' AND subject_kind IN ('ip', 'cidr')")
+charts=$(grep -o '<svg' "$html" | wc -l)
+[ "$flagged" -gt 2 ] && [ "$charts" = "$flagged" ] &&
+	ok "one chart per flagged subject ($charts)" ||
+	nok "$charts charts for $flagged flagged subjects"
+expect_no_grep "$html" '(src|href)=' "no src= or href= at all"
+expect_no_grep "$html" '<script|<link|<img|<iframe|url\(' \
+	"no script, stylesheet link, image or url()"
+expect_grep "$html" 'Range 198\.51\.100\.0/24' "the rising /24 has a chart"
+expect_grep "$html" 'IP 192\.0\.2\.50' "the rising IP has a chart"
+expect_grep "$html" '0\.3%' "threshold line labels"
+expect_grep "$html" 'Forecast: ' "forecasts"
+# the severity order of the alert table
+first=$(xmllint --xpath 'string((//*[local-name()="tr"][@class])[1]/@class)' \
+	"$html" 2>/dev/null)
+[ "$first" = critical ] && ok "alerts most severe first" || nok "first: $first"
+# escaping by construction: a hostile mailbox name in the health table
+q "INSERT INTO repwatch.arf_run (mailbox, outcome)
+   VALUES ('<script>x</script>&', 'ok')" >/dev/null
+expect_status 0 "report with markup in a value" "$RW" -q --db "$DB" report \
+	--html "$html" --date 2026-08-14
+expect_status 0 "still well-formed" xmllint --noout "$html"
+expect_grep "$html" '&lt;script&gt;x&lt;/script&gt;&amp;' "value escaped"
+expect_status 64 "report without --html is a usage error" \
+	"$RW" -q --db "$DB" report
+expect_status 64 "bad --date" "$RW" -q --db "$DB" report --html "$html" \
+	--date 2026-13-01
+
+# ---- Prometheus
+expect_status 0 "export prometheus" "$RW" -q --db "$DB" export prometheus \
+	"$T_TMP/rw.prom"
+expect_status 0 "prometheus format line by line" \
+	python3 "$dir/check_prom.py" "$T_TMP/rw.prom"
+cat "$T_TMP/out"
+prom=$T_TMP/rw.prom
+expect_grep "$prom" '^repwatch_ip_recipients\{ip="192\.0\.2\.50",net="192\.0\.2\.0/24"\} [0-9]+$' "per-IP recipients"
+expect_grep "$prom" '^repwatch_ip_filter_level\{ip="192\.0\.2\.50",[^}]*\} 3$' "RED is 3"
+expect_grep "$prom" '^repwatch_ip_alert_severity\{ip="192\.0\.2\.50",[^}]*\} 3$' "critical is 3"
+expect_grep "$prom" '^repwatch_ip_listed\{ip="192\.0\.2\.50",[^}]*\} 1$' "listed in the IP status"
+expect_grep "$prom" '^repwatch_ip_blocked\{ip="192\.0\.2\.10",[^}]*\} 0$' "clean IP not blocked"
+expect_grep "$prom" '^repwatch_source_last_success_timestamp_seconds\{source="demo"\} [0-9]+$' "source last success"
+expect_grep "$prom" '^repwatch_mailbox_quarantined_total\{mailbox="<script>x</script>&"\} 0$' "label value kept verbatim"
+expect_grep "$prom" '^repwatch_alerts_open\{severity="critical"\} [1-9]' "open alerts by severity"
+ls "$T_TMP"/.rw.prom* "$T_TMP"/rw.prom.* >/dev/null 2>&1 &&
+	nok "temporary file left behind" || ok "no temporary file left"
+
+# ---- nightly
+cp -r "${REPWATCH_SRC:-.}/data/sample/maildir" "$T_TMP/md2"
+cat >"$T_TMP/rw.conf" <<CONF
+[paths]
+state_dir = $st
+[mailbox.good]
+url = $T_TMP/md2
+[nightly]
+report_html = $T_TMP/night.html
+prometheus_file = $T_TMP/night.prom
+[notify]
+command = cat > $T_TMP/notified.jsonl
+CONF
+chmod 600 "$T_TMP/rw.conf"
+N=("$RW" --config "$T_TMP/rw.conf" --db "$DB")
+expect_status 0 "nightly succeeds" "${N[@]}" nightly
+[ ! -s "$T_TMP/out" ] && ok "quiet on success without a terminal (stdout)" ||
+	nok "stdout not empty: $(head -3 "$T_TMP/out")"
+[ ! -s "$T_TMP/err" ] && ok "quiet on success without a terminal (stderr)" ||
+	nok "stderr not empty: $(head -3 "$T_TMP/err")"
+[ -s "$T_TMP/night.html" ] && xmllint --noout "$T_TMP/night.html" &&
+	ok "nightly wrote the report" || nok "no nightly report"
+python3 "$dir/check_prom.py" "$T_TMP/night.prom" >/dev/null &&
+	ok "nightly wrote the Prometheus file" || nok "no prometheus file"
+n=$(wc -l <"$T_TMP/notified.jsonl")
+[ "$n" -gt 0 ] && ok "notify command got $n alerts" || nok "nothing notified"
+v=$(q "SELECT exit_code || ' ' || jsonb_array_length(summary->'steps')
+       FROM repwatch.run_log WHERE command = 'nightly' ORDER BY id DESC LIMIT 1")
+[ "$v" = "0 6" ] && ok "run_log: exit 0, 6 steps" || nok "run_log: $v"
+expect_status 0 "-v prints the summary" "${N[@]}" -v nightly
+expect_grep "$T_TMP/out" '^ingest good +ok' "summary line per step"
+expect_grep "$T_TMP/out" '^nightly: ok, exit 0' "summary total"
+
+# a dead mailbox: the others still run, the exit status is its
+cat >>"$T_TMP/rw.conf" <<CONF
+[mailbox.dead]
+url = $T_TMP/no-such-maildir
+CONF
+rm -f "$T_TMP/night.prom"
+"${N[@]}" nightly >"$T_TMP/out" 2>"$T_TMP/err" && code=0 || code=$?
+[ "$code" != 0 ] && ok "dead mailbox: non-zero exit ($code)" || nok "exit 0"
+expect_grep "$T_TMP/out" "^ingest dead +FAILED +\\(exit $code\\)" \
+	"the run's exit status is the failed step's"
+expect_grep "$T_TMP/out" '^analyze .* ok' "analysis still ran"
+[ -s "$T_TMP/night.prom" ] && ok "exports still ran" || nok "no exports"
+expect_status "$code" "-q: failed steps only" "${N[@]}" nightly -q
+expect_no_grep "$T_TMP/out" 'ingest good' "-q hides successful steps"
+expect_grep "$T_TMP/out" 'ingest dead' "-q keeps the failed one"
+
+# one run at a time
+flock -n "$st/nightly.lock" sleep 5 &
+sleep 0.5
+expect_status 75 "second run exits 75 at once" "${N[@]}" nightly
+expect_grep "$T_TMP/err" 'another nightly run is in progress' "clear message"
+kill %1 2>/dev/null; wait 2>/dev/null
+
+# ---- prune
+mkdir -p "$st/raw/demo"
+touch -d '2020-01-01' "$st/raw/demo/old.csv"
+touch "$st/raw/demo/new.csv"
+before=$(q "SELECT count(*) FROM repwatch.snds_daily")
+keep=$(q "SELECT current_date - '2026-08-01'::date")
+expect_status 0 "prune --keep-days" "$RW" --db "$DB" prune --keep-days "$keep"
+expect_grep "$T_TMP/out" '^pruned [0-9]+ row' "prune reports its counts"
+after=$(q "SELECT count(*) FROM repwatch.snds_daily")
+left=$(q "SELECT count(*) FROM repwatch.snds_daily WHERE day < '2026-08-01'")
+[ "$after" -lt "$before" ] && [ "$left" = 0 ] &&
+	ok "old SNDS rows gone ($before -> $after)" || nok "$before -> $after, $left left"
+[ ! -e "$st/raw/demo/old.csv" ] && [ -e "$st/raw/demo/new.csv" ] &&
+	ok "old raw file removed, new kept" || nok "raw files"
+expect_status 78 "prune refuses less than the analysis needs" \
+	"$RW" --db "$DB" prune --keep-days 10
+finish
