@@ -168,17 +168,22 @@ const struct rw_config_key rw_config_keys[] = {
 	{"nightly", "prometheus_file", RW_CT_PATH, NULL, NULL,
 	    "Write a node_exporter textfile here after each nightly run."},
 	{"nightly", "keep_days", RW_CT_INT, "0", "0..36500",
-	    "Prune data older than this many days (0 = keep everything)."},
+	    "Prune data older than this many days after each nightly run "
+	    "(0 = keep everything; at least window_days + baseline_days)."},
 
 	/* [notify] */
 	{"notify", "command", RW_CT_STRING, NULL, NULL,
-	    "Command that receives new and escalated alerts as JSON lines."},
+	    "Shell command (/bin/sh -c) that receives new and escalated alerts "
+	    "as JSON lines on standard input; it must exit 0."},
 	{"notify", "webhook_url", RW_CT_URL, NULL, NULL,
-	    "URL that receives new and escalated alerts as a JSON POST."},
+	    "URL that receives new and escalated alerts as one JSON POST "
+	    "{\"alerts\": [...]}."},
 	{"notify", "timeout", RW_CT_INT, "30", "1..600",
-	    "Seconds before a notification attempt is abandoned."},
+	    "Seconds before the notify command or one webhook attempt is "
+	    "abandoned."},
 	{"notify", "retries", RW_CT_INT, "3", "0..20",
-	    "Retries for a failed webhook."},
+	    "Retries for a failed webhook (5xx, 429, time-out), after 1, 2, 4... "
+	    "seconds."},
 
 	{NULL, NULL, RW_CT_STRING, NULL, NULL, NULL},
 };
