@@ -7,6 +7,7 @@
 
 #include "common/rw_db.h"
 #include "common/rw_error.h"
+#include "arf/arf_json.h"
 #include "arf/arf_store.h"
 
 struct arf_store {
@@ -206,7 +207,7 @@ static void
 field_json(struct rw_copy *c, JsonBuilder *b)
 {
 	JsonNode *n = json_builder_get_root(b);
-	char *s = json_to_string(n, FALSE);
+	char *s = arf_json_to_string(n);
 
 	rw_copy_field(c, s);
 	g_free(s);
