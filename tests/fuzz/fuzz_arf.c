@@ -22,8 +22,13 @@ read_back(const struct arf_record *r)
 	char t[21];
 	gint64 when;
 
-	if (json == NULL || !g_utf8_validate(json, -1, NULL))
+	JsonParser *jp = json_parser_new();
+
+	/* valid UTF-8 and valid JSON: consumers (jq, PostgreSQL) parse it */
+	if (json == NULL || !g_utf8_validate(json, -1, NULL) ||
+	    !json_parser_load_from_data(jp, json, -1, NULL))
 		abort();
+	g_object_unref(jp);
 	g_free(json);
 	for (int k = 0; k < ARF_K_COUNT_; k++) {
 		const char *v = arf_record_get(r, (enum arf_key)k);
