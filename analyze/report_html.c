@@ -30,8 +30,9 @@ static const char css[] =
     "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;"
     "border-bottom:1px solid #ccc}h3{font-size:1em;margin-bottom:.2em}"
     "table{border-collapse:collapse;margin:.5em 0}"
-    "td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left;"
-    "font-size:.9em}th{background:#f4f4f4}td.n{text-align:right}"
+    "td,th{border:1px solid #ddd;padding:.1em .4em;text-align:left;"
+    "font-size:.8em;white-space:nowrap}td.w{white-space:normal}"
+    "th{background:#f4f4f4}td.n{text-align:right}"
     ".critical{background:#f8d0d0}.warning{background:#fbecc4}"
     ".info{background:#e4eefb}.bad{color:#b00;font-weight:bold}"
     ".ok{color:#070}p.forecast{margin:.2em 0 1.5em}"
@@ -107,7 +108,8 @@ table(xmlNode *parent, const char *const *head, int ncols)
 	return t;
 }
 
-/* rows - each row of R as a <tr>; numeric columns right-aligned */
+/* rows - each row of R as a <tr>; NUMERIC marks each column: 'n' right-
+ * aligned number, 'w' text that may wrap, anything else kept on one line */
 static void
 rows(xmlNode *t, PGresult *r, const char *numeric, const char *cls_col)
 {
@@ -122,6 +124,8 @@ rows(xmlNode *t, PGresult *r, const char *numeric, const char *cls_col)
 			td = el(tr, "td", val(r, i, c));
 			if (numeric != NULL && numeric[c] == 'n')
 				attr(td, "class", "n");
+			else if (numeric != NULL && numeric[c] == 'w')
+				attr(td, "class", "w");
 		}
 	}
 }
@@ -194,7 +198,7 @@ add_summary(xmlNode *body, struct rw_db *db, const char *day)
 	rc = query_table(body, db, summary_sql, day, "nnnnnnn", NULL, "");
 	if (rc == 0) {
 		el(body, "h3", "SNDS feeds");
-		rc = query_table(body, db, snds_health_sql, day, "...n..nn.",
+		rc = query_table(body, db, snds_health_sql, day, "...n..nnw",
 		    NULL, "No SNDS source yet.");
 	}
 	if (rc == 0) {
@@ -220,7 +224,7 @@ add_alerts(xmlNode *body, struct rw_db *db, const char *day)
 	g_autofree char *title = g_strdup_printf("Open alerts on %s", day);
 
 	el(body, "h2", title);
-	return query_table(body, db, alerts_sql, day, ".......nn", "severity",
+	return query_table(body, db, alerts_sql, day, "......wnn", "severity",
 	    "No alert is open on this day.");
 }
 
@@ -469,7 +473,9 @@ draw_axes(xmlNode *svg, const struct series *s, const struct scale *sc)
 	    "#888", NULL);
 	svg_line(svg, sc->x0, sc->y0, sc->x0, sc->y0 + sc->h, "#888", NULL);
 	svg_text(svg, sc->x0 - 4, sc->y0 + 8, "end", top);
-	svg_text(svg, sc->x0 - 4, sc->y0 + sc->h, "end", "0");
+	/* "0" only where it does not collide with the 0.1% label */
+	if (sy_rate(sc, 0.001) < sc->y0 + sc->h - 14)
+		svg_text(svg, sc->x0 - 4, sc->y0 + sc->h, "end", "0");
 	svg_text(svg, sc->x0 + sc->w + 4, sc->y0 + 8, "start", rmax);
 	svg_text(svg, sc->x0 + sc->w + 4, sc->y0 + 20, "start", "recipients");
 	svg_text(svg, sc->x0, yb, "start", s->first);
