@@ -42,7 +42,7 @@ verify_db() {
 }
 
 # --- Maildir ---------------------------------------------------------------
-N=1500
+N=1000
 python3 "$REL_SRC/tests/bench/arf_gen.py" "$T_TMP/seed" "$N" --seed 9 >/dev/null
 EXPECT_REPORTS=$((N - N / 7))   # every 7th generated message is a bounce
 for round in 1 2 3; do
@@ -50,7 +50,7 @@ for round in 1 2 3; do
 	pq "CREATE DATABASE $db" >/dev/null
 	md=$T_TMP/md$round
 	cp -r "$T_TMP/seed" "$md"
-	kill_trials 4 1200 --db "host=$REL_PG user=postgres dbname=$db" arf ingest "$md"
+	kill_trials 4 900 --db "host=$REL_PG user=postgres dbname=$db" arf ingest "$md"
 	left=$(($(count "$md/new") + $(count "$md/cur")))
 	[ "$left" -gt 0 ] && ok "maildir round $round: kills interrupted the ingest ($left left)" ||
 		nok "maildir round $round: the kills came too late"
@@ -71,7 +71,7 @@ fi
 dovecot_start fbl "imap-pass" || { nok "dovecot did not start"; tail "$T_TMP/imap/dovecot.log"; finish; exit; }
 printf 'imap-pass\n' >"$T_TMP/pw"
 chmod 600 "$T_TMP/pw"
-N=600
+N=400
 python3 "$REL_SRC/tests/bench/arf_gen.py" "$T_TMP/iseed" "$N" --seed 4 >/dev/null
 EXPECT_REPORTS=$((N - N / 7))   # every 7th generated message is a bounce
 for round in 1 2; do
@@ -92,7 +92,7 @@ processed = Done$round
 quarantine = Bad$round
 CONF
 	chmod 600 "$T_TMP/imap$round.conf"
-	kill_trials 5 2500 --config "$T_TMP/imap$round.conf" --db "host=$REL_PG user=postgres dbname=$db" arf ingest feed
+	kill_trials 5 1500 --config "$T_TMP/imap$round.conf" --db "host=$REL_PG user=postgres dbname=$db" arf ingest feed
 	left=$(imap_count fbl imap-pass "$folder")
 	[ "$left" -gt 0 ] && ok "imap round $round: kills interrupted the ingest ($left left)" ||
 		nok "imap round $round: the kills came too late"
