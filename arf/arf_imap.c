@@ -199,9 +199,10 @@ list_uids(struct imap *m)
 	char *cmd = g_strdup("UID SEARCH ALL");
 	int rc = run(m, m->folder_url, cmd, RESPONSE_MAX);
 
+	/* every UID: those at or below last_uid are crash leftovers */
 	if (rc == 0)
 		arf_imap_parse_search(m->uids, (const char *)m->buf->data,
-		    m->buf->len, m->last_uid);
+		    m->buf->len, 0);
 	g_free(cmd);
 	return rc;
 }

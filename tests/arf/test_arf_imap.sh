@@ -137,6 +137,14 @@ append INBOX "$fix/arf-basic.eml"
 out=$(rw arf ingest fbl)
 case "$out" in *"2 messages, 1 complaints stored (1 reports), 1 duplicates"*) ;; *) fail "second run: $out" ;; esac
 
+# a crash between commit and move leaves a stored message below the
+# checkpoint UID in INBOX: the next run reads it (a duplicate) and moves it
+append INBOX "$fix/jmrp-legacy.eml"
+q "UPDATE repwatch.mailbox_progress SET last_uid = 1000 WHERE mailbox = 'fbl'" >/dev/null
+out=$(rw arf ingest fbl)
+case "$out" in *"1 messages, 0 complaints stored (0 reports), 1 duplicates"*) ;; *) fail "leftover: $out" ;; esac
+want "INBOX after leftover" "$(messages INBOX)" 0
+
 # UIDVALIDITY change: a recreated folder restarts at UID 1
 imap "" -X "CREATE Feed" >/dev/null
 append Feed "$fix/aol-scomp.eml"
