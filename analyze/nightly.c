@@ -239,8 +239,9 @@ run_step(struct run *run, const char *kind, const char *arg, nightly_fn fn)
 	if (s->status > 0) /* a command's exit status */
 		s->status = s->status == 1 ? RW_EFAIL : -s->status;
 	if (s->status != 0) {
+		/* whole commands print their own errors: point there */
 		s->message = g_strdup(rw_error_code() != 0 ?
-		    rw_error_message() : "failed");
+		    rw_error_message() : "see the errors above");
 		if (rw_error_code() != 0)
 			rw_error_print();
 	}
@@ -446,9 +447,10 @@ nightly_print_summary(FILE *out, const struct nightly_result *r,
 			continue;
 		fprintf(out, "%-32s %-7s", what, outcome);
 		if (s->status != 0)
-			fprintf(out, " (exit %d) %s", rw_exit_code(s->status),
-			    s->message ? s->message : "");
-		else if (s->counts != NULL && *s->counts)
+			fprintf(out, " (exit %d) %s%s", rw_exit_code(s->status),
+			    s->message ? s->message : "",
+			    s->counts != NULL && *s->counts ? ";" : "");
+		if (s->counts != NULL && *s->counts)
 			fprintf(out, " %s", s->counts);
 		fprintf(out, " [%.1fs]\n", s->seconds);
 	}
