@@ -37,7 +37,8 @@ struct prom_query {
 	"extract(epoch FROM l.day::timestamp)::bigint, l.recipients, "        \
 	"l.complaints, l.complaint_rate, l.filter_rank, st.ip IS NOT NULL, "  \
 	"coalesce(st.blocked, false), coalesce(al.sev, 0) FROM latest l "     \
-	"LEFT JOIN st ON st.ip = l.ip LEFT JOIN al ON al.subject = host(l.ip) " \
+	"LEFT JOIN st ON st.ip = l.ip LEFT JOIN al "                         \
+	"ON al.subject = host(l.ip) "                                         \
 	"ORDER BY l.ip"
 
 static const struct prom_query queries[] = {

@@ -72,8 +72,8 @@ take_flock(int *out_fd, struct rw_app *app)
 		return rc;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return rw_error_set(RW_ECONFIG, "cannot open lock file \"%s\": %s",
-		    path, g_strerror(errno));
+		return rw_error_set(RW_ECONFIG, "cannot open lock file "
+		    "\"%s\": %s", path, g_strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		int e = errno;
 
@@ -99,8 +99,8 @@ take_db_lock(struct rw_app *app)
 		rc = rw_db_trylock(db, RW_LOCK_NIGHTLY);
 	if (rc == 0) {
 		rw_error_set(RW_ETEMP, "another nightly run is in progress");
-		rw_error_detail("Another session holds the nightly advisory lock "
-		    "on %s.", rw_db_where(db));
+		rw_error_detail("Another session holds the nightly advisory "
+		    "lock on %s.", rw_db_where(db));
 		return RW_ETEMP;
 	}
 	return rc < 0 ? rc : 0;
@@ -336,9 +336,9 @@ analyze_range(char **out, struct rw_app *app)
 
 	*out = NULL;
 	if (rc == 0)
-		rc = rw_db_query1(out, db, "WITH d AS (SELECT min(day) AS first, "
-		    "max(day) AS last FROM repwatch.snds_daily), a AS (SELECT "
-		    "max(day) AS done FROM repwatch.analysis_run) SELECT "
+		rc = rw_db_query1(out, db, "WITH d AS (SELECT min(day) AS "
+		    "first, max(day) AS last FROM repwatch.snds_daily), a AS "
+		    "(SELECT max(day) AS done FROM repwatch.analysis_run) SELECT "
 		    "greatest(d.first, least(coalesce(a.done + 1, d.first), "
 		    "d.last - 2)) || '..' || d.last FROM d, a", 0, NULL);
 	return rc;

@@ -69,7 +69,8 @@ notify_pending(char **out_lines, char **out_ids, int *out_count,
 	GString *lines = g_string_new(NULL);
 	GString *ids = g_string_new("{");
 	int rc = rw_db_exec(db, "UPDATE repwatch.alert SET notified_severity "
-	    "= NULL WHERE state = 'resolved' AND notified_severity IS NOT NULL");
+	    "= NULL WHERE state = 'resolved' AND notified_severity IS NOT "
+	    "NULL");
 
 	if (rc == 0)
 		rc = rw_db_query(&r, db, pending_sql, 0, NULL);
@@ -110,8 +111,8 @@ wait_child(GPid pid, const char *cmd, int timeout)
 		    "%d s: %s", timeout, cmd);
 	}
 	if (got < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return rw_error_set(RW_EUNAVAIL, "notify command failed (%s): %s",
-		    got < 0 ? g_strerror(errno) : WIFEXITED(st) ?
+		return rw_error_set(RW_EUNAVAIL, "notify command failed (%s): "
+		    "%s", got < 0 ? g_strerror(errno) : WIFEXITED(st) ?
 		    "non-zero exit" : "killed by a signal", cmd);
 	return 0;
 }
@@ -310,7 +311,8 @@ notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg)
 		    timeout, retries));
 		if (worst == cmd_rc && cmd_rc != 0)
 			rw_error_set(cmd_rc, "notify command failed (the "
-			    "webhook took the alerts; they will be sent again)");
+			    "webhook took the alerts; they will be sent "
+			    "again)");
 	}
 	if (rc == 0)
 		rc = worst;

@@ -119,7 +119,8 @@ rows(xmlNode *t, PGresult *r, const char *numeric, const char *cls_col)
 		for (int c = 0; c < PQnfields(r); c++) {
 			xmlNode *td;
 
-			if (cls_col != NULL && strcmp(PQfname(r, c), cls_col) == 0)
+			if (cls_col != NULL &&
+			    strcmp(PQfname(r, c), cls_col) == 0)
 				attr(tr, "class", val(r, i, c));
 			td = el(tr, "td", val(r, i, c));
 			if (numeric != NULL && numeric[c] == 'n')
@@ -630,8 +631,8 @@ resolve_day(char **out, struct rw_db *db, const char *day)
 		return 0;
 	}
 	return rw_db_query1(out, db, "SELECT coalesce((SELECT max(day) FROM "
-	    "repwatch.analysis_run), (SELECT max(day) FROM repwatch.snds_daily), "
-	    "current_date)::text", 0, NULL);
+	    "repwatch.analysis_run), (SELECT max(day) FROM "
+	    "repwatch.snds_daily), current_date)::text", 0, NULL);
 }
 
 static xmlNode *
@@ -698,9 +699,9 @@ report_html_write(struct rw_db *db, const struct rw_config *cfg,
 
 	if (rc == 0) {
 		xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 1);
-		rc = mem == NULL ? rw_error_set(RW_ESOFTWARE, "cannot serialize "
-		    "the report") : rw_write_atomic(path, mem, (size_t)len,
-		    0644);
+		rc = mem == NULL ? rw_error_set(RW_ESOFTWARE, "cannot "
+		    "serialize the report") : rw_write_atomic(path, mem,
+		    (size_t)len, 0644);
 	}
 	if (rc != 0)
 		rw_error_prefix("HTML report \"%s\"", path);
