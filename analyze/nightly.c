@@ -338,7 +338,8 @@ analyze_range(char **out, struct rw_app *app)
 	if (rc == 0)
 		rc = rw_db_query1(out, db, "WITH d AS (SELECT min(day) AS "
 		    "first, max(day) AS last FROM repwatch.snds_daily), a AS "
-		    "(SELECT max(day) AS done FROM repwatch.analysis_run) SELECT "
+		    "(SELECT max(day) AS done FROM repwatch.analysis_run) "
+		    "SELECT "
 		    "greatest(d.first, least(coalesce(a.done + 1, d.first), "
 		    "d.last - 2)) || '..' || d.last FROM d, a", 0, NULL);
 	return rc;
