@@ -1,0 +1,180 @@
+#!/bin/bash
+# run_all.sh - every benchmark in one invocation, and one table:
+# figure, value, target, whether it is met, and the comparison measured in
+# the same run (plain psql \copy for SNDS, Python's email package for ARF).
+#
+#   tests/bench/run_all.sh [--scale small|full]
+#
+#   small (default, ~5 min): SNDS 100,000 rows; ARF 20,000 messages;
+#         analysis 10,000 IPs x 30 days
+#   full  (the issues' figures): SNDS 1,000,000 rows; ARF 1,000,000
+#         messages; analysis 100,000 IPs x 90 days
+#
+# Builds a Release binary in build-rel/ (REPWATCH_BIN to use another).
+# Uses the PostgreSQL of the PG* environment when PGHOST is set, else starts
+# a private one (as the repwatch user when root) in a temporary directory,
+# configured like scripts/test.sh's. Each benchmark's own output is kept in
+# build-rel/bench/*.log; the table goes to standard output and to
+# build-rel/bench/table.md. Exits 1 if a benchmark failed to run (a target
+# missed is reported in the table, not in the exit status).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+src=$(pwd)
+scale=small
+while [ $# -gt 0 ]; do
+	case $1 in
+	--scale) scale=${2:-}; shift 2 ;;
+	--scale=*) scale=${1#--scale=}; shift ;;
+	*) echo "usage: tests/bench/run_all.sh [--scale small|full]" >&2; exit 64 ;;
+	esac
+done
+case $scale in
+small) snds_rows=100000 arf_msgs=20000 an_ips=10000 an_days=30 ;;
+full) snds_rows=1000000 arf_msgs=1000000 an_ips=100000 an_days=90 ;;
+*) echo "run_all.sh: --scale small or full" >&2; exit 64 ;;
+esac
+
+out=build-rel/bench
+if [ -z "${REPWATCH_BIN:-}" ]; then
+	cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release -DREPWATCH_TESTS=ON \
+		-DREPWATCH_SANITIZE=OFF >/dev/null
+	cmake --build build-rel -j2 --target repwatch an_scenario >/dev/null
+	REPWATCH_BIN=$src/build-rel/repwatch
+fi
+export REPWATCH_BIN
+mkdir -p "$out"
+
+work=$(mktemp -d /tmp/repwatch-bench.XXXXXX)
+chmod 755 "$work"
+pgdata=$work/pg
+pgbin=/usr/lib/postgresql/15/bin
+runas=()
+[ "$(id -u)" = 0 ] && runas=(runuser -u repwatch --)
+cleanup() {
+	if [ -f "$pgdata/postmaster.pid" ]; then
+		"${runas[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+if [ -z "${PGHOST:-}" ]; then
+	mkdir -p "$pgdata"
+	[ "$(id -u)" = 0 ] && chown repwatch: "$pgdata"
+	"${runas[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 \
+		--locale=C --no-sync >/dev/null
+	cat >>"$pgdata/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$pgdata'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_buffers = 1GB
+max_wal_size = 4GB
+timezone = 'UTC'
+CONF
+	"${runas[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w start >/dev/null
+	export PGHOST=$pgdata PGUSER=postgres PGDATABASE=postgres
+fi
+
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+failed=()
+run() { # run NAME CMD... : output in $out/NAME.log
+	local name=$1
+	shift
+	echo "== $name: $*" >&2
+	if ! REPWATCH_BENCH_DIR=$work/$name "$@" >"$out/$name.log" 2>&1; then
+		failed+=("$name")
+		echo "   failed; see $out/$name.log" >&2
+	fi
+}
+run snds bash tests/bench/snds_bench.sh "$snds_rows"
+run arf bash tests/bench/arf_bench.sh "$arf_msgs"
+if [ -x "$(dirname "$REPWATCH_BIN")/tests/analyze/an_scenario" ] ||
+	[ -n "${AN_SCENARIO:-}" ]; then
+	run analyze bash tests/bench/analyze_bench.sh "$an_ips" "$an_days"
+else
+	echo "analyze: no an_scenario generator next to $REPWATCH_BIN" >"$out/analyze.log"
+	failed+=(analyze)
+fi
+
+machine="$(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), PostgreSQL $("$pgbin/postgres" -V | awk '{print $3}'), load average $load0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end"
+python3 - "$out" "$scale" "$machine" "$snds_rows" "$arf_msgs" "$an_ips" "$an_days" <<'PY' | tee "$out/table.md"
+import os, re, sys
+out, scale, machine, snds_rows, arf_msgs, ips, days = sys.argv[1:]
+def log(name):
+    p = os.path.join(out, name + ".log")
+    return open(p, errors="replace").read() if os.path.exists(p) else ""
+def num(s):
+    return float(s.replace(",", ""))
+rows = []   # figure, value, target, met, comparison
+def add(fig, val, target, met, comp):
+    rows.append((fig, val, target, {True: "yes", False: "**no**", None: "-"}[met], comp))
+
+s = log("snds")
+m = {k: re.search(r"^%s\s+([\d.]+) s\s+([\d.]+) rows/s\s+(\d+) KB" % k, s, re.M)
+     for k in ("repwatch", "copy-shaped", "copy-csv")}
+if m["repwatch"]:
+    r = num(m["repwatch"].group(2))
+    comp, met = [], None
+    for k in ("copy-shaped", "copy-csv"):
+        if m[k]:
+            c = num(m[k].group(2))
+            comp.append("psql \\copy %s: %.0f rows/s (repwatch at %.0f%%)" % (k, c, 100 * r / c))
+    if m["copy-shaped"]:
+        met = r >= 0.75 * num(m["copy-shaped"].group(2))
+    add("SNDS load, %s rows (snds load)" % f"{int(snds_rows):,}", "%.0f rows/s" % r,
+        ">= 75% of psql \\copy", met, "; ".join(comp))
+    add("SNDS load peak RSS", "%.0f MB" % (num(m["repwatch"].group(3)) / 1024), "-", None, "")
+else:
+    add("SNDS load", "not measured", ">= 75% of psql \\copy", False, "see snds.log")
+
+a = log("arf")
+def arfline(label):
+    return re.search(r"^%s.*?([\d.]+) s\s+([\d.]+) msg/s(?: wall)?(?:\s+([\d.]+) msg/s per CPU s)?.*?peak RSS\s+([\d.]+) MB" % re.escape(label), a, re.M)
+p, py, ing = arfline("repwatch arf parse"), arfline("python3 email"), arfline("repwatch arf ingest")
+n = f"{int(arf_msgs):,}"
+if p:
+    comp = ("Python email (BytesParser): %.0f msg/s (repwatch x%.1f)" %
+            (num(py.group(2)), num(p.group(2)) / num(py.group(2)))) if py else ""
+    cpu = " (%.0f per CPU s)" % num(p.group(3)) if p.group(3) else ""
+    add("ARF parse, %s messages, 1 thread" % n, "%.0f msg/s%s" % (num(p.group(2)), cpu),
+        ">= 15,000 msg/s", num(p.group(2)) >= 15000, comp)
+else:
+    add("ARF parse", "not measured", ">= 15,000 msg/s", False, "see arf.log")
+if ing:
+    add("ARF ingest Maildir -> PostgreSQL, %s" % n, "%.0f msg/s" % num(ing.group(2)),
+        ">= 10,000 msg/s", num(ing.group(2)) >= 10000, "")
+    rss = num(ing.group(4))
+    add("ARF ingest peak RSS, %s messages" % n, "%.1f MB" % rss,
+        "< 100 MB for 1,000,000", rss < 100 if int(arf_msgs) >= 1000000 else None,
+        "" if int(arf_msgs) >= 1000000 else "target is for 1,000,000 (--scale full)")
+else:
+    add("ARF ingest", "not measured", ">= 10,000 msg/s", False, "see arf.log")
+
+z = log("analyze")
+one = re.search(r"analyze one day .*?: ([\d.]+) s", z)
+rep = re.search(r"replay (\d+) days: ([\d.]+) s", z)
+full = int(ips) >= 100000 and int(days) >= 90
+note = "" if full else "targets are for 100,000 IPs x 90 days (--scale full)"
+if one:
+    add("analyze one day, %s IPs" % f"{int(ips):,}", "%s s" % one.group(1), "<= 10 s",
+        num(one.group(1)) <= 10 if full else None, note)
+else:
+    add("analyze one day", "not measured", "<= 10 s", False, "see analyze.log")
+if rep:
+    add("analyze replay, %s days" % rep.group(1), "%s s" % rep.group(2), "<= 300 s",
+        num(rep.group(2)) <= 300 if full else None, note)
+else:
+    add("analyze replay", "not measured", "<= 300 s", False, "see analyze.log")
+
+print("Benchmarks, scale %s, on %s" % (scale, machine))
+print()
+print("| figure | value | target | met | comparison (same run) |")
+print("|---|---|---|---|---|")
+for r in rows:
+    print("| " + " | ".join(r) + " |")
+PY
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "failed to run: ${failed[*]} (logs in $out/)" >&2
+	exit 1
+fi
