@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "analyze/an_cmd.h"
+#include "analyze/report_html.h"
 #include "arf/arf_cmd.h"
 #include "common/rw_cmds.h"
 #include "common/rw_error.h"
@@ -133,6 +134,18 @@ demo_analyze(struct rw_app *app)
 	return rc;
 }
 
+static int
+demo_report(struct rw_db *db, struct rw_app *app, const char *state)
+{
+	char *path = g_build_filename(state, "report.html", NULL);
+	int rc = report_html_write(db, app->cfg, path, NULL);
+
+	if (rc == 0)
+		printf("\n== Report\nHTML report written to %s\n", path);
+	g_free(path);
+	return rc;
+}
+
 /* demo_state - STATE/demo unless a database or state dir was given */
 static char *
 demo_state(struct rw_app *app)
@@ -183,6 +196,8 @@ demo_run(struct rw_app *app, const char *data_dir)
 	}
 	if (rc == 0)
 		rc = demo_analyze(app);
+	if (rc == 0)
+		rc = demo_report(db, app, state);
 	g_free(state);
 	g_free(work);
 	return rc;

@@ -16,6 +16,10 @@ expect_grep "$out" "critical +open +level +192\.0\.2\.50 " "the rising IP is fla
 expect_grep "$out" "rising +198\.51\.100\.2[0-7] " "the /24 that rises together is flagged"
 expect_grep "$out" "range-(rising|level) +198\.51\.100\.0/24" "the range rule names the /24"
 expect_no_grep "$out" "(level|rising) +192\.0\.2\.1[0-7] " "clean senders are not flagged"
+expect_grep "$out" "HTML report written to $REPWATCH_PATHS_STATE_DIR/report.html" "demo says where the report is"
+xmllint --noout --html "$REPWATCH_PATHS_STATE_DIR/report.html" 2>/dev/null &&
+	ok "the report parses" || nok "report.html is not well-formed"
+grep -q "192.0.2.50" "$REPWATCH_PATHS_STATE_DIR/report.html" && ok "the report names the flagged IP" || nok "flagged IP missing from the report"
 after=$(cd data/sample && find maildir -type f | sort | md5sum)
 [ "$before" = "$after" ] && ok "the repository's sample Maildir is untouched" || nok "demo changed data/sample/maildir"
 
