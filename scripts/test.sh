@@ -74,7 +74,7 @@ export G_SLICE=always-malloc G_DEBUG=gc-friendly
 
 args=(--test-dir "$build" --output-on-failure -j2 --timeout 600)
 if [ "${REPWATCH_VALGRIND:-0}" = 1 ]; then
-	args+=(-T memcheck --overwrite
-		"MemoryCheckCommandOptions=--leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 --suppressions=$src/tests/valgrind.supp --suppressions=/usr/share/glib-2.0/valgrind/glib.supp")
+	args+=(-T memcheck --overwrite "MemoryCheckCommand=$(command -v valgrind)"
+		--overwrite "MemoryCheckCommandOptions=--leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 --suppressions=$src/tests/valgrind.supp --suppressions=/usr/share/glib-2.0/valgrind/glib.supp")
 fi
 ctest "${args[@]}" "$@"
