@@ -110,6 +110,20 @@ rw_db_where(struct rw_db *db)
 	return db->where;
 }
 
+/*
+ * temporary_state - SQLSTATEs of a server going away or not taking us now:
+ * class 08 (connection exception), 57P01..57P03 (shut down by an
+ * administrator, crash shut-down, still starting), 53300 (too many
+ * connections). libpq still reports CONNECTION_OK when it reads them.
+ */
+static bool
+temporary_state(const char *state)
+{
+	return state != NULL && (strncmp(state, "08", 2) == 0 ||
+	    strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
+	    strcmp(state, "57P03") == 0 || strcmp(state, "53300") == 0);
+}
+
 /* result_error - record the error of R (or the connection), RW_ETEMP when
  * the connection is gone so the run can be retried */
 static int
@@ -118,7 +132,9 @@ result_error(struct rw_db *db, const PGresult *r, const char *what)
 	const char *m = r ? PQresultErrorMessage(r) : PQerrorMessage(db->conn);
 	const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	char *line = first_line(m && *m ? m : "unknown error");
-	int code = PQstatus(db->conn) == CONNECTION_OK ? RW_EFAIL : RW_ETEMP;
+	int code = PQstatus(db->conn) == CONNECTION_OK && !temporary_state(r ?
+	    PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL) ? RW_EFAIL :
+	    RW_ETEMP;
 	char *shortsql = g_strndup(what, 60);
 
 	for (char *p = shortsql; *p; p++)
