@@ -81,6 +81,7 @@ rc=0
 wait "$pid" || rc=$?
 expect_eq "$rc" 75 "arf ingest, database stopped mid-run: exit 75"
 expect_grep "$T_TMP/ing.err" "database|PostgreSQL|connection|server" "names the lost database"
+[ "$rc" = 75 ] || sed "s/^/  stderr: /" "$T_TMP/ing.err"
 moved=$(count "$big/.Processed/cur")
 left=$(($(count "$big/new") + $(count "$big/cur")))
 [ "$left" -gt 0 ] && ok "stopped before the end ($left left)" || nok "the stop came too late"
@@ -110,6 +111,7 @@ rc=0
 wait "$pid" || rc=$?
 expect_eq "$rc" 75 "snds load, database stopped mid-run: exit 75"
 expect_grep "$T_TMP/load.err" "database|PostgreSQL|connection|server" "names the lost database"
+[ "$rc" = 75 ] || sed "s/^/  stderr: /" "$T_TMP/load.err"
 pg_start
 expect_eq "$(q "SELECT count(*) FROM repwatch.snds_daily WHERE source = 'bulk'")" 0 "nothing partial loaded"
 expect_status 0 "snds load completes after restart" rw -q snds load --source bulk "$csvbig"
@@ -125,6 +127,7 @@ rc=0
 wait "$pid" || rc=$?
 expect_eq "$rc" 75 "snds fetch, database stopped mid-run: exit 75"
 expect_grep "$T_TMP/fetch.err" "database|PostgreSQL|connection|server" "names the lost database"
+[ "$rc" = 75 ] || sed "s/^/  stderr: /" "$T_TMP/fetch.err"
 pg_start
 expect_eq "$(q "SELECT count(*) FROM repwatch.snds_daily WHERE source = 'slow'")" 0 "nothing partial fetched"
 expect_status 0 "snds fetch completes after restart" rw -q snds fetch --source slow --date 2026-03-05
