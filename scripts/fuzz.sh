@@ -36,7 +36,11 @@ for l in "${lines[@]}"; do
 	targets+=("$t")
 done
 [ ${#targets[@]} -gt 0 ] || { echo "fuzz.sh: no target selected" >&2; exit 64; }
-cmake --build "$build" -j2 --target "${targets[@]}" >/dev/null
+if ! cmake --build "$build" -j2 --target "${targets[@]}" >"$build/build.log" 2>&1; then
+	tail -30 "$build/build.log" >&2
+	echo "fuzz.sh: build failed (log: $build/build.log)" >&2
+	exit 1
+fi
 
 # largest input tried: a complaint message with headers and a body part,
 # a CSV of some hundred rows; small enough to keep exec/s high
