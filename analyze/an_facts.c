@@ -114,6 +114,7 @@ subject_from_row(const PGresult *r, int i)
 	s->traps_last = col_d(r, i, 16);
 	s->days_since_data = col_i(r, i, 17, -1);
 	s->data_days = col_d(r, i, 18);
+	s->n_match_span = col_d(r, i, 19);
 	return s;
 }
 
@@ -136,7 +137,7 @@ an_facts_window(GPtrArray **out, struct rw_db *db, const char *day,
 	    "complaints_base, days_base, recipients_last, complaints_last, "
 	    "recipients_day, complaints_day, snds_complaints_low, "
 	    "snds_rated_recent, filter_last, filter_base, trap_hits_last, "
-	    "$1::date - last_data_day, data_days "
+	    "$1::date - last_data_day, data_days, recipients_match_span "
 	    "FROM repwatch.an_ip_window($1::date, $2::int, $3::int, $4::int)",
 	    4, params);
 	if (rc != 0)
@@ -326,22 +327,32 @@ an_facts_listings(GPtrArray **out, struct rw_db *db, const char *day)
 
 int
 an_facts_unmatched(double *out_complaints, double *out_unmatched,
-    struct rw_db *db, const char *day, const struct an_params *p)
+    struct rw_db *db, const char *day, GPtrArray *ips,
+    const struct an_params *p)
 {
 	char w[16];
 	const char *params[] = {day, w};
-	PGresult *r = NULL;
+	char *v = NULL;
+	double no_ip;
 	int rc;
 
 	snprintf(w, sizeof(w), "%d", p->window_days);
 	*out_complaints = *out_unmatched = 0;
-	rc = rw_db_query(&r, db, "SELECT coalesce(sum(complaints), 0), "
-	    "coalesce(sum(unmatched), 0) FROM repwatch.unmatched_day_facts("
-	    "$1::date - ($2::int - 1), $1::date)", 2, params);
-	if (rc == 0) {
-		*out_complaints = col_d(r, 0, 0);
-		*out_unmatched = col_d(r, 0, 1);
+	rc = rw_db_query1(&v, db, "SELECT repwatch.an_no_ip_complaints("
+	    "$1::date, $2::int)", 2, params);
+	if (rc != 0)
+		return rc;
+	no_ip = v ? g_ascii_strtod(v, NULL) : 0;
+	g_free(v);
+	for (guint i = 0; i < ips->len; i++) {
+		const struct an_subject *s = ips->pdata[i];
+		double c = isnan(s->c_recent) ? 0 : s->c_recent;
+
+		*out_complaints += c;
+		if (isnan(s->n_match_span))
+			*out_unmatched += c;
 	}
-	PQclear(r);
-	return rc;
+	*out_complaints += no_ip;
+	*out_unmatched += no_ip;
+	return 0;
 }

@@ -43,8 +43,10 @@ int an_facts_sources(GPtrArray **out, struct rw_db *db, const char *day);
  * (within 3 days up to DAY) */
 int an_facts_listings(GPtrArray **out, struct rw_db *db, const char *day);
 
-/* an_facts_unmatched - complaints in the window and those matching no IP */
+/* an_facts_unmatched - complaints in the window and those matching no IP
+ * (no source IP, or an IP of IPS without SNDS volume) */
 int an_facts_unmatched(double *out_complaints, double *out_unmatched,
-    struct rw_db *db, const char *day, const struct an_params *p);
+    struct rw_db *db, const char *day, GPtrArray *ips,
+    const struct an_params *p);
 
 #endif

@@ -90,6 +90,7 @@ an_subject_new(const char *key, bool is_range)
 	s->is_range = is_range;
 	s->filter_base = NAN;
 	s->traps_last = NAN;
+	s->n_match_span = NAN;
 	s->days_since_data = -1;
 	s->base_rate = NAN;
 	s->ratio = NAN;

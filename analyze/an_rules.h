@@ -77,6 +77,7 @@ struct an_subject {
 	double traps_last;    /* NAN when SNDS gave none */
 	int days_since_data;  /* days since the last SNDS row (-1 never) */
 	double data_days;     /* days with SNDS rows, recent + baseline */
+	double n_match_span;  /* SNDS volume, window + 6 days before (NAN) */
 	/* set by an_rules_test_rising / an_rules_correct */
 	double base_rate;     /* baseline rate, at least the floor */
 	double ratio;         /* recent rate / base_rate */

@@ -68,7 +68,7 @@ subject_findings(GPtrArray *out, GPtrArray *all, bool day_has_data,
 
 static int
 health_findings(GPtrArray *out, struct rw_db *db, const char *day,
-    const struct an_params *p)
+    GPtrArray *ips, const struct an_params *p)
 {
 	GPtrArray *sources = NULL, *listings = NULL;
 	double complaints, unmatched;
@@ -82,7 +82,8 @@ health_findings(GPtrArray *out, struct rw_db *db, const char *day,
 	for (guint i = 0; rc == 0 && i < listings->len; i++)
 		an_rules_listing(out, listings->pdata[i]);
 	if (rc == 0)
-		rc = an_facts_unmatched(&complaints, &unmatched, db, day, p);
+		rc = an_facts_unmatched(&complaints, &unmatched, db, day, ips,
+		    p);
 	if (rc == 0)
 		an_rules_unmatched(out, complaints, unmatched, p);
 	if (sources != NULL)
@@ -113,7 +114,7 @@ an_run_evaluate(GPtrArray **out_findings, int *out_subjects,
 	if (rc != 0)
 		goto cleanup;
 	subject_findings(findings, all, has_data, p);
-	rc = health_findings(findings, db, day, p);
+	rc = health_findings(findings, db, day, ips, p);
 	*out_subjects = (int)all->len;
 cleanup:
 	if (rc == 0) {

@@ -322,9 +322,10 @@ END
 $$;
 
 -- repwatch.an_refresh_facts - bring an_ip_day up to date: the days of rows
--- loaded since the last refresh (an hour of overlap covers transactions
--- that committed late), everything after a zone change. Returns the number
--- of days rebuilt.
+-- loaded since the last refresh, everything after a zone change. A load
+-- still running may commit rows stamped before our snapshot, so the
+-- watermark stays below the start of the oldest open writing transaction.
+-- Returns the number of days rebuilt.
 CREATE FUNCTION repwatch.an_refresh_facts() RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -332,6 +333,10 @@ DECLARE
     st repwatch.an_fact_state;
     snap_s timestamptz := (SELECT max(loaded_at) FROM repwatch.snds_daily);
     snap_a timestamptz := (SELECT max(received_at) FROM repwatch.arf_report);
+    open_since timestamptz := (
+        SELECT min(a.xact_start) - interval '1 millisecond'
+        FROM pg_catalog.pg_stat_activity a
+        WHERE a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid());
     days date[];
 BEGIN
     SELECT * INTO st FROM repwatch.an_fact_state WHERE id = 1;
@@ -342,11 +347,11 @@ BEGIN
     END IF;
     days := ARRAY(
         SELECT x.day FROM repwatch.snds_daily x
-        WHERE x.loaded_at > st.snds_loaded_at - interval '1 hour'
+        WHERE x.loaded_at > st.snds_loaded_at
         UNION
         SELECT (coalesce(r.arrival_date, r.received_at) AT TIME ZONE tz)::date
         FROM repwatch.arf_report r
-        WHERE r.received_at > st.arf_received_at - interval '1 hour'
+        WHERE r.received_at > st.arf_received_at
           AND lower(r.feedback_type) = 'abuse');
     PERFORM repwatch.an_fact_rebuild(days);
     -- days pruned from the sources leave the copy too
@@ -354,8 +359,8 @@ BEGIN
     WHERE day < (SELECT min(x.day) FROM repwatch.snds_daily x);
     INSERT INTO repwatch.an_fact_state (id, snds_loaded_at, arf_received_at,
                                         timezone)
-    VALUES (1, coalesce(snap_s, '-infinity'), coalesce(snap_a, '-infinity'),
-            tz)
+    VALUES (1, least(coalesce(snap_s, '-infinity'), open_since),
+            least(coalesce(snap_a, '-infinity'), open_since), tz)
     ON CONFLICT (id) DO UPDATE SET snds_loaded_at = EXCLUDED.snds_loaded_at,
         arf_received_at = EXCLUDED.arf_received_at,
         timezone = EXCLUDED.timezone;
@@ -378,7 +383,8 @@ RETURNS TABLE (
     recipients_day bigint, complaints_day bigint,
     snds_complaints_low double precision, snds_rated_recent bigint,
     filter_last integer, filter_base double precision,
-    trap_hits_last bigint, last_data_day date, data_days bigint)
+    trap_hits_last bigint, last_data_day date, data_days bigint,
+    recipients_match_span bigint)
 LANGUAGE sql STABLE AS $$
     WITH days AS (
         SELECT coalesce(array_agg(g::date), '{}') AS a
@@ -413,9 +419,35 @@ LANGUAGE sql STABLE AS $$
            (avg(u.fr) FILTER (WHERE u.day <= d - w))::double precision,
            (sum(u.traps) FILTER (WHERE u.day > d - s))::bigint,
            max(u.day) FILTER (WHERE u.n IS NOT NULL),
-           count(u.n)
+           count(u.n),
+           -- SNDS volume in the window and the 6 days before it: an IP
+           -- without any is one whose complaints "match no IP"
+           sum(u.n) FILTER (WHERE u.day > d - w - 6)
     FROM u
     GROUP BY u.ip
+$$;
+
+-- (complaints without a source IP, for the unmatched share)
+CREATE INDEX arf_report_abuse_no_ip ON repwatch.arf_report
+    ((coalesce(arrival_date, received_at)))
+    WHERE source_ip IS NULL AND lower(feedback_type) = 'abuse';
+
+-- repwatch.an_no_ip_complaints - complaints without a source IP in the W
+-- days ending at D (the rest of the unmatched share comes from the window
+-- query: IPs without SNDS volume)
+CREATE FUNCTION repwatch.an_no_ip_complaints(d date, w integer)
+RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    tz text := repwatch.an_timezone();
+BEGIN
+    RETURN (SELECT count(*) FROM repwatch.arf_report r
+        WHERE r.source_ip IS NULL AND lower(r.feedback_type) = 'abuse'
+          AND coalesce(r.arrival_date, r.received_at)
+              >= ((d - (w - 1))::timestamp AT TIME ZONE tz)
+          AND coalesce(r.arrival_date, r.received_at)
+              < ((d + 1)::timestamp AT TIME ZONE tz));
+END
 $$;
 
 -- repwatch.an_series - daily recipients and complaints of the given
@@ -425,16 +457,22 @@ CREATE FUNCTION repwatch.an_series(d date, n integer, subjects text[])
 RETURNS TABLE (subject text, day date, recipients bigint,
                complaints bigint)
 LANGUAGE sql STABLE AS $$
-    WITH want AS (
-        SELECT s::cidr AS sub FROM unnest(subjects) s
+    -- bounds as plain columns and OFFSET 0: one index range scan on
+    -- (ip, day) per subject instead of a join over every IP-day
+    WITH want AS MATERIALIZED (
+        SELECT x::cidr AS sub, host(network(x::cidr))::inet AS lo,
+               host(broadcast(x::cidr))::inet AS hi
+        FROM unnest(subjects) x
     )
     SELECT CASE WHEN masklen(w.sub) IN (32, 128)
                 THEN host(w.sub) ELSE w.sub::text END,
            f.day, sum(f.recipients)::bigint, sum(f.complaints)::bigint
-    FROM want w JOIN repwatch.an_ip_day f
-        ON f.ip BETWEEN host(network(w.sub))::inet
-                    AND host(broadcast(w.sub))::inet
-    WHERE f.day BETWEEN d - (n - 1) AND d
+    FROM want w CROSS JOIN LATERAL (
+        SELECT y.day, y.recipients, y.complaints
+        FROM repwatch.an_ip_day y
+        WHERE y.ip BETWEEN w.lo AND w.hi
+          AND y.day BETWEEN d - (n - 1) AND d
+        OFFSET 0) f
     GROUP BY w.sub, f.day
     HAVING sum(f.recipients) IS NOT NULL
     ORDER BY 1, 2
