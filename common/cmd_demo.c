@@ -174,14 +174,22 @@ default_data_dir(void)
 	return candidates[0];
 }
 
+/*
+ * demo_run - the steps print their own summaries to stdout; their
+ * per-file and per-day progress lines stay hidden unless -v is given.
+ */
 static int
 demo_run(struct rw_app *app, const char *data_dir)
 {
 	struct rw_db *db;
 	char *state = demo_state(app);
 	char *work = g_build_filename(state, "work", NULL);
-	int rc = rw_app_db_raw(&db, app);
+	enum rw_log_level level = rw_log_get_level();
+	int rc;
 
+	if (level == RW_LOG_INFO)
+		rw_log_set_level(RW_LOG_WARNING);
+	rc = rw_app_db_raw(&db, app);
 	if (rc == 0)
 		rc = demo_reset(db);
 	if (rc == 0) {
@@ -198,6 +206,7 @@ demo_run(struct rw_app *app, const char *data_dir)
 		rc = demo_analyze(app);
 	if (rc == 0)
 		rc = demo_report(db, app, state);
+	rw_log_set_level(level);
 	g_free(state);
 	g_free(work);
 	return rc;

@@ -63,6 +63,12 @@ rw_log_get_level(void)
 	return log_level;
 }
 
+void
+rw_log_set_level(enum rw_log_level level)
+{
+	log_level = level;
+}
+
 bool
 rw_log_interactive(void)
 {

@@ -24,6 +24,7 @@ void rw_log_init(const char *progname, int verbosity, bool use_syslog);
 void rw_log_set_syslog(bool on);
 bool rw_log_enabled(enum rw_log_level level);
 enum rw_log_level rw_log_get_level(void);
+void rw_log_set_level(enum rw_log_level level);
 /* rw_log_interactive - stderr is a terminal (progress lines allowed) */
 bool rw_log_interactive(void);
 
