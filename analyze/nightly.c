@@ -462,28 +462,6 @@ nightly_print_summary(FILE *out, const struct nightly_result *r,
 
 /* ---- the real steps --------------------------------------------------- */
 
-/* call_cmd - run another command's handler with a literal argv */
-static int
-call_cmd(struct rw_app *app, rw_cmd_fn fn, const char *const *args)
-{
-	int argc = 0;
-	char **argv, **keep;
-	int status;
-
-	while (args[argc] != NULL)
-		argc++;
-	argv = g_new0(char *, argc + 1);
-
-	for (int i = 0; i < argc; i++)
-		argv[i] = g_strdup(args[i]);
-	/* option parsing drops entries from argv: free through a copy */
-	keep = g_memdup2(argv, sizeof(char *) * (gsize)(argc + 1));
-	status = fn(app, argc, argv);
-	fflush(stdout);
-	g_strfreev(keep);
-	g_free(argv);
-	return status;
-}
 
 /* since - the database clock now, to count the rows a step writes */
 static int
@@ -523,7 +501,7 @@ step_fetch(GString *counts, struct rw_app *app, const char *source)
 	int status;
 
 	db_now(&since, app);
-	status = call_cmd(app, snds_fetch_cmd, args);
+	status = rw_cmd_call(app, snds_fetch_cmd, args);
 	counts_since(counts, app, "SELECT count(*) FILTER (WHERE kind = 'data' "
 	    "AND outcome = 'ok') || ' days fetched, ' || coalesce(sum("
 	    "rows_loaded), 0) || ' rows loaded, ' || coalesce(sum("
@@ -542,7 +520,7 @@ step_ingest(GString *counts, struct rw_app *app, const char *mailbox)
 	int status;
 
 	db_now(&since, app);
-	status = call_cmd(app, arf_ingest_cmd, args);
+	status = rw_cmd_call(app, arf_ingest_cmd, args);
 	counts_since(counts, app, "SELECT coalesce(sum(messages), 0) || "
 	    "' messages, ' || coalesce(sum(complaints), 0) || ' complaints, ' "
 	    "|| coalesce(sum(duplicates), 0) || ' duplicates, ' || coalesce("
@@ -558,7 +536,7 @@ step_analyze(GString *counts, struct rw_app *app, const char *range)
 	g_auto(GStrv) days = g_strsplit(range, "..", 2);
 	const char *args[] = {"analyze", "--from", days[0], "--to",
 	    days[1], NULL};
-	int status = call_cmd(app, cmd_analyze, args);
+	int status = rw_cmd_call(app, cmd_analyze, args);
 
 	counts_since(counts, app, "SELECT ($2::date - $1::date + 1) || "
 	    "' day(s) analyzed, ' || count(*) || ' alerts open (' || count(*) "

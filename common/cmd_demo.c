@@ -77,30 +77,6 @@ demo_snds(struct rw_db *db, const char *data_dir)
 	return rc;
 }
 
-/* run_cmd - run another command's handler with a literal argv */
-static int
-run_cmd(struct rw_app *app, rw_cmd_fn fn, const char *const *args)
-{
-	int argc = 0;
-	char **argv, **keep;
-	int status;
-
-	while (args[argc] != NULL)
-		argc++;
-	argv = g_new0(char *, argc + 1);
-	for (int i = 0; i < argc; i++)
-		argv[i] = g_strdup(args[i]);
-	keep = g_memdup2(argv, sizeof(char *) * (gsize)(argc + 1));
-
-	/* option parsing drops entries from argv: free through a copy */
-	fflush(stdout);
-	status = fn(app, argc, argv);
-	fflush(stdout);
-	g_strfreev(keep);
-	g_free(argv);
-	return status;
-}
-
 static int
 demo_arf(struct rw_app *app, const char *data_dir, const char *state)
 {
@@ -112,7 +88,7 @@ demo_arf(struct rw_app *app, const char *data_dir, const char *state)
 	printf("\n== Complaints: ingesting a copy of %s\n", sample);
 	rc = copy_tree(sample, copy);
 	if (rc == 0)
-		status = run_cmd(app, cmd_arf, args);
+		status = rw_cmd_call(app, cmd_arf, args);
 	g_free(sample);
 	g_free(copy);
 	if (rc != 0)

@@ -143,3 +143,25 @@ rw_cmd_parse(int *argc, char ***argv, const char *usage, const char *summary,
 	g_option_context_free(ctx);
 	return rc;
 }
+
+int
+rw_cmd_call(struct rw_app *app, rw_cmd_fn fn, const char *const *args)
+{
+	int argc = 0;
+	char **argv, **keep;
+	int status;
+
+	while (args[argc] != NULL)
+		argc++;
+	argv = g_new0(char *, argc + 1);
+	for (int i = 0; i < argc; i++)
+		argv[i] = g_strdup(args[i]);
+	/* option parsing drops entries from argv: free through a copy */
+	keep = g_memdup2(argv, sizeof(char *) * (gsize)(argc + 1));
+	fflush(stdout);
+	status = fn(app, argc, argv);
+	fflush(stdout);
+	g_strfreev(keep);
+	g_free(argv);
+	return status;
+}

@@ -58,6 +58,12 @@ extern const struct rw_cmd rw_commands[];
 int rw_cmd_parse(int *argc, char ***argv, const char *usage,
     const char *summary, const GOptionEntry *entries);
 
+/*
+ * rw_cmd_call - run another command's handler with a literal,
+ * NULL-terminated ARGS (args[0] = command name); returns its exit status.
+ */
+int rw_cmd_call(struct rw_app *app, rw_cmd_fn fn, const char *const *args);
+
 /* rw_cmd_fail - print the recorded error once, return its exit status */
 int rw_cmd_fail(int status);
 

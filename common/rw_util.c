@@ -103,6 +103,23 @@ rw_today(GDate *out)
 	g_date_time_unref(now);
 }
 
+void
+rw_today_in(char out[static 11], const char *tz)
+{
+	GTimeZone *z = tz ? g_time_zone_new_identifier(tz) : NULL;
+	GDateTime *now;
+	char *s;
+
+	if (z == NULL)
+		z = g_time_zone_new_utc();
+	now = g_date_time_new_now(z);
+	s = g_date_time_format(now, "%Y-%m-%d");
+	g_strlcpy(out, s, 11);
+	g_free(s);
+	g_date_time_unref(now);
+	g_time_zone_unref(z);
+}
+
 int
 rw_mkdir_p(const char *dir, int mode)
 {

@@ -23,6 +23,9 @@ void rw_format_date(char buf[static 11], const GDate *d);
 /* rw_today - today's date in the local zone */
 void rw_today(GDate *out);
 
+/* rw_today_in - today's date (YYYY-MM-DD) in zone TZ (UTC if unknown) */
+void rw_today_in(char out[static 11], const char *tz);
+
 /* rw_mkdir_p - create DIR and parents with MODE (existing dirs kept) */
 int rw_mkdir_p(const char *dir, int mode);
 /*

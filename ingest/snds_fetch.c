@@ -56,23 +56,6 @@ day_add(char out[static 11], const char *day, int delta)
 	rw_format_date(out, &d);
 }
 
-/* today in the source's zone: SNDS days are that zone's days */
-static void
-today_in(char out[static 11], const char *tz)
-{
-	GTimeZone *z = g_time_zone_new_identifier(tz);
-	GDateTime *now;
-	char *s;
-
-	if (z == NULL)
-		z = g_time_zone_new_utc();
-	now = g_date_time_new_now(z);
-	s = g_date_time_format(now, "%Y-%m-%d");
-	g_strlcpy(out, s, 11);
-	g_free(s);
-	g_date_time_unref(now);
-	g_time_zone_unref(z);
-}
 
 static int
 days_between(const char *a, const char *b)
@@ -649,7 +632,7 @@ fetch_source(struct rw_app *app, struct rw_db *db, const char *state_dir,
 		rw_error_print();
 		return rc;
 	}
-	today_in(r.today, r.s->tz);
+	rw_today_in(r.today, r.s->tz);
 	http_opts(&r);
 	rc = r.s->kind == SNDS_KIND_API ? api_checks(&r) : link_checks(&r);
 	if (rc != 0)

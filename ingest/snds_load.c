@@ -616,21 +616,8 @@ status_day(char day[static 11], const char *path, const char *tz)
 			rw_error_clear();
 		g_free(hit);
 	}
-	if (day[0] == '\0') {
-		GTimeZone *z = g_time_zone_new_identifier(tz);
-		GDateTime *now;
-		char *s;
-
-		if (z == NULL)
-			z = g_time_zone_new_utc();
-		now = g_date_time_new_now(z);
-		s = g_date_time_format(now, "%Y-%m-%d");
-
-		g_strlcpy(day, s, 11);
-		g_free(s);
-		g_date_time_unref(now);
-		g_time_zone_unref(z);
-	}
+	if (day[0] == '\0')
+		rw_today_in(day, tz);
 	g_match_info_free(m);
 	g_free(base);
 	g_regex_unref(re);
