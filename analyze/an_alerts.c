@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/rw_json.h"
 #include "analyze/an_alerts.h"
 #include "common/rw_error.h"
 
@@ -53,7 +54,7 @@ an_finding_details(const struct an_finding *f)
 	json_object_foreach_member(f->extra, add_extra, b);
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
-	s = json_to_string(root, FALSE);
+	s = rw_json_to_string(root);
 	json_node_unref(root);
 	g_object_unref(b);
 	return s;

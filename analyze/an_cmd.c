@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/rw_json.h"
 #include "analyze/an_alerts.h"
 #include "analyze/an_cmd.h"
 #include "analyze/an_facts.h"
@@ -255,7 +256,7 @@ print_json(FILE *out, const struct an_alert_row *a)
 	json_str(b, "message", str_member(d, "message"));
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
-	s = json_to_string(root, FALSE);
+	s = rw_json_to_string(root);
 	fprintf(out, "%s\n", s);
 	g_free(s);
 	json_node_unref(root);

@@ -11,6 +11,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "common/rw_json.h"
 #include "analyze/an_cmd.h"
 #include "analyze/export_prom.h"
 #include "analyze/nightly.h"
@@ -162,7 +163,7 @@ summary_json(const struct nightly_result *res)
 	json_builder_end_array(b);
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
-	text = json_to_string(root, FALSE);
+	text = rw_json_to_string(root);
 	json_node_unref(root);
 	g_object_unref(b);
 	return text;

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <json-glib/json-glib.h>
 
+#include "common/rw_json.h"
 #include "analyze/notify.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
@@ -76,7 +77,7 @@ notify_pending(char **out_lines, char **out_ids, int *out_count,
 		rc = rw_db_query(&r, db, pending_sql, 0, NULL);
 	for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
 		JsonNode *n = alert_json(r, i);
-		char *text = json_to_string(n, FALSE);
+		char *text = rw_json_to_string(n);
 
 		g_string_append_printf(lines, "%s\n", text);
 		g_string_append_printf(ids, "%s%s", i ? "," : "",
@@ -201,7 +202,7 @@ webhook_body(const char *lines)
 	}
 	json_object_set_array_member(o, "alerts", a);
 	json_node_take_object(root, o);
-	text = json_to_string(root, FALSE);
+	text = rw_json_to_string(root);
 	json_node_unref(root);
 	return text;
 }

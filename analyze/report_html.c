@@ -49,16 +49,19 @@ struct series {
 
 /* ---- small tree helpers -------------------------------------------- */
 
+/* libxml2 takes const xmlChar * names and contents: no const to drop */
+#define XC(s) ((const xmlChar *)(s))
+
 static xmlNode *
 el(xmlNode *parent, const char *name, const char *text)
 {
-	return xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST text);
+	return xmlNewTextChild(parent, NULL, XC(name), XC(text));
 }
 
 static void
 attr(xmlNode *n, const char *name, const char *value)
 {
-	xmlNewProp(n, BAD_CAST name, BAD_CAST value);
+	xmlNewProp(n, XC(name), XC(value));
 }
 
 static void
@@ -319,7 +322,7 @@ sy_rate(const struct scale *sc, double rate)
 static xmlNode *
 svg_el(xmlNode *parent, const char *name)
 {
-	return xmlNewChild(parent, NULL, BAD_CAST name, NULL);
+	return xmlNewChild(parent, NULL, XC(name), NULL);
 }
 
 static void
@@ -341,7 +344,7 @@ static void
 svg_text(xmlNode *g, double x, double y, const char *anchor,
     const char *text)
 {
-	xmlNode *t = xmlNewTextChild(g, NULL, BAD_CAST "text", BAD_CAST text);
+	xmlNode *t = xmlNewTextChild(g, NULL, XC("text"), XC(text));
 
 	attr_num(t, "x", x);
 	attr_num(t, "y", y);
@@ -508,8 +511,8 @@ static void
 chart(xmlNode *parent, const struct series *s, const struct an_trend *fit,
     const char *subject)
 {
-	xmlNode *svg = xmlNewChild(parent, NULL, BAD_CAST "svg", NULL);
-	xmlNs *ns = xmlNewNs(svg, BAD_CAST SVG_NS, NULL);
+	xmlNode *svg = xmlNewChild(parent, NULL, XC("svg"), NULL);
+	xmlNs *ns = xmlNewNs(svg, XC(SVG_NS), NULL);
 	g_autofree char *label = g_strdup_printf("Complaint rate of %s, %s to "
 	    "%s", subject, s->first, s->last);
 	struct scale sc;
@@ -638,15 +641,15 @@ resolve_day(char **out, struct rw_db *db, const char *day)
 static xmlNode *
 skeleton(xmlDoc *doc, const char *day)
 {
-	xmlNode *html = xmlNewNode(NULL, BAD_CAST "html");
-	xmlNs *ns = xmlNewNs(html, BAD_CAST XHTML_NS, NULL);
+	xmlNode *html = xmlNewNode(NULL, XC("html"));
+	xmlNs *ns = xmlNewNs(html, XC(XHTML_NS), NULL);
 	xmlNode *head, *meta, *body;
 	g_autofree char *title = g_strdup_printf("repwatch report %s", day);
 
 	xmlSetNs(html, ns);
 	attr(html, "lang", "en");
 	xmlDocSetRootElement(doc, html);
-	xmlCreateIntSubset(doc, BAD_CAST "html", NULL, NULL);
+	xmlCreateIntSubset(doc, XC("html"), NULL, NULL);
 	head = el(html, "head", NULL);
 	meta = el(head, "meta", NULL);
 	attr(meta, "charset", "utf-8");
@@ -670,7 +673,7 @@ report_html_build(xmlDoc **out, int *out_charts, struct rw_db *db,
 	*out = NULL;
 	if (rc != 0)
 		return rc;
-	doc = xmlNewDoc(BAD_CAST "1.0");
+	doc = xmlNewDoc(XC("1.0"));
 	body = skeleton(doc, d);
 	rc = add_summary(body, db, d);
 	if (rc == 0)

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "common/rw_json.h"
 #include "arf/arf_json.h"
 
 static void
@@ -134,30 +135,10 @@ arf_json_node(const struct arf_record *r)
 }
 
 char *
-arf_json_to_string(JsonNode *n)
-{
-	char *s = json_to_string(n, FALSE);
-	GString *out;
-
-	if (strchr(s, '\x1f') == NULL)
-		return s;
-	/* raw control characters only occur inside strings: escape them */
-	out = g_string_sized_new(strlen(s) + 16);
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == '\x1f')
-			g_string_append(out, "\\u001f");
-		else
-			g_string_append_c(out, *p);
-	}
-	g_free(s);
-	return g_string_free(out, FALSE);
-}
-
-char *
 arf_json_line(const struct arf_record *r)
 {
 	JsonNode *n = arf_json_node(r);
-	char *s = arf_json_to_string(n);
+	char *s = rw_json_to_string(n);
 
 	json_node_unref(n);
 	return s;

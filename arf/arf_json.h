@@ -13,11 +13,5 @@
 JsonNode *arf_json_node(const struct arf_record *r);
 /* arf_json_line - the object on one line, no newline (g_free) */
 char *arf_json_line(const struct arf_record *r);
-/*
- * arf_json_to_string - json_to_string(N, FALSE) with every raw U+001F
- * escaped: json-glib 1.6 leaves that one control character raw, which is
- * invalid JSON (PostgreSQL's json input and Python refuse it).
- */
-char *arf_json_to_string(JsonNode *n);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "common/rw_json.h"
 #include "common/rw_db.h"
 #include "common/rw_error.h"
 #include "arf/arf_stats.h"
@@ -63,7 +64,7 @@ print_json(FILE *out, PGresult *tot, PGresult *ft, PGresult *prov)
 	add_groups(b, "by_provider", prov);
 	json_builder_end_object(b);
 	n = json_builder_get_root(b);
-	s = json_to_string(n, FALSE);
+	s = rw_json_to_string(n);
 	fprintf(out, "%s\n", s);
 	g_free(s);
 	json_node_unref(n);

@@ -5,6 +5,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "common/rw_json.h"
 #include "common/rw_db.h"
 #include "common/rw_error.h"
 #include "arf/arf_json.h"
@@ -207,7 +208,7 @@ static void
 field_json(struct rw_copy *c, JsonBuilder *b)
 {
 	JsonNode *n = json_builder_get_root(b);
-	char *s = arf_json_to_string(n);
+	char *s = rw_json_to_string(n);
 
 	rw_copy_field(c, s);
 	g_free(s);

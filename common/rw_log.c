@@ -78,6 +78,9 @@ rw_log_interactive(void)
 }
 
 /* emit - one line with the given label ("error", "DETAIL"...) */
+static void emit(int prio, const char *label, const char *fmt, va_list ap)
+    G_GNUC_PRINTF(3, 0);
+
 static void
 emit(int prio, const char *label, const char *fmt, va_list ap)
 {

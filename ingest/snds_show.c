@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "common/rw_json.h"
 #include "common/rw_error.h"
 #include "common/rw_util.h"
 #include "ingest/snds_show.h"
@@ -152,7 +153,6 @@ static void
 write_json(struct show_ctx *c, char **vals)
 {
 	JsonBuilder *b = json_builder_new();
-	JsonGenerator *g = json_generator_new();
 	JsonNode *root;
 	char *text;
 
@@ -163,12 +163,10 @@ write_json(struct show_ctx *c, char **vals)
 	}
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
-	json_generator_set_root(g, root);
-	text = json_generator_to_data(g, NULL);
+	text = rw_json_to_string(root);
 	fprintf(c->out, "%s\n", text);
 	g_free(text);
 	json_node_unref(root);
-	g_object_unref(g);
 	g_object_unref(b);
 }
 
