@@ -281,8 +281,15 @@ ingest_one(struct rw_app *app, const struct ingest_src *is)
 	rc = ingest_locked(db, is, &lim,
 	    rw_config_int(app->cfg, "arf", "batch_size"),
 	    rw_config_int(app->cfg, "arf", "quarantine_max_bytes"));
-	if (lock && rc != RW_ETEMP)
+	if (lock && rc == 0) {
+		rc = rw_db_unlock(db, key);
+	} else if (lock && PQstatus(rw_db_conn(db)) == CONNECTION_OK) {
+		/* keep the cause: an unlock failing after it must not hide it */
+		struct rw_error_saved *cause = rw_error_save();
+
 		rw_db_unlock(db, key);
+		rw_error_restore(cause);
+	}
 	g_strfreev(trace);
 	return rc;
 }

@@ -136,6 +136,39 @@ rw_error_clear(void)
 	g_string_truncate(e->hint, 0);
 }
 
+struct rw_error_saved {
+	int code;
+	char *msg, *detail, *hint;
+};
+
+struct rw_error_saved *
+rw_error_save(void)
+{
+	struct rw_err *e = err_get();
+	struct rw_error_saved *s = g_new0(struct rw_error_saved, 1);
+
+	s->code = e->code;
+	s->msg = g_strdup(e->msg->str);
+	s->detail = g_strdup(e->detail->str);
+	s->hint = g_strdup(e->hint->str);
+	return s;
+}
+
+void
+rw_error_restore(struct rw_error_saved *s)
+{
+	struct rw_err *e = err_get();
+
+	e->code = s->code;
+	g_string_assign(e->msg, s->msg);
+	g_string_assign(e->detail, s->detail);
+	g_string_assign(e->hint, s->hint);
+	g_free(s->msg);
+	g_free(s->detail);
+	g_free(s->hint);
+	g_free(s);
+}
+
 void
 rw_error_print(void)
 {

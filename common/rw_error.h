@@ -37,6 +37,15 @@ const char *rw_error_get_detail(void);
 const char *rw_error_get_hint(void);
 void rw_error_clear(void);
 
+/*
+ * rw_error_save / rw_error_restore - keep the recorded error across clean-up
+ * work that may fail itself (unlocking, rolling back), so the cause is
+ * what gets printed. restore frees the saved copy.
+ */
+struct rw_error_saved;
+struct rw_error_saved *rw_error_save(void);
+void rw_error_restore(struct rw_error_saved *saved);
+
 /* rw_error_print - log the recorded error (error, detail, hint), clear it */
 void rw_error_print(void);
 
