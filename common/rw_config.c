@@ -154,6 +154,26 @@ enum_ok(const struct rw_config_key *k, const char *text)
 	return ok;
 }
 
+/* url_problem - NULL for an http(s) or imap(s) URL; a mailbox may also be
+ * a path */
+static const char *
+url_problem(const struct rw_config_key *k, const char *text)
+{
+	static const char *const schemes[] = {"http", "https", "imap", "imaps",
+		NULL};
+	char *scheme;
+	bool known;
+
+	if (strstr(text, "://") == NULL)
+		return strcmp(k->section, "mailbox.*") == 0 ? NULL : "not a URL";
+	if (!g_uri_is_valid(text, G_URI_FLAGS_ENCODED, NULL))
+		return "not a valid URL";
+	scheme = g_uri_parse_scheme(text);
+	known = scheme != NULL && g_strv_contains(schemes, scheme);
+	g_free(scheme);
+	return known ? NULL : "unsupported URL scheme";
+}
+
 /* validate - NULL when TEXT suits K, else what is wrong (static text) */
 static const char *
 validate(const struct rw_config_key *k, const char *text)
@@ -179,6 +199,8 @@ validate(const struct rw_config_key *k, const char *text)
 		return rw_parse_date(&date, text) == 0 ? NULL : "not a date";
 	case RW_CT_ENUM:
 		return enum_ok(k, text) ? NULL : "not one of the allowed values";
+	case RW_CT_URL:
+		return url_problem(k, text);
 	case RW_CT_TIMEZONE:
 		tz = g_time_zone_new_identifier(text);
 		if (tz == NULL)

@@ -132,6 +132,12 @@ test_errors(void **state)
 		{"\n[nonsense]\na = 1\n", "t.conf:2: unknown section [nonsense]"},
 		{"[snds.]\ntype = link\n", "unknown section [snds.]"},
 		{"not ini at all\n", "t.conf: "},
+		{"[snds.m]\ndata_url = http://[bad\n",
+		    "t.conf:2: [snds.m] data_url: not a valid URL"},
+		{"[snds.m]\nstatus_url = ftp://h.example/x\n",
+		    "t.conf:2: [snds.m] status_url: unsupported URL scheme"},
+		{"[notify]\nwebhook_url = hooks.example\n",
+		    "t.conf:2: [notify] webhook_url: not a URL"},
 	};
 
 	(void)state;
