@@ -7,6 +7,7 @@ set -euo pipefail
 src=${REPWATCH_SRC:-$(pwd)}
 bin=${REPWATCH_BIN:?REPWATCH_BIN not set}
 fix=$src/tests/fixtures/arf
+. "$src/tests/dovecot.sh"
 
 if [ -z "${PGHOST:-}" ]; then
 	[ "${REPWATCH_TEST_REQUIRE_DB:-0}" = 1 ] && { echo "no PostgreSQL" >&2; exit 1; }
@@ -38,53 +39,7 @@ fail() { echo "FAIL: $*" >&2; [ -f "$work/dovecot.log" ] && tail -5 "$work/dovec
 want() { [ "$2" = "$3" ] || fail "$1: got $2, want $3"; }
 
 port=$((20000 + RANDOM % 20000))
-cat >"$work/dovecot.conf" <<CONF
-base_dir = $work/run
-state_dir = $work/run/state
-instance_name = arf-test-$$
-listen = 127.0.0.1
-protocols = imap
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-log_path = $work/dovecot.log
-default_login_user = $user
-default_internal_user = $user
-default_internal_group = $(id -gn "$user")
-first_valid_uid = 1
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN $work/passwd
-}
-userdb {
-  driver = static
-  args = uid=$user gid=$(id -gn "$user") home=$work/home/%u
-}
-mail_location = maildir:~/Maildir
-namespace inbox {
-  inbox = yes
-  separator = /
-}
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = $port
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service pop3-login {
-  inet_listener pop3 {
-    port = 0
-  }
-}
-service submission-login {
-  inet_listener submission {
-    port = 0
-  }
-}
-CONF
+dovecot_conf "$work" "$user" "$port" "arf-test-$$"
 echo "fbl:{PLAIN}s3cret" >"$work/passwd"
 chmod 644 "$work/passwd"
 dovecot -c "$work/dovecot.conf" || fail "dovecot did not start"

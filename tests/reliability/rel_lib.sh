@@ -5,6 +5,7 @@
 # stopped by rel_cleanup (installed as the EXIT trap).
 REL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REL_SRC=${REPWATCH_SRC:-$(cd "$REL_DIR/../.." && pwd)}
+. "$REL_DIR/../dovecot.sh"
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 REL_RUNAS=()
 REL_USER=$(id -un)
@@ -76,59 +77,12 @@ closed_port() {
 # plain login, Maildir under $T_TMP/imap/home/USER); sets IMAP (server URL)
 # and IMAP_MAILDIR (the user's Maildir, to drop messages in directly)
 dovecot_start() {
-	local w=$T_TMP/imap user=$1 pass=$2 port grp
+	local w=$T_TMP/imap user=$1 pass=$2 port
 	REL_DOVECOT=$w
-	grp=$(id -gn "$REL_USER")
 	mkdir -p "$w/run" "$w/home/$user/Maildir"/{new,cur,tmp}
 	chmod 755 "$w"
 	port=$(closed_port)
-	cat >"$w/dovecot.conf" <<CONF
-base_dir = $w/run
-state_dir = $w/run/state
-instance_name = rel-test-$$
-listen = 127.0.0.1
-protocols = imap
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-log_path = $w/dovecot.log
-default_login_user = $REL_USER
-default_internal_user = $REL_USER
-default_internal_group = $grp
-first_valid_uid = 1
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN $w/passwd
-}
-userdb {
-  driver = static
-  args = uid=$REL_USER gid=$grp home=$w/home/%u
-}
-mail_location = maildir:~/Maildir
-namespace inbox {
-  inbox = yes
-  separator = /
-}
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = $port
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service pop3-login {
-  inet_listener pop3 {
-    port = 0
-  }
-}
-service submission-login {
-  inet_listener submission {
-    port = 0
-  }
-}
-CONF
+	dovecot_conf "$w" "$REL_USER" "$port" "rel-test-$$"
 	echo "$user:{PLAIN}$pass" >"$w/passwd"
 	chmod 644 "$w/passwd"
 	chown -R "$REL_USER:" "$w/home"
