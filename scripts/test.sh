@@ -28,43 +28,16 @@ cmake --build "$build" -j"$(nproc)"
 work=$(mktemp -d /tmp/repwatch-test.XXXXXX)
 chmod 755 "$work"
 pgdata=$work/pg
-pgbin=/usr/lib/postgresql/15/bin
-runas=()
-if [ "$(id -u)" = 0 ]; then
-	runas=(runuser -u repwatch --)
-fi
+. scripts/pg_private.sh
 
 cleanup() {
-	if [ -f "$pgdata/postmaster.pid" ]; then
-		"${runas[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m immediate -w stop \
-			>/dev/null 2>&1 || true
-	fi
+	pg_private_stop "$pgdata"
 	rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-mkdir -p "$pgdata"
-[ "$(id -u)" = 0 ] && chown repwatch: "$pgdata"
-"${runas[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 \
-	--locale=C --no-sync >/dev/null
-cat >>"$pgdata/postgresql.conf" <<CONF
-listen_addresses = ''
-unix_socket_directories = '$pgdata'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-max_connections = 100
-timezone = 'UTC'
-CONF
-if ! "${runas[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w \
-	start >/dev/null; then
-	echo "test.sh: PostgreSQL did not start; its log:" >&2
-	cat "$pgdata/server.log" >&2
-	exit 1
-fi
-
-export PGHOST=$pgdata PGUSER=postgres PGDATABASE=postgres
+pg_private_start "$pgdata" "max_connections = 100" || exit 1
 export REPWATCH_TEST_REQUIRE_DB=1
 export REPWATCH_TEST_TMP=$work
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}

@@ -47,33 +47,15 @@ mkdir -p "$out"
 work=$(mktemp -d /tmp/repwatch-bench.XXXXXX)
 chmod 755 "$work"
 pgdata=$work/pg
-pgbin=/usr/lib/postgresql/15/bin
-runas=()
-[ "$(id -u)" = 0 ] && runas=(runuser -u repwatch --)
+. "$src/scripts/pg_private.sh"
 cleanup() {
-	if [ -f "$pgdata/postmaster.pid" ]; then
-		"${runas[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true
-	fi
+	pg_private_stop "$pgdata"
 	rm -rf "$work"
 }
 trap cleanup EXIT
 if [ -z "${PGHOST:-}" ]; then
-	mkdir -p "$pgdata"
-	[ "$(id -u)" = 0 ] && chown repwatch: "$pgdata"
-	"${runas[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 \
-		--locale=C --no-sync >/dev/null
-	cat >>"$pgdata/postgresql.conf" <<CONF
-listen_addresses = ''
-unix_socket_directories = '$pgdata'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-shared_buffers = 1GB
-max_wal_size = 4GB
-timezone = 'UTC'
-CONF
-	"${runas[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w start >/dev/null
-	export PGHOST=$pgdata PGUSER=postgres PGDATABASE=postgres
+	pg_private_start "$pgdata" "shared_buffers = 1GB" "max_wal_size = 4GB" ||
+		exit 1
 fi
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
