@@ -54,6 +54,8 @@ arf_source_opts_init(struct arf_source_opts *out,
 	const char *p = mailbox_get(cfg, mailbox, "processed");
 	const char *q = mailbox_get(cfg, mailbox, "quarantine");
 	const char *t = mailbox_get(cfg, mailbox, "timeout");
+	const char *fb = mailbox_get(cfg, mailbox, "fetch_batch");
+	const char *fm = mailbox_get(cfg, mailbox, "fetch_max_bytes");
 
 	memset(out, 0, sizeof(*out));
 	out->max_bytes = (size_t)rw_config_int(cfg, "arf", "max_message_bytes");
@@ -61,7 +63,9 @@ arf_source_opts_init(struct arf_source_opts *out,
 	out->quarantine = q != NULL ? q : ".Quarantine";
 	out->delete_processed = rw_config_bool(cfg, "arf", "delete_processed");
 	out->timeout = t != NULL ? g_ascii_strtoll(t, NULL, 10) : 60;
-	out->fetch_batch = 100;
+	out->fetch_batch = fb != NULL ? (int)g_ascii_strtoll(fb, NULL, 10) : 100;
+	out->fetch_bytes = fm != NULL ? (size_t)g_ascii_strtoll(fm, NULL, 10) :
+	    16777216;
 }
 
 /* parse the next message of SRC; 1 with *out_msg and *out_rec, 0 at end */

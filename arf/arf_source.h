@@ -56,6 +56,7 @@ struct arf_source_opts {
 	const char *ca_file;
 	long timeout;           /* seconds */
 	int fetch_batch;        /* UIDs fetched per round trip */
+	size_t fetch_bytes;     /* message bytes held by one fetch */
 };
 
 struct arf_source;

@@ -90,6 +90,13 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Extra CA certificate file for IMAPS."},
 	{"mailbox.*", "timeout", RW_CT_INT, "60", "1..3600",
 	    "Seconds before an IMAP command is abandoned."},
+	{"mailbox.*", "fetch_batch", RW_CT_INT, "100", "1..1000",
+	    "IMAP messages fetched per UID FETCH command."},
+	{"mailbox.*", "fetch_max_bytes", RW_CT_INT, "16777216",
+	    "65536..1073741824",
+	    "Most message bytes one IMAP fetch holds in memory (at least one "
+	    "message; one above [arf] max_message_bytes is fetched only up to "
+	    "that limit and quarantined)."},
 
 	/* [arf] */
 	{"arf", "keep", RW_CT_ENUM, "headers", "headers|full|none",
