@@ -28,36 +28,69 @@ arf_checkpoint_clear(struct arf_checkpoint *c)
 	c->uidvalidity = c->last_uid = c->mbox_offset = -1;
 }
 
+/* the first buffer for a message of unknown size (standard input) */
+#define READ_START 16384
+
+/* bytes worth allocating up front: a regular file's size, capped */
+static size_t
+read_hint(int fd, size_t max)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+		return READ_START;
+	return MIN((size_t)st.st_size, max + 1);
+}
+
+/* count and drop what follows the kept bytes (the message is over max) */
+static ssize_t
+read_discard(int fd)
+{
+	char chunk[65536];
+
+	return read(fd, chunk, sizeof(chunk));
+}
+
+/*
+ * Reads straight into one buffer sized from fstat (one allocation, no
+ * copy per message); it grows only when the file grew since, or for
+ * standard input.
+ */
 int
 arf_read_capped(char **out, size_t *out_len, size_t *out_size, int fd,
     size_t max, const char *name)
 {
-	GByteArray *buf = g_byte_array_new();
-	size_t total = 0;
-	guint8 chunk[65536];
+	size_t cap = read_hint(fd, max) + 1, len = 0, total = 0;
+	char *buf = g_malloc(cap);
 
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+		/* keep one byte past the limit so the parser sees it is over */
+		bool full = len > max;
+		ssize_t n;
 
+		if (!full && len + 1 == cap) {
+			cap = MIN(2 * cap, max + 2);
+			buf = g_realloc(buf, cap);
+		}
+		n = full ? read_discard(fd) : read(fd, buf + len,
+		    MIN(cap - 1 - len, max + 1 - len));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			g_byte_array_unref(buf);
+			g_free(buf);
 			return rw_error_set(RW_EIO, "could not read %s: %s", name,
 			    g_strerror(errno));
 		}
 		if (n == 0)
 			break;
 		total += (size_t)n;
-		/* keep one byte past the limit so the parser sees it is over */
-		if (buf->len <= max)
-			g_byte_array_append(buf, chunk, (guint)MIN((size_t)n,
-			    max + 1 - buf->len));
+		if (!full)
+			len += (size_t)n;
 	}
-	*out_len = buf->len;
+	buf[len] = '\0';
+	*out = buf;
+	*out_len = len;
 	*out_size = total;
-	g_byte_array_append(buf, (const guint8 *)"", 1);
-	*out = (char *)g_byte_array_free(buf, FALSE);
 	return 0;
 }
 

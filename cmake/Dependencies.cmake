@@ -6,5 +6,6 @@ pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)          # libcurl4-ope
 pkg_check_modules(XML2 REQUIRED IMPORTED_TARGET libxml-2.0)       # libxml2-dev
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)              # libpq-dev
 pkg_check_modules(JSONGLIB REQUIRED IMPORTED_TARGET json-glib-1.0) # libjson-glib-dev
+pkg_check_modules(CRYPTO REQUIRED IMPORTED_TARGET libcrypto)     # libssl-dev (with libpq-dev)
 find_package(GSL REQUIRED)                                        # libgsl-dev
 find_package(CSV REQUIRED)                                        # libcsv-dev
