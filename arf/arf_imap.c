@@ -1,16 +1,27 @@
 /*
- * arf_imap - an IMAP folder through libcurl, one connection per run.
+ * arf_imap - an IMAP folder, fetched in batches on one connection.
  *
- * Every UID still in the folder is listed with UID SEARCH: messages are
- * moved out after commit, so what is left at or below the stored UID is
- * what a crash between commit and move left behind (read again, found to
- * be duplicates, moved now). The checkpoint keeps UIDVALIDITY and the last
- * UID; a UIDVALIDITY change is reported. Each
- * message is fetched alone (capped, never more than one in memory), and
- * after commit the batch is moved with UID MOVE, or UID COPY + \Deleted +
- * UID EXPUNGE where the server lacks MOVE. Transient network errors are
- * retried on a new connection; what still fails is a temporary failure.
+ * libcurl connects, negotiates TLS and logs in (CURLOPT_CONNECT_ONLY, so
+ * every SASL mechanism libcurl has, XOAUTH2 included, still works);
+ * repwatch then sends its few commands itself (curl_easy_send/recv): the
+ * FETCH of libcurl reads one message per request and its custom requests
+ * drop the literals of a FETCH response.
+ *
+ * The folder is SELECTed (UIDVALIDITY read) and every UID still in it is
+ * listed with UID SEARCH: messages are moved out after commit, so what is
+ * left at or below the stored UID is what a crash between commit and move
+ * left behind (read again, found to be duplicates, moved now). Sizes come
+ * first (UID FETCH set (UID RFC822.SIZE), fetch_batch UIDs at a time),
+ * then bodies, fetch_batch messages per UID FETCH but never more than
+ * fetch_max_bytes, each capped by a partial fetch at max_bytes + 1 (a
+ * larger message is read only that far and quarantined). After commit the
+ * batch is moved with UID MOVE, or UID COPY + \Deleted + UID EXPUNGE. A
+ * lost or silent connection (timeout seconds) is opened again, the folder
+ * selected again (its UIDVALIDITY must not have changed) and the command
+ * repeated; what still fails is a temporary failure.
  */
+#include <errno.h>
+#include <poll.h>
 #include <string.h>
 
 #include <curl/curl.h>
@@ -18,102 +29,491 @@
 #include "common/rw_config.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "arf/arf_imap.h"
 #include "arf/arf_source.h"
 
-/* untagged responses we read (STATUS, SEARCH) are small; cap them anyway */
-#define RESPONSE_MAX (64u * 1024 * 1024)
+/* one response line: a SEARCH of a large folder is the longest */
+#define LINE_MAX_BYTES (64u * 1024 * 1024)
+#define TEXT_MAX 300
+#define READ_CHUNK 16384
 #define RETRIES 3
+/* UIDs per MOVE / COPY / STORE / EXPUNGE command */
+#define MOVE_CHUNK 500
+/* size of a UID that was expunged before its fetch */
+#define GONE (-2)
 
-struct imap {
-	struct arf_source base;
-	CURL *curl;
-	char *base_url;   /* imap://host:port/ */
-	char *folder;     /* decoded folder name */
-	char *folder_url; /* imap://host:port/FOLDER */
-	gint64 uidvalidity;
-	gint64 last_uid;  /* highest UID returned */
-	GArray *uids;     /* guint64, ascending, still to read */
-	guint next;
-	GArray *done[2];  /* UIDs acknowledged per enum arf_ack */
-	GByteArray *buf;
-	size_t cap;       /* write callback cap for the current transfer */
-	size_t seen;      /* bytes the server sent for it */
+/* ---- reading responses ------------------------------------------------ */
+
+struct arf_imap_reader {
+	arf_imap_fill_fn fill;
+	void *ctx;
+	size_t pos, len;
+	char buf[READ_CHUNK];
 };
 
-static size_t
-write_cb(char *ptr, size_t size, size_t n, void *user)
+struct arf_imap_reader *
+arf_imap_reader_new(arf_imap_fill_fn fill, void *ctx)
 {
-	struct imap *m = user;
-	size_t len = size * n;
+	struct arf_imap_reader *r = g_new0(struct arf_imap_reader, 1);
 
-	m->seen += len;
-	if (m->buf->len < m->cap)
-		g_byte_array_append(m->buf, (const guint8 *)ptr,
-		    (guint)MIN(len, m->cap - m->buf->len));
-	return len;
+	r->fill = fill;
+	r->ctx = ctx;
+	return r;
 }
 
-static bool
-transient(CURLcode c)
+void
+arf_imap_reader_reset(struct arf_imap_reader *r)
 {
-	return c == CURLE_COULDNT_CONNECT || c == CURLE_OPERATION_TIMEDOUT ||
-	    c == CURLE_RECV_ERROR || c == CURLE_SEND_ERROR ||
-	    c == CURLE_GOT_NOTHING || c == CURLE_COULDNT_RESOLVE_HOST ||
-	    c == CURLE_PARTIAL_FILE;
+	r->pos = r->len = 0;
+}
+
+void
+arf_imap_reader_free(struct arf_imap_reader *r)
+{
+	g_free(r);
+}
+
+void
+arf_imap_msg_free(gpointer p)
+{
+	struct arf_imap_msg *msg = p;
+
+	if (msg == NULL)
+		return;
+	if (msg->body != NULL)
+		g_byte_array_unref(msg->body);
+	g_free(msg);
+}
+
+void
+arf_imap_reply_init(struct arf_imap_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->uidvalidity = -1;
+	r->uids = g_array_new(FALSE, FALSE, sizeof(guint64));
+	r->msgs = g_ptr_array_new_with_free_func(arf_imap_msg_free);
+}
+
+void
+arf_imap_reply_clear(struct arf_imap_reply *r)
+{
+	g_free(r->text);
+	if (r->uids != NULL)
+		g_array_unref(r->uids);
+	if (r->msgs != NULL)
+		g_ptr_array_unref(r->msgs);
+	memset(r, 0, sizeof(*r));
+	r->uidvalidity = -1;
+}
+
+/* make at least one byte available */
+static int
+rd_more(struct arf_imap_reader *r)
+{
+	size_t n = 0;
+	int rc;
+
+	if (r->pos < r->len)
+		return 0;
+	rc = r->fill(r->ctx, r->buf, sizeof(r->buf), &n);
+	if (rc != 0)
+		return rc;
+	if (n == 0)
+		return rw_error_set(RW_ETEMP, "the imap server closed the "
+		    "connection");
+	r->pos = 0;
+	r->len = MIN(n, sizeof(r->buf));
+	return 0;
+}
+
+/* the next line, without its CRLF, into OUT */
+static int
+rd_line(struct arf_imap_reader *r, GString *out, size_t max)
+{
+	const char *nl = NULL;
+
+	g_string_truncate(out, 0);
+	while (nl == NULL) {
+		int rc = rd_more(r);
+		const char *s = r->buf + r->pos;
+		size_t n;
+
+		if (rc != 0)
+			return rc;
+		nl = memchr(s, '\n', r->len - r->pos);
+		n = nl != NULL ? (size_t)(nl - s) : r->len - r->pos;
+		if (out->len + n > max)
+			return rw_error_set(RW_EUNAVAIL, "imap response line "
+			    "over %zu bytes", max);
+		g_string_append_len(out, s, (gssize)n);
+		r->pos += n + (nl != NULL);
+	}
+	if (out->len > 0 && out->str[out->len - 1] == '\r')
+		g_string_truncate(out, out->len - 1);
+	return 0;
+}
+
+/* N literal bytes: the first KEEP go to SINK (nullable), the rest away */
+static int
+rd_literal(struct arf_imap_reader *r, guint64 n, GByteArray *sink,
+    size_t keep)
+{
+	while (n > 0) {
+		int rc = rd_more(r);
+		size_t k;
+
+		if (rc != 0)
+			return rc;
+		k = (size_t)MIN(n, (guint64)(r->len - r->pos));
+		if (sink != NULL && sink->len < keep)
+			g_byte_array_append(sink, (const guint8 *)r->buf + r->pos,
+			    (guint)MIN(k, keep - sink->len));
+		r->pos += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* tokens of one response, which goes on after each literal */
+enum tok { T_END, T_ATOM, T_QUOTED, T_LITERAL, T_OPEN, T_CLOSE };
+
+struct cur {
+	struct arf_imap_reader *rd;
+	const struct arf_imap_limits *lim;
+	GString *seg;     /* the current line (the text between literals) */
+	size_t i;
+	GString *tok;     /* text of the last atom or quoted string */
+	guint64 lit;      /* length of the literal last returned */
+	bool lit_pending; /* ... not read yet */
+};
+
+/* read the pending literal (first KEEP bytes into SINK), then the line
+ * that follows it */
+static int
+cur_literal(struct cur *c, GByteArray *sink, size_t keep)
+{
+	int rc = rd_literal(c->rd, c->lit, sink, keep);
+
+	c->lit_pending = false;
+	c->i = 0;
+	if (rc == 0)
+		rc = rd_line(c->rd, c->seg, c->lim->line_max);
+	return rc;
+}
+
+/* "{123}" or "{123+}" ending the line at I: a literal of that length */
+static bool
+scan_literal(struct cur *c)
+{
+	const char *s = c->seg->str;
+	size_t j = c->i + 1, len = c->seg->len;
+	guint64 n = 0;
+
+	if (j >= len || !g_ascii_isdigit(s[j]))
+		return false;
+	for (; j < len && g_ascii_isdigit(s[j]); j++) {
+		if (n > (G_MAXUINT64 - 9) / 10)
+			return false;
+		n = n * 10 + (guint64)(s[j] - '0');
+	}
+	if (j < len && s[j] == '+')
+		j++;
+	if (j + 1 != len || s[j] != '}')
+		return false;
+	c->lit = n;
+	c->lit_pending = true;
+	c->i = len;
+	return true;
 }
 
 static void
-setup_handle(struct imap *m)
+scan_quoted(struct cur *c)
 {
-	const struct arf_source_opts *o = &m->base.opts;
+	const char *s = c->seg->str;
 
-	curl_easy_setopt(m->curl, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(m->curl, CURLOPT_WRITEDATA, m);
-	curl_easy_setopt(m->curl, CURLOPT_CONNECTTIMEOUT, o->timeout);
-	/* a slow large message is fine; a stalled one is not */
-	curl_easy_setopt(m->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(m->curl, CURLOPT_LOW_SPEED_TIME, o->timeout);
-	curl_easy_setopt(m->curl, CURLOPT_NOSIGNAL, 1L);
-	if (o->user != NULL)
-		curl_easy_setopt(m->curl, CURLOPT_USERNAME, o->user);
-	if (o->password != NULL)
-		curl_easy_setopt(m->curl, CURLOPT_PASSWORD, o->password);
-	if (o->bearer != NULL) {
-		curl_easy_setopt(m->curl, CURLOPT_XOAUTH2_BEARER, o->bearer);
-		curl_easy_setopt(m->curl, CURLOPT_LOGIN_OPTIONS,
-		    "AUTH=XOAUTH2");
+	g_string_truncate(c->tok, 0);
+	for (c->i++; c->i < c->seg->len && s[c->i] != '"'; c->i++) {
+		if (s[c->i] == '\\' && c->i + 1 < c->seg->len)
+			c->i++;
+		g_string_append_c(c->tok, s[c->i]);
 	}
-	if (o->ca_file != NULL)
-		curl_easy_setopt(m->curl, CURLOPT_CAINFO, o->ca_file);
+	if (c->i < c->seg->len)
+		c->i++;
 }
 
-/* one command: URL plus optional custom request; response in m->buf */
-static int
-run(struct imap *m, const char *url, const char *custom, size_t cap)
+/* an atom; "BODY[HEADER.FIELDS (A B)]<0>" is one despite its spaces */
+static void
+scan_atom(struct cur *c)
 {
-	CURLcode c = CURLE_OK;
-	char *masked;
+	const char *s = c->seg->str;
+	int depth = 0;
 
-	for (int attempt = 0; attempt <= RETRIES; attempt++) {
-		g_byte_array_set_size(m->buf, 0);
-		m->cap = cap;
-		m->seen = 0;
-		curl_easy_setopt(m->curl, CURLOPT_URL, url);
-		curl_easy_setopt(m->curl, CURLOPT_CUSTOMREQUEST, custom);
-		c = curl_easy_perform(m->curl);
-		if (c == CURLE_OK)
-			return 0;
-		if (!transient(c))
+	g_string_truncate(c->tok, 0);
+	for (; c->i < c->seg->len; c->i++) {
+		char ch = s[c->i];
+
+		if (depth == 0 && (ch == ' ' || ch == '(' || ch == ')'))
 			break;
-		rw_log_debug("imap: %s; retrying", curl_easy_strerror(c));
-		g_usleep((gulong)(250000 << attempt));
+		if (ch == '[')
+			depth++;
+		else if (ch == ']' && depth > 0)
+			depth--;
+		g_string_append_c(c->tok, ch);
 	}
-	masked = rw_mask_url(url);
-	rw_error_set(transient(c) || c == CURLE_LOGIN_DENIED ? RW_ETEMP :
-	    RW_EUNAVAIL, "imap %s failed on %s: %s", custom != NULL ? custom :
-	    "FETCH", masked, curl_easy_strerror(c));
-	g_free(masked);
-	return rw_error_code();
+}
+
+/* the next token; a literal not read by the caller is skipped */
+static int
+next_tok(struct cur *c, enum tok *out)
+{
+	int rc = c->lit_pending ? cur_literal(c, NULL, 0) : 0;
+	char ch;
+
+	while (c->i < c->seg->len && c->seg->str[c->i] == ' ')
+		c->i++;
+	*out = T_END;
+	if (rc != 0 || c->i >= c->seg->len)
+		return rc;
+	ch = c->seg->str[c->i];
+	if (ch == '(' || ch == ')') {
+		c->i++;
+		*out = ch == '(' ? T_OPEN : T_CLOSE;
+	} else if (ch == '"') {
+		scan_quoted(c);
+		*out = T_QUOTED;
+	} else if (ch == '{' && scan_literal(c)) {
+		*out = T_LITERAL;
+	} else {
+		scan_atom(c);
+		*out = T_ATOM;
+	}
+	return 0;
+}
+
+/* skip one value: an atom, string, literal or parenthesized list */
+static int
+skip_value(struct cur *c)
+{
+	enum tok t;
+	int depth = 0;
+	int rc = next_tok(c, &t);
+
+	if (rc == 0 && t == T_OPEN)
+		depth = 1;
+	while (rc == 0 && depth > 0) {
+		rc = next_tok(c, &t);
+		if (t == T_END)
+			break;
+		depth += t == T_OPEN ? 1 : t == T_CLOSE ? -1 : 0;
+	}
+	return rc;
+}
+
+/* the rest of a response, its literals read and dropped */
+static int
+drain(struct cur *c)
+{
+	enum tok t = T_ATOM;
+	int rc = 0;
+
+	while (rc == 0 && t != T_END)
+		rc = next_tok(c, &t);
+	return rc;
+}
+
+/* the number token that follows */
+static int
+tok_number(struct cur *c, guint64 *out)
+{
+	enum tok t;
+	char *end = NULL;
+	int rc = next_tok(c, &t);
+
+	if (rc != 0 || t != T_ATOM || c->tok->len == 0 ||
+	    !g_ascii_isdigit(c->tok->str[0]))
+		return rc;
+	*out = g_ascii_strtoull(c->tok->str, &end, 10);
+	if (*end != '\0')
+		*out = 0;
+	return 0;
+}
+
+/* keep N more body bytes within the reply's total */
+static int
+account(struct arf_imap_reply *out, const struct arf_imap_limits *lim,
+    size_t n)
+{
+	if (n > lim->total_max || out->body_bytes > lim->total_max - n)
+		return rw_error_set(RW_EUNAVAIL, "imap FETCH response over %zu "
+		    "message bytes (more than the sizes announced)",
+		    lim->total_max);
+	out->body_bytes += n;
+	return 0;
+}
+
+/* the value of BODY[]: a literal, a quoted string or NIL */
+static int
+fetch_body(struct cur *c, struct arf_imap_msg *msg,
+    struct arf_imap_reply *out)
+{
+	const struct arf_imap_limits *lim = c->lim;
+	enum tok t;
+	int rc = next_tok(c, &t);
+	size_t n;
+
+	if (rc != 0 || msg->body != NULL || (t != T_LITERAL && t != T_QUOTED))
+		return rc;
+	n = t == T_QUOTED ? c->tok->len : (size_t)MIN(c->lit,
+	    (guint64)lim->body_max);
+	n = MIN(n, lim->body_max);
+	rc = account(out, lim, n);
+	if (rc != 0)
+		return rc;
+	msg->body = g_byte_array_sized_new((guint)MIN(n, (size_t)65536));
+	if (t == T_QUOTED)
+		g_byte_array_append(msg->body, (const guint8 *)c->tok->str,
+		    (guint)n);
+	return t == T_LITERAL ? cur_literal(c, msg->body, n) : 0;
+}
+
+/* one "NAME value" of a FETCH list */
+static int
+fetch_item(struct cur *c, struct arf_imap_msg *msg,
+    struct arf_imap_reply *out)
+{
+	char *name = g_ascii_strup(c->tok->str, (gssize)c->tok->len);
+	guint64 v = 0;
+	int rc;
+
+	if (strcmp(name, "UID") == 0) {
+		rc = tok_number(c, &v);
+		msg->uid = v;
+	} else if (strcmp(name, "RFC822.SIZE") == 0) {
+		rc = tok_number(c, &v);
+		msg->size = v <= G_MAXINT64 ? (gint64)v : -1;
+	} else if (g_str_has_prefix(name, "BODY[]")) {
+		rc = fetch_body(c, msg, out);
+	} else {
+		rc = skip_value(c);
+	}
+	g_free(name);
+	return rc;
+}
+
+/* "(UID 5 RFC822.SIZE 10 BODY[] {10}" CRLF 10 bytes ")" */
+static int
+parse_fetch(struct cur *c, struct arf_imap_reply *out)
+{
+	struct arf_imap_msg *msg = g_new0(struct arf_imap_msg, 1);
+	enum tok t;
+	int rc = next_tok(c, &t);
+
+	msg->size = -1;
+	if (rc == 0 && t == T_OPEN)
+		while ((rc = next_tok(c, &t)) == 0 && t == T_ATOM)
+			rc = fetch_item(c, msg, out);
+	if (rc == 0 && msg->uid > 0) {
+		g_ptr_array_add(out->msgs, msg);
+		msg = NULL;
+	} else if (msg->body != NULL) {
+		out->body_bytes -= msg->body->len;
+	}
+	arf_imap_msg_free(msg);
+	return rc;
+}
+
+/* the offset after "N FETCH " of an untagged line, 0 when it is not one */
+static size_t
+fetch_offset(const GString *line)
+{
+	size_t i = 2;
+
+	while (i < line->len && g_ascii_isdigit(line->str[i]))
+		i++;
+	if (i == 2 || line->len - i < 7 ||
+	    g_ascii_strncasecmp(line->str + i, " FETCH ", 7) != 0)
+		return 0;
+	return i + 7;
+}
+
+static bool
+has_prefix_ci(const GString *s, size_t at, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return s->len >= at + n &&
+	    g_ascii_strncasecmp(s->str + at, prefix, n) == 0;
+}
+
+/* "* ..." : SEARCH, OK [UIDVALIDITY n], n FETCH; the rest is skipped */
+static int
+untagged(struct cur *c, struct arf_imap_reply *out)
+{
+	size_t at = fetch_offset(c->seg);
+	int rc = 0;
+
+	if (has_prefix_ci(c->seg, 2, "SEARCH"))
+		arf_imap_parse_search(out->uids, c->seg->str, c->seg->len, 0);
+	else if (has_prefix_ci(c->seg, 2, "OK [UIDVALIDITY "))
+		out->uidvalidity = arf_imap_response_number(c->seg->str,
+		    c->seg->len, "[UIDVALIDITY ");
+	c->i = at > 0 ? at : 2;
+	if (at > 0)
+		rc = parse_fetch(c, out);
+	return rc == 0 ? drain(c) : rc;
+}
+
+/* "TAG OK text" */
+static void
+tagged(struct cur *c, struct arf_imap_reply *out, size_t tag_len)
+{
+	const char *s = c->seg->str + tag_len + 1;
+
+	out->status = g_ascii_strncasecmp(s, "OK", 2) == 0 ? 'O' :
+	    g_ascii_strncasecmp(s, "NO", 2) == 0 ? 'N' :
+	    g_ascii_strncasecmp(s, "BAD", 3) == 0 ? 'B' : 0;
+	out->text = g_strndup(s, TEXT_MAX);
+}
+
+static int
+one_line(struct cur *c, struct arf_imap_reply *out, const char *tag,
+    bool *out_done)
+{
+	size_t tl = strlen(tag);
+	GString *s = c->seg;
+
+	c->i = 0;
+	if (s->len > tl && memcmp(s->str, tag, tl) == 0 && s->str[tl] == ' ') {
+		tagged(c, out, tl);
+		*out_done = true;
+		return 0;
+	}
+	if (s->len >= 2 && memcmp(s->str, "* ", 2) == 0)
+		return untagged(c, out);
+	if (s->len >= 1 && s->str[0] == '+')
+		return rw_error_set(RW_EUNAVAIL, "unexpected imap continuation "
+		    "request");
+	return drain(c);
+}
+
+int
+arf_imap_read_reply(struct arf_imap_reply *out, struct arf_imap_reader *r,
+    const char *tag, const struct arf_imap_limits *lim)
+{
+	struct cur c = {.rd = r, .lim = lim};
+	bool done = false;
+	int rc = 0;
+
+	c.seg = g_string_new(NULL);
+	c.tok = g_string_new(NULL);
+	while (rc == 0 && !done) {
+		rc = rd_line(r, c.seg, lim->line_max);
+		if (rc == 0)
+			rc = one_line(&c, out, tag, &done);
+	}
+	g_string_free(c.seg, TRUE);
+	g_string_free(c.tok, TRUE);
+	return rc;
 }
 
 /* "...(UIDVALIDITY 123 ...": the number after KEY in the response */
@@ -126,39 +526,6 @@ arf_imap_response_number(const char *resp, size_t len, const char *key)
 
 	g_free(text);
 	return v;
-}
-
-/* IMAP quoted string for FOLDER */
-static char *
-quoted(const char *folder)
-{
-	GString *s = g_string_new("\"");
-
-	for (const char *p = folder; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			g_string_append_c(s, '\\');
-		g_string_append_c(s, *p);
-	}
-	g_string_append_c(s, '"');
-	return g_string_free(s, FALSE);
-}
-
-static int
-read_uidvalidity(struct imap *m)
-{
-	char *q = quoted(m->folder);
-	char *cmd = g_strdup_printf("STATUS %s (UIDVALIDITY)", q);
-	int rc = run(m, m->base_url, cmd, RESPONSE_MAX);
-
-	if (rc == 0)
-		m->uidvalidity = arf_imap_response_number(
-		    (const char *)m->buf->data, m->buf->len, "UIDVALIDITY ");
-	if (rc == 0 && m->uidvalidity < 0)
-		rc = rw_error_set(RW_EUNAVAIL, "imap folder \"%s\": no "
-		    "UIDVALIDITY in the STATUS response", m->folder);
-	g_free(cmd);
-	g_free(q);
-	return rc;
 }
 
 static gint
@@ -193,47 +560,489 @@ arf_imap_parse_search(GArray *uids, const char *resp, size_t len,
 	g_free(text);
 }
 
+/* ---- the connection ---------------------------------------------------- */
+
+struct imap {
+	struct arf_source base;
+	CURL *curl;               /* NULL while not connected */
+	curl_socket_t sock;
+	struct arf_imap_reader *rd;
+	char *base_url;           /* imap://host:port/ */
+	char *folder;             /* decoded folder name */
+	char *folder_q;           /* ... as an IMAP quoted string */
+	char *where;              /* folder and masked URL, for messages */
+	guint tag;
+	bool final;               /* the last error is not cured by retrying */
+	gint64 uidvalidity;       /* -1 until the first SELECT */
+	gint64 last_uid;          /* highest UID returned */
+	GArray *uids;             /* guint64, ascending, still to read */
+	GArray *sizes;            /* gint64 per UID: RFC822.SIZE, -1, GONE */
+	guint next;               /* index of the next UID to fetch */
+	guint sized;              /* UIDs below this index have a size */
+	GPtrArray *batch;         /* struct arf_imap_msg * fetched */
+	guint batch_next;
+	GArray *done[2];          /* UIDs acknowledged per enum arf_ack */
+	bool created[2];          /* target folder created this run */
+	struct arf_imap_limits lim;
+};
+
+static bool
+transient(CURLcode c)
+{
+	return c == CURLE_COULDNT_CONNECT || c == CURLE_OPERATION_TIMEDOUT ||
+	    c == CURLE_RECV_ERROR || c == CURLE_SEND_ERROR ||
+	    c == CURLE_GOT_NOTHING || c == CURLE_COULDNT_RESOLVE_HOST ||
+	    c == CURLE_PARTIAL_FILE || c == CURLE_WEIRD_SERVER_REPLY;
+}
+
+static void
+setup_handle(struct imap *m)
+{
+	const struct arf_source_opts *o = &m->base.opts;
+
+	curl_easy_setopt(m->curl, CURLOPT_URL, m->base_url);
+	/* connect and log in only: the commands are ours */
+	curl_easy_setopt(m->curl, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(m->curl, CURLOPT_CONNECTTIMEOUT, o->timeout);
+	curl_easy_setopt(m->curl, CURLOPT_TIMEOUT, 2 * o->timeout);
+	curl_easy_setopt(m->curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, o->timeout);
+	curl_easy_setopt(m->curl, CURLOPT_NOSIGNAL, 1L);
+	if (o->user != NULL)
+		curl_easy_setopt(m->curl, CURLOPT_USERNAME, o->user);
+	if (o->password != NULL)
+		curl_easy_setopt(m->curl, CURLOPT_PASSWORD, o->password);
+	if (o->bearer != NULL) {
+		curl_easy_setopt(m->curl, CURLOPT_XOAUTH2_BEARER, o->bearer);
+		curl_easy_setopt(m->curl, CURLOPT_LOGIN_OPTIONS,
+		    "AUTH=XOAUTH2");
+	}
+	if (o->ca_file != NULL)
+		curl_easy_setopt(m->curl, CURLOPT_CAINFO, o->ca_file);
+}
+
+static void
+conn_close(struct imap *m)
+{
+	if (m->curl != NULL)
+		curl_easy_cleanup(m->curl);
+	m->curl = NULL;
+	arf_imap_reader_reset(m->rd);
+}
+
+/* wait until the socket is ready for EVENTS, at most timeout seconds */
+static int
+wait_sock(struct imap *m, short events)
+{
+	struct pollfd p = {.fd = (int)m->sock, .events = events};
+	int n;
+
+	do {
+		n = poll(&p, 1, (int)MIN(m->base.opts.timeout * 1000, G_MAXINT));
+	} while (n < 0 && errno == EINTR);
+	if (n > 0)
+		return 0;
+	return rw_error_set(RW_ETEMP, "no answer from the imap server for "
+	    "%ld s", m->base.opts.timeout);
+}
+
+static int
+conn_fill(void *ctx, char *buf, size_t cap, size_t *out_n)
+{
+	struct imap *m = ctx;
+
+	for (;;) {
+		CURLcode c = curl_easy_recv(m->curl, buf, cap, out_n);
+		int rc;
+
+		if (c == CURLE_OK)
+			return 0;
+		if (c != CURLE_AGAIN)
+			return rw_error_set(RW_ETEMP, "could not read from the "
+			    "imap server: %s", curl_easy_strerror(c));
+		rc = wait_sock(m, POLLIN);
+		if (rc != 0)
+			return rc;
+	}
+}
+
+static int
+conn_send(struct imap *m, const char *line, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		size_t n = 0;
+		CURLcode c = curl_easy_send(m->curl, line + off, len - off, &n);
+		int rc = 0;
+
+		if (c == CURLE_AGAIN)
+			rc = wait_sock(m, POLLOUT);
+		else if (c != CURLE_OK)
+			rc = rw_error_set(RW_ETEMP, "could not send to the imap "
+			    "server: %s", curl_easy_strerror(c));
+		if (rc != 0)
+			return rc;
+		off += n;
+	}
+	return 0;
+}
+
+/* send "TAG CMD" and read the reply; BODY_TOTAL caps its message bytes */
+static int
+exec_once(struct imap *m, const char *cmd, struct arf_imap_reply *out,
+    size_t body_total)
+{
+	char tag[24];
+	struct arf_imap_limits lim = m->lim;
+	char *line;
+	int rc;
+
+	g_snprintf(tag, sizeof(tag), "rw%u", ++m->tag);
+	line = g_strdup_printf("%s %s\r\n", tag, cmd);
+	lim.total_max = body_total;
+	rw_log_debug("%s: %s %s", m->where, tag, cmd);
+	rc = conn_send(m, line, strlen(line));
+	if (rc == 0)
+		rc = arf_imap_read_reply(out, m->rd, tag, &lim);
+	g_free(line);
+	return rc;
+}
+
+static int
+select_folder(struct imap *m)
+{
+	struct arf_imap_reply r;
+	char *cmd = g_strdup_printf("SELECT %s", m->folder_q);
+	int rc;
+
+	arf_imap_reply_init(&r);
+	rc = exec_once(m, cmd, &r, 0);
+	if (rc == 0 && r.status != 'O')
+		rc = rw_error_set(RW_EUNAVAIL, "could not select the folder: %s",
+		    r.text != NULL ? r.text : "");
+	else if (rc == 0 && r.uidvalidity < 0)
+		rc = rw_error_set(RW_EUNAVAIL, "no UIDVALIDITY in the SELECT "
+		    "response");
+	else if (rc == 0 && m->uidvalidity >= 0 &&
+	    r.uidvalidity != m->uidvalidity)
+		rc = rw_error_set(RW_ETEMP, "UIDVALIDITY changed from %lld to "
+		    "%lld during the run; the next run reads the folder again",
+		    (long long)m->uidvalidity, (long long)r.uidvalidity);
+	else if (rc == 0)
+		m->uidvalidity = r.uidvalidity;
+	/* answered but refused: another connection will not help */
+	m->final = m->final || (rc != 0 && r.status != 0);
+	arf_imap_reply_clear(&r);
+	g_free(cmd);
+	return rc;
+}
+
+/* connect, log in (libcurl), select the folder */
+static int
+conn_open(struct imap *m)
+{
+	CURLcode c;
+	int rc;
+
+	m->curl = curl_easy_init();
+	if (m->curl == NULL)
+		return rw_error_set(RW_EFAIL, "could not start libcurl");
+	setup_handle(m);
+	c = curl_easy_perform(m->curl);
+	if (c == CURLE_OK)
+		c = curl_easy_getinfo(m->curl, CURLINFO_ACTIVESOCKET, &m->sock);
+	if (c == CURLE_OK && m->sock == CURL_SOCKET_BAD)
+		c = CURLE_GOT_NOTHING;
+	arf_imap_reader_reset(m->rd);
+	m->final = m->final || c == CURLE_LOGIN_DENIED;
+	rc = c == CURLE_OK ? select_folder(m) :
+	    rw_error_set(transient(c) || c == CURLE_LOGIN_DENIED ? RW_ETEMP :
+	    RW_EUNAVAIL, "could not log in: %s", curl_easy_strerror(c));
+	if (rc != 0)
+		conn_close(m);
+	return rc;
+}
+
+/* CMD with reconnects (OUT initialised by the caller): a lost or silent connection is opened again and
+ * CMD repeated (every command here may be: FETCH is PEEK, MOVE of moved
+ * UIDs moves nothing) */
+static int
+exec(struct imap *m, const char *cmd, struct arf_imap_reply *out,
+    size_t body_total)
+{
+	int rc = 0;
+
+	for (int attempt = 0; attempt <= RETRIES; attempt++) {
+		if (attempt > 0) {
+			rw_log_info("%s: %s; connecting again", m->where,
+			    rw_error_message());
+			rw_error_clear();
+			g_usleep((gulong)(250000 << attempt));
+			arf_imap_reply_clear(out);
+			arf_imap_reply_init(out);
+		}
+		m->final = false;
+		rc = m->curl != NULL ? 0 : conn_open(m);
+		if (rc == 0)
+			rc = exec_once(m, cmd, out, body_total);
+		if (rc == 0)
+			return 0;
+		conn_close(m);
+		if (rc != RW_ETEMP || m->final)
+			break;
+	}
+	rw_error_prefix("%s", m->where);
+	return rc;
+}
+
+/* the command name for messages: "UID FETCH", "CREATE" */
+static char *
+cmd_name(const char *cmd)
+{
+	const char *sp = strchr(cmd, ' ');
+
+	if (sp != NULL && g_str_has_prefix(cmd, "UID "))
+		sp = strchr(sp + 1, ' ');
+	return sp != NULL ? g_strndup(cmd, (gsize)(sp - cmd)) : g_strdup(cmd);
+}
+
+/* CMD must end in OK */
+static int
+exec_ok(struct imap *m, const char *cmd, struct arf_imap_reply *out,
+    size_t body_total)
+{
+	int rc = exec(m, cmd, out, body_total);
+	char *name;
+
+	if (rc != 0 || out->status == 'O')
+		return rc;
+	name = cmd_name(cmd);
+	rc = rw_error_set(RW_EUNAVAIL, "%s: %s failed: %s", m->where, name,
+	    out->text != NULL ? out->text : "no status");
+	g_free(name);
+	return rc;
+}
+
+/* ---- the folder ---------------------------------------------------------- */
+
+/* IMAP quoted string for FOLDER */
+static char *
+quoted(const char *folder)
+{
+	GString *s = g_string_new("\"");
+
+	for (const char *p = folder; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_c(s, '\\');
+		g_string_append_c(s, *p);
+	}
+	g_string_append_c(s, '"');
+	return g_string_free(s, FALSE);
+}
+
+/* "4:7,9" for N ascending UIDs */
+static char *
+uid_set(const guint64 *u, guint n)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < n;) {
+		guint j = i;
+
+		while (j + 1 < n && u[j + 1] == u[j] + 1)
+			j++;
+		g_string_append_printf(s, "%s%llu", s->len > 0 ? "," : "",
+		    (unsigned long long)u[i]);
+		if (j > i)
+			g_string_append_printf(s, ":%llu",
+			    (unsigned long long)u[j]);
+		i = j + 1;
+	}
+	return g_string_free(s, FALSE);
+}
+
 static int
 list_uids(struct imap *m)
 {
-	char *cmd = g_strdup("UID SEARCH ALL");
-	int rc = run(m, m->folder_url, cmd, RESPONSE_MAX);
+	struct arf_imap_reply r;
+	int rc;
+
+	arf_imap_reply_init(&r);
+	rc = exec_ok(m, "UID SEARCH ALL", &r, 0);
 
 	/* every UID: those at or below last_uid are crash leftovers */
-	if (rc == 0)
-		arf_imap_parse_search(m->uids, (const char *)m->buf->data,
-		    m->buf->len, 0);
-	g_free(cmd);
+	if (rc == 0) {
+		g_array_append_vals(m->uids, r.uids->data, r.uids->len);
+		g_array_set_size(m->sizes, m->uids->len);
+	}
+	arf_imap_reply_clear(&r);
 	return rc;
+}
+
+/* index of UID among the UIDs still to read, -1 when absent */
+static gint64
+uid_index(const struct imap *m, guint64 uid)
+{
+	guint lo = m->next, hi = m->uids->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		guint64 u = g_array_index(m->uids, guint64, mid);
+
+		if (u == uid)
+			return mid;
+		if (u < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* RFC822.SIZE of the next fetch_batch UIDs; those not answered are gone */
+static int
+fetch_sizes(struct imap *m)
+{
+	guint end = MIN(m->uids->len, m->next + (guint)m->base.opts.fetch_batch);
+	char *set = uid_set(&g_array_index(m->uids, guint64, m->next),
+	    end - m->next);
+	char *cmd = g_strdup_printf("UID FETCH %s (UID RFC822.SIZE)", set);
+	struct arf_imap_reply r;
+	int rc;
+
+	arf_imap_reply_init(&r);
+	rc = exec_ok(m, cmd, &r, 0);
+	for (guint i = m->next; rc == 0 && i < end; i++)
+		g_array_index(m->sizes, gint64, i) = GONE;
+	for (guint i = 0; rc == 0 && i < r.msgs->len; i++) {
+		const struct arf_imap_msg *f = r.msgs->pdata[i];
+		gint64 at = uid_index(m, f->uid);
+
+		if (at >= 0 && at < end)
+			g_array_index(m->sizes, gint64, at) = f->size;
+	}
+	if (rc == 0)
+		m->sized = end;
+	arf_imap_reply_clear(&r);
+	g_free(cmd);
+	g_free(set);
+	return rc;
+}
+
+/* the UIDs of the next body fetch into PICK: at most fetch_batch, at most
+ * fetch_max_bytes (but at least one); *OUT_SPAN UIDs are done with it */
+static size_t
+plan(struct imap *m, GArray *pick, guint *out_span)
+{
+	size_t cap = m->lim.body_max, total = 0;
+	guint i;
+
+	for (i = m->next; i < m->sized &&
+	    pick->len < (guint)m->base.opts.fetch_batch; i++) {
+		gint64 size = g_array_index(m->sizes, gint64, i);
+		size_t cost = size < 0 ? cap : MIN((size_t)size, cap);
+
+		if (size == GONE)
+			continue;
+		if (pick->len > 0 && total + cost > m->base.opts.fetch_bytes)
+			break;
+		total += cost;
+		g_array_append_val(pick, g_array_index(m->uids, guint64, i));
+	}
+	*out_span = i - m->next;
+	return total;
+}
+
+/* move the fetched messages of R that were asked for into the batch */
+static void
+take_bodies(struct imap *m, struct arf_imap_reply *r, const GArray *pick)
+{
+	g_ptr_array_set_size(m->batch, 0);
+	m->batch_next = 0;
+	for (guint i = 0; i < pick->len; i++) {
+		guint64 uid = g_array_index(pick, guint64, i);
+		guint j;
+
+		for (j = 0; j < r->msgs->len; j++) {
+			struct arf_imap_msg *f = r->msgs->pdata[j];
+
+			if (f != NULL && f->uid == uid && f->body != NULL)
+				break;
+		}
+		if (j == r->msgs->len) {
+			rw_log_debug("%s: UID %llu is gone", m->where,
+			    (unsigned long long)uid);
+			continue;
+		}
+		g_ptr_array_add(m->batch, r->msgs->pdata[j]);
+		r->msgs->pdata[j] = NULL;
+	}
+}
+
+/* fetch the next batch of bodies, capped at max_bytes + 1 each */
+static int
+fetch_bodies(struct imap *m)
+{
+	GArray *pick = g_array_new(FALSE, FALSE, sizeof(guint64));
+	guint span = 0;
+	size_t total = plan(m, pick, &span);
+	struct arf_imap_reply r;
+	char *set = uid_set((const guint64 *)(void *)pick->data, pick->len);
+	char *cmd = g_strdup_printf("UID FETCH %s (UID RFC822.SIZE "
+	    "BODY.PEEK[]<0.%zu>)", set, m->lim.body_max);
+	int rc = 0;
+
+	arf_imap_reply_init(&r);
+	/* a server whose sizes are a little off: one message of slack */
+	if (pick->len > 0)
+		rc = exec_ok(m, cmd, &r, total + m->lim.body_max);
+	if (rc == 0) {
+		take_bodies(m, &r, pick);
+		m->next += span;
+	}
+	arf_imap_reply_clear(&r);
+	g_free(cmd);
+	g_free(set);
+	g_array_unref(pick);
+	return rc;
+}
+
+/* the message's bytes become OUT's (NUL-terminated) */
+static void
+to_msg(struct imap *m, struct arf_imap_msg *f, struct arf_msg *out)
+{
+	out->len = f->body->len;
+	out->size = f->size >= 0 && (guint64)f->size >= f->body->len ?
+	    (size_t)f->size : f->body->len;
+	g_byte_array_append(f->body, (const guint8 *)"", 1);
+	out->data = (char *)g_byte_array_free(f->body, FALSE);
+	f->body = NULL;
+	out->uid = (gint64)f->uid;
+	out->location = g_strdup_printf("%s UID %llu", m->folder,
+	    (unsigned long long)f->uid);
+	m->last_uid = MAX(m->last_uid, (gint64)f->uid);
+	arf_imap_msg_free(f);
 }
 
 static int
 imap_next(struct arf_source *s, struct arf_msg *out)
 {
 	struct imap *m = (struct imap *)s;
-	guint64 uid;
-	char *url;
-	int rc;
 
-	if (m->next >= m->uids->len)
-		return 0;
-	uid = g_array_index(m->uids, guint64, m->next++);
-	/* UIDVALIDITY in the URL: a renumbered folder fails the fetch */
-	url = g_strdup_printf("%s;UIDVALIDITY=%lld/;UID=%llu", m->folder_url,
-	    (long long)m->uidvalidity, (unsigned long long)uid);
-	rc = run(m, url, NULL, s->opts.max_bytes + 1);
-	g_free(url);
-	if (rc != 0)
-		return rc;
-	out->len = m->buf->len;
-	out->size = m->seen;
-	out->data = g_malloc(m->buf->len + 1);
-	memcpy(out->data, m->buf->data, m->buf->len);
-	out->data[m->buf->len] = '\0';
-	out->uid = (gint64)uid;
-	out->location = g_strdup_printf("%s UID %llu", m->folder,
-	    (unsigned long long)uid);
-	m->last_uid = MAX(m->last_uid, (gint64)uid);
+	while (m->batch_next >= m->batch->len) {
+		int rc = 0;
+
+		if (m->next >= m->uids->len)
+			return 0;
+		if (m->sized <= m->next)
+			rc = fetch_sizes(m);
+		if (rc == 0)
+			rc = fetch_bodies(m);
+		if (rc != 0)
+			return rc;
+	}
+	to_msg(m, m->batch->pdata[m->batch_next], out);
+	m->batch->pdata[m->batch_next++] = NULL;
 	return 1;
 }
 
@@ -260,17 +1069,6 @@ imap_ack(struct arf_source *s, const struct arf_msg *msg, enum arf_ack how)
 	return 0;
 }
 
-static char *
-uid_set(const GArray *uids)
-{
-	GString *s = g_string_new(NULL);
-
-	for (guint i = 0; i < uids->len; i++)
-		g_string_append_printf(s, "%s%llu", i ? "," : "",
-		    (unsigned long long)g_array_index(uids, guint64, i));
-	return g_string_free(s, FALSE);
-}
-
 /* IMAP folders have no Maildir++ dot: ".Processed" -> "Processed" */
 static const char *
 target_folder(const char *name)
@@ -280,56 +1078,89 @@ target_folder(const char *name)
 	return name;
 }
 
-static int
-move_uids(struct imap *m, const GArray *uids, const char *folder)
-{
-	char *set = uid_set(uids);
-	char *q = quoted(target_folder(folder));
-	char *cmd = g_strdup_printf("CREATE %s", q);
-	int rc;
+/* one command around a UID set: PRE set POST */
+struct step {
+	const char *pre, *post;
+};
 
-	/* CREATE fails when the folder exists: that is fine */
-	if (run(m, m->folder_url, cmd, RESPONSE_MAX) != 0)
-		rw_error_clear();
-	g_free(cmd);
-	cmd = g_strdup_printf("UID MOVE %s %s", set, q);
-	rc = run(m, m->folder_url, cmd, RESPONSE_MAX);
-	if (rc != 0) {
-		/* no MOVE extension: COPY, flag, expunge those UIDs only */
-		rw_error_clear();
+static int
+run_each(struct imap *m, const struct step *steps, const char *set)
+{
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && steps[i].pre != NULL; i++) {
+		struct arf_imap_reply r;
+		char *cmd = g_strconcat(steps[i].pre, set, steps[i].post, NULL);
+
+		arf_imap_reply_init(&r);
+		rc = exec_ok(m, cmd, &r, 0);
+		arf_imap_reply_clear(&r);
 		g_free(cmd);
-		cmd = g_strdup_printf("UID COPY %s %s", set, q);
-		rc = run(m, m->folder_url, cmd, RESPONSE_MAX);
-		g_free(cmd);
-		cmd = g_strdup_printf("UID STORE %s +FLAGS.SILENT (\\Deleted)",
-		    set);
-		if (rc == 0)
-			rc = run(m, m->folder_url, cmd, RESPONSE_MAX);
-		g_free(cmd);
-		cmd = g_strdup_printf("UID EXPUNGE %s", set);
-		if (rc == 0)
-			rc = run(m, m->folder_url, cmd, RESPONSE_MAX);
 	}
-	g_free(cmd);
-	g_free(q);
-	g_free(set);
 	return rc;
 }
 
+/* UID MOVE, or where the server refuses it COPY, \Deleted, EXPUNGE */
 static int
-delete_uids(struct imap *m, const GArray *uids)
+move_set(struct imap *m, const char *set, const char *q)
 {
-	char *set = uid_set(uids);
-	char *cmd = g_strdup_printf("UID STORE %s +FLAGS.SILENT (\\Deleted)",
-	    set);
-	int rc = run(m, m->folder_url, cmd, RESPONSE_MAX);
+	char *to = g_strconcat(" ", q, NULL);
+	const struct step move[] = {{"UID MOVE ", to}, {NULL, NULL}};
+	const struct step fallback[] = {{"UID COPY ", to},
+	    {"UID STORE ", " +FLAGS.SILENT (\\Deleted)"},
+	    {"UID EXPUNGE ", ""}, {NULL, NULL}};
+	struct arf_imap_reply r;
+	char *cmd = g_strconcat(move[0].pre, set, move[0].post, NULL);
+	int rc;
 
+	arf_imap_reply_init(&r);
+	rc = exec(m, cmd, &r, 0);
+	if (rc == 0 && r.status != 'O')
+		rc = run_each(m, fallback, set);
+	arf_imap_reply_clear(&r);
 	g_free(cmd);
-	cmd = g_strdup_printf("UID EXPUNGE %s", set);
-	if (rc == 0)
-		rc = run(m, m->folder_url, cmd, RESPONSE_MAX);
+	g_free(to);
+	return rc;
+}
+
+/* CREATE fails when the folder exists: that is fine */
+static int
+create_once(struct imap *m, enum arf_ack how, const char *q)
+{
+	struct arf_imap_reply r;
+	char *cmd;
+	int rc;
+
+	if (m->created[how])
+		return 0;
+	cmd = g_strdup_printf("CREATE %s", q);
+	arf_imap_reply_init(&r);
+	rc = exec(m, cmd, &r, 0);
+	m->created[how] = rc == 0;
+	arf_imap_reply_clear(&r);
 	g_free(cmd);
-	g_free(set);
+	return rc;
+}
+
+/* move (FOLDER set) or delete (FOLDER NULL) UIDS, MOVE_CHUNK at a time */
+static int
+settle(struct imap *m, const GArray *uids, const char *folder,
+    enum arf_ack how)
+{
+	const struct step del[] = {
+	    {"UID STORE ", " +FLAGS.SILENT (\\Deleted)"},
+	    {"UID EXPUNGE ", ""}, {NULL, NULL}};
+	char *q = folder != NULL ? quoted(target_folder(folder)) : NULL;
+	int rc = q != NULL ? create_once(m, how, q) : 0;
+
+	for (guint i = 0; rc == 0 && i < uids->len; i += MOVE_CHUNK) {
+		char *set = uid_set(&g_array_index(uids, guint64, i),
+		    MIN(MOVE_CHUNK, uids->len - i));
+
+		rc = q != NULL ? move_set(m, set, q) : run_each(m, del, set);
+		g_free(set);
+	}
+	g_free(q);
 	return rc;
 }
 
@@ -337,17 +1168,18 @@ static int
 imap_flush(struct arf_source *s)
 {
 	struct imap *m = (struct imap *)s;
+	GArray *p = m->done[ARF_ACK_PROCESSED], *q = m->done[ARF_ACK_QUARANTINE];
 	int rc = 0;
 
-	if (m->done[ARF_ACK_PROCESSED]->len > 0)
-		rc = s->opts.delete_processed ?
-		    delete_uids(m, m->done[ARF_ACK_PROCESSED]) :
-		    move_uids(m, m->done[ARF_ACK_PROCESSED], s->opts.processed);
-	if (rc == 0 && m->done[ARF_ACK_QUARANTINE]->len > 0)
-		rc = move_uids(m, m->done[ARF_ACK_QUARANTINE],
-		    s->opts.quarantine);
-	g_array_set_size(m->done[0], 0);
-	g_array_set_size(m->done[1], 0);
+	g_array_sort(p, cmp_u64);
+	g_array_sort(q, cmp_u64);
+	if (p->len > 0)
+		rc = settle(m, p, s->opts.delete_processed ? NULL :
+		    s->opts.processed, ARF_ACK_PROCESSED);
+	if (rc == 0 && q->len > 0)
+		rc = settle(m, q, s->opts.quarantine, ARF_ACK_QUARANTINE);
+	g_array_set_size(p, 0);
+	g_array_set_size(q, 0);
 	return rc;
 }
 
@@ -356,18 +1188,17 @@ imap_free(struct arf_source *s)
 {
 	struct imap *m = (struct imap *)s;
 
-	if (m->curl != NULL)
-		curl_easy_cleanup(m->curl);
+	conn_close(m);
+	arf_imap_reader_free(m->rd);
 	g_free(m->base_url);
 	g_free(m->folder);
-	g_free(m->folder_url);
-	if (m->uids != NULL)
-		g_array_unref(m->uids);
-	for (int i = 0; i < 2; i++)
-		if (m->done[i] != NULL)
-			g_array_unref(m->done[i]);
-	if (m->buf != NULL)
-		g_byte_array_unref(m->buf);
+	g_free(m->folder_q);
+	g_free(m->where);
+	g_array_unref(m->uids);
+	g_array_unref(m->sizes);
+	g_ptr_array_unref(m->batch);
+	g_array_unref(m->done[0]);
+	g_array_unref(m->done[1]);
 	g_free(m);
 }
 
@@ -385,15 +1216,20 @@ split_url(struct imap *m, const char *url)
 	const char *path = slash != NULL && slash[1] != '\0' ? slash + 1 :
 	    "INBOX";
 	char *folder = g_uri_unescape_string(path, NULL);
+	char *masked = rw_mask_url(url);
 
 	if (scheme_end == NULL || folder == NULL) {
 		g_free(folder);
-		return rw_error_set(RW_EUSAGE, "not an IMAP URL: %s", url);
+		rw_error_set(RW_EUSAGE, "not an IMAP URL: %s", masked);
+		g_free(masked);
+		return RW_EUSAGE;
 	}
 	m->base_url = slash != NULL ? g_strndup(url, (gsize)(slash - url + 1)) :
 	    g_strconcat(url, "/", NULL);
 	m->folder = folder;
-	m->folder_url = g_strconcat(m->base_url, path, NULL);
+	m->folder_q = quoted(folder);
+	m->where = g_strdup_printf("imap folder \"%s\" on %s", folder, masked);
+	g_free(masked);
 	return 0;
 }
 
@@ -411,32 +1247,43 @@ resume_from(struct imap *m, const struct arf_checkpoint *r)
 	    m->folder, (long long)r->uidvalidity, (long long)m->uidvalidity);
 }
 
+static struct imap *
+imap_new(const struct arf_source_opts *opts)
+{
+	struct imap *m = g_new0(struct imap, 1);
+
+	m->base.ops = &imap_ops;
+	m->base.kind = "imap";
+	m->base.opts = *opts;
+	m->base.opts.fetch_batch = CLAMP(opts->fetch_batch, 1, 1000);
+	m->uidvalidity = -1;
+	m->rd = arf_imap_reader_new(conn_fill, m);
+	m->uids = g_array_new(FALSE, FALSE, sizeof(guint64));
+	m->sizes = g_array_new(FALSE, TRUE, sizeof(gint64));
+	m->batch = g_ptr_array_new_with_free_func(arf_imap_msg_free);
+	m->done[0] = g_array_new(FALSE, FALSE, sizeof(guint64));
+	m->done[1] = g_array_new(FALSE, FALSE, sizeof(guint64));
+	m->lim.line_max = LINE_MAX_BYTES;
+	m->lim.body_max = opts->max_bytes + 1;
+	return m;
+}
+
 int
 arf_imap_open(struct arf_source **out, const char *url,
     const struct arf_source_opts *opts, const struct arf_checkpoint *resume)
 {
 	static gsize init;
-	struct imap *m = g_new0(struct imap, 1);
+	struct imap *m = imap_new(opts);
 	int rc;
 
 	if (g_once_init_enter(&init))
 		g_once_init_leave(&init, curl_global_init(CURL_GLOBAL_DEFAULT) ==
 		    CURLE_OK ? 1 : 2);
-	m->base.ops = &imap_ops;
-	m->base.kind = "imap";
-	m->base.opts = *opts;
-	m->last_uid = 0;
-	m->uids = g_array_new(FALSE, FALSE, sizeof(guint64));
-	m->done[0] = g_array_new(FALSE, FALSE, sizeof(guint64));
-	m->done[1] = g_array_new(FALSE, FALSE, sizeof(guint64));
-	m->buf = g_byte_array_new();
-	m->curl = curl_easy_init();
-	rc = m->curl != NULL ? split_url(m, url) :
-	    rw_error_set(RW_EFAIL, "could not start libcurl");
-	if (rc == 0) {
-		setup_handle(m);
-		rc = read_uidvalidity(m);
-	}
+	rc = split_url(m, url);
+	if (rc == 0)
+		rc = m->curl != NULL ? 0 : conn_open(m);
+	if (rc != 0)
+		rw_error_prefix("%s", m->where != NULL ? m->where : "imap");
 	if (rc == 0) {
 		resume_from(m, resume);
 		rc = list_uids(m);
