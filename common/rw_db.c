@@ -16,6 +16,7 @@
 struct rw_db {
 	PGconn *conn;
 	char *where;
+	char sqlstate[6];   /* of the last failed statement, "" if none */
 };
 
 struct rw_copy {
@@ -110,6 +111,12 @@ rw_db_where(struct rw_db *db)
 	return db->where;
 }
 
+const char *
+rw_db_sqlstate(struct rw_db *db)
+{
+	return db->sqlstate;
+}
+
 /*
  * temporary_state - SQLSTATEs of a server going away or not taking us now:
  * class 08 (connection exception), 57P01..57P03 (shut down by an
@@ -136,7 +143,9 @@ result_error(struct rw_db *db, const PGresult *r, const char *what)
 	    PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL) ? RW_EFAIL :
 	    RW_ETEMP;
 	char *shortsql = g_strndup(what, 60);
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 
+	g_strlcpy(db->sqlstate, state ? state : "", sizeof(db->sqlstate));
 	for (char *p = shortsql; *p; p++)
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
@@ -297,12 +306,19 @@ cleanup:
 	return rc;
 }
 
+/* copy_escape - runs without a special character are appended whole */
 static void
 copy_escape(GString *b, const char *v, size_t len)
 {
+	size_t run = 0;
+
 	for (size_t i = 0; i < len; i++) {
 		char ch = v[i];
 
+		if (ch != '\\' && ch != '\t' && ch != '\n' && ch != '\r')
+			continue;
+		g_string_append_len(b, v + run, (gssize)(i - run));
+		run = i + 1;
 		switch (ch) {
 		case '\\':
 			g_string_append(b, "\\\\");
@@ -313,13 +329,11 @@ copy_escape(GString *b, const char *v, size_t len)
 		case '\n':
 			g_string_append(b, "\\n");
 			break;
-		case '\r':
-			g_string_append(b, "\\r");
-			break;
 		default:
-			g_string_append_c(b, ch);
+			g_string_append(b, "\\r");
 		}
 	}
+	g_string_append_len(b, v + run, (gssize)(len - run));
 }
 
 void
@@ -343,10 +357,19 @@ rw_copy_field(struct rw_copy *c, const char *value)
 void
 rw_copy_field_int(struct rw_copy *c, long long value)
 {
-	char n[32];
+	/* digits need no escaping; printf is the dearest part of a row */
+	char n[24];
+	char *p = n + sizeof(n);
+	unsigned long long u = value < 0 ? 0ULL - (unsigned long long)value :
+	    (unsigned long long)value;
 
-	snprintf(n, sizeof(n), "%lld", value);
-	rw_copy_field(c, n);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (value < 0)
+		*--p = '-';
+	rw_copy_field_len(c, p, (size_t)(n + sizeof(n) - p));
 }
 
 static int
@@ -408,9 +431,11 @@ rw_copy_finish(struct rw_copy *c, long long *out_rows)
 		rc = rw_error_set(RW_ETEMP, "COPY failed for table \"%s\": %s",
 		    c->table, PQerrorMessage(c->db->conn));
 	{
+		/* the server's reason (a constraint, a bad value) is more
+		 * telling than the client's "no COPY in progress" after it */
 		int drc = drain(c);
 
-		if (rc == 0)
+		if (drc != 0)
 			rc = drc;
 	}
 	if (out_rows != NULL)

@@ -19,6 +19,8 @@ void rw_db_free(struct rw_db *db);
 PGconn *rw_db_conn(struct rw_db *db);
 /* masked description of where we are connected ("socket /x, db y") */
 const char *rw_db_where(struct rw_db *db);
+/* SQLSTATE of the last statement that failed ("" when none did) */
+const char *rw_db_sqlstate(struct rw_db *db);
 
 /* rw_db_exec - run SQL without parameters, expect no error */
 int rw_db_exec(struct rw_db *db, const char *sql);

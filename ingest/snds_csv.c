@@ -43,6 +43,12 @@ struct snds_csv {
 	size_t cell_error_at;
 	int status;          /* first callback failure */
 	struct snds_csv_stats st;
+	/* last timestamp read per column: a report repeats the same few
+	 * ("4/1/2026 12:00 AM") on every row, and zone arithmetic is dear */
+	struct time_memo {
+		char text[24];
+		struct snds_time t;
+	} memo[14];
 };
 
 static const char *const filter_names[] = {"GREEN", "YELLOW", "RED"};
@@ -159,8 +165,8 @@ rate_bound(double *val, char *pct, size_t pctlen, bool *open, const char **pp)
  * "a% - < b%" -> [a, b). Rates above 100% are real (complaints are counted
  * on the day they are reported), so there is no upper limit.
  */
-int
-snds_rate_parse(struct snds_rate *out, const char *text)
+static int
+rate_bounds(struct snds_rate *out, const char *text)
 {
 	const char *p = text;
 	bool open1 = false, open2 = false;
@@ -187,6 +193,50 @@ snds_rate_parse(struct snds_rate *out, const char *text)
 		return RW_EDATA;
 	out->high_open = open2;
 	return 0;
+}
+
+/*
+ * pct_to_frac - "0.4" -> "0.004", "12" -> "0.12", "112" -> "1.12": PCT is
+ * digits with at most one point (pct_number checked it), so moving the
+ * point two places is exact.
+ */
+static void
+pct_to_frac(char *dst, size_t dstlen, const char *pct)
+{
+	size_t ilen = strcspn(pct, ".");
+	const char *frac = pct[ilen] == '.' ? pct + ilen + 1 : "";
+	char buf[40];
+	size_t n = 0;
+
+	if (ilen > 2) {
+		memcpy(buf, pct, ilen - 2);
+		n = ilen - 2;
+		buf[n++] = '.';
+		memcpy(buf + n, pct + ilen - 2, 2);
+		n += 2;
+	} else {
+		buf[n++] = '0';
+		buf[n++] = '.';
+		if (ilen < 2)
+			buf[n++] = '0';
+		memcpy(buf + n, pct, ilen);
+		n += ilen;
+	}
+	g_strlcpy(buf + n, frac, sizeof(buf) - n);
+	g_strlcpy(dst, buf, dstlen);
+}
+
+int
+snds_rate_parse(struct snds_rate *out, const char *text)
+{
+	int rc = rate_bounds(out, text);
+
+	if (rc == 0) {
+		pct_to_frac(out->low_frac, sizeof(out->low_frac), out->low_pct);
+		pct_to_frac(out->high_frac, sizeof(out->high_frac),
+		    out->high_pct);
+	}
+	return rc;
 }
 
 /*
@@ -338,8 +388,20 @@ static int
 time_field(struct snds_csv *p, struct snds_time *out, size_t i,
     const char *name)
 {
-	if (snds_time_parse(out, p->tz, cell(p, i)) == 0)
+	const char *text = cell(p, i);
+	struct time_memo *m = i < G_N_ELEMENTS(p->memo) ? &p->memo[i] : NULL;
+
+	if (m != NULL && m->text[0] != '\0' && strcmp(m->text, text) == 0) {
+		*out = m->t;
 		return 0;
+	}
+	if (snds_time_parse(out, p->tz, text) == 0) {
+		if (m != NULL && strlen(text) < sizeof(m->text)) {
+			g_strlcpy(m->text, text, sizeof(m->text));
+			m->t = *out;
+		}
+		return 0;
+	}
 	rejectf(p, "column %zu (%s): invalid timestamp \"%s\", expected "
 	    "M/D/YYYY h:mm AM/PM", i + 1, name, cell(p, i));
 	return RW_EDATA;

@@ -29,8 +29,9 @@ enum snds_filter {
 /*
  * Complaint rate as an interval of fractions [low, high] (high excluded
  * when high_open). The *_pct strings are the percent figures exactly as
- * written ("0.4"), so the database can divide by 100 in numeric without
- * float rounding.
+ * written ("0.4"); the *_frac strings are the same decimals divided by 100
+ * by moving the point ("0.004"), so the database stores them as numeric
+ * without float rounding and without a division on the server.
  */
 struct snds_rate {
 	double low;
@@ -38,6 +39,8 @@ struct snds_rate {
 	bool high_open;
 	char low_pct[32];
 	char high_pct[32];
+	char low_frac[36];
+	char high_frac[36];
 };
 
 /* A timestamp read in the source zone: UTC seconds and the local day. */

@@ -4,10 +4,20 @@
  * The parser streams rows straight into COPY, so memory stays flat however
  * large the report; only rejects (capped) are held until the COPY ends,
  * because the connection cannot run other statements during a COPY.
+ *
+ * A data report takes one of two paths. A day the database has no rows of
+ * yet is COPYed straight into repwatch.snds_daily: no staging pass, no
+ * sort, no merge, which is most of the cost of a large report. Should a
+ * row collide with a stored one (or the report hold the same IP and period
+ * twice), the unique index stops the COPY, the transaction is rolled back
+ * and the report is read again through the staging table and the merge,
+ * which gives the same result as if it had taken that path first.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "common/rw_error.h"
 #include "common/rw_log.h"
@@ -16,11 +26,19 @@
 
 #define REJECTS_KEPT 10000
 #define READ_CHUNK (1024 * 1024)
+#define SQLSTATE_UNIQUE "23505"
+/* not an error: the direct COPY collided, read the report again staged */
+#define LOAD_RETRY 1
 
 struct reject_row {
 	long line;
 	char *raw;
 	char *reason;
+};
+
+struct ts_memo {
+	gint64 utc;
+	char text[40];                    /* "" = nothing remembered */
 };
 
 struct snds_loader {
@@ -29,6 +47,9 @@ struct snds_loader {
 	char *source, *tz, *day, *input; /* owned copies of o's strings */
 	struct snds_csv *csv;
 	struct rw_copy *copy;
+	bool direct;                      /* COPY into snds_daily itself */
+	bool copy_failed;                 /* the server stopped the COPY */
+	struct ts_memo ts[4];             /* start, end, trap start, end */
 	bool in_tx;
 	GPtrArray *rejects;
 	long rejected;
@@ -50,6 +71,14 @@ static const char data_stage_cols[] =
     "ip, s, e, day, rcpt, dat, rcp, filter, rate, lo, hi, hi_open, ts, te,"
     " hits, helo, sender, comments, raw_s, raw_e, line";
 
+#define DAILY_COLS \
+    "source, ip, activity_start, activity_end, day, rcpt_commands," \
+    " data_commands, recipients, filter, complaint_rate_text," \
+    " complaint_rate_low, complaint_rate_high, complaint_rate_high_open," \
+    " trap_start, trap_end, trap_hits, sample_helo, jmr_p1_sender," \
+    " comments, raw_start, raw_end, fetch_id"
+static const char daily_cols[] = DAILY_COLS;
+
 static const char status_stage_sql[] =
     "CREATE TEMPORARY TABLE snds_stage ("
     " first_ip inet, last_ip inet, blocked boolean, reason text,"
@@ -63,15 +92,10 @@ static const char status_stage_cols[] =
  * the same sort gives DISTINCT ON for free: when a report holds the same
  * IP and period twice, the later line wins.
  */
-#define MERGE_COLS \
-    "(source, ip, activity_start, activity_end, day, rcpt_commands," \
-    " data_commands, recipients, filter, complaint_rate_text," \
-    " complaint_rate_low, complaint_rate_high, complaint_rate_high_open," \
-    " trap_start, trap_end, trap_hits, sample_helo, jmr_p1_sender," \
-    " comments, raw_start, raw_end, fetch_id, loaded_at) "
+#define MERGE_COLS "(" DAILY_COLS ", loaded_at) "
 #define MERGE_SELECT \
     "SELECT DISTINCT ON (ip, s) $1, ip, to_timestamp(s), to_timestamp(e)," \
-    " day, rcpt, dat, rcp, filter, rate, lo / 100, hi / 100, hi_open," \
+    " day, rcpt, dat, rcp, filter, rate, lo, hi, hi_open," \
     " to_timestamp(ts), to_timestamp(te), hits, helo, sender, comments," \
     " raw_s, raw_e, $2::bigint, now() FROM pg_temp.snds_stage" \
     " ORDER BY ip, s, line DESC "
@@ -169,26 +193,52 @@ track_day(struct snds_loader *l, const char *day)
 		g_strlcpy(l->day_max, day, sizeof(l->day_max));
 }
 
-static int
-on_data(void *ctx, const struct snds_data_row *r)
+/*
+ * a timestamptz for COPY: UTC seconds written with an explicit +00. Rows
+ * repeat the same few instants, so each column remembers its last one.
+ */
+static void
+copy_timestamptz(struct snds_loader *l, int col, bool has,
+    const struct snds_time *t)
 {
-	struct snds_loader *l = ctx;
-	struct rw_copy *c = l->copy;
+	struct ts_memo *m = &l->ts[col];
+	time_t secs = (time_t)t->utc;
+	struct tm tm;
 
-	rw_copy_field(c, r->ip);
-	rw_copy_field_int(c, r->start.utc);
-	rw_copy_field_int(c, r->end.utc);
-	rw_copy_field(c, r->start.day);
+	if (!has) {
+		rw_copy_field(l->copy, NULL);
+		return;
+	}
+	if (m->text[0] == '\0' || m->utc != t->utc) {
+		if (gmtime_r(&secs, &tm) == NULL || strftime(m->text,
+		    sizeof(m->text), "%Y-%m-%d %H:%M:%S+00", &tm) == 0) {
+			m->text[0] = '\0';
+			rw_copy_field(l->copy, NULL);
+			return;
+		}
+		m->utc = t->utc;
+	}
+	rw_copy_field(l->copy, m->text);
+}
+
+/* the columns both paths write the same way, from rcpt_commands to
+ * trap_hits minus the timestamps */
+static void
+copy_counts_and_rate(struct rw_copy *c, const struct snds_data_row *r)
+{
 	rw_copy_field_int(c, r->rcpt_commands);
 	rw_copy_field_int(c, r->data_commands);
 	rw_copy_field_int(c, r->recipients);
 	rw_copy_field(c, snds_filter_name(r->filter));
 	rw_copy_field(c, r->rate_text);
-	rw_copy_field(c, r->rate.low_pct);
-	rw_copy_field(c, r->rate.high_pct);
+	rw_copy_field(c, r->rate.low_frac);
+	rw_copy_field(c, r->rate.high_frac);
 	rw_copy_field(c, r->rate.high_open ? "t" : "f");
-	copy_time(c, r->has_trap_start, &r->trap_start);
-	copy_time(c, r->has_trap_end, &r->trap_end);
+}
+
+static void
+copy_texts(struct rw_copy *c, const struct snds_data_row *r)
+{
 	if (r->trap_hits >= 0)
 		rw_copy_field_int(c, r->trap_hits);
 	else
@@ -198,9 +248,59 @@ on_data(void *ctx, const struct snds_data_row *r)
 	rw_copy_field(c, r->comments);
 	rw_copy_field(c, r->raw_start);
 	rw_copy_field(c, r->raw_end);
+}
+
+/* one row in snds_daily's own shape (DAILY_COLS) */
+static void
+copy_daily_row(struct snds_loader *l, const struct snds_data_row *r)
+{
+	struct rw_copy *c = l->copy;
+
+	rw_copy_field(c, l->source);
+	rw_copy_field(c, r->ip);
+	copy_timestamptz(l, 0, true, &r->start);
+	copy_timestamptz(l, 1, true, &r->end);
+	rw_copy_field(c, r->start.day);
+	copy_counts_and_rate(c, r);
+	copy_timestamptz(l, 2, r->has_trap_start, &r->trap_start);
+	copy_timestamptz(l, 3, r->has_trap_end, &r->trap_end);
+	copy_texts(c, r);
+	rw_copy_field_int(c, l->fetch_id);
+}
+
+/* one row in the staging table's shape (data_stage_cols) */
+static void
+copy_stage_row(struct snds_loader *l, const struct snds_data_row *r)
+{
+	struct rw_copy *c = l->copy;
+
+	rw_copy_field(c, r->ip);
+	rw_copy_field_int(c, r->start.utc);
+	rw_copy_field_int(c, r->end.utc);
+	rw_copy_field(c, r->start.day);
+	copy_counts_and_rate(c, r);
+	copy_time(c, r->has_trap_start, &r->trap_start);
+	copy_time(c, r->has_trap_end, &r->trap_end);
+	copy_texts(c, r);
 	rw_copy_field_int(c, r->line);
+}
+
+static int
+on_data(void *ctx, const struct snds_data_row *r)
+{
+	struct snds_loader *l = ctx;
+
+	int rc;
+
+	if (l->direct)
+		copy_daily_row(l, r);
+	else
+		copy_stage_row(l, r);
 	track_day(l, r->start.day);
-	return rw_copy_end_row(c);
+	rc = rw_copy_end_row(l->copy);
+	if (rc != 0)
+		l->copy_failed = true;
+	return rc;
 }
 
 static int
@@ -208,13 +308,17 @@ on_status(void *ctx, const struct snds_status_row *r)
 {
 	struct snds_loader *l = ctx;
 	struct rw_copy *c = l->copy;
+	int rc;
 
 	rw_copy_field(c, r->first_ip);
 	rw_copy_field(c, r->last_ip);
 	rw_copy_field(c, r->blocked ? "t" : "f");
 	rw_copy_field(c, r->reason);
 	rw_copy_field_int(c, r->line);
-	return rw_copy_end_row(c);
+	rc = rw_copy_end_row(c);
+	if (rc != 0)
+		l->copy_failed = true;
+	return rc;
 }
 
 static void
@@ -246,6 +350,8 @@ on_reject(void *ctx, const struct snds_reject *rej)
 
 /* ---- loader ---- */
 
+static void snds_loader_free(struct snds_loader *l);
+
 static int
 reserve_fetch_id(struct snds_loader *l)
 {
@@ -259,27 +365,67 @@ reserve_fetch_id(struct snds_loader *l)
 	return rc;
 }
 
+/*
+ * day_is_new - whether SOURCE has no rows of the requested day yet (then
+ * the direct path will most likely not collide). Without a day, a report
+ * is assumed new: a collision costs one more pass, nothing else.
+ */
 static int
-loader_start(struct snds_loader *l)
+day_is_new(bool *out, struct snds_loader *l)
+{
+	static const char sql[] =
+	    "SELECT NOT EXISTS (SELECT 1 FROM repwatch.snds_daily"
+	    " WHERE day = $2::date AND source = $1)";
+	const char *p[2] = {l->source, l->day};
+	char *v = NULL;
+	int rc;
+
+	*out = true;
+	if (l->day == NULL)
+		return 0;
+	rc = rw_db_query1(&v, l->db, sql, 2, p);
+	if (rc == 0)
+		*out = v != NULL && strcmp(v, "t") == 0;
+	g_free(v);
+	return rc;
+}
+
+static int
+begin_copy(struct snds_loader *l)
 {
 	bool data = l->o.kind == SNDS_CSV_DATA;
-	int rc = rw_db_begin(l->db);
+	int rc;
 
-	if (rc != 0)
-		return rc;
-	l->in_tx = true;
-	rc = reserve_fetch_id(l);
-	if (rc == 0)
-		rc = rw_db_exec(l->db, data ? data_stage_sql : status_stage_sql);
+	if (l->direct)
+		return rw_copy_begin(&l->copy, l->db, "repwatch.snds_daily",
+		    daily_cols);
+	rc = rw_db_exec(l->db, data ? data_stage_sql : status_stage_sql);
 	if (rc == 0)
 		rc = rw_copy_begin(&l->copy, l->db, "pg_temp.snds_stage",
 		    data ? data_stage_cols : status_stage_cols);
 	return rc;
 }
 
-int
+static int
+loader_start(struct snds_loader *l, bool try_direct)
+{
+	int rc = rw_db_begin(l->db);
+
+	if (rc != 0)
+		return rc;
+	l->in_tx = true;
+	rc = reserve_fetch_id(l);
+	if (rc == 0 && try_direct && l->o.kind == SNDS_CSV_DATA)
+		rc = day_is_new(&l->direct, l);
+	if (rc == 0)
+		rc = begin_copy(l);
+	return rc;
+}
+
+/* snds_loader_new - BEGIN, start the COPY (direct or staged) */
+static int
 snds_loader_new(struct snds_loader **out, struct rw_db *db,
-    const struct snds_load_opts *opts)
+    const struct snds_load_opts *opts, bool try_direct)
 {
 	static const struct snds_csv_callbacks cb = {
 		on_data, on_status, on_reject,
@@ -298,7 +444,7 @@ snds_loader_new(struct snds_loader **out, struct rw_db *db,
 	l->sha = g_checksum_new(G_CHECKSUM_SHA256);
 	rc = snds_csv_new(&l->csv, opts->kind, l->tz, opts->limits, &cb, l);
 	if (rc == 0)
-		rc = loader_start(l);
+		rc = loader_start(l, try_direct);
 	if (rc != 0) {
 		snds_loader_free(l);
 		return rc;
@@ -307,7 +453,7 @@ snds_loader_new(struct snds_loader **out, struct rw_db *db,
 	return 0;
 }
 
-int
+static int
 snds_loader_feed(struct snds_loader *l, const char *buf, size_t len)
 {
 	if (l->status != 0)
@@ -430,29 +576,61 @@ write_log(struct snds_loader *l, long rows, const char *outcome,
 }
 
 static int
-finish_copy(struct snds_loader *l)
+finish_copy(long long *out_rows, struct snds_loader *l)
 {
 	int rc = l->status != 0 ? l->status : snds_csv_finish(l->csv);
 	struct rw_copy *c = l->copy;
 
 	l->copy = NULL;
-	if (rc != 0) {
+	if (rc != 0 && !l->copy_failed) {
 		rw_copy_abort(c, "load failed");
 		return rc;
 	}
-	return rw_copy_finish(c, NULL);
+	/* after a refused row, finishing reads the server's reason */
+	return rw_copy_finish(c, out_rows);
+}
+
+/* a collision on the direct path: roll back and let the caller retry */
+static int
+direct_collided(struct snds_loader *l, int rc)
+{
+	if (!l->direct || rc == 0 ||
+	    strcmp(rw_db_sqlstate(l->db), SQLSTATE_UNIQUE) != 0)
+		return rc;
+	rw_log_debug("%s: rows already stored, loading through the merge",
+	    l->input != NULL ? l->input : l->source);
+	rw_error_clear();
+	if (rw_db_rollback(l->db) != 0)
+		return rw_error_code();
+	l->in_tx = false;
+	return LOAD_RETRY;
+}
+
+static int
+loader_rows(struct snds_load_result *out, struct snds_loader *l)
+{
+	long long copied = 0;
+	int rc = direct_collided(l, finish_copy(&copied, l));
+
+	if (rc != 0)
+		return rc;
+	if (l->direct)
+		out->rows = (long)copied;
+	else
+		rc = l->o.kind == SNDS_CSV_DATA ? merge_data(&out->rows, l) :
+		    merge_status(&out->rows, l);
+	return rc;
 }
 
 static int
 loader_merge(struct snds_load_result *out, struct snds_loader *l)
 {
 	struct snds_csv_stats st;
-	int rc = finish_copy(l);
+	int rc = loader_rows(out, l);
 
 	snds_csv_get_stats(&st, l->csv);
-	if (rc == 0)
-		rc = l->o.kind == SNDS_CSV_DATA ? merge_data(&out->rows, l) :
-		    merge_status(&out->rows, l);
+	if (rc == LOAD_RETRY)
+		return rc;
 	if (rc == 0)
 		rc = store_rejects(l);
 	if (rc == 0)
@@ -500,7 +678,12 @@ log_failure(struct snds_loader *l, int code)
 	g_free(hint);
 }
 
-int
+/*
+ * snds_loader_commit - finish parsing, merge, store rejects and the fetch
+ * log row, COMMIT. Frees L whatever happens. LOAD_RETRY when the direct
+ * COPY collided (rolled back, nothing logged).
+ */
+static int
 snds_loader_commit(struct snds_load_result *out, struct snds_loader *l)
 {
 	int rc;
@@ -510,13 +693,14 @@ snds_loader_commit(struct snds_load_result *out, struct snds_loader *l)
 	out->fetch_id = l->fetch_id;
 	g_strlcpy(out->day_min, l->day_min, sizeof(out->day_min));
 	g_strlcpy(out->day_max, l->day_max, sizeof(out->day_max));
-	if (rc != 0)
+	if (rc < 0)
 		log_failure(l, rc);
 	snds_loader_free(l);
 	return rc;
 }
 
-void
+/* snds_loader_free - ROLLBACK if still open; NULL is a no-op */
+static void
 snds_loader_free(struct snds_loader *l)
 {
 	if (l == NULL)
@@ -535,24 +719,17 @@ snds_loader_free(struct snds_loader *l)
 	g_free(l);
 }
 
-int
-snds_load_buffer(struct snds_load_result *out, struct rw_db *db,
-    const struct snds_load_opts *opts, const char *body, size_t len)
-{
-	struct snds_loader *l = NULL;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = snds_loader_new(&l, db, opts);
-	if (rc != 0)
-		return rc;
-	rc = snds_loader_feed(l, body, len);
-	if (rc == 0)
-		return snds_loader_commit(out, l);
-	log_failure(l, rc);
-	snds_loader_free(l);
-	return rc;
-}
+/*
+ * A source of report bytes that can be read again from the start, so a
+ * collision on the direct path can be retried staged.
+ */
+struct feeder {
+	const char *body;   /* in memory, or */
+	size_t len;
+	FILE *f;            /* a file: rewound for the second pass */
+	const char *path;
+	int passes;
+};
 
 static int
 feed_stream(struct snds_loader *l, FILE *f, const char *path)
@@ -570,28 +747,78 @@ feed_stream(struct snds_loader *l, FILE *f, const char *path)
 	return rc;
 }
 
+static int
+feed_all(struct snds_loader *l, struct feeder *src)
+{
+	if (src->f == NULL)
+		return snds_loader_feed(l, src->body, src->len);
+	if (src->passes++ > 0 && fseek(src->f, 0, SEEK_SET) != 0)
+		return rw_error_set(RW_EIO, "cannot read file \"%s\" again: %s",
+		    src->path, g_strerror(errno));
+	return feed_stream(l, src->f, src->path);
+}
+
+static int
+load_pass(struct snds_load_result *out, struct rw_db *db,
+    const struct snds_load_opts *opts, struct feeder *src, bool try_direct)
+{
+	struct snds_loader *l = NULL;
+	int rc = snds_loader_new(&l, db, opts, try_direct);
+
+	if (rc != 0)
+		return rc;
+	rc = feed_all(l, src);
+	if (rc == 0 || l->copy_failed)
+		return snds_loader_commit(out, l);
+	log_failure(l, rc);
+	snds_loader_free(l);
+	return rc;
+}
+
+static int
+load_from(struct snds_load_result *out, struct rw_db *db,
+    const struct snds_load_opts *opts, struct feeder *src, bool try_direct)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = load_pass(out, db, opts, src, try_direct);
+	if (rc == LOAD_RETRY)
+		rc = load_pass(out, db, opts, src, false);
+	return rc;
+}
+
+int
+snds_load_buffer(struct snds_load_result *out, struct rw_db *db,
+    const struct snds_load_opts *opts, const char *body, size_t len)
+{
+	struct feeder src = {body, len, NULL, NULL, 0};
+
+	return load_from(out, db, opts, &src, true);
+}
+
+/* a file that can be read twice: a pipe or a terminal goes staged at once */
+static bool
+rereadable(FILE *f)
+{
+	struct stat st;
+
+	return fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 int
 snds_load_file(struct snds_load_result *out, struct rw_db *db,
     const struct snds_load_opts *opts, const char *path)
 {
-	struct snds_loader *l = NULL;
-	FILE *f = fopen(path, "rb");
+	struct feeder src = {NULL, 0, fopen(path, "rb"), path, 0};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (f == NULL)
+	if (src.f == NULL)
 		return rw_error_set(RW_EDATA, "cannot open file \"%s\": %s",
 		    path, g_strerror(errno));
-	rc = snds_loader_new(&l, db, opts);
-	if (rc == 0)
-		rc = feed_stream(l, f, path);
-	if (rc == 0) {
-		rc = snds_loader_commit(out, l);
-	} else if (l != NULL) {
-		log_failure(l, rc);
-		snds_loader_free(l);
-	}
-	fclose(f);
+	rc = load_from(out, db, opts, &src, rereadable(src.f));
+	fclose(src.f);
 	return rc;
 }
 

@@ -4,7 +4,9 @@
  * Data reports: parsed rows are COPYed into a temporary staging table, then
  * merged into repwatch.snds_daily with one INSERT ... ON CONFLICT DO UPDATE
  * keyed by (source, ip, activity_start), so loading a day again is
- * idempotent and a revised day replaces the old values. IP-status reports
+ * idempotent and a revised day replaces the old values. A day not stored
+ * yet is COPYed into repwatch.snds_daily directly, falling back to the
+ * staged merge when a row collides (same result, one more pass). IP-status reports
  * replace the snapshot of their day. Rejected rows go to
  * repwatch.snds_reject; one repwatch.snds_fetch_log row records the load.
  * Everything of one load is one transaction.
@@ -57,20 +59,6 @@ struct snds_load_result {
 	char day_min[11];   /* data: first and last activity day loaded */
 	char day_max[11];
 };
-
-struct snds_loader;
-
-/* snds_loader_new - BEGIN, create the staging table, start the COPY */
-int snds_loader_new(struct snds_loader **out, struct rw_db *db,
-    const struct snds_load_opts *opts);
-int snds_loader_feed(struct snds_loader *l, const char *buf, size_t len);
-/*
- * snds_loader_commit - finish parsing, merge, store rejects and the fetch
- * log row, COMMIT. Frees L whatever happens.
- */
-int snds_loader_commit(struct snds_load_result *out, struct snds_loader *l);
-/* snds_loader_free - ROLLBACK if still open; NULL is a no-op */
-void snds_loader_free(struct snds_loader *l);
 
 /* snds_load_buffer - one whole report already in memory */
 int snds_load_buffer(struct snds_load_result *out, struct rw_db *db,

@@ -56,33 +56,38 @@ struct rate_case {
 	double low, high;
 	bool open;
 	const char *low_pct, *high_pct;
+	const char *low_frac, *high_frac;
 };
 
 static const struct rate_case rate_cases[] = {
-	{"< 0.1%", 1, 0, 0.001, true, "0", "0.1"},
-	{"<0.1%", 1, 0, 0.001, true, "0", "0.1"},
-	{"0.4%", 1, 0.004, 0.004, false, "0.4", "0.4"},
-	{"11%", 1, 0.11, 0.11, false, "11", "11"},
-	{"112%", 1, 1.12, 1.12, false, "112", "112"},
-	{"0%", 1, 0, 0, false, "0", "0"},
-	{"0.1% - < 1%", 1, 0.001, 0.01, true, "0.1", "1"},
-	{"0.1% - 1%", 1, 0.001, 0.01, false, "0.1", "1"},
-	{"0.1%-0.3%", 1, 0.001, 0.003, false, "0.1", "0.3"},
-	{"", 0, 0, 0, false, NULL, NULL},
-	{"0.4", 0, 0, 0, false, NULL, NULL},
-	{"%", 0, 0, 0, false, NULL, NULL},
-	{"-1%", 0, 0, 0, false, NULL, NULL},
-	{"1e2%", 0, 0, 0, false, NULL, NULL},
-	{"inf%", 0, 0, 0, false, NULL, NULL},
-	{"0x10%", 0, 0, 0, false, NULL, NULL},
-	{".5%", 0, 0, 0, false, NULL, NULL},
-	{"5.%", 0, 0, 0, false, NULL, NULL},
-	{"1.2.3%", 0, 0, 0, false, NULL, NULL},
-	{"2% - 1%", 0, 0, 0, false, NULL, NULL},
-	{"< 0.1% - 1%", 0, 0, 0, false, NULL, NULL},
-	{"0.4%%", 0, 0, 0, false, NULL, NULL},
-	{"0.4% extra", 0, 0, 0, false, NULL, NULL},
-	{"> 1%", 0, 0, 0, false, NULL, NULL},
+	{"< 0.1%", 1, 0, 0.001, true, "0", "0.1", "0.00", "0.001"},
+	{"<0.1%", 1, 0, 0.001, true, "0", "0.1", "0.00", "0.001"},
+	{"0.4%", 1, 0.004, 0.004, false, "0.4", "0.4", "0.004", "0.004"},
+	{"11%", 1, 0.11, 0.11, false, "11", "11", "0.11", "0.11"},
+	{"112%", 1, 1.12, 1.12, false, "112", "112", "1.12", "1.12"},
+	{"0%", 1, 0, 0, false, "0", "0", "0.00", "0.00"},
+	{"0.1% - < 1%", 1, 0.001, 0.01, true, "0.1", "1", "0.001", "0.01"},
+	{"0.1% - 1%", 1, 0.001, 0.01, false, "0.1", "1", "0.001", "0.01"},
+	{"0.1%-0.3%", 1, 0.001, 0.003, false, "0.1", "0.3", "0.001", "0.003"},
+	{"1234.5678%", 1, 12.345678, 12.345678, false, "1234.5678",
+	    "1234.5678", "12.345678", "12.345678"},
+	{"07.25%", 1, 0.0725, 0.0725, false, "07.25", "07.25", "0.0725",
+	    "0.0725"},
+	{"", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"0.4", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"-1%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"1e2%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"inf%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"0x10%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{".5%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"5.%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"1.2.3%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"2% - 1%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"< 0.1% - 1%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"0.4%%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"0.4% extra", 0, 0, 0, false, NULL, NULL, NULL, NULL},
+	{"> 1%", 0, 0, 0, false, NULL, NULL, NULL, NULL},
 };
 
 static void
@@ -104,6 +109,8 @@ test_rate(void **state)
 		if (c->ok) {
 			expect_str(what, r.low_pct, c->low_pct);
 			expect_str(what, r.high_pct, c->high_pct);
+			expect_str(what, r.low_frac, c->low_frac);
+			expect_str(what, r.high_frac, c->high_frac);
 			expect_long(what, r.high_open, c->open);
 			assert_float_equal(r.low, c->low, 1e-12);
 			assert_float_equal(r.high, c->high, 1e-12);

@@ -181,6 +181,90 @@ test_revised_and_duplicates(void **state)
 	g_free(path);
 }
 
+#define ALL_COLS \
+    "SELECT ip, activity_start, activity_end, day, rcpt_commands," \
+    " data_commands, recipients, filter, complaint_rate_text," \
+    " complaint_rate_low::text, complaint_rate_high::text," \
+    " complaint_rate_high_open, trap_start, trap_end, trap_hits," \
+    " sample_helo, jmr_p1_sender, comments, raw_start, raw_end" \
+    " FROM repwatch.snds_daily ORDER BY ip"
+
+/*
+ * A new day is COPYed straight into snds_daily, a stored one goes through
+ * the staged merge, which rewrites every column: both must store the same
+ * text, numerics included.
+ */
+static void
+test_paths_agree(void **state)
+{
+	struct fx *f = *state;
+	struct snds_load_result res;
+	char *direct, *merged;
+
+	TESTDB_REQUIRE();
+	expect_q(f, "SET TIME ZONE 'UTC'", "");
+	assert_int_equal(load(&res, f, SNDS_CSV_DATA, NULL,
+	    FIX "data_crlf.csv"), 0);
+	assert_int_equal(res.rows, 3);
+	direct = q(f, ALL_COLS);
+	expect_q(f, "SELECT complaint_rate_low::text, complaint_rate_high::text"
+	    " FROM repwatch.snds_daily WHERE ip = '198.51.100.40'",
+	    "0.006|0.006");
+	assert_int_equal(load(&res, f, SNDS_CSV_DATA, NULL,
+	    FIX "data_crlf.csv"), 0);
+	assert_int_equal(res.rows, 3);
+	merged = q(f, ALL_COLS);
+	if (strcmp(direct, merged) != 0) {
+		print_error("direct COPY:\n%s\nstaged merge:\n%s\n", direct,
+		    merged);
+		fail();
+	}
+	expect_q(f, "SELECT count(*), count(DISTINCT fetch_id) FROM"
+	    " repwatch.snds_daily", "3|1");
+	g_free(direct);
+	g_free(merged);
+}
+
+/*
+ * The same IP and period twice in a new report stops the direct COPY; the
+ * second pass must count rejects once and log one load, later line winning.
+ */
+static void
+test_direct_collision(void **state)
+{
+	struct fx *f = *state;
+	struct snds_load_result res;
+	char *path = g_build_filename(g_get_tmp_dir(), "snds-dup-XXXXXX.csv",
+	    NULL);
+	int fd = g_mkstemp(path);
+	static const char dup[] =
+	    "192.0.2.25,3/2/2026 12:00 AM,3/2/2026 11:59 PM,2410,2398,2405,"
+	    "YELLOW,0.4%,,,,mta1.example.net,bounces@example.net,\n"
+	    "192.0.2.26,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,"
+	    "PURPLE,0.4%,,,,mta1.example.net,bounces@example.net,\n"
+	    "192.0.2.27,3/2/2026 12:00 AM,3/2/2026 11:59 PM,10,10,10,"
+	    "GREEN,< 0.1%,,,,mta2.example.net,bounces@example.net,\n"
+	    "192.0.2.25,3/2/2026 12:00 AM,3/2/2026 11:59 PM,2410,2398,2405,"
+	    "RED,1.2%,,,,mta1.example.net,bounces@example.net,later line\n";
+
+	TESTDB_REQUIRE();
+	assert_true(fd >= 0);
+	close(fd);
+	assert_true(g_file_set_contents(path, dup, -1, NULL));
+	assert_int_equal(load(&res, f, SNDS_CSV_DATA, NULL, path), 0);
+	assert_int_equal(res.rows, 2);
+	assert_int_equal(res.duplicates, 1);
+	assert_int_equal(res.rejected, 1);
+	expect_q(f, "SELECT ip, filter, comments FROM repwatch.snds_daily"
+	    " ORDER BY ip", "192.0.2.25|RED|later line\n192.0.2.27|GREEN|NULL");
+	expect_q(f, "SELECT count(*), min(line) FROM repwatch.snds_reject",
+	    "1|2");
+	expect_q(f, "SELECT count(*), min(outcome), min(rows_loaded),"
+	    " min(rows_rejected) FROM repwatch.snds_fetch_log", "1|rejected|2|1");
+	unlink(path);
+	g_free(path);
+}
+
 static void
 test_rejects(void **state)
 {
@@ -270,6 +354,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_data_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revised_and_duplicates,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paths_agree, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_direct_collision, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_snapshot, setup,
 		    teardown),
