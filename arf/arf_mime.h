@@ -11,18 +11,14 @@
 #include <stddef.h>
 #include <gmime/gmime.h>
 
-/* what GMime complained about while parsing */
-struct arf_mime_diag {
-	bool nesting_overflow;
-	int warnings;
-};
+/* how deep GMime's parser descends before it stops (MAX_LEVEL, 3.2) */
+#define ARF_MIME_GMIME_LEVELS 1024
 
 /* arf_mime_init - g_mime_init once per process (thread-safe) */
 void arf_mime_init(void);
 
 /* arf_mime_message - parse DATA as a message; NULL when GMime cannot */
-GMimeMessage *arf_mime_message(const char *data, size_t len,
-    struct arf_mime_diag *diag);
+GMimeMessage *arf_mime_message(const char *data, size_t len);
 /*
  * arf_mime_header_block - parse DATA as a header block without a message
  * around it (the feedback-report part, text/rfc822-headers); NULL when

@@ -18,7 +18,6 @@
 struct parse {
 	const struct arf_limits *lim;
 	struct arf_record *rec;
-	struct arf_mime_diag diag;
 	const char *data;          /* normalized (LF) message */
 	size_t len;
 	GMimeMessage *top;
@@ -216,7 +215,8 @@ within_limits(struct parse *p)
 
 	if (body != NULL)
 		arf_mime_measure(body, 1, &depth, &headers);
-	if (p->diag.nesting_overflow || depth > p->lim->max_depth) {
+	/* deeper than GMime goes: the tree stops there, the message not */
+	if (depth >= ARF_MIME_GMIME_LEVELS - 1 || depth > p->lim->max_depth) {
 		quarantine(p, "MIME nesting deeper than the limit of %d",
 		    p->lim->max_depth);
 		return false;
@@ -302,8 +302,7 @@ reparse_original(struct parse *p, GMimeObject *part)
 
 	if (bytes == NULL)
 		return;
-	p->orig_msg = arf_mime_message((const char *)bytes->data, bytes->len,
-	    &p->diag);
+	p->orig_msg = arf_mime_message((const char *)bytes->data, bytes->len);
 	g_byte_array_unref(bytes);
 	if (p->orig_msg != NULL)
 		p->orig = g_mime_object_get_header_list(GMIME_OBJECT(
@@ -665,7 +664,7 @@ keep_headers(struct parse *p)
 static void
 parse_message(struct parse *p)
 {
-	p->top = arf_mime_message(p->data, p->len, &p->diag);
+	p->top = arf_mime_message(p->data, p->len);
 	hash_message(p);
 	if (p->top == NULL) {
 		quarantine(p, "not a MIME message");
