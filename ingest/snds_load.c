@@ -47,6 +47,8 @@ struct snds_loader {
 	char *source, *tz, *day, *input; /* owned copies of o's strings */
 	struct snds_csv *csv;
 	struct rw_copy *copy;
+	bool try_direct;                  /* a first pass: direct if new */
+	bool started;                     /* the COPY has begun */
 	bool direct;                      /* COPY into snds_daily itself */
 	bool copy_failed;                 /* the server stopped the COPY */
 	struct ts_memo ts[4];             /* start, end, trap start, end */
@@ -175,6 +177,8 @@ snds_fetch_log_write(long long *out_id, struct rw_db *db,
 
 /* ---- parser callbacks: rows into COPY ---- */
 
+static int start_data_copy(struct snds_loader *l, const char *day);
+
 static void
 copy_time(struct rw_copy *c, bool has, const struct snds_time *t)
 {
@@ -289,9 +293,10 @@ static int
 on_data(void *ctx, const struct snds_data_row *r)
 {
 	struct snds_loader *l = ctx;
-
 	int rc;
 
+	if (!l->started && (rc = start_data_copy(l, r->start.day)) != 0)
+		return rc;
 	if (l->direct)
 		copy_daily_row(l, r);
 	else
@@ -366,26 +371,22 @@ reserve_fetch_id(struct snds_loader *l)
 }
 
 /*
- * day_is_new - whether SOURCE has no rows of the requested day yet (then
- * the direct path will most likely not collide). Without a day, a report
- * is assumed new: a collision costs one more pass, nothing else.
+ * day_is_new - whether SOURCE has no rows of DAY yet, the day of the
+ * report's first row: then the direct path will most likely not collide
+ * (a report is one day; should a later row collide after all, the load
+ * costs one more pass, nothing else).
  */
 static int
-day_is_new(bool *out, struct snds_loader *l)
+day_is_new(bool *out, struct snds_loader *l, const char *day)
 {
 	static const char sql[] =
 	    "SELECT NOT EXISTS (SELECT 1 FROM repwatch.snds_daily"
 	    " WHERE day = $2::date AND source = $1)";
-	const char *p[2] = {l->source, l->day};
+	const char *p[2] = {l->source, day};
 	char *v = NULL;
-	int rc;
+	int rc = rw_db_query1(&v, l->db, sql, 2, p);
 
-	*out = true;
-	if (l->day == NULL)
-		return 0;
-	rc = rw_db_query1(&v, l->db, sql, 2, p);
-	if (rc == 0)
-		*out = v != NULL && strcmp(v, "t") == 0;
+	*out = rc == 0 && v != NULL && strcmp(v, "t") == 0;
 	g_free(v);
 	return rc;
 }
@@ -396,6 +397,7 @@ begin_copy(struct snds_loader *l)
 	bool data = l->o.kind == SNDS_CSV_DATA;
 	int rc;
 
+	l->started = true;
 	if (l->direct)
 		return rw_copy_begin(&l->copy, l->db, "repwatch.snds_daily",
 		    daily_cols);
@@ -406,8 +408,13 @@ begin_copy(struct snds_loader *l)
 	return rc;
 }
 
+/*
+ * A status report's COPY starts at once (an empty report still replaces
+ * the snapshot); a data report's with its first row, whose day decides
+ * the path.
+ */
 static int
-loader_start(struct snds_loader *l, bool try_direct)
+loader_start(struct snds_loader *l)
 {
 	int rc = rw_db_begin(l->db);
 
@@ -415,11 +422,19 @@ loader_start(struct snds_loader *l, bool try_direct)
 		return rc;
 	l->in_tx = true;
 	rc = reserve_fetch_id(l);
-	if (rc == 0 && try_direct && l->o.kind == SNDS_CSV_DATA)
-		rc = day_is_new(&l->direct, l);
-	if (rc == 0)
+	if (rc == 0 && l->o.kind == SNDS_CSV_STATUS)
 		rc = begin_copy(l);
 	return rc;
+}
+
+static int
+start_data_copy(struct snds_loader *l, const char *day)
+{
+	int rc = 0;
+
+	if (l->try_direct)
+		rc = day_is_new(&l->direct, l, day);
+	return rc == 0 ? begin_copy(l) : rc;
 }
 
 /* snds_loader_new - BEGIN, start the COPY (direct or staged) */
@@ -436,6 +451,7 @@ snds_loader_new(struct snds_loader **out, struct rw_db *db,
 	*out = NULL;
 	l->db = db;
 	l->o = *opts;
+	l->try_direct = try_direct;
 	l->source = g_strdup(opts->source);
 	l->tz = g_strdup(opts->tz);
 	l->day = g_strdup(opts->day);
@@ -444,7 +460,7 @@ snds_loader_new(struct snds_loader **out, struct rw_db *db,
 	l->sha = g_checksum_new(G_CHECKSUM_SHA256);
 	rc = snds_csv_new(&l->csv, opts->kind, l->tz, opts->limits, &cb, l);
 	if (rc == 0)
-		rc = loader_start(l, try_direct);
+		rc = loader_start(l);
 	if (rc != 0) {
 		snds_loader_free(l);
 		return rc;
@@ -582,6 +598,8 @@ finish_copy(long long *out_rows, struct snds_loader *l)
 	struct rw_copy *c = l->copy;
 
 	l->copy = NULL;
+	if (c == NULL)  /* a data report without a row */
+		return rc;
 	if (rc != 0 && !l->copy_failed) {
 		rw_copy_abort(c, "load failed");
 		return rc;
@@ -614,7 +632,7 @@ loader_rows(struct snds_load_result *out, struct snds_loader *l)
 
 	if (rc != 0)
 		return rc;
-	if (l->direct)
+	if (l->direct || !l->started)
 		out->rows = (long)copied;
 	else
 		rc = l->o.kind == SNDS_CSV_DATA ? merge_data(&out->rows, l) :

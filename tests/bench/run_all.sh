@@ -94,18 +94,21 @@ def add(fig, val, target, met, comp):
 
 s = log("snds")
 m = {k: re.search(r"^%s\s+([\d.]+) s\s+([\d.]+) rows/s\s+(\d+) KB" % k, s, re.M)
-     for k in ("repwatch", "copy-shaped", "copy-csv")}
+     for k in ("repwatch", "repwatch-merge", "copy-shaped", "copy-sorted", "copy-csv")}
 if m["repwatch"]:
     r = num(m["repwatch"].group(2))
     comp, met = [], None
-    for k in ("copy-shaped", "copy-csv"):
+    for k in ("copy-shaped", "copy-sorted", "copy-csv"):
         if m[k]:
             c = num(m[k].group(2))
             comp.append("psql \\copy %s: %.0f rows/s (repwatch at %.0f%%)" % (k, c, 100 * r / c))
     if m["copy-shaped"]:
         met = r >= 0.75 * num(m["copy-shaped"].group(2))
-    add("SNDS load, %s rows (snds load)" % f"{int(snds_rows):,}", "%.0f rows/s" % r,
+    add("SNDS load, %s rows, new day (snds load)" % f"{int(snds_rows):,}", "%.0f rows/s" % r,
         ">= 75% of psql \\copy", met, "; ".join(comp))
+    if m["repwatch-merge"]:
+        add("SNDS load, the same day again (staged merge)",
+            "%.0f rows/s" % num(m["repwatch-merge"].group(2)), "-", None, "")
     add("SNDS load peak RSS", "%.0f MB" % (num(m["repwatch"].group(3)) / 1024), "-", None, "")
 else:
     add("SNDS load", "not measured", ">= 75% of psql \\copy", False, "see snds.log")
