@@ -320,8 +320,15 @@ refresh(char **out, const struct snds_source *s, const char *path,
 	g_string_free(f, TRUE);
 	if (t.fail != SNDS_HTTP_OK || t.status != 200 || t.access_token == NULL)
 		rc = token_failure(state, s, &t);
-	if (rc == 0 && t.refresh_token != NULL)
-		rc = token_save(path, t.refresh_token);
+	if (rc == 0 && t.refresh_token != NULL &&
+	    (rc = token_save(path, t.refresh_token)) != 0) {
+		/* Microsoft rotated the token: the saved one is spent now */
+		rw_error_prefix("source %s: cannot save the new refresh token",
+		    s->name);
+		rw_error_hint("The token on disk may no longer be accepted. "
+		    "Make the state directory writable, then run "
+		    "`repwatch snds login %s`.", s->name);
+	}
 	if (rc == 0) {
 		*state = "ok";
 		*out = g_steal_pointer(&t.access_token);
