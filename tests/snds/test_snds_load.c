@@ -104,6 +104,20 @@ load(struct snds_load_result *res, struct fx *f, enum snds_csv_kind kind,
 	return snds_load_file(res, f->db, &o, file);
 }
 
+/* a report in a temporary file; the caller unlinks and frees the path */
+static char *
+temp_report(const char *text)
+{
+	char *path = g_build_filename(g_get_tmp_dir(), "snds-load-XXXXXX.csv",
+	    NULL);
+	int fd = g_mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_true(g_file_set_contents(path, text, -1, NULL));
+	return path;
+}
+
 static void
 test_data_load(void **state)
 {
@@ -155,9 +169,7 @@ test_revised_and_duplicates(void **state)
 {
 	struct fx *f = *state;
 	struct snds_load_result res;
-	char *path = g_build_filename(g_get_tmp_dir(), "snds-rev-XXXXXX.csv",
-	    NULL);
-	int fd = g_mkstemp(path);
+	char *path;
 	static const char revised[] =
 	    "192.0.2.25,3/2/2026 12:00 AM,3/2/2026 11:59 PM,2410,2398,2405,"
 	    "YELLOW,0.4%,,,,mta1.example.net,bounces@example.net,\n"
@@ -165,9 +177,7 @@ test_revised_and_duplicates(void **state)
 	    "RED,1.2%,,,,mta1.example.net,bounces@example.net,later line\n";
 
 	TESTDB_REQUIRE();
-	assert_true(fd >= 0);
-	close(fd);
-	assert_true(g_file_set_contents(path, revised, -1, NULL));
+	path = temp_report(revised);
 	assert_int_equal(load(&res, f, SNDS_CSV_DATA, "2026-03-02",
 	    FIX "data_crlf.csv"), 0);
 	assert_int_equal(load(&res, f, SNDS_CSV_DATA, "2026-03-02", path), 0);
@@ -234,9 +244,7 @@ test_direct_collision(void **state)
 {
 	struct fx *f = *state;
 	struct snds_load_result res;
-	char *path = g_build_filename(g_get_tmp_dir(), "snds-dup-XXXXXX.csv",
-	    NULL);
-	int fd = g_mkstemp(path);
+	char *path;
 	static const char dup[] =
 	    "192.0.2.25,3/2/2026 12:00 AM,3/2/2026 11:59 PM,2410,2398,2405,"
 	    "YELLOW,0.4%,,,,mta1.example.net,bounces@example.net,\n"
@@ -248,9 +256,7 @@ test_direct_collision(void **state)
 	    "RED,1.2%,,,,mta1.example.net,bounces@example.net,later line\n";
 
 	TESTDB_REQUIRE();
-	assert_true(fd >= 0);
-	close(fd);
-	assert_true(g_file_set_contents(path, dup, -1, NULL));
+	path = temp_report(dup);
 	assert_int_equal(load(&res, f, SNDS_CSV_DATA, NULL, path), 0);
 	assert_int_equal(res.rows, 2);
 	assert_int_equal(res.duplicates, 1);
@@ -318,9 +324,7 @@ test_status_snapshot(void **state)
 	    " repwatch.snds_ip_status_per_ip WHERE first_ip = '1.1.1.254'",
 	    "1.1.1.254 1.1.1.255 1.1.2.0 1.1.2.1");
 	/* a later snapshot of the same day replaces it; empty = all clear */
-	empty = g_strdup_printf("%s/snds-empty-%d.csv", g_get_tmp_dir(),
-	    (int)getpid());
-	assert_true(g_file_set_contents(empty, "", 0, NULL));
+	empty = temp_report("");
 	assert_int_equal(load(&res, f, SNDS_CSV_STATUS, "2026-03-03", empty),
 	    0);
 	unlink(empty);
