@@ -2,7 +2,9 @@
  * arf_record - the parser's result for one message.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "arf/arf_record.h"
 
@@ -347,8 +349,13 @@ arf_ip_origin_name(enum arf_ip_origin o)
 	return names[o];
 }
 
-void
-arf_format_time(char buf[static 21], gint64 unix)
+/* 1000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: four-digit years */
+#define FAST_TIME_MIN G_GINT64_CONSTANT(-30610224000)
+#define FAST_TIME_MAX G_GINT64_CONSTANT(253402300799)
+
+/* GDateTime's way, for years it would print other than with 4 digits */
+static void
+format_time_gdt(char buf[static 21], gint64 unix)
 {
 	GDateTime *dt = g_date_time_new_from_unix_utc(unix);
 	char *s;
@@ -361,4 +368,27 @@ arf_format_time(char buf[static 21], gint64 unix)
 	g_strlcpy(buf, s != NULL ? s : "1970-01-01T00:00:00Z", 21);
 	g_free(s);
 	g_date_time_unref(dt);
+}
+
+/*
+ * Three times per stored report: gmtime_r and snprintf, not a GDateTime
+ * and its formatter, for the same text.
+ */
+void
+arf_format_time(char buf[static 21], gint64 unix)
+{
+	time_t t = (time_t)unix;
+	struct tm tm;
+	int n;
+
+	if (unix < FAST_TIME_MIN || unix > FAST_TIME_MAX ||
+	    gmtime_r(&t, &tm) == NULL) {
+		format_time_gdt(buf, unix);
+		return;
+	}
+	n = snprintf(buf, 21, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+	if (n != 20)
+		format_time_gdt(buf, unix);
 }

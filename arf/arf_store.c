@@ -18,6 +18,7 @@ struct arf_store {
 	long long quarantine_max;
 	gint64 run_id;
 	bool staged; /* temporary tables exist on this connection */
+	GString *hex; /* bytea text of the current row's raw column */
 };
 
 #define REPORT_COLS \
@@ -45,6 +46,7 @@ arf_store_new(struct arf_store **out, struct rw_db *db, const char *mailbox,
 	s->lim = lim;
 	s->quarantine_max = quarantine_max;
 	s->run_id = -1;
+	s->hex = g_string_sized_new(8192);
 	*out = s;
 	return 0;
 }
@@ -55,6 +57,7 @@ arf_store_free(struct arf_store *s)
 	if (s == NULL)
 		return;
 	g_free(s->mailbox);
+	g_string_free(s->hex, TRUE);
 	g_free(s);
 }
 
@@ -183,25 +186,28 @@ field_time(struct rw_copy *c, const struct arf_record *r, enum arf_time t)
 }
 
 static void
-field_bytea(struct rw_copy *c, const char *data, size_t len)
+field_bytea(struct arf_store *s, struct rw_copy *c, const char *data,
+    size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	GString *s;
+	char *out;
 
 	if (data == NULL) {
 		rw_copy_field(c, NULL);
 		return;
 	}
-	s = g_string_sized_new(2 * len + 3);
-	g_string_append(s, "\\x");
+	/* one buffer for every row, written in place: no append per digit */
+	g_string_set_size(s->hex, 2 * len + 2);
+	out = s->hex->str;
+	out[0] = '\\';
+	out[1] = 'x';
 	for (size_t i = 0; i < len; i++) {
 		unsigned char b = (unsigned char)data[i];
 
-		g_string_append_c(s, hex[b >> 4]);
-		g_string_append_c(s, hex[b & 15]);
+		out[2 + 2 * i] = hex[b >> 4];
+		out[3 + 2 * i] = hex[b & 15];
 	}
-	rw_copy_field_len(c, s->str, s->len);
-	g_string_free(s, TRUE);
+	rw_copy_field_len(c, out, 2 * len + 2);
 }
 
 static void
@@ -219,8 +225,14 @@ field_json(struct rw_copy *c, JsonBuilder *b)
 static void
 field_trace(struct rw_copy *c, const struct arf_record *r)
 {
-	JsonBuilder *b = json_builder_new();
+	JsonBuilder *b;
 
+	/* the usual case, without building a tree for it */
+	if (arf_record_trace_count(r) == 0) {
+		rw_copy_field(c, "{}");
+		return;
+	}
+	b = json_builder_new();
 	json_builder_begin_object(b);
 	for (guint i = 0; i < arf_record_trace_count(r); i++) {
 		const char *k, *v;
@@ -233,12 +245,25 @@ field_trace(struct rw_copy *c, const struct arf_record *r)
 	field_json(c, b);
 }
 
+/* a field named like an earlier one (any case) is already in the object */
+static bool
+named_before(const struct arf_record *r, guint i)
+{
+	const char *k, *v, *k2;
+
+	arf_record_field_at(r, i, &k, &v);
+	for (guint j = 0; j < i; j++) {
+		arf_record_field_at(r, j, &k2, &v);
+		if (g_ascii_strcasecmp(k, k2) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* every report field: lower-case name -> values in order */
 static void
 field_fields(struct rw_copy *c, const struct arf_record *r)
 {
-	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
-	    g_free, NULL);
 	JsonBuilder *b = json_builder_new();
 	guint n = arf_record_field_count(r);
 
@@ -247,13 +272,12 @@ field_fields(struct rw_copy *c, const struct arf_record *r)
 		const char *k, *v, *k2, *v2;
 		char *low;
 
+		if (named_before(r, i))
+			continue;
 		arf_record_field_at(r, i, &k, &v);
 		low = g_ascii_strdown(k, -1);
-		if (g_hash_table_contains(seen, low)) {
-			g_free(low);
-			continue;
-		}
 		json_builder_set_member_name(b, low);
+		g_free(low);
 		json_builder_begin_array(b);
 		for (guint j = i; j < n; j++) {
 			arf_record_field_at(r, j, &k2, &v2);
@@ -261,10 +285,8 @@ field_fields(struct rw_copy *c, const struct arf_record *r)
 				json_builder_add_string_value(b, v2);
 		}
 		json_builder_end_array(b);
-		g_hash_table_add(seen, low);
 	}
 	json_builder_end_object(b);
-	g_hash_table_unref(seen);
 	field_json(c, b);
 }
 
@@ -288,11 +310,11 @@ field_raw(struct arf_store *s, struct rw_copy *c, const struct arf_msg *m,
 
 	switch (s->lim->keep) {
 	case ARF_KEEP_FULL:
-		field_bytea(c, m->data, m->len);
+		field_bytea(s, c, m->data, m->len);
 		break;
 	case ARF_KEEP_HEADERS:
 		h = arf_record_headers(r, &len);
-		field_bytea(c, h, len);
+		field_bytea(s, c, h, len);
 		break;
 	case ARF_KEEP_NONE:
 		rw_copy_field(c, NULL);
@@ -352,7 +374,7 @@ copy_other(struct arf_store *s, struct rw_copy *c, const struct arf_msg *m,
 	rw_copy_field(c, m->location);
 	rw_copy_field_int(c, (long long)m->size);
 	if (q)
-		field_bytea(c, m->data, keep);
+		field_bytea(s, c, m->data, keep);
 	else
 		rw_copy_field(c, NULL);
 	return rw_copy_end_row(c);
