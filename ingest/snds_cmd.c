@@ -8,6 +8,7 @@
 
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_seal.h"
 #include "common/rw_util.h"
 #include "ingest/snds_cmd.h"
 #include "ingest/snds_fetch.h"
@@ -280,6 +281,7 @@ static int
 snds_link_cmd(struct rw_app *app, int argc, char **argv)
 {
 	char *data_url = NULL, *status_url = NULL, *issued = NULL;
+	char *state = NULL, *keyfile = NULL;
 	GOptionEntry entries[] = {
 		{"data-url", 0, 0, G_OPTION_ARG_STRING, &data_url,
 		    "Data report link", "URL"},
@@ -294,7 +296,8 @@ snds_link_cmd(struct rw_app *app, int argc, char **argv)
 	GDate d;
 	int rc = rw_cmd_parse(&argc, &argv, "snds link set NAME --data-url URL "
 	    "--status-url URL [--issued DATE]", "Store fresh report links for "
-	    "source NAME in the database; they override the configured "
+	    "source NAME in the database, sealed with the key in "
+	    "state_dir/tokens/seal.key; they override the configured "
 	    "ones.", entries);
 
 	if (rc != 0)
@@ -308,9 +311,12 @@ snds_link_cmd(struct rw_app *app, int argc, char **argv)
 	rw_format_date(today, &d);
 	if (rc == 0)
 		rc = rw_app_db(&db, app);
-	if (rc == 0)
-		rc = snds_source_set_links(db, argv[2], data_url, status_url,
-		    issued != NULL ? issued : today);
+	if (rc == 0) {
+		state = rw_config_state_dir(app->cfg);
+		keyfile = rw_seal_key_path(state);
+		rc = snds_source_set_links(db, keyfile, argv[2], data_url,
+		    status_url, issued != NULL ? issued : today);
+	}
 	if (rc == 0)
 		printf("source %s: links stored, issued %s\n", argv[2],
 		    issued != NULL ? issued : today);
@@ -318,6 +324,8 @@ cleanup:
 	g_free(data_url);
 	g_free(status_url);
 	g_free(issued);
+	g_free(keyfile);
+	g_free(state);
 	return rc == 1 ? 0 : rc;
 }
 

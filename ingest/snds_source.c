@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "common/rw_error.h"
+#include "common/rw_seal.h"
 #include "ingest/snds_source.h"
 
 static char *
@@ -64,9 +65,45 @@ replace(char **dst, PGresult *r, int col)
 	*dst = g_strdup(PQgetvalue(r, 0, col));
 }
 
+/* what a sealed link is bound to: its source and column */
+static char *
+link_aad(const char *name, const char *column)
+{
+	return g_strdup_printf("snds_source.%s:%s", column, name);
+}
+
+/* a link stored by "link set": sealed (plain text only from before) */
+static int
+replace_link(char **dst, PGresult *r, int col, const char *name,
+    const char *keyfile)
+{
+	const char *v = PQgetvalue(r, 0, col);
+	char *aad, *plain = NULL;
+	int rc;
+
+	if (PQgetisnull(r, 0, col) || !rw_is_sealed(v)) {
+		replace(dst, r, col);
+		return 0;
+	}
+	aad = link_aad(name, col == 1 ? "data_url" : "status_url");
+	rc = rw_unseal(&plain, keyfile, aad, v);
+	g_free(aad);
+	if (rc != 0) {
+		rw_error_prefix("source %s", name);
+		rw_error_hint("Restore that key file, or store the links again: "
+		    "repwatch snds link set %s --data-url URL --status-url "
+		    "URL.", name);
+		return rc;
+	}
+	g_free(*dst);
+	*dst = plain;
+	return 0;
+}
+
 /* links and dates remembered in the database win over the configuration */
 static int
-from_db(bool *out_found, struct snds_source *s, struct rw_db *db)
+from_db(bool *out_found, struct snds_source *s, struct rw_db *db,
+    const char *keyfile)
 {
 	static const char sql[] =
 	    "SELECT kind, data_url, status_url, issued, first_used,"
@@ -82,8 +119,11 @@ from_db(bool *out_found, struct snds_source *s, struct rw_db *db)
 	if (!s->configured)
 		s->kind = strcmp(PQgetvalue(r, 0, 0), "api") == 0 ?
 		    SNDS_KIND_API : SNDS_KIND_LINK;
-	replace(&s->data_url, r, 1);
-	replace(&s->status_url, r, 2);
+	rc = replace_link(&s->data_url, r, 1, s->name, keyfile);
+	if (rc == 0)
+		rc = replace_link(&s->status_url, r, 2, s->name, keyfile);
+	if (rc != 0)
+		goto cleanup;
 	if (!PQgetisnull(r, 0, 3)) {
 		replace(&s->issued, r, 3);
 		s->issued_origin = "link set";
@@ -109,8 +149,14 @@ snds_source_get(struct snds_source **out, const struct rw_config *cfg,
 	s->name = g_strdup(name);
 	s->configured = is_configured(cfg, name);
 	from_config(s, cfg);
-	if (db != NULL)
-		rc = from_db(&in_db, s, db);
+	if (db != NULL) {
+		char *state = rw_config_state_dir(cfg);
+		char *keyfile = rw_seal_key_path(state);
+
+		rc = from_db(&in_db, s, db, keyfile);
+		g_free(keyfile);
+		g_free(state);
+	}
 	if (rc == 0 && !s->configured && !in_db && !allow_unknown) {
 		rc = rw_error_set(RW_ECONFIG, "SNDS source \"%s\" is not "
 		    "configured", name);
@@ -227,9 +273,27 @@ snds_source_mark_used(struct rw_db *db, struct snds_source *s,
 	return rc;
 }
 
+/* a link sealed for the database (NULL stays NULL) */
+static int
+seal_link(char **out, const char *keyfile, const char *name,
+    const char *column, const char *url)
+{
+	char *aad;
+	int rc;
+
+	*out = NULL;
+	if (url == NULL)
+		return 0;
+	aad = link_aad(name, column);
+	rc = rw_seal(out, keyfile, aad, url);
+	g_free(aad);
+	return rc;
+}
+
 int
-snds_source_set_links(struct rw_db *db, const char *name,
-    const char *data_url, const char *status_url, const char *issued)
+snds_source_set_links(struct rw_db *db, const char *keyfile,
+    const char *name, const char *data_url, const char *status_url,
+    const char *issued)
 {
 	static const char sql[] =
 	    "INSERT INTO repwatch.snds_source (name, kind, data_url,"
@@ -240,9 +304,20 @@ snds_source_set_links(struct rw_db *db, const char *name,
 	    " status_url = COALESCE(EXCLUDED.status_url,"
 	    "  repwatch.snds_source.status_url),"
 	    " issued = EXCLUDED.issued, updated_at = now()";
-	const char *p[4] = {name, data_url, status_url, issued};
+	char *data = NULL, *status = NULL;
+	const char *p[4] = {name, NULL, NULL, issued};
+	int rc = seal_link(&data, keyfile, name, "data_url", data_url);
 
-	return rw_db_query(NULL, db, sql, 4, p);
+	if (rc == 0)
+		rc = seal_link(&status, keyfile, name, "status_url",
+		    status_url);
+	p[1] = data;
+	p[2] = status;
+	if (rc == 0)
+		rc = rw_db_query(NULL, db, sql, 4, p);
+	g_free(data);
+	g_free(status);
+	return rc;
 }
 
 int

@@ -64,8 +64,13 @@ int snds_source_register(struct rw_db *db, const struct snds_source *s);
 /* snds_source_mark_used - remember the first day the links were used */
 int snds_source_mark_used(struct rw_db *db, struct snds_source *s,
     const char *today);
-int snds_source_set_links(struct rw_db *db, const char *name,
-    const char *data_url, const char *status_url, const char *issued);
+/*
+ * snds_source_set_links - store links (NULL keeps the stored one), sealed
+ * with the key in KEYFILE (rw_seal), and their issue day
+ */
+int snds_source_set_links(struct rw_db *db, const char *keyfile,
+    const char *name, const char *data_url, const char *status_url,
+    const char *issued);
 int snds_source_set_token_state(struct rw_db *db, const char *name,
     const char *state);
 

@@ -134,6 +134,8 @@ expect_sql "SELECT count(*) FROM repwatch.snds_fetch_log WHERE kind = 'data' AND
 
 # link age: warning from 25 days, error after 30 (no request made)
 rw 0 "link set" snds link set main --data-url "$BASE/link/data?key=$KEY" --status-url "$BASE/link/status?key=$KEY" --issued "$(ago 26)"
+expect_sql "SELECT data_url LIKE 'sealed:v1:%' AND status_url LIKE 'sealed:v1:%' AND strpos(data_url || status_url, '$KEY') = 0 FROM repwatch.snds_source WHERE name = 'main'" t "stored links are sealed, the key not in the table"
+[ "$(stat -c %a "$T_TMP/state/tokens/seal.key")" = 600 ] && ok "seal key file is 0600" || nok "seal key file is 0600"
 rw 0 "26-day-old link still fetches" snds fetch --source main --date 2026-03-02
 expect_grep "$T_TMP/err" "report links expire in 4 day\(s\)" "expiry warning"
 rw 0 "link set past 30 days" snds link set main --data-url "$BASE/link/data?key=$KEY" --status-url "$BASE/link/status?key=$KEY" --issued "$(ago 40)"
@@ -146,6 +148,18 @@ rw 0 "links lists sources" snds links
 expect_grep "$T_TMP/out" "^main +link +$(ago 40) +40 +-10" "links shows age and days left"
 rw 64 "plain http to a remote host refused" snds link set main --data-url "http://snds.example/x?key=$KEY"
 expect_grep "$T_TMP/err" "refusing" "refusal says so"
+# sealed links are bound to their key file and to their row
+cp "$T_TMP/state/tokens/seal.key" "$T_TMP/seal.key.bak"
+sql "UPDATE repwatch.snds_source SET data_url = (SELECT status_url FROM repwatch.snds_source WHERE name = 'main') WHERE name = 'main'"
+rw 78 "a sealed link moved to another column is refused" snds fetch --source main --date 2026-03-02
+expect_grep "$T_TMP/err" "source main: cannot open the sealed snds_source.data_url:main" "names the source and the link"
+expect_grep "$T_TMP/err" "repwatch snds link set main" "says how to store the links again"
+rw 0 "link set again" snds link set main --data-url "$BASE/link/data?key=$KEY" --status-url "$BASE/link/status?key=$KEY" --issued "$(ago 40)"
+rm "$T_TMP/state/tokens/seal.key"
+rw 78 "a lost key file is a configuration error" snds links
+expect_grep "$T_TMP/err" "seal.key" "names the key file"
+cp "$T_TMP/seal.key.bak" "$T_TMP/state/tokens/seal.key"
+rw 0 "the restored key opens the links again" snds links
 
 # --- REST API and OAuth ---------------------------------------------------
 rw 69 "API without login exits 69" snds fetch --source api --date 2026-03-02
