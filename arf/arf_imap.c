@@ -198,6 +198,8 @@ cur_literal(struct cur *c, GByteArray *sink, size_t keep)
 	c->i = 0;
 	if (rc == 0)
 		rc = rd_line(c->rd, c->seg, c->lim->line_max);
+	if (rc != 0)
+		g_string_truncate(c->seg, 0); /* nothing more to parse */
 	return rc;
 }
 
@@ -373,7 +375,10 @@ fetch_body(struct cur *c, struct arf_imap_msg *msg,
 	if (t == T_QUOTED)
 		g_byte_array_append(msg->body, (const guint8 *)c->tok->str,
 		    (guint)n);
-	return t == T_LITERAL ? cur_literal(c, msg->body, n) : 0;
+	else
+		rc = cur_literal(c, msg->body, n);
+	out->body_bytes -= n - msg->body->len; /* a literal cut short */
+	return rc;
 }
 
 /* one "NAME value" of a FETCH list */
@@ -410,7 +415,7 @@ parse_fetch(struct cur *c, struct arf_imap_reply *out)
 
 	msg->size = -1;
 	if (rc == 0 && t == T_OPEN)
-		while ((rc = next_tok(c, &t)) == 0 && t == T_ATOM)
+		while (rc == 0 && (rc = next_tok(c, &t)) == 0 && t == T_ATOM)
 			rc = fetch_item(c, msg, out);
 	if (rc == 0 && msg->uid > 0) {
 		g_ptr_array_add(out->msgs, msg);
@@ -1183,11 +1188,24 @@ imap_flush(struct arf_source *s)
 	return rc;
 }
 
+/* LOGOUT: the server need not log a dropped connection */
+static void
+logout(struct imap *m)
+{
+	struct arf_imap_reply r;
+
+	arf_imap_reply_init(&r);
+	if (m->curl != NULL && exec_once(m, "LOGOUT", &r, 0) != 0)
+		rw_error_clear();
+	arf_imap_reply_clear(&r);
+}
+
 static void
 imap_free(struct arf_source *s)
 {
 	struct imap *m = (struct imap *)s;
 
+	logout(m);
 	conn_close(m);
 	arf_imap_reader_free(m->rd);
 	g_free(m->base_url);

@@ -2,7 +2,12 @@
 # test_arf_imap - IMAP ingest against a real Dovecot started here on
 # 127.0.0.1 with a private configuration: a named [mailbox.NAME] source
 # with a password file, moves to Processed/Quarantine only after commit
-# (database down: exit 75, nothing moved), a UIDVALIDITY change handled.
+# (database down: exit 75, nothing moved), a UIDVALIDITY change handled,
+# and batching: 250 messages and one over [arf] max_message_bytes with
+# fetch_batch = 100 take 3 size and 3 body UID FETCH commands (counted in
+# Dovecot's rawlog), the large one is read only up to the limit and
+# quarantined, everything is stored once and moved; fetch_max_bytes splits
+# the bodies into more commands, none holding more than it allows.
 set -euo pipefail
 src=${REPWATCH_SRC:-$(pwd)}
 bin=${REPWATCH_BIN:?REPWATCH_BIN not set}
@@ -40,6 +45,14 @@ want() { [ "$2" = "$3" ] || fail "$1: got $2, want $3"; }
 
 port=$((20000 + RANDOM % 20000))
 dovecot_conf "$work" "$user" "$port" "arf-test-$$"
+# rawlog: every command of every session in $work/rawlog/*.in
+mkdir -p "$work/rawlog"
+chown "$user:" "$work/rawlog"
+cat >>"$work/dovecot.conf" <<CONF
+protocol imap {
+  rawlog_dir = $work/rawlog
+}
+CONF
 echo "fbl:{PLAIN}s3cret" >"$work/passwd"
 chmod 644 "$work/passwd"
 dovecot -c "$work/dovecot.conf" || fail "dovecot did not start"
@@ -125,4 +138,66 @@ out=$(rw arf ingest feed 2>&1)
 case "$out" in *"UIDVALIDITY changed"*) ;; *) fail "no UIDVALIDITY warning: $out" ;; esac
 case "$out" in *"2 messages, 1 complaints stored (1 reports), 1 duplicates"*) ;; *) fail "after UIDVALIDITY change: $out" ;; esac
 want "Feed emptied" "$(messages Feed)" 0
+
+# batching: 250 generated messages (every 7th a bounce) and one of 900 KB
+n=250
+python3 "$src/tests/bench/arf_gen.py" "$work/gen" "$n" --seed 3 >/dev/null
+{
+	cat "$fix/arf-basic.eml"
+	for i in $(seq 16384); do echo "padding line $i of a message far over the limit ....."; done
+} >"$work/big.eml"
+deliver() {   # deliver FOLDER: the 251 messages, straight into the Maildir
+	imap "" -X "CREATE $1" >/dev/null
+	cp "$work"/gen/new/* "$work/big.eml" "$work/home/fbl/Maildir/.$1/new/"
+	chown -R "$user:" "$work/home/fbl/Maildir"
+	want "$1 delivered" "$(messages "$1")" $((n + 1))
+}
+bulk_conf() {   # bulk_conf NAME FOLDER KEY=VALUE...
+	printf '[arf]\nmax_message_bytes = 65536\n[mailbox.%s]\nurl = %s\nuser = fbl\npassword_file = %s\nprocessed = Done\nquarantine = Bad\n' \
+		"$1" "$srv/$2" "$work/pw"
+	shift 2
+	printf '%s\n' "$@"
+}
+# fetches SIZES BODIES: UID FETCH commands of the sessions since the last call
+fetches() {
+	local f=$work/rawlog.in
+	cat "$work"/rawlog/*.in >"$f" 2>/dev/null || : >"$f"
+	rm -f "$work"/rawlog/*
+	grep -c 'UID FETCH [0-9:,]* (UID RFC822.SIZE)' "$f" | tr -d '\n'
+	echo -n " $(grep -c 'UID FETCH .*BODY.PEEK\[\]<0.65537>' "$f")"
+}
+deliver Bulk
+bulk_conf bulk Bulk "fetch_batch = 100" >"$work/bulk.conf"
+rm -f "$work"/rawlog/*
+"$bin" -q --config "$work/bulk.conf" --db "dbname=$db" arf ingest bulk >/dev/null || fail "bulk ingest exit $?"
+out_bytes=$(cat "$work"/rawlog/*.out 2>/dev/null | wc -c)
+want "size and body fetches, 251 messages, fetch_batch 100" "$(fetches)" "3 3"
+reports=$((n - n / 7))
+want "bulk reports" "$(q "SELECT count(*) FROM repwatch.arf_report WHERE mailbox = 'bulk'")" "$reports"
+want "bulk reports stored once" "$(q "SELECT count(DISTINCT content_sha256) FROM repwatch.arf_report WHERE mailbox = 'bulk'")" "$reports"
+want "bulk large one quarantined, its real size, 64 KiB read" "$(q "SELECT regexp_replace(location, '[0-9]+$', 'N'), size >= $(stat -c %s "$work/big.eml"), length(raw) <= 65537 FROM repwatch.arf_quarantine WHERE mailbox = 'bulk'")" "Bulk UID N|t|t"
+want "Bulk emptied" "$(messages Bulk)" 0
+want "Done" "$(messages Done)" "$n"
+want "Bad" "$(messages Bad)" 1
+sum=$(cat "$work"/gen/new/* | wc -c)
+# the server sent the 250 and 64 KiB of the large one, not its 900 KB
+# (the rawlog adds a time stamp to each line)
+[ "$out_bytes" -lt $((sum + 500000)) ] || fail "bulk: $out_bytes bytes from the server for $sum + 64 KiB"
+out=$("$bin" -q --config "$work/bulk.conf" --db "dbname=$db" arf ingest bulk) || fail "bulk second run exit $?"
+case "$out" in *"bulk: 0 messages"*) ;; *) fail "bulk second run: $out" ;; esac
+
+# fetch_max_bytes: the bodies of the same messages in more, smaller fetches
+deliver Bulk2
+bulk_conf bulk2 Bulk2 "fetch_batch = 100" "fetch_max_bytes = 65536" >"$work/bulk2.conf"
+rm -f "$work"/rawlog/*
+before=$(q "SELECT (SELECT count(*) FROM repwatch.arf_report) + (SELECT count(*) FROM repwatch.arf_message_log)")
+out=$("$bin" -q --config "$work/bulk2.conf" --db "dbname=$db" arf ingest bulk2) || fail "bulk2 ingest exit $?"
+case "$out" in *"251 messages, 0 complaints stored"*) ;; *) fail "bulk2: $out" ;; esac
+read -r sizes bodies <<<"$(fetches)"
+want "bulk2 size fetches" "$sizes" 3
+echo "# fetch_max_bytes 65536: $bodies body fetches for $sum bytes"
+[ "$bodies" -ge $(((sum + 65535) / 65536)) ] || fail "bulk2: $bodies body fetches for $sum bytes under a 64 KiB ceiling"
+want "bulk2 Done" "$(messages Done)" $((2 * n))
+want "bulk2 stored nothing twice" "$(q "SELECT (SELECT count(*) FROM repwatch.arf_report) + (SELECT count(*) FROM repwatch.arf_message_log)")" "$before"
+want "bulk2 Bad" "$(messages Bad)" 2
 echo ok
