@@ -7,7 +7,8 @@
 # fetch_batch = 100 take 3 size and 3 body UID FETCH commands (counted in
 # Dovecot's rawlog), the large one is read only up to the limit and
 # quarantined, everything is stored once and moved; fetch_max_bytes splits
-# the bodies into more commands, none holding more than it allows.
+# the bodies into more commands; a connection dropped or gone silent in
+# the middle of a FETCH (a proxy) is opened again and the run completes.
 set -euo pipefail
 src=${REPWATCH_SRC:-$(pwd)}
 bin=${REPWATCH_BIN:?REPWATCH_BIN not set}
@@ -33,7 +34,9 @@ if [ "$(id -u)" = 0 ]; then
 fi
 mkdir -p "$work/run" "$work/home"
 chown "$user:" "$work/home"
+proxy_pid=
 cleanup() {
+	[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null || true
 	[ -f "$work/run/master.pid" ] && kill "$(cat "$work/run/master.pid")" 2>/dev/null || true
 	dropdb --if-exists "$db" >/dev/null 2>&1 || true
 	sleep 0.2
@@ -200,4 +203,66 @@ echo "# fetch_max_bytes 65536: $bodies body fetches for $sum bytes"
 want "bulk2 Done" "$(messages Done)" $((2 * n))
 want "bulk2 stored nothing twice" "$(q "SELECT (SELECT count(*) FROM repwatch.arf_report) + (SELECT count(*) FROM repwatch.arf_message_log)")" "$before"
 want "bulk2 Bad" "$(messages Bad)" 2
+
+# a proxy that breaks the first connection after 20000 bytes from the
+# server (mid-FETCH): "drop" closes it, "stall" stops forwarding
+cat >"$work/proxy.py" <<'PY'
+import socket, sys, threading
+lport, tport, mode = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", lport))
+ls.listen(8)
+open(sys.argv[4], "w").close()
+def close(*socks):
+    for s in socks:
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+def pipe(a, b, limit):
+    sent = 0
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            if limit is not None and sent + len(d) > limit:
+                b.sendall(d[:limit - sent])
+                if mode == "stall":
+                    threading.Event().wait()
+                break
+            b.sendall(d)
+            sent += len(d)
+    except OSError:
+        pass
+    close(a, b)
+first = True
+while True:
+    c, _ = ls.accept()
+    s = socket.create_connection(("127.0.0.1", tport))
+    threading.Thread(target=pipe, args=(s, c, 20000 if first else None), daemon=True).start()
+    threading.Thread(target=pipe, args=(c, s, None), daemon=True).start()
+    first = False
+PY
+for mode in drop stall; do
+	pport=$((port + 1 + RANDOM % 1000))
+	rm -f "$work/proxy.ready"
+	python3 "$work/proxy.py" "$pport" "$port" "$mode" "$work/proxy.ready" &
+	proxy_pid=$!
+	for _ in $(seq 50); do [ -f "$work/proxy.ready" ] && break; sleep 0.1; done
+	deliver "Via$mode"
+	{ bulk_conf "via$mode" "Via$mode" "fetch_batch = 100" "timeout = 2"; } |
+		sed "s|$srv/|imap://127.0.0.1:$pport/|" >"$work/via.conf"
+	out=$("$bin" -vv --config "$work/via.conf" --db "dbname=$db" arf ingest "via$mode" 2>"$work/via.log") ||
+		{ cat "$work/via.log" >&2; fail "$mode: ingest exit $?"; }
+	grep -q "connecting again" "$work/via.log" || fail "$mode: no reconnect in the log"
+	grep "connecting again" "$work/via.log" | sed 's/^/# /'
+	case "$out" in *"251 messages, 0 complaints stored"*) ;; *) fail "$mode: $out" ;; esac
+	want "$mode: Via$mode emptied" "$(messages "Via$mode")" 0
+	kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true
+	proxy_pid=
+done
+want "after the proxies: Done" "$(messages Done)" $((4 * n))
+want "after the proxies: Bad" "$(messages Bad)" 4
 echo ok
