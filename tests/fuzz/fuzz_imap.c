@@ -73,7 +73,8 @@ same_msg(const struct arf_imap_msg *a, const struct arf_imap_msg *b)
 	    (a->body == NULL) != (b->body == NULL))
 		return false;
 	return a->body == NULL || (a->body->len == b->body->len &&
-	    memcmp(a->body->data, b->body->data, a->body->len) == 0);
+	    (a->body->len == 0 ||
+	    memcmp(a->body->data, b->body->data, a->body->len) == 0));
 }
 
 static bool
