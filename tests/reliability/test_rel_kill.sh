@@ -87,7 +87,7 @@ fi
 dovecot_start fbl "imap-pass" || { nok "dovecot did not start"; tail "$T_TMP/imap/dovecot.log"; finish; exit; }
 printf 'imap-pass\n' >"$T_TMP/pw"
 chmod 600 "$T_TMP/pw"
-N=400
+N=1000
 python3 "$REL_SRC/tests/bench/arf_gen.py" "$T_TMP/iseed" "$N" --seed 4 >/dev/null
 EXPECT_REPORTS=$((N - N / 7))   # every 7th generated message is a bounce
 for round in 1 2; do
@@ -106,6 +106,9 @@ user = fbl
 password_file = $T_TMP/pw
 processed = Done$round
 quarantine = Bad$round
+# small fetches: more batch boundaries to be killed at, and a run long
+# enough for the kill to land before its end
+fetch_batch = 5
 CONF
 	chmod 600 "$T_TMP/imap$round.conf"
 	imap_done() { psql -X -qAt -h "$REL_PG" -U postgres -d "$db" -c "SELECT (SELECT count(*) FROM repwatch.arf_report) + (SELECT count(*) FROM repwatch.arf_message_log)" 2>/dev/null || echo 0; }
