@@ -1299,7 +1299,7 @@ arf_imap_open(struct arf_source **out, const char *url,
 		    CURLE_OK ? 1 : 2);
 	rc = split_url(m, url);
 	if (rc == 0)
-		rc = m->curl != NULL ? 0 : conn_open(m);
+		rc = conn_open(m);
 	if (rc != 0)
 		rw_error_prefix("%s", m->where != NULL ? m->where : "imap");
 	if (rc == 0) {

@@ -8,7 +8,8 @@
 # Dovecot's rawlog), the large one is read only up to the limit and
 # quarantined, everything is stored once and moved; fetch_max_bytes splits
 # the bodies into more commands; a connection dropped or gone silent in
-# the middle of a FETCH (a proxy) is opened again and the run completes.
+# the middle of a FETCH (a proxy) is opened again and the run completes;
+# a folder renumbered meanwhile stops the run (75) and is read next time.
 set -euo pipefail
 src=${REPWATCH_SRC:-$(pwd)}
 bin=${REPWATCH_BIN:?REPWATCH_BIN not set}
@@ -230,6 +231,7 @@ def pipe(a, b, limit):
             if limit is not None and sent + len(d) > limit:
                 b.sendall(d[:limit - sent])
                 if mode == "stall":
+                    open(sys.argv[4] + ".stalled", "w").close()
                     threading.Event().wait()
                 break
             b.sendall(d)
@@ -265,4 +267,34 @@ for mode in drop stall; do
 done
 want "after the proxies: Done" "$(messages Done)" $((4 * n))
 want "after the proxies: Bad" "$(messages Bad)" 4
+
+# the folder renumbered while the connection is stalled mid-FETCH: the
+# reconnect finds another UIDVALIDITY, the run stops (75) with nothing
+# moved; the next run reads the new folder
+pport=$((port + 1 + RANDOM % 1000))
+rm -f "$work/proxy.ready" "$work/proxy.ready.stalled"
+python3 "$work/proxy.py" "$pport" "$port" stall "$work/proxy.ready" &
+proxy_pid=$!
+for _ in $(seq 50); do [ -f "$work/proxy.ready" ] && break; sleep 0.1; done
+deliver Renum
+bulk_conf renum Renum "timeout = 4" | sed "s|$srv/|imap://127.0.0.1:$pport/|" >"$work/renum.conf"
+"$bin" -v --config "$work/renum.conf" --db "dbname=$db" arf ingest renum >/dev/null 2>"$work/renum.log" &
+rw_pid=$!
+for _ in $(seq 100); do [ -f "$work/proxy.ready.stalled" ] && break; sleep 0.05; done
+[ -f "$work/proxy.ready.stalled" ] || fail "renumber: the proxy never stalled"
+imap "" -X "DELETE Renum" >/dev/null
+sleep 1   # Dovecot derives UIDVALIDITY from the clock
+imap "" -X "CREATE Renum" >/dev/null
+append Renum "$fix/zoho.eml"
+append Renum "$fix/mailru.eml"
+rc=0
+wait "$rw_pid" || rc=$?
+want "renumbered mid-run: exit status" "$rc" 75
+grep -q "UIDVALIDITY changed from .* during the run" "$work/renum.log" || { cat "$work/renum.log" >&2; fail "renumber: no UIDVALIDITY message"; }
+grep "UIDVALIDITY" "$work/renum.log" | sed 's/^/# /'
+want "renumbered mid-run: nothing moved" "$(messages Renum)" 2
+"$bin" -q --config "$work/renum.conf" --db "dbname=$db" arf ingest renum >/dev/null || fail "renumber: second run exit $?"
+want "renumbered: new folder read" "$(messages Renum)" 0
+kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true
+proxy_pid=
 echo ok
