@@ -79,7 +79,7 @@ else
 	failed+=(analyze)
 fi
 
-machine="$(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), PostgreSQL $("$pgbin/postgres" -V | awk '{print $3}'), load average $load0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end"
+machine="$(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), PostgreSQL $("$PG_PRIVATE_BIN/postgres" -V | awk '{print $3}'), load average $load0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end"
 python3 - "$out" "$scale" "$machine" "$snds_rows" "$arf_msgs" "$an_ips" "$an_days" <<'PY' | tee "$out/table.md"
 import os, re, sys
 out, scale, machine, snds_rows, arf_msgs, ips, days = sys.argv[1:]
