@@ -1221,7 +1221,7 @@ imap_free(struct arf_source *s)
 }
 
 static const struct arf_source_ops imap_ops = {
-	imap_next, imap_checkpoint, imap_ack, imap_flush, imap_free,
+	imap_next, imap_checkpoint, imap_ack, imap_flush, imap_free, false,
 };
 
 /* split imap://host/FOLDER into the server URL and the folder name */

@@ -208,7 +208,7 @@ maildir_free(struct arf_source *s)
 
 static const struct arf_source_ops maildir_ops = {
 	maildir_next, maildir_checkpoint, maildir_ack, maildir_flush,
-	maildir_free,
+	maildir_free, true,
 };
 
 int

@@ -139,7 +139,7 @@ mbox_free(struct arf_source *s)
 }
 
 static const struct arf_source_ops mbox_ops = {
-	mbox_next, mbox_checkpoint, mbox_ack, mbox_flush, mbox_free,
+	mbox_next, mbox_checkpoint, mbox_ack, mbox_flush, mbox_free, false,
 };
 
 /* continue after RESUME when the file still starts with what we read */

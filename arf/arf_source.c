@@ -156,7 +156,7 @@ one_free(struct arf_source *s)
 }
 
 static const struct arf_source_ops one_ops = {
-	one_next, no_checkpoint, no_ack, no_flush, one_free,
+	one_next, no_checkpoint, no_ack, no_flush, one_free, false,
 };
 
 static bool
@@ -232,6 +232,7 @@ arf_source_open(struct arf_source **out, const char *spec,
 	(*out)->opts = *opts;
 	(*out)->spec = g_strdup(spec);
 	g_mutex_init(&(*out)->lock);
+	g_mutex_init(&(*out)->ack_lock);
 	return 0;
 }
 
@@ -265,15 +266,23 @@ arf_source_checkpoint(struct arf_source *s, struct arf_checkpoint *out)
 	return yes;
 }
 
+/* the lock an ack takes: the source's own, or only the acks' */
+static GMutex *
+ack_lock(struct arf_source *s)
+{
+	return s->ops->ack_alongside_next ? &s->ack_lock : &s->lock;
+}
+
 int
 arf_source_ack(struct arf_source *s, const struct arf_msg *m,
     enum arf_ack how)
 {
+	GMutex *lock = ack_lock(s);
 	int rc;
 
-	g_mutex_lock(&s->lock);
+	g_mutex_lock(lock);
 	rc = s->ops->ack(s, m, how);
-	g_mutex_unlock(&s->lock);
+	g_mutex_unlock(lock);
 	return rc;
 }
 
@@ -297,6 +306,7 @@ arf_source_free(struct arf_source *s)
 		return;
 	spec = s->spec;
 	g_mutex_clear(&s->lock);
+	g_mutex_clear(&s->ack_lock);
 	s->ops->free(s);
 	g_free(spec);
 }

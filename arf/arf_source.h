@@ -92,11 +92,18 @@ struct arf_source_ops {
 	    enum arf_ack how);
 	int (*flush)(struct arf_source *s);
 	void (*free)(struct arf_source *s);
+	/*
+	 * ack shares no state with next (a Maildir: renames by path), so
+	 * the main thread's acks need not wait for the reader thread's
+	 * reads; with one connection (IMAP) or one file (mbox) they must
+	 */
+	bool ack_alongside_next;
 };
 
 struct arf_source {
 	const struct arf_source_ops *ops;
 	GMutex lock; /* the ingest reader thread and acks share the source */
+	GMutex ack_lock; /* acks among themselves, when ack_alongside_next */
 	const char *kind;
 	struct arf_source_opts opts;
 	char *spec;
