@@ -16,7 +16,7 @@
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 #include "common/rw_util.h"
-#include "ingest/snds_load.h"
+#include "ingest/snds_files.h"
 
 #define DEMO_SOURCE "demo"
 #define DEMO_TZ "America/Los_Angeles"

@@ -12,6 +12,7 @@
 #include "common/rw_util.h"
 #include "ingest/snds_cmd.h"
 #include "ingest/snds_fetch.h"
+#include "ingest/snds_files.h"
 #include "ingest/snds_load.h"
 #include "ingest/snds_oauth.h"
 #include "ingest/snds_show.h"

@@ -13,7 +13,7 @@
 #include <glib.h>
 
 #include "common/rw_error.h"
-#include "arf/arf_imap.h"
+#include "arf/arf_imap_reply.h"
 #include "arf/arf_source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -13,7 +13,7 @@
 #include <glib.h>
 
 #include "common/rw_error.h"
-#include "ingest/snds_load.h"
+#include "ingest/snds_files.h"
 #include "tests/common/testdb.h"
 
 #define FIX "tests/fixtures/snds/"
@@ -236,6 +236,34 @@ test_paths_agree(void **state)
 }
 
 /*
+ * Which path a load took shows in the physical order of the rows: the
+ * direct COPY keeps the report's order, the merge writes key order.
+ */
+static void
+test_path_taken(void **state)
+{
+	struct fx *f = *state;
+	struct snds_load_result res;
+	static const char unsorted[] =
+	    "198.51.100.9,3/2/2026 12:00 AM,3/2/2026 11:59 PM,10,10,10,"
+	    "GREEN,< 0.1%,,,,mta1.example.net,bounces@example.net,\n"
+	    "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,20,20,20,"
+	    "GREEN,< 0.1%,,,,mta2.example.net,bounces@example.net,\n";
+	char *path;
+
+	TESTDB_REQUIRE();
+	path = temp_report(unsorted);
+	assert_int_equal(load(&res, f, SNDS_CSV_DATA, NULL, path), 0);
+	expect_q(f, "SELECT string_agg(host(ip), ' ' ORDER BY ctid) FROM"
+	    " repwatch.snds_daily", "198.51.100.9 192.0.2.1");
+	assert_int_equal(load(&res, f, SNDS_CSV_DATA, NULL, path), 0);
+	expect_q(f, "SELECT string_agg(host(ip), ' ' ORDER BY ctid) FROM"
+	    " repwatch.snds_daily", "192.0.2.1 198.51.100.9");
+	unlink(path);
+	g_free(path);
+}
+
+/*
  * The same IP and period twice in a new report stops the direct COPY; the
  * second pass must count rejects once and log one load, later line winning.
  */
@@ -361,6 +389,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_paths_agree, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_direct_collision, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_path_taken, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_snapshot, setup,

@@ -1,10 +1,10 @@
 /*
- * arf_imap - IMAP responses read from any byte source (the connection in
- * arf_imap.c, a buffer in the fuzz target): tagged status, UIDVALIDITY,
+ * arf_imap_reply - IMAP responses read from any byte source (the connection
+ * in arf_imap.c, a buffer in the fuzz target): tagged status, UIDVALIDITY,
  * SEARCH UIDs and FETCH data with literals, each buffer capped.
  */
-#ifndef ARF_IMAP_H
-#define ARF_IMAP_H
+#ifndef ARF_IMAP_REPLY_H
+#define ARF_IMAP_REPLY_H
 
 #include <stddef.h>
 #include <glib.h>
@@ -58,5 +58,18 @@ void arf_imap_reply_clear(struct arf_imap_reply *r);
 int arf_imap_read_reply(struct arf_imap_reply *out,
     struct arf_imap_reader *r, const char *tag,
     const struct arf_imap_limits *lim);
+
+/*
+ * Pure functions on server bytes: arf_imap_response_number - the number
+ * after KEY ("UIDVALIDITY ") in a response, -1 when absent;
+ * arf_imap_parse_search - the UIDs of a "* SEARCH ..." response above
+ * ABOVE appended to UIDS (guint64), sorted.
+ */
+gint64 arf_imap_response_number(const char *resp, size_t len,
+    const char *key);
+void arf_imap_parse_search(GArray *uids, const char *resp, size_t len,
+    gint64 above);
+/* order of two guint64 UIDs, for g_array_sort */
+gint arf_imap_uid_cmp(gconstpointer a, gconstpointer b);
 
 #endif
