@@ -69,7 +69,7 @@ read_entry(struct maildir *m, const char *name, struct arf_msg *out)
 		return 0;
 	}
 	rc = arf_read_capped(&out->data, &out->len, &out->size, fd,
-	    m->base.opts.max_bytes, path);
+	    (size_t)st.st_size, m->base.opts.max_bytes, path);
 	close(fd);
 	if (rc != 0) {
 		g_free(path);

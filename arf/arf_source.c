@@ -33,13 +33,14 @@ arf_checkpoint_clear(struct arf_checkpoint *c)
 
 /* bytes worth allocating up front: a regular file's size, capped */
 static size_t
-read_hint(int fd, size_t max)
+read_hint(int fd, size_t size, size_t max)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
-		return READ_START;
-	return MIN((size_t)st.st_size, max + 1);
+	if (size == 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0)
+		size = (size_t)st.st_size;
+	return size > 0 ? MIN(size, max + 1) : READ_START;
 }
 
 /* count and drop what follows the kept bytes (the message is over max) */
@@ -58,9 +59,9 @@ read_discard(int fd)
  */
 int
 arf_read_capped(char **out, size_t *out_len, size_t *out_size, int fd,
-    size_t max, const char *name)
+    size_t size, size_t max, const char *name)
 {
-	size_t cap = read_hint(fd, max) + 1, len = 0, total = 0;
+	size_t cap = read_hint(fd, size, max) + 1, len = 0, total = 0;
 	char *buf = g_malloc(cap);
 
 	for (;;) {
@@ -114,7 +115,7 @@ one_next(struct arf_source *s, struct arf_msg *out)
 	if (fd < 0)
 		return rw_error_set(RW_EIO, "could not open \"%s\": %s", s->spec,
 		    g_strerror(errno));
-	rc = arf_read_capped(&out->data, &out->len, &out->size, fd,
+	rc = arf_read_capped(&out->data, &out->len, &out->size, fd, 0,
 	    s->opts.max_bytes, in ? "standard input" : s->spec);
 	if (!in)
 		close(fd);

@@ -109,9 +109,12 @@ struct arf_source {
 	char *spec;
 };
 
-/* arf_read_capped - read FD up to MAX + 1 bytes into *OUT */
+/*
+ * arf_read_capped - read FD up to MAX + 1 bytes into *OUT; SIZE is the
+ * file's size when the caller has it from fstat, else 0 (then looked up)
+ */
 int arf_read_capped(char **out, size_t *out_len, size_t *out_size, int fd,
-    size_t max, const char *name);
+    size_t size, size_t max, const char *name);
 
 /* constructors of each kind (arf_maildir.c, arf_mbox.c, arf_imap.c) */
 int arf_maildir_open(struct arf_source **out, const char *path,
@@ -120,16 +123,5 @@ int arf_mbox_open(struct arf_source **out, const char *path,
     const struct arf_source_opts *opts, const struct arf_checkpoint *resume);
 int arf_imap_open(struct arf_source **out, const char *url,
     const struct arf_source_opts *opts, const struct arf_checkpoint *resume);
-
-/*
- * IMAP response parsing (arf_imap.c), pure functions on server bytes:
- * arf_imap_response_number - the number after KEY ("UIDVALIDITY ") in a
- * response, -1 when absent; arf_imap_parse_search - the UIDs of a
- * "* SEARCH ..." response above ABOVE appended to UIDS (guint64), sorted.
- */
-gint64 arf_imap_response_number(const char *resp, size_t len,
-    const char *key);
-void arf_imap_parse_search(GArray *uids, const char *resp, size_t len,
-    gint64 above);
 
 #endif
