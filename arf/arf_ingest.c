@@ -114,6 +114,7 @@ arf_parse_sources(const struct rw_config *cfg, const char *const *specs,
 		arf_source_free(src);
 	}
 	g_strfreev(trace);
+	arf_limits_clear(&lim);
 	return rc;
 }
 
@@ -295,6 +296,7 @@ ingest_one(struct rw_app *app, const struct ingest_src *is)
 		rw_error_restore(cause);
 	}
 	g_strfreev(trace);
+	arf_limits_clear(&lim);
 	return rc;
 }
 

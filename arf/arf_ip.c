@@ -6,10 +6,8 @@
 
 #include <glib.h>
 
+#include "common/rw_ip.h"
 #include "arf/arf_ip.h"
-
-/* a token longer than any address literal is skipped unread */
-#define TOKEN_MAX 64
 
 /* called per token with its parenthesis depth; false stops the scan */
 typedef bool (*token_fn)(void *ctx, const char *tok, size_t len, int depth);
@@ -50,25 +48,12 @@ scan_tokens(const char *text, token_fn fn, void *ctx)
 static bool
 token_ip(char out[static ARF_IP_BUF], const char *tok, size_t len)
 {
-	char buf[TOKEN_MAX + 1];
-	unsigned char bin[16];
-	int af;
-
-	if (len >= 5 && g_ascii_strncasecmp(tok, "IPv6:", 5) == 0) {
-		tok += 5;
-		len -= 5;
-	}
-	/* a sentence or a host name may end in a dot */
-	while (len > 0 && tok[len - 1] == '.')
-		len--;
-	if (len == 0 || len > TOKEN_MAX)
+	/* cheap refusal of words: an address starts with a digit, a colon,
+	 * a hex letter of IPv6 or "IPv6:" */
+	if (len == 0 || !(g_ascii_isxdigit(tok[0]) || tok[0] == ':' ||
+	    tok[0] == 'I' || tok[0] == 'i'))
 		return false;
-	memcpy(buf, tok, len);
-	buf[len] = '\0';
-	af = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
-	if (inet_pton(af, buf, bin) != 1)
-		return false;
-	return inet_ntop(af, bin, out, ARF_IP_BUF) != NULL;
+	return rw_ip_normalize(out, tok, len);
 }
 
 struct first_ctx {
@@ -163,6 +148,101 @@ arf_ip_received(char out[static ARF_IP_BUF], const char *received)
 		return false;
 	scan_tokens(received, received_cb, &c);
 	return c.found;
+}
+
+enum hop_state { HOP_START, HOP_FROM, HOP_BY, HOP_REST };
+
+struct hop_ctx {
+	struct arf_ip_hop *h;
+	enum hop_state st;
+	const char *end; /* the date's semicolon: nothing after it is read */
+};
+
+static bool
+word_is(const char *tok, size_t len, const char *w)
+{
+	return strlen(w) == len && g_ascii_strncasecmp(tok, w, len) == 0;
+}
+
+/* letters, digits, '-', '_' and at least one inner dot: a host name */
+static bool
+host_like(const char *tok, size_t len)
+{
+	bool dot = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (tok[i] == '.')
+			dot = dot || (i > 0 && i + 1 < len);
+		else if (!g_ascii_isalnum(tok[i]) && tok[i] != '-' &&
+		    tok[i] != '_')
+			return false;
+	}
+	return dot;
+}
+
+static void
+hop_from_token(struct arf_ip_hop *h, const char *tok, size_t len)
+{
+	char ip[ARF_IP_BUF];
+
+	if (token_ip(ip, tok, len)) {
+		memcpy(h->from_ip, ip, ARF_IP_BUF);
+		h->has_from_ip = true;
+		return;
+	}
+	if (h->n_names < ARF_IP_HOP_NAMES && host_like(tok, len)) {
+		h->names[h->n_names] = tok;
+		h->name_len[h->n_names++] = len;
+	}
+}
+
+static bool
+hop_cb(void *ctx, const char *tok, size_t len, int depth)
+{
+	struct hop_ctx *c = ctx;
+	struct arf_ip_hop *h = c->h;
+	char ip[ARF_IP_BUF];
+
+	if (c->end != NULL && tok >= c->end)
+		return false;
+	if (depth == 0 && word_is(tok, len, "from") && c->st == HOP_START) {
+		c->st = HOP_FROM;
+		h->has_from = true;
+		return true;
+	}
+	if (depth == 0 && word_is(tok, len, "by") && c->st < HOP_BY) {
+		c->st = HOP_BY;
+		return true;
+	}
+	if (depth == 0 && c->st == HOP_BY && (word_is(tok, len, "with") ||
+	    word_is(tok, len, "id") || word_is(tok, len, "via") ||
+	    word_is(tok, len, "for")))
+		return false;
+	if (c->st == HOP_FROM) {
+		hop_from_token(h, tok, len);
+	} else if (c->st == HOP_BY) {
+		if (h->by == NULL && depth == 0) {
+			h->by = tok;
+			h->by_len = len;
+		}
+		if (!h->has_by_ip && token_ip(ip, tok, len)) {
+			memcpy(h->by_ip, ip, ARF_IP_BUF);
+			h->has_by_ip = true;
+		}
+	}
+	return true;
+}
+
+void
+arf_ip_hop(struct arf_ip_hop *out, const char *received)
+{
+	struct hop_ctx c = {out, HOP_START, NULL};
+
+	memset(out, 0, sizeof(*out));
+	if (received == NULL)
+		return;
+	c.end = strrchr(received, ';');
+	scan_tokens(received, hop_cb, &c);
 }
 
 static bool

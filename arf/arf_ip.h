@@ -24,6 +24,27 @@ bool arf_ip_after(char out[static ARF_IP_BUF], const char *text,
  * name in every common MTA's format).
  */
 bool arf_ip_received(char out[static ARF_IP_BUF], const char *received);
+/* the clauses of one Received field the trust-boundary walk reads */
+#define ARF_IP_HOP_NAMES 4
+struct arf_ip_hop {
+	bool has_from;       /* a "from" clause at the top level */
+	bool has_from_ip;
+	char from_ip[ARF_IP_BUF]; /* last address of the from clause */
+	int n_names;         /* host names in the from clause (HELO, rDNS) */
+	const char *names[ARF_IP_HOP_NAMES];
+	size_t name_len[ARF_IP_HOP_NAMES];
+	const char *by;      /* first token of the by clause, NULL if none */
+	size_t by_len;
+	bool has_by_ip;
+	char by_ip[ARF_IP_BUF]; /* the by host's address (host or comment) */
+};
+/*
+ * arf_ip_hop - read RECEIVED's from and by clauses. Only the text before
+ * the date (the last ";") is read, and the by clause ends at "with",
+ * "id", "via" or "for": MTA versions and queue ids ("8.16.1.2/8.16.1.2",
+ * "id 15.20.7587.35") are never taken for addresses.
+ */
+void arf_ip_hop(struct arf_ip_hop *out, const char *received);
 /* arf_ip_is_public - not private, loopback, link-local, CGNAT... */
 bool arf_ip_is_public(const char *ip);
 /* arf_ip_is_loopback - 127/8, 0/8 or ::1 (never a sending host) */

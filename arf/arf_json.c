@@ -89,6 +89,28 @@ member_incidents(JsonBuilder *b, const struct arf_record *r)
 }
 
 static void
+member_witnesses(JsonBuilder *b, const struct arf_record *r)
+{
+	json_builder_set_member_name(b, "source_ip_witnesses");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < arf_record_witness_count(r); i++) {
+		enum arf_ip_origin o;
+		const char *ip;
+
+		arf_record_witness_at(r, i, &o, &ip);
+		json_builder_begin_object(b);
+		member_str(b, "origin", arf_ip_origin_name(o));
+		member_str(b, "ip", ip);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	member_str(b, "source_ip_agreement",
+	    arf_record_witness_agreement(r));
+	json_builder_set_member_name(b, "inside_provider");
+	json_builder_add_boolean_value(b, arf_record_inside_provider(r));
+}
+
+static void
 members_report(JsonBuilder *b, const struct arf_record *r)
 {
 	member_str(b, "feedback_type", arf_record_get(r, ARF_K_FEEDBACK_TYPE));
@@ -98,6 +120,7 @@ members_report(JsonBuilder *b, const struct arf_record *r)
 	member_str(b, "source_ip", arf_record_get(r, ARF_K_SOURCE_IP));
 	member_str(b, "source_ip_origin",
 	    arf_ip_origin_name(arf_record_ip_origin(r)));
+	member_witnesses(b, r);
 	member_time(b, "arrival_date", r, ARF_T_ARRIVAL);
 	member_str(b, "original_mail_from",
 	    arf_record_get(r, ARF_K_ORIGINAL_MAIL_FROM));

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "arf/arf_edge.h"
 #include "arf/arf_ip.h"
 #include "arf/arf_mime.h"
 #include "arf/arf_orig.h"
@@ -73,13 +74,14 @@ first_original_index(GMimeHeaderList *hl)
 }
 
 /*
- * The first hop from a public address is the provider's inbound MX. When
- * every hop is private (anonymised samples, internal test mail), the
- * first non-loopback one is the best there is; *out_private says so.
+ * Without a provider chain to walk: the first hop from a public address
+ * outside every provider's networks is the inbound MX. When every hop is
+ * private (anonymised samples, internal test mail), the first non-loopback
+ * one is the best there is; *out_private says so.
  */
 static const char *
 inbound_received(char ip[static ARF_IP_BUF], GMimeHeaderList *hl,
-    bool *out_private)
+    const struct arf_infra *in, bool *out_private)
 {
 	int n = g_mime_header_list_get_count(hl);
 	const char *fallback = NULL;
@@ -95,8 +97,11 @@ inbound_received(char ip[static ARF_IP_BUF], GMimeHeaderList *hl,
 		v = g_mime_header_get_value(h);
 		if (!arf_ip_received(ip, v))
 			continue;
-		if (arf_ip_is_public(ip))
-			return v;
+		if (arf_ip_is_public(ip)) {
+			if (!arf_infra_inside(in, ARF_INFRA_NONE, ip))
+				return v;
+			continue;
+		}
 		if (fallback == NULL && !arf_ip_is_loopback(ip)) {
 			fallback = v;
 			memcpy(fb_ip, ip, ARF_IP_BUF);
@@ -112,7 +117,7 @@ inbound_received(char ip[static ARF_IP_BUF], GMimeHeaderList *hl,
 /* first field NAME whose value yields an address after MARKER */
 static bool
 ip_in_fields(char ip[static ARF_IP_BUF], GMimeHeaderList *hl,
-    const char *name, const char *marker)
+    const char *name, const char *marker, const struct arf_infra *in)
 {
 	int n = g_mime_header_list_get_count(hl);
 
@@ -123,8 +128,11 @@ ip_in_fields(char ip[static ARF_IP_BUF], GMimeHeaderList *hl,
 		if (g_ascii_strcasecmp(g_mime_header_get_name(h), name))
 			continue;
 		v = g_mime_header_get_value(h);
-		if (marker != NULL ? arf_ip_after(ip, v, marker) :
-		    arf_ip_first(ip, v))
+		if (!(marker != NULL ? arf_ip_after(ip, v, marker) :
+		    arf_ip_first(ip, v)))
+			continue;
+		/* a provider's own address is never the sender's */
+		if (!arf_infra_inside(in, ARF_INFRA_NONE, ip))
 			return true;
 	}
 	return false;
@@ -141,37 +149,104 @@ static const struct {
 	{"X-Originating-IP", NULL, ARF_IP_X_ORIGINATING_IP},
 };
 
-void
-arf_orig_derive_ip(struct arf_record *r, GMimeHeaderList *orig,
-    const char *legacy_subject)
+/* the edge hop's date: when the provider took the message in */
+static void
+edge_arrival(struct arf_record *r, const struct arf_edge *e)
+{
+	const char *semi;
+	gint64 t;
+
+	if (!e->found || arf_record_time(r, ARF_T_ARRIVAL, NULL))
+		return;
+	semi = strrchr(e->hop, ';');
+	if (semi != NULL && arf_report_date(&t, semi + 1)) {
+		arf_record_set_time(r, ARF_T_ARRIVAL, t);
+		arf_record_warn(r, "no Arrival-Date; arrival taken from the "
+		    "original's inbound Received field");
+	}
+}
+
+/* every witness that names another address than the one taken */
+static void
+warn_disagreement(struct arf_record *r, const struct arf_edge *e)
+{
+	const char *ip = arf_record_get(r, ARF_K_SOURCE_IP);
+	enum arf_ip_origin o = arf_record_ip_origin(r);
+
+	for (int i = 0; ip != NULL && i < e->nw; i++) {
+		if (strcmp(e->w[i].ip, ip) == 0)
+			continue;
+		arf_record_warn(r, "sending IP witnesses disagree: %s says %s, "
+		    "%s says %s; %s taken (%s has precedence)",
+		    arf_ip_origin_name(o), ip, arf_ip_origin_name(e->w[i].origin),
+		    e->w[i].ip, ip, arf_ip_origin_name(o));
+	}
+}
+
+static bool
+stated_ip(struct arf_record *r, const char *legacy_subject)
+{
+	char ip[ARF_IP_BUF];
+
+	if (arf_record_ip_origin(r) != ARF_IP_NONE)
+		return true;
+	if (legacy_subject != NULL &&
+	    arf_ip_after(ip, legacy_subject, "message from")) {
+		arf_record_set_ip(r, ip, ARF_IP_SUBJECT);
+		return true;
+	}
+	return false;
+}
+
+/* no provider chain and no witness: the fields peers read, in order */
+static void
+fallback_ip(struct arf_record *r, GMimeHeaderList *orig,
+    const struct arf_infra *in)
 {
 	char ip[ARF_IP_BUF];
 	bool private;
 
-	if (arf_record_ip_origin(r) != ARF_IP_NONE)
-		return;
-	if (legacy_subject != NULL &&
-	    arf_ip_after(ip, legacy_subject, "message from")) {
-		arf_record_set_ip(r, ip, ARF_IP_SUBJECT);
-		return;
-	}
-	if (orig == NULL)
-		return;
-	if (inbound_received(ip, orig, &private) != NULL && !private) {
+	if (inbound_received(ip, orig, in, &private) != NULL && !private) {
 		arf_record_set_ip(r, ip, ARF_IP_RECEIVED);
 		return;
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(ip_sources); i++) {
 		if (ip_in_fields(ip, orig, ip_sources[i].name,
-		    ip_sources[i].marker)) {
+		    ip_sources[i].marker, in)) {
 			arf_record_set_ip(r, ip, ip_sources[i].origin);
 			return;
 		}
 	}
-	if (inbound_received(ip, orig, &private) != NULL) {
+	if (inbound_received(ip, orig, in, &private) != NULL) {
 		arf_record_set_ip(r, ip, ARF_IP_RECEIVED);
 		arf_record_warn(r, "sending IP %s is a private address", ip);
 	}
+}
+
+void
+arf_orig_derive_ip(struct arf_record *r, GMimeHeaderList *orig,
+    const char *legacy_subject, const struct arf_infra *in)
+{
+	struct arf_edge e;
+	enum arf_ip_origin o;
+	const char *ip;
+
+	if (in == NULL)
+		in = arf_infra_builtin();
+	arf_edge_find(&e, orig, orig != NULL ? first_original_index(orig) : 0,
+	    in);
+	arf_record_set_infra(r, e.provider);
+	for (int i = 0; i < e.nw; i++)
+		arf_record_add_witness(r, e.w[i].origin, e.w[i].ip);
+	edge_arrival(r, &e);
+	if (!stated_ip(r, legacy_subject)) {
+		ip = arf_edge_choose(&e, &o);
+		if (ip != NULL)
+			arf_record_set_ip(r, ip, o);
+		else if (orig != NULL)
+			fallback_ip(r, orig, in);
+	}
+	warn_disagreement(r, &e);
 }
 
 void
@@ -185,7 +260,7 @@ arf_orig_arrival(struct arf_record *r, GMimeHeaderList *orig)
 
 	if (arf_record_time(r, ARF_T_ARRIVAL, NULL) || orig == NULL)
 		return;
-	hop = inbound_received(ip, orig, &private);
+	hop = inbound_received(ip, orig, arf_infra_builtin(), &private);
 	/* the date of a Received field follows its last semicolon */
 	semi = hop != NULL ? strrchr(hop, ';') : NULL;
 	if (semi != NULL && arf_report_date(&t, semi + 1)) {
@@ -193,6 +268,19 @@ arf_orig_arrival(struct arf_record *r, GMimeHeaderList *orig)
 		arf_record_warn(r, "no Arrival-Date; arrival taken from the "
 		    "original's inbound Received field");
 	}
+}
+
+void
+arf_orig_inside_provider(struct arf_record *r, const struct arf_infra *in)
+{
+	int id = arf_record_infra(r);
+
+	if (in == NULL)
+		in = arf_infra_builtin();
+	if (id == ARF_INFRA_NONE)
+		id = arf_infra_by_name(arf_record_get(r, ARF_K_PROVIDER));
+	arf_record_set_inside_provider(r, arf_infra_inside(in, id,
+	    arf_record_get(r, ARF_K_SOURCE_IP)));
 }
 
 static void

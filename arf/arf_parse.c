@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include "common/rw_config.h"
+#include "arf/arf_infra.h"
 #include "arf/arf_mime.h"
 #include "arf/arf_orig.h"
 #include "arf/arf_parse.h"
@@ -37,6 +38,7 @@ arf_limits_default(struct arf_limits *out)
 	out->accept_dmarc = false;
 	out->keep = ARF_KEEP_HEADERS;
 	out->trace_headers = NULL;
+	out->infra = NULL;
 }
 
 void
@@ -54,8 +56,26 @@ arf_limits_from_config(struct arf_limits *out, char ***out_trace,
 		out->keep = ARF_KEEP_FULL;
 	else if (keep != NULL && strcmp(keep, "none") == 0)
 		out->keep = ARF_KEEP_NONE;
+	char **hosts = rw_config_list(cfg, "arf", "provider_hosts");
+	char **nets = rw_config_list(cfg, "arf", "provider_networks");
+	char **own = rw_config_list(cfg, "arf", "own_networks");
+
 	*out_trace = rw_config_list(cfg, "arf", "trace_headers");
 	out->trace_headers = *out_trace;
+	/* the configuration was validated when loaded: the lists parse */
+	if ((hosts[0] != NULL || nets[0] != NULL || own[0] != NULL) &&
+	    arf_infra_new(&out->infra, hosts, nets, own) != 0)
+		out->infra = NULL;
+	g_strfreev(hosts);
+	g_strfreev(nets);
+	g_strfreev(own);
+}
+
+void
+arf_limits_clear(struct arf_limits *lim)
+{
+	arf_infra_free(lim->infra);
+	lim->infra = NULL;
 }
 
 /* GMime splits lines on LF only: CRLF and CR-only become LF */
@@ -402,6 +422,7 @@ set_provider(struct parse *p, bool legacy)
 
 	arf_record_take(p->rec, ARF_K_PROVIDER, arf_provider_guess(&h));
 	g_free(from);
+	arf_orig_inside_provider(p->rec, p->lim->infra);
 }
 
 /* attribution, IP, recipients, domain: common to ARF and legacy JMRP */
@@ -411,7 +432,7 @@ read_common(struct parse *p, const char *legacy_subject)
 	GMimeHeaderList *top = headers_of(p->top);
 
 	arf_orig_read(p->rec, p->orig, p->lim->trace_headers);
-	arf_orig_derive_ip(p->rec, p->orig, legacy_subject);
+	arf_orig_derive_ip(p->rec, p->orig, legacy_subject, p->lim->infra);
 	arf_orig_arrival(p->rec, p->orig);
 	arf_orig_recipients(p->rec, p->orig, top);
 	arf_orig_sending_domain(p->rec, p->orig);

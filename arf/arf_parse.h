@@ -15,6 +15,7 @@
 #include "arf/arf_record.h"
 
 struct rw_config;
+struct arf_infra;
 
 enum arf_keep {
 	ARF_KEEP_HEADERS, /* wrapper headers, report fields, original headers */
@@ -29,16 +30,20 @@ struct arf_limits {
 	bool accept_dmarc;  /* store auth-failure reports */
 	enum arf_keep keep;
 	char **trace_headers; /* NULL-terminated, may be NULL; not owned */
+	struct arf_infra *infra; /* provider tables; NULL: built-in only */
 };
 
 /* arf_limits_default - the built-in defaults of the [arf] section */
 void arf_limits_default(struct arf_limits *out);
 /*
  * arf_limits_from_config - [arf] settings; *out_trace must be freed with
- * g_strfreev after use (it backs out->trace_headers).
+ * g_strfreev after use (it backs out->trace_headers), and the limits
+ * with arf_limits_clear (the provider tables).
  */
 void arf_limits_from_config(struct arf_limits *out, char ***out_trace,
     const struct rw_config *cfg);
+/* arf_limits_clear - free what arf_limits_from_config made */
+void arf_limits_clear(struct arf_limits *lim);
 
 /*
  * arf_parse - classify and read one message. INPUT names it in messages

@@ -25,6 +25,14 @@ struct arf_record {
 	char sha256[65];
 	GString *headers;
 	size_t size;
+	GArray *witnesses; /* struct witness, NULL until the first */
+	int infra;
+	bool inside_provider;
+};
+
+struct witness {
+	enum arf_ip_origin origin;
+	char *ip;
 };
 
 static GPtrArray *
@@ -47,6 +55,7 @@ arf_record_new(const char *input)
 	r->fields = g_ptr_array_new_with_free_func(g_free);
 	r->trace = g_ptr_array_new_with_free_func(g_free);
 	r->incidents = -1;
+	r->infra = -1;
 	r->keys[ARF_K_INPUT] = g_strdup(input);
 	return r;
 }
@@ -64,6 +73,10 @@ arf_record_free(struct arf_record *r)
 	g_ptr_array_unref(r->trace);
 	if (r->headers != NULL)
 		g_string_free(r->headers, TRUE);
+	for (guint i = 0; r->witnesses != NULL && i < r->witnesses->len; i++)
+		g_free(g_array_index(r->witnesses, struct witness, i).ip);
+	if (r->witnesses != NULL)
+		g_array_unref(r->witnesses);
 	g_free(r);
 }
 
@@ -196,6 +209,76 @@ void
 arf_record_set_size(struct arf_record *r, size_t size)
 {
 	r->size = size;
+}
+
+void
+arf_record_add_witness(struct arf_record *r, enum arf_ip_origin o,
+    const char *ip)
+{
+	struct witness w = {o, g_strdup(ip)};
+
+	if (r->witnesses == NULL)
+		r->witnesses = g_array_new(FALSE, FALSE, sizeof(w));
+	g_array_append_val(r->witnesses, w);
+}
+
+void
+arf_record_set_infra(struct arf_record *r, int provider)
+{
+	r->infra = provider;
+}
+
+void
+arf_record_set_inside_provider(struct arf_record *r, bool inside)
+{
+	r->inside_provider = inside;
+}
+
+guint
+arf_record_witness_count(const struct arf_record *r)
+{
+	return r->witnesses != NULL ? r->witnesses->len : 0;
+}
+
+void
+arf_record_witness_at(const struct arf_record *r, guint i,
+    enum arf_ip_origin *out_origin, const char **out_ip)
+{
+	const struct witness *w = &g_array_index(r->witnesses, struct witness,
+	    i);
+
+	*out_origin = w->origin;
+	*out_ip = w->ip;
+}
+
+const char *
+arf_record_witness_agreement(const struct arf_record *r)
+{
+	guint n = arf_record_witness_count(r);
+	const char *first;
+
+	if (n == 0)
+		return NULL;
+	if (n == 1)
+		return "single";
+	first = g_array_index(r->witnesses, struct witness, 0).ip;
+	for (guint i = 1; i < n; i++)
+		if (strcmp(first, g_array_index(r->witnesses, struct witness,
+		    i).ip) != 0)
+			return "disagree";
+	return "agree";
+}
+
+int
+arf_record_infra(const struct arf_record *r)
+{
+	return r->infra;
+}
+
+bool
+arf_record_inside_provider(const struct arf_record *r)
+{
+	return r->inside_provider;
 }
 
 const char *
@@ -344,9 +427,24 @@ arf_ip_origin_name(enum arf_ip_origin o)
 		[ARF_IP_AUTH_RESULTS] = "authentication-results",
 		[ARF_IP_X_SENDER_IP] = "x-sender-ip",
 		[ARF_IP_X_ORIGINATING_IP] = "x-originating-ip",
+		[ARF_IP_RECEIVED_EDGE] = "received-edge",
+		[ARF_IP_MS_AUTH_RESULTS] = "ms-auth-results",
+		[ARF_IP_ARC_AUTH_RESULTS] = "arc-auth-results",
+		[ARF_IP_FOREFRONT_CIP] = "forefront-cip",
+		[ARF_IP_CROSSTENANT_IP] = "crosstenant-ip",
 	};
 
 	return names[o];
+}
+
+enum arf_ip_origin
+arf_ip_origin_parse(const char *name)
+{
+	for (int o = ARF_IP_REPORTED; name != NULL &&
+	    o <= ARF_IP_CROSSTENANT_IP; o++)
+		if (strcmp(arf_ip_origin_name((enum arf_ip_origin)o), name) == 0)
+			return (enum arf_ip_origin)o;
+	return ARF_IP_NONE;
 }
 
 /* 1000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: four-digit years */

@@ -28,6 +28,12 @@ enum arf_ip_origin {
 	ARF_IP_AUTH_RESULTS,   /* Authentication-Results "sender IP is" */
 	ARF_IP_X_SENDER_IP,
 	ARF_IP_X_ORIGINATING_IP,
+	/* the trust-boundary walk and the provider's witnesses (arf_edge) */
+	ARF_IP_RECEIVED_EDGE,     /* from address of the provider's edge hop */
+	ARF_IP_MS_AUTH_RESULTS,   /* provider's Authentication-Results */
+	ARF_IP_ARC_AUTH_RESULTS,  /* provider's ARC-Authentication-Results */
+	ARF_IP_FOREFRONT_CIP,     /* X-Forefront-Antispam-Report CIP: */
+	ARF_IP_CROSSTENANT_IP,    /* X-MS-Exchange-CrossTenant-...ConnectingIp */
 };
 
 /* single-valued text properties */
@@ -97,6 +103,13 @@ void arf_record_set_sha256(struct arf_record *r, const char *hex);
 /* the part of the raw message [arf] keep = headers would store */
 void arf_record_take_headers(struct arf_record *r, GString *headers);
 void arf_record_set_size(struct arf_record *r, size_t size);
+/* a witness of the sending IP (provider-stamped or the edge hop) */
+void arf_record_add_witness(struct arf_record *r, enum arf_ip_origin o,
+    const char *ip);
+/* the receiving provider's infrastructure id (arf_infra), -1 unknown */
+void arf_record_set_infra(struct arf_record *r, int provider);
+/* the derived IP is inside the receiving provider's networks */
+void arf_record_set_inside_provider(struct arf_record *r, bool inside);
 
 /* getters: NULL when absent */
 const char *arf_record_get(const struct arf_record *r, enum arf_key k);
@@ -121,6 +134,16 @@ void arf_record_trace_at(const struct arf_record *r, guint i,
 const char *arf_record_sha256(const struct arf_record *r);
 const char *arf_record_headers(const struct arf_record *r, size_t *out_len);
 size_t arf_record_size(const struct arf_record *r);
+guint arf_record_witness_count(const struct arf_record *r);
+void arf_record_witness_at(const struct arf_record *r, guint i,
+    enum arf_ip_origin *out_origin, const char **out_ip);
+/*
+ * arf_record_witness_agreement - "agree" (two or more witnesses, one
+ * value), "disagree", "single" (one witness) or NULL (none)
+ */
+const char *arf_record_witness_agreement(const struct arf_record *r);
+int arf_record_infra(const struct arf_record *r);
+bool arf_record_inside_provider(const struct arf_record *r);
 
 /* a stored complaint: ARF or legacy JMRP (whatever the feedback type) */
 bool arf_record_is_report(const struct arf_record *r);
@@ -129,6 +152,8 @@ bool arf_record_is_complaint(const struct arf_record *r);
 
 const char *arf_format_name(enum arf_format f);
 const char *arf_ip_origin_name(enum arf_ip_origin o);
+/* arf_ip_origin_parse - name back to the enum (ARF_IP_NONE: unknown) */
+enum arf_ip_origin arf_ip_origin_parse(const char *name);
 /* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" into BUF */
 void arf_format_time(char buf[static 21], gint64 unix);
 

@@ -12,6 +12,7 @@
 
 #include "common/rw_config.h"
 #include "common/rw_error.h"
+#include "common/rw_ip.h"
 #include "common/rw_util.h"
 
 #define RW_SYSTEM_CONFIG REPWATCH_SYSCONFDIR "/repwatch/repwatch.conf"
@@ -174,6 +175,33 @@ url_problem(const struct rw_config_key *k, const char *text)
 	return known ? NULL : "unsupported URL scheme";
 }
 
+/* list_problem - every item of a list of networks or host names */
+static const char *
+list_problem(const struct rw_config_key *k, const char *text)
+{
+	bool cidr = k->choices != NULL && strcmp(k->choices, "CIDR networks")
+	    == 0;
+	bool host = k->choices != NULL && strcmp(k->choices, "host names")
+	    == 0;
+	char **items = g_strsplit(text, ",", -1);
+	const char *problem = NULL;
+
+	for (int i = 0; problem == NULL && items[i] != NULL; i++) {
+		char *it = g_strstrip(items[i]);
+		struct rw_cidr c;
+
+		if (*it == '\0')
+			continue;
+		if (cidr && !rw_cidr_parse(&c, it))
+			problem = "not a list of CIDR networks (a.b.c.d/n, x:y::/n)";
+		else if (host && strspn(it, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_*") != strlen(it))
+			problem = "not a list of host names";
+	}
+	g_strfreev(items);
+	return problem;
+}
+
 /* validate - NULL when TEXT suits K, else what is wrong (static text) */
 static const char *
 validate(const struct rw_config_key *k, const char *text)
@@ -207,6 +235,8 @@ validate(const struct rw_config_key *k, const char *text)
 			return "not a known time zone";
 		g_time_zone_unref(tz);
 		return NULL;
+	case RW_CT_LIST:
+		return list_problem(k, text);
 	default:
 		return NULL;
 	}
@@ -233,7 +263,7 @@ store(struct rw_config *cfg, const char *section, const char *key,
 		    problem);
 		if (k->type == RW_CT_ENUM)
 			rw_error_hint("Allowed values: %s.", k->choices);
-		else if (k->choices != NULL)
+		else if (k->choices != NULL && k->type != RW_CT_LIST)
 			rw_error_hint("Allowed range: %s.", k->choices);
 		g_free(where);
 		return RW_ECONFIG;

@@ -119,6 +119,17 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Count DMARC failure reports (feedback type auth-failure)."},
 	{"arf", "delete_processed", RW_CT_BOOL, "false", NULL,
 	    "Delete messages after commit instead of moving them."},
+	{"arf", "provider_hosts", RW_CT_LIST, NULL, "host names",
+	    "Host-name suffixes of receiving-provider infrastructure added to "
+	    "the built-in table, e.g. mx.example-isp.net: Received hops "
+	    "between such hosts are stepped over when the sending IP is "
+	    "derived."},
+	{"arf", "provider_networks", RW_CT_LIST, NULL, "CIDR networks",
+	    "Networks of receiving-provider infrastructure added to the "
+	    "built-in table (a.b.c.d/n or x:y::/n)."},
+	{"arf", "own_networks", RW_CT_LIST, NULL, "CIDR networks",
+	    "Your own internal networks: a hop from them is never taken as "
+	    "the sending IP."},
 
 	/* [analyze] */
 	{"analyze", "warning_rate", RW_CT_DOUBLE, "0.001", "0..1",
