@@ -29,6 +29,16 @@ static const struct {
 	{PARSE, "(comment) 192.0.2.9", "192.0.2.9"},
 	{PARSE, "mta.example.com 192.0.2.9", NULL},
 	{PARSE, "", NULL},
+	/* issue 17 item 5: mapped IPv4 is IPv4; zone ids and brackets go */
+	{PARSE, "::ffff:192.0.2.50", "192.0.2.50"},
+	{PARSE, "IPv6:::FFFF:192.0.2.50", "192.0.2.50"},
+	{PARSE, "[::ffff:c000:232]", "192.0.2.50"},
+	{PARSE, "fe80::1%eth0", "fe80::1"},
+	{PARSE, "[2001:db8::1%25en0]", "2001:db8::1"},
+	{RECEIVED, "from mta.example.com (mta.example.com [203.0.113.30])\n"
+	    "\tby relay.example.com (8.16.1.2/8.16.1.2) with ESMTP id 5",
+	    "203.0.113.30"},
+	{RECEIVED, "from x ([IPv6:::ffff:198.51.100.9]) by y", "198.51.100.9"},
 	{FIRST, "complaint about message from 203.0.113.5", "203.0.113.5"},
 	{FIRST, "[203.0.113.173]", "203.0.113.173"},
 	{FIRST, "deadbeef.example.com", NULL},
