@@ -356,3 +356,22 @@ an_facts_unmatched(double *out_complaints, double *out_unmatched,
 	*out_unmatched += no_ip;
 	return 0;
 }
+
+int
+an_facts_inside_provider(double *out, struct rw_db *db, const char *day,
+    const struct an_params *p)
+{
+	char w[16];
+	const char *params[] = {day, w};
+	char *v = NULL;
+	int rc;
+
+	snprintf(w, sizeof(w), "%d", p->window_days);
+	*out = 0;
+	rc = rw_db_query1(&v, db, "SELECT repwatch.an_inside_provider_"
+	    "complaints($1::date, $2::int)", 2, params);
+	if (rc == 0 && v != NULL)
+		*out = g_ascii_strtod(v, NULL);
+	g_free(v);
+	return rc;
+}

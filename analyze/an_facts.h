@@ -48,5 +48,9 @@ int an_facts_listings(GPtrArray **out, struct rw_db *db, const char *day);
 int an_facts_unmatched(double *out_complaints, double *out_unmatched,
     struct rw_db *db, const char *day, GPtrArray *ips,
     const struct an_params *p);
+/* an_facts_inside_provider - complaints in the window whose derived IP is
+ * inside the receiving provider's networks (arf_report.inside_provider) */
+int an_facts_inside_provider(double *out, struct rw_db *db, const char *day,
+    const struct an_params *p);
 
 #endif

@@ -557,19 +557,42 @@ void
 an_rules_unmatched(GPtrArray *out, double complaints, double unmatched,
     const struct an_params *p)
 {
-	struct an_finding *f;
+	an_rules_unmatched_inside(out, complaints, unmatched, 0, p);
+}
 
-	if (!(complaints >= p->min_complaints) ||
-	    !(unmatched / complaints > p->unmatched_share))
+/*
+ * Complaints attributed to the receiving provider's own addresses are a
+ * parser fault, not a sender's problem: any one of them is reported, as
+ * its own count, whatever the unmatched share.
+ */
+void
+an_rules_unmatched_inside(GPtrArray *out, double complaints,
+    double unmatched, double inside, const struct an_params *p)
+{
+	struct an_finding *f;
+	bool share = complaints >= p->min_complaints &&
+	    unmatched / complaints > p->unmatched_share;
+
+	if (!share && !(inside > 0))
 		return;
 	f = an_finding_new("global", "complaints", "unmatched", AN_WARNING);
 	f->complaints_7d = complaints;
 	f->message = g_strdup_printf("%.0f of %.0f complaints in the last "
 	    "%d days match no SNDS IP (%.0f%%)", unmatched, complaints,
-	    p->window_days, 100.0 * unmatched / complaints);
+	    p->window_days, complaints > 0 ? 100.0 * unmatched / complaints :
+	    0);
+	if (inside > 0) {
+		char *m = g_strdup_printf("%s; %.0f on addresses inside the "
+		    "receiving provider's own networks (run \"repwatch arf "
+		    "reparse\")", f->message, inside);
+
+		g_free(f->message);
+		f->message = m;
+	}
 	json_object_set_double_member(f->extra, "unmatched", unmatched);
 	json_object_set_double_member(f->extra, "unmatched_share",
-	    unmatched / complaints);
+	    complaints > 0 ? unmatched / complaints : 0);
+	json_object_set_double_member(f->extra, "inside_provider", inside);
 	g_ptr_array_add(out, f);
 }
 

@@ -156,6 +156,13 @@ void an_rules_listing(GPtrArray *out, const struct an_listing *l);
 /* the share of complaints in the window that match no IP */
 void an_rules_unmatched(GPtrArray *out, double complaints, double unmatched,
     const struct an_params *p);
+/*
+ * an_rules_unmatched_inside - the same, with INSIDE: complaints whose
+ * derived IP lies inside the receiving provider (reported as their own
+ * count, "inside_provider" in the finding; any one raises it)
+ */
+void an_rules_unmatched_inside(GPtrArray *out, double complaints,
+    double unmatched, double inside, const struct an_params *p);
 
 /*
  * an_finding_forecast - attach the forecast to a level/rising finding of

@@ -71,7 +71,7 @@ health_findings(GPtrArray *out, struct rw_db *db, const char *day,
     GPtrArray *ips, const struct an_params *p)
 {
 	GPtrArray *sources = NULL, *listings = NULL;
-	double complaints, unmatched;
+	double complaints, unmatched, inside = 0;
 	int rc;
 
 	rc = an_facts_sources(&sources, db, day);
@@ -85,7 +85,9 @@ health_findings(GPtrArray *out, struct rw_db *db, const char *day,
 		rc = an_facts_unmatched(&complaints, &unmatched, db, day, ips,
 		    p);
 	if (rc == 0)
-		an_rules_unmatched(out, complaints, unmatched, p);
+		rc = an_facts_inside_provider(&inside, db, day, p);
+	if (rc == 0)
+		an_rules_unmatched_inside(out, complaints, unmatched, inside, p);
 	if (sources != NULL)
 		g_ptr_array_free(sources, TRUE);
 	if (listings != NULL)

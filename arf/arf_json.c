@@ -89,9 +89,8 @@ member_incidents(JsonBuilder *b, const struct arf_record *r)
 }
 
 static void
-member_witnesses(JsonBuilder *b, const struct arf_record *r)
+witness_array(JsonBuilder *b, const struct arf_record *r)
 {
-	json_builder_set_member_name(b, "source_ip_witnesses");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < arf_record_witness_count(r); i++) {
 		enum arf_ip_origin o;
@@ -104,6 +103,13 @@ member_witnesses(JsonBuilder *b, const struct arf_record *r)
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
+}
+
+static void
+member_witnesses(JsonBuilder *b, const struct arf_record *r)
+{
+	json_builder_set_member_name(b, "source_ip_witnesses");
+	witness_array(b, r);
 	member_str(b, "source_ip_agreement",
 	    arf_record_witness_agreement(r));
 	json_builder_set_member_name(b, "inside_provider");
@@ -164,5 +170,20 @@ arf_json_line(const struct arf_record *r)
 	char *s = rw_json_to_string(n);
 
 	json_node_unref(n);
+	return s;
+}
+
+char *
+arf_json_witnesses(const struct arf_record *r)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *n;
+	char *s;
+
+	witness_array(b, r);
+	n = json_builder_get_root(b);
+	s = rw_json_to_string(n);
+	json_node_unref(n);
+	g_object_unref(b);
 	return s;
 }

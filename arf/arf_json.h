@@ -13,5 +13,7 @@
 JsonNode *arf_json_node(const struct arf_record *r);
 /* arf_json_line - the object on one line, no newline (g_free) */
 char *arf_json_line(const struct arf_record *r);
+/* arf_json_witnesses - source_ip_witnesses alone, one line (g_free) */
+char *arf_json_witnesses(const struct arf_record *r);
 
 #endif

@@ -21,17 +21,21 @@ static const char totals_sql[] =
     "   WHERE outcome = 'not-a-report'),"
     " (SELECT count(*) FROM repwatch.arf_message_log"
     "   WHERE outcome = 'quarantined'),"
-    " (SELECT count(*) FROM repwatch.arf_report WHERE source_ip IS NULL)";
+    " (SELECT count(*) FROM repwatch.arf_report WHERE source_ip IS NULL),"
+    " (SELECT count(*) FROM repwatch.arf_report"
+    "   WHERE inside_provider AND feedback_type = 'abuse')";
 
 static const char *const total_keys[] = {
 	"messages", "complaints", "duplicates", "not_a_report",
-	"quarantined", "without_ip",
+	"quarantined", "without_ip", "inside_provider",
 };
+
+#define N_TOTALS G_N_ELEMENTS(total_keys)
 
 static void
 add_totals(JsonBuilder *b, PGresult *res)
 {
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < (int)N_TOTALS; i++) {
 		json_builder_set_member_name(b, total_keys[i]);
 		json_builder_add_int_value(b, g_ascii_strtoll(
 		    PQgetvalue(res, 0, i), NULL, 10));
@@ -74,7 +78,7 @@ print_json(FILE *out, PGresult *tot, PGresult *ft, PGresult *prov)
 static void
 print_text(FILE *out, PGresult *tot, PGresult *ft, PGresult *prov)
 {
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < (int)N_TOTALS; i++)
 		fprintf(out, "%-14s %s\n", total_keys[i], PQgetvalue(tot, 0, i));
 	for (int i = 0; i < PQntuples(ft); i++)
 		fprintf(out, "feedback type  %-12s %s\n", PQgetvalue(ft, i, 0),
@@ -120,7 +124,9 @@ arf_stats_cmd(struct rw_app *app, int argc, char **argv)
 	int rc = rw_cmd_parse(&argc, &argv, "arf stats [--json]",
 	    "Totals of complaint ingestion in the database: messages read, "
 	    "complaints by feedback type and provider, duplicates, not a "
-	    "report, quarantined, reports without a sending IP.", entries);
+	    "report, quarantined, reports without a sending IP, complaints whose "
+	    "sending IP is inside the receiving provider's own networks "
+	    "(inside_provider: a wrongly derived IP; must be 0).", entries);
 
 	if (rc != 0)
 		return rc == 1 ? 0 : rw_exit_code(rc);

@@ -28,7 +28,8 @@ struct arf_store {
 	"reported_domain, reported_uri, reporting_mta, incidents, " \
 	"report_date, orig_message_id, orig_subject, orig_from, orig_date, " \
 	"orig_return_path, orig_list_id, orig_feedback_id, trace, " \
-	"sending_domain, fields, warnings, raw"
+	"sending_domain, fields, warnings, raw, source_ip_witnesses, " \
+	"inside_provider"
 
 static const char stage_sql[] =
     "CREATE TEMPORARY TABLE IF NOT EXISTS arf_stage_other ("
@@ -290,6 +291,21 @@ field_fields(struct rw_copy *c, const struct arf_record *r)
 	field_json(c, b);
 }
 
+/* [{"origin": ..., "ip": ...}] */
+static void
+field_witnesses(struct rw_copy *c, const struct arf_record *r)
+{
+	char *s;
+
+	if (arf_record_witness_count(r) == 0) {
+		rw_copy_field(c, "[]");
+		return;
+	}
+	s = arf_json_witnesses(r);
+	rw_copy_field(c, s);
+	g_free(s);
+}
+
 static void
 field_incidents(struct rw_copy *c, const struct arf_record *r)
 {
@@ -357,6 +373,8 @@ copy_report(struct arf_store *s, struct rw_copy *c, const struct arf_msg *m,
 	field_fields(c, r);
 	field_list(c, r, ARF_L_WARNINGS);
 	field_raw(s, c, m, r);
+	field_witnesses(c, r);
+	rw_copy_field(c, arf_record_inside_provider(r) ? "t" : "f");
 	return rw_copy_end_row(c);
 }
 

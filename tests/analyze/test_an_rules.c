@@ -467,6 +467,17 @@ test_listing_and_unmatched(void **state)
 	assert_int_equal(f->len, 2);
 	an_rules_unmatched(f, 3, 3, &p);     /* too few to judge */
 	assert_int_equal(f->len, 2);
+	/* complaints on the provider's own IPs: reported as their own count,
+	 * even under the share and the minimum */
+	an_rules_unmatched_inside(f, 100, 5, 0, &p);
+	assert_int_equal(f->len, 2);
+	an_rules_unmatched_inside(f, 3, 2, 2, &p);
+	assert_int_equal(f->len, 3);
+	x = f->pdata[2];
+	assert_non_null(strstr(x->message, "2 on addresses inside the "
+	    "receiving provider"));
+	assert_int_equal((int)json_object_get_double_member(x->extra,
+	    "inside_provider"), 2);
 	g_ptr_array_free(f, TRUE);
 }
 
