@@ -10,10 +10,11 @@
 #include "arf/arf_ingest.h"
 #include "arf/arf_json.h"
 #include "arf/arf_parse.h"
+#include "arf/arf_reparse.h"
 #include "arf/arf_source.h"
 #include "arf/arf_stats.h"
 
-static const char arf_usage[] = "arf parse|ingest|stats ...";
+static const char arf_usage[] = "arf parse|ingest|stats|reparse ...";
 
 static void
 print_text(const struct arf_record *r)
@@ -99,6 +100,7 @@ cmd_arf(struct rw_app *app, int argc, char **argv)
 		{"parse", arf_parse_cmd},
 		{"ingest", arf_ingest_cmd},
 		{"stats", arf_stats_cmd},
+		{"reparse", arf_reparse_cmd},
 	};
 
 	if (argc >= 2) {
@@ -112,7 +114,10 @@ cmd_arf(struct rw_app *app, int argc, char **argv)
 		    "  parse [--json] FILE...|-   parse reports, print records\n"
 		    "  ingest SOURCE...           load mailboxes into the "
 		    "database\n"
-		    "  stats [--json]             totals in the database\n",
+		    "  stats [--json]             totals in the database\n"
+		    "  reparse [--since D] [--dry-run]\n"
+		    "                             derive stored reports' sending "
+		    "IPs again\n",
 		    arf_usage);
 		return 0;
 	}

@@ -32,3 +32,16 @@ BEGIN
               < ((d + 1)::timestamp AT TIME ZONE tz));
 END
 $$;
+
+-- Reports stored by earlier versions: a Microsoft complaint on one of
+-- Microsoft's own Exchange Online networks (the trap of issue 11) is
+-- flagged now, so the health check shows it before "arf reparse" runs.
+-- The parser's full table is in arf/arf_infra.c; these are its
+-- Microsoft networks.
+UPDATE repwatch.arf_report
+SET inside_provider = true
+WHERE provider = 'microsoft' AND source_ip << ANY (ARRAY[
+    '2603:1000::/24', '2a01:111::/32', '2620:1ec::/36',
+    '40.92.0.0/15', '40.95.0.0/16', '40.96.0.0/13', '40.104.0.0/15',
+    '40.107.0.0/16', '52.96.0.0/14', '52.100.0.0/14', '104.47.0.0/17',
+    '23.103.160.0/20', '132.245.0.0/16', '25.0.0.0/8']::inet[]);
