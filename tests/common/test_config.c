@@ -138,6 +138,12 @@ test_errors(void **state)
 		    "t.conf:2: [snds.m] status_url: unsupported URL scheme"},
 		{"[notify]\nwebhook_url = hooks.example\n",
 		    "t.conf:2: [notify] webhook_url: not a URL"},
+		{"[arf]\nprovider_networks = 40.92.0.0/15, 10.0.0.0/33\n",
+		    "t.conf:2: [arf] provider_networks: not a list of CIDR"},
+		{"[arf]\n\nown_networks = 198.51.100.1/24\n",
+		    "t.conf:3: [arf] own_networks: not a list of CIDR"},
+		{"[arf]\nprovider_hosts = mx.example.net, bad host\n",
+		    "t.conf:2: [arf] provider_hosts: not a list of host names"},
 	};
 
 	(void)state;
