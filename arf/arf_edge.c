@@ -86,6 +86,16 @@ addr_inside(const struct walk *w, const char *ip)
 	return arf_infra_of(w->recv, arf_infra_addr(w->in, &a));
 }
 
+/* a public address of the provider (not private, not own) */
+static bool
+provider_outbound(const struct walk *w, const char *ip)
+{
+	struct rw_cidr a;
+
+	return w->recv != ARF_INFRA_NONE && rw_ip_binary(&a, ip) &&
+	    arf_ip_is_public(ip) && !arf_infra_own(w->in, &a);
+}
+
 static bool
 from_inside(const struct walk *w, const struct arf_ip_hop *h)
 {
@@ -277,10 +287,18 @@ arf_edge_find(struct arf_edge *out, GMimeHeaderList *hl, int first,
 		memcpy(w->wip[N_KINDS - 1], out->ip, ARF_IP_BUF);
 	}
 	for (size_t k = 0; k < N_KINDS; k++) {
-		if (!w->has[k] || addr_inside(w, w->wip[k]))
+		struct arf_edge_witness *x;
+
+		if (!w->has[k])
 			continue;
-		out->w[out->nw].origin = precedence[k];
-		memcpy(out->w[out->nw++].ip, w->wip[k], ARF_IP_BUF);
+		if (!addr_inside(w, w->wip[k]))
+			x = &out->w[out->nw++];
+		else if (provider_outbound(w, w->wip[k]))
+			x = &out->iw[out->niw++];
+		else
+			continue;
+		x->origin = precedence[k];
+		memcpy(x->ip, w->wip[k], ARF_IP_BUF);
 	}
 	g_ptr_array_unref(fields);
 	g_free(w);
@@ -291,6 +309,10 @@ arf_edge_choose(const struct arf_edge *e, enum arf_ip_origin *out_origin)
 {
 	bool agree = e->found;
 
+	if (e->nw == 0 && e->niw > 0) {
+		*out_origin = e->iw[0].origin;
+		return e->iw[0].ip;
+	}
 	if (e->nw == 0)
 		return NULL;
 	for (int i = 0; agree && i < e->nw; i++)

@@ -49,6 +49,13 @@ struct arf_edge {
 	/* usable witnesses, in precedence order of their kinds */
 	struct arf_edge_witness w[6];
 	int nw;
+	/*
+	 * witnesses naming a public address of the provider itself: used
+	 * only when nothing came from outside (a mailbox hosted by the
+	 * provider wrote to one of its mailboxes, through its outbound relay)
+	 */
+	struct arf_edge_witness iw[6];
+	int niw;
 };
 
 /*
@@ -60,8 +67,9 @@ void arf_edge_find(struct arf_edge *out, GMimeHeaderList *hl, int first,
 /*
  * arf_edge_choose - the address to use: the edge hop's when every witness
  * agrees with it, else the first witness in precedence order
- * (provider-stamped authentication results over the parsed hop); NULL
- * when there is none. *OUT_ORIGIN names it.
+ * (provider-stamped authentication results over the parsed hop); with
+ * neither, the first witness of the provider's own outbound address;
+ * NULL when there is none. *OUT_ORIGIN names it.
  */
 const char *arf_edge_choose(const struct arf_edge *e,
     enum arf_ip_origin *out_origin);

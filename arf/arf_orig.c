@@ -238,6 +238,8 @@ arf_orig_derive_ip(struct arf_record *r, GMimeHeaderList *orig,
 	arf_record_set_infra(r, e.provider);
 	for (int i = 0; i < e.nw; i++)
 		arf_record_add_witness(r, e.w[i].origin, e.w[i].ip);
+	for (int i = 0; e.nw == 0 && i < e.niw; i++)
+		arf_record_add_witness(r, e.iw[i].origin, e.iw[i].ip);
 	edge_arrival(r, &e);
 	if (!stated_ip(r, legacy_subject)) {
 		ip = arf_edge_choose(&e, &o);

@@ -81,6 +81,7 @@ static const struct {
 	const char *want_ip;
 	const char *want_origin;
 	const char *want_warning; /* substring, NULL: no disagreement */
+	bool inside;          /* the right IP is the provider's own */
 } cases[] = {
 	{"one Microsoft hop above the edge",
 	    MS_MAILBOX
@@ -88,7 +89,7 @@ static const struct {
 	    " CH0PR03CA0278.mail.protection.outlook.com (10.167.244.121) with\n"
 	    " Microsoft SMTP Server id 15.20.8769.19; Tue, 3 Jun 2025 "
 	    "10:00:01 +0000\n" ORIG_TAIL,
-	    "198.51.100.7", "received-edge", NULL},
+	    "198.51.100.7", "received-edge", NULL, false},
 	{"three hops, witnesses above and at the bottom agree",
 	    MS_MAILBOX MS_FRONTEND MS_WITNESSES("198.51.100.8")
 	    "Received: from mta7.example.com (198.51.100.8) by\n"
@@ -96,7 +97,7 @@ static const struct {
 	    "with Microsoft\n SMTP Server id 15.20.8769.19 via Frontend "
 	    "Transport; Tue, 3 Jun 2025 10:00:01 +0000\n"
 	    SENDER_BELOW ORIG_TAIL BOTTOM_WITNESSES("198.51.100.8"),
-	    "198.51.100.8", "received-edge", NULL},
+	    "198.51.100.8", "received-edge", NULL, false},
 	{"five hops folded with tabs, 2a01:111:f400 front door",
 	    MS_EUR_HOPS
 	    "Received: from EUR05-DB8-obe.outbound.protection.outlook.com\n"
@@ -107,7 +108,7 @@ static const struct {
 	    "\tAM6EUR05FT034.mail.protection.outlook.com (10.233.240.148) with "
 	    "Microsoft\n\tSMTP Server id 15.20.7633.23 via Frontend Transport; "
 	    "Wed, 1 Jul 2026\n\t08:12:07 +0000\n" SENDER_BELOW ORIG_TAIL,
-	    "203.0.113.9", "received-edge", NULL},
+	    "203.0.113.9", "received-edge", NULL, false},
 	{"re-entry: the last entry from outside, nearest the top",
 	    MS_MAILBOX MS_WITNESSES("198.51.100.77")
 	    "Received: from gw.filter.example.net (198.51.100.77) by\n"
@@ -121,7 +122,7 @@ static const struct {
 	    " BN1PEPF00004681.mail.protection.outlook.com (10.167.243.86) with "
 	    "Microsoft\n SMTP Server id 15.20.8769.19; Tue, 3 Jun 2025 "
 	    "10:00:00 +0000\n" ORIG_TAIL,
-	    "198.51.100.77", "received-edge", NULL},
+	    "198.51.100.77", "received-edge", NULL, false},
 	{"decoys: X-Originating-IP, -Untrusted, CIP 255.255.255.255, "
 	    "no client-ip",
 	    MS_MAILBOX MS_FRONTEND
@@ -136,7 +137,7 @@ static const struct {
 	    "LANG:en;SCL:1;\n"
 	    "X-Forefront-Antispam-Report: CIP:255.255.255.255;CTRY:;LANG:en;"
 	    "SCL:1;SRV:;\n",
-	    "198.51.100.12", "received-edge", NULL},
+	    "198.51.100.12", "received-edge", NULL, false},
 	{"forwarded through Gmail: Google's SPF and results are not witnesses",
 	    MS_MAILBOX
 	    "Authentication-Results: spf=pass (sender IP is 209.85.220.41)\n"
@@ -161,7 +162,7 @@ static const struct {
 	    "(mail-dm6nam10on2101.outbound.protection.outlook.com. "
 	    "[2a01:111:f400:7e88::101])\n        by mx.google.com with ESMTPS "
 	    "id m1si; Tue, 3 Jun 2025 02:59:59 -0700 (PDT)\n" ORIG_TAIL,
-	    "209.85.220.41", "received-edge", NULL},
+	    "209.85.220.41", "received-edge", NULL, false},
 	{"public sender relays below the edge and a sendmail version string",
 	    MS_MAILBOX MS_FRONTEND
 	    "Received: from relay.example.com (198.51.100.30) by\n"
@@ -175,14 +176,14 @@ static const struct {
 	    "Received: from [203.0.113.31] (helo=web1.example.com)\n\tby "
 	    "mta.example.com with esmtpa (Exim 4.96) id 1u2; Tue, 03 Jun 2025 "
 	    "09:59:59 +0000\n" ORIG_TAIL,
-	    "198.51.100.30", "received-edge", NULL},
+	    "198.51.100.30", "received-edge", NULL, false},
 	{"IPv6 sender",
 	    MS_MAILBOX MS_FRONTEND MS_WITNESSES("2001:db8:5::25")
 	    "Received: from mail.example.org (2001:db8:5::25) by\n"
 	    " CH3PEPF00000016.mail.protection.outlook.com (2603:10b6:610:e6:"
 	    "cafe::79) with\n Microsoft SMTP Server id 15.20.8769.19; Tue, 3 "
 	    "Jun 2025 10:00:01 +0000\n" ORIG_TAIL,
-	    "2001:db8:5::25", "received-edge", NULL},
+	    "2001:db8:5::25", "received-edge", NULL, false},
 	{"IPv4-mapped sender and witness",
 	    MS_MAILBOX
 	    "X-MS-Exchange-Authentication-Results: spf=pass (sender IP is "
@@ -190,7 +191,7 @@ static const struct {
 	    "Received: from mta.example.com ([IPv6:::ffff:198.51.100.9]) by\n"
 	    " CH3PEPF00000016.mail.protection.outlook.com (10.167.244.121) with "
 	    "SMTP; Tue,\n 3 Jun 2025 10:00:01 +0000\n" ORIG_TAIL,
-	    "198.51.100.9", "received-edge", NULL},
+	    "198.51.100.9", "received-edge", NULL, false},
 	{"witnesses disagree with the hop: the provider's result wins",
 	    MS_MAILBOX MS_WITNESSES("198.51.100.41")
 	    "Received: from mta7.example.com (198.51.100.40) by\n"
@@ -198,7 +199,7 @@ static const struct {
 	    "Microsoft\n SMTP Server id 15.20.8769.19; Tue, 3 Jun 2025 "
 	    "10:00:01 +0000\n" ORIG_TAIL,
 	    "198.51.100.41", "received-spf",
-	    "received-spf says 198.51.100.41, received-edge says 198.51.100.40"},
+	    "received-spf says 198.51.100.41, received-edge says 198.51.100.40", false},
 	{"a HELO that claims to be Microsoft is caught by the witness",
 	    MS_MAILBOX
 	    "X-MS-Exchange-Authentication-Results: spf=fail (sender IP is "
@@ -206,7 +207,7 @@ static const struct {
 	    "Received: from BN1PR01MB0001.prod.outlook.com (203.0.113.66) by\n"
 	    " CH3PEPF00000016.mail.protection.outlook.com (10.167.244.121) with "
 	    "SMTP; Tue,\n 3 Jun 2025 10:00:01 +0000\n" ORIG_TAIL,
-	    "203.0.113.66", "ms-auth-results", NULL},
+	    "203.0.113.66", "ms-auth-results", NULL, false},
 	{"Outlook.com 2019, Hotmail front door, no Authentication-Results",
 	    "Received: from DM6NAM12HT123.eop-nam12.prod.protection.outlook.com"
 	    "\n (2603:10b6:5:1b8::47) by MN2PR19MB3021.namprd19.prod.outlook.com"
@@ -220,7 +221,7 @@ static const struct {
 	    " DM6NAM12FT022.mail.protection.outlook.com (10.13.178.54) with "
 	    "Microsoft SMTP\n Server id 15.20.2430.20; Mon, 4 Nov 2019 15:01:00 "
 	    "+0000\n" ORIG_TAIL BOTTOM_WITNESSES("192.0.2.55"),
-	    "192.0.2.55", "received-edge", NULL},
+	    "192.0.2.55", "received-edge", NULL, false},
 	{"Gmail: internal hop without a from clause",
 	    "Received: by 2002:a05:7300:5a8c:b0:15f:2f1a:9e3 with SMTP id "
 	    "ag12csp1;\n        Wed, 1 Jul 2026 01:12:09 -0700 (PDT)\n"
@@ -231,7 +232,7 @@ static const struct {
 	    "Received-SPF: pass (google.com: domain of b@example.com designates "
 	    "203.0.113.81 as permitted sender) client-ip=203.0.113.81;\n"
 	    ORIG_TAIL,
-	    "203.0.113.81", "received-edge", NULL},
+	    "203.0.113.81", "received-edge", NULL, false},
 	{"Yahoo: EHLO form",
 	    "Received: from 10.197.32.170\n by atlas208.free.mail.ne1.yahoo.com "
 	    "with HTTP; Wed, 1 Jul 2026 08:12:10 +0000\n"
@@ -241,13 +242,33 @@ static const struct {
 	    "Received: from mta7.example.com (EHLO mta7.example.com) "
 	    "(203.0.113.80)\n  by mta4003.mail.ne1.yahoo.com with SMTPS; Wed, "
 	    "01 Jul 2026 08:12:08 +0000\n" ORIG_TAIL,
-	    "203.0.113.80", "received-edge", NULL},
+	    "203.0.113.80", "received-edge", NULL, false},
+	{"a Microsoft-hosted sender: nothing entered from outside, the "
+	    "outbound relay's witnesses name the IP",
+	    MS_MAILBOX
+	    "Authentication-Results: spf=pass (sender IP is 40.107.55.19)\n"
+	    " smtp.mailfrom=example.com; dkim=pass header.d=example.com;\n"
+	    "Received-SPF: Pass (protection.outlook.com: domain of example.com\n"
+	    " designates 40.107.55.19 as permitted sender) receiver=protection."
+	    "outlook.com;\n client-ip=40.107.55.19; helo=DX2P273CU003.outbound."
+	    "protection.outlook.com;\n"
+	    "Received: from DX2P273CU003.outbound.protection.outlook.com "
+	    "(40.107.55.19) by\n MWH0EPF000A6733.mail.protection.outlook.com "
+	    "(10.167.249.25) with Microsoft\n SMTP Server; Tue, 30 Sep 2025 "
+	    "23:07:25 +0000\n"
+	    "Received: from AU1P273MB2528.AREP273.PROD.OUTLOOK.COM\n"
+	    " ([fe80::2c7f:eb83:7a31:afca]) by AU1P273MB2528.AREP273.PROD.OUTLOOK"
+	    ".COM\n ([fe80::2c7f:eb83:7a31:afca%3]) with mapi id 15.20.9160.017;"
+	    " Tue, 30 Sep 2025\n 23:07:22 +0000\n"
+	    "X-Forefront-Antispam-Report-Untrusted: CIP:255.255.255.255;CTRY:;\n"
+	    ORIG_TAIL,
+	    "40.107.55.19", "received-spf", NULL, true},
 	{"no provider chain: the first public hop, as before",
 	    "Received: from mta7.example.com (mta7.example.com [192.0.2.25])\n"
 	    "\tby mx4.example.net with ESMTPS id 7A1B2C3D4E\n"
 	    "\tfor <user@example.net>; Tue, 3 Mar 2026 09:59:58 +0000\n"
 	    ORIG_TAIL,
-	    "192.0.2.25", "received", NULL},
+	    "192.0.2.25", "received", NULL, false},
 };
 
 static char *
@@ -324,9 +345,10 @@ test_chains(void **state)
 			    "none");
 			failed++;
 		}
-		if (arf_record_inside_provider(r)) {
-			print_error("%s: derived IP is inside the provider\n",
-			    cases[i].name);
+		if (arf_record_inside_provider(r) != cases[i].inside) {
+			print_error("%s: inside_provider: got %d, want %d\n",
+			    cases[i].name, arf_record_inside_provider(r),
+			    cases[i].inside);
 			failed++;
 		}
 		arf_record_free(r);
