@@ -13,6 +13,7 @@
 #include <csv.h>
 
 #include "common/rw_error.h"
+#include "common/rw_ip.h"
 #include "ingest/snds_csv.h"
 
 #define DEF_MAX_LINE (64 * 1024)
@@ -42,6 +43,8 @@ struct snds_csv {
 	char cell_error[64]; /* first bad cell of the record, "" = none */
 	size_t cell_error_at;
 	int status;          /* first callback failure */
+	/* a row's addresses written ::ffff:a.b.c.d, unmapped (issue 17) */
+	char ipbuf[2][RW_IP_BUF];
 	struct snds_csv_stats st;
 	/* last timestamp read per column: a report repeats the same few
 	 * ("4/1/2026 12:00 AM") on every row, and zone arithmetic is dear */
@@ -69,6 +72,22 @@ snds_filter_parse(enum snds_filter *out, const char *text)
 		}
 	}
 	return RW_EDATA;
+}
+
+/*
+ * An IPv4-mapped IPv6 address is the IPv4 address it carries: stored as
+ * such it meets the complaints of that host. Anything else is returned
+ * as it is (and judged by snds_is_ipv4).
+ */
+static const char *
+unmapped(struct snds_csv *p, int slot, const char *text)
+{
+	char *buf = p->ipbuf[slot];
+
+	if (strchr(text, ':') == NULL || !rw_ip_normalize(buf, text,
+	    strlen(text)) || strchr(buf, ':') != NULL)
+		return text;
+	return buf;
 }
 
 bool
@@ -465,7 +484,7 @@ data_row(struct snds_csv *p, struct snds_data_row *r)
 		return RW_EDATA;
 	}
 	r->line = p->rec_line;
-	r->ip = cell(p, 0);
+	r->ip = unmapped(p, 0, cell(p, 0));
 	if (!snds_is_ipv4(r->ip)) {
 		rejectf(p, "column 1 (IP address): \"%s\" is not an IPv4 "
 		    "address", r->ip);
@@ -497,8 +516,8 @@ status_row(struct snds_csv *p, struct snds_status_row *r)
 		return RW_EDATA;
 	}
 	r->line = p->rec_line;
-	r->first_ip = cell(p, 0);
-	r->last_ip = cell(p, 1);
+	r->first_ip = unmapped(p, 0, cell(p, 0));
+	r->last_ip = unmapped(p, 1, cell(p, 1));
 	if (!snds_is_ipv4(r->first_ip) || !snds_is_ipv4(r->last_ip)) {
 		rejectf(p, "range \"%s\" - \"%s\" is not a pair of IPv4 "
 		    "addresses", r->first_ip, r->last_ip);

@@ -312,6 +312,20 @@ static const struct input_case input_cases[] = {
 	     "6: column 3 (blocked): \"Maybe\" is not Yes"}},
 	{"status empty body", NULL, "", 0, SNDS_CSV_STATUS, {0}, 0, 0, 0,
 	    {NULL}, {NULL}},
+	/* issue 17 item 5: ::ffff:a.b.c.d is the IPv4 address it carries */
+	{"mapped IPv4 data row", NULL,
+	    "::ffff:192.0.2.50,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,"
+	    "GREEN,0%,,,,h,s,\n"
+	    "::FFFF:c000:233,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,"
+	    "GREEN,0%,,,,h,s,\n"
+	    "2001:db8::1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,"
+	    "GREEN,0%,,,,h,s,\n", 0, SNDS_CSV_DATA, {0}, 2, 1, 0,
+	    {"1 192.0.2.50 ", "2 192.0.2.51 "},
+	    {"3: column 1 (IP address): \"2001:db8::1\" is not an IPv4"}},
+	{"mapped IPv4 status range", NULL,
+	    "::ffff:203.0.113.0,::ffff:203.0.113.255,Yes,Blocked\n", 0,
+	    SNDS_CSV_STATUS, {0}, 1, 0, 0,
+	    {"1 203.0.113.0-203.0.113.255 blocked"}, {NULL}},
 	{"blank lines only", NULL, "\r\n\n\r\n", 0, SNDS_CSV_DATA, {0}, 0, 0, 0,
 	    {NULL}, {NULL}},
 	{"unterminated quote at end", NULL,
