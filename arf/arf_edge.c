@@ -213,75 +213,132 @@ witness(struct walk *w, enum arf_ip_origin o, const char *v,
 	memcpy(w->wip[k], ip, ARF_IP_BUF);
 }
 
-static void
-read_field(struct walk *w, const char *name, const char *v)
+/* header name NAME (LEN bytes) is LIT: the length decides most misses */
+#define NAME_IS(name, len, lit) ((len) == sizeof(lit) - 1 && \
+	g_ascii_strcasecmp((name), (lit)) == 0)
+
+enum field_kind { F_OTHER, F_RECEIVED, F_SPF, F_AUTH, F_ARC, F_CIP, F_CTIP };
+
+static enum field_kind
+field_kind(const char *name)
 {
-	if (g_ascii_strcasecmp(name, "Received-SPF") == 0) {
+	size_t len;
+	char c = g_ascii_tolower(name[0]);
+
+	/* every field of interest starts with a, r or x */
+	if (c != 'a' && c != 'r' && c != 'x')
+		return F_OTHER;
+	len = strlen(name);
+	if (NAME_IS(name, len, "Received"))
+		return F_RECEIVED;
+	if (NAME_IS(name, len, "Received-SPF"))
+		return F_SPF;
+	if (NAME_IS(name, len, "Authentication-Results") ||
+	    NAME_IS(name, len, "X-MS-Exchange-Authentication-Results"))
+		return F_AUTH;
+	if (NAME_IS(name, len, "ARC-Authentication-Results"))
+		return F_ARC;
+	if (NAME_IS(name, len, "X-Forefront-Antispam-Report"))
+		return F_CIP;
+	if (NAME_IS(name, len, "X-MS-Exchange-CrossTenant-"
+	    "OriginalAttributedTenantConnectingIp"))
+		return F_CTIP;
+	return F_OTHER;
+}
+
+static void
+read_field(struct walk *w, enum field_kind k, const char *v)
+{
+	switch (k) {
+	case F_SPF:
 		if (spf_ours(w, v))
 			witness(w, ARF_IP_RECEIVED_SPF, v, "client-ip=");
-	} else if (g_ascii_strcasecmp(name, "Authentication-Results") == 0 ||
-	    g_ascii_strcasecmp(name,
-	    "X-MS-Exchange-Authentication-Results") == 0) {
+		break;
+	case F_AUTH:
 		if (auth_results_ours(w, v, false))
 			witness(w, ARF_IP_MS_AUTH_RESULTS, v, "sender IP is");
-	} else if (g_ascii_strcasecmp(name, "ARC-Authentication-Results")
-	    == 0) {
+		break;
+	case F_ARC:
 		if (auth_results_ours(w, v, true))
 			witness(w, ARF_IP_ARC_AUTH_RESULTS, v, "sender IP is");
-	} else if (g_ascii_strcasecmp(name, "X-Forefront-Antispam-Report")
-	    == 0) {
+		break;
+	case F_CIP:
 		if (microsoft_receiver(w))
 			witness(w, ARF_IP_FOREFRONT_CIP, v, "CIP:");
-	} else if (g_ascii_strcasecmp(name, "X-MS-Exchange-CrossTenant-"
-	    "OriginalAttributedTenantConnectingIp") == 0) {
+		break;
+	case F_CTIP:
 		if (microsoft_receiver(w))
 			witness(w, ARF_IP_CROSSTENANT_IP, v, "Ip=[");
+		break;
+	default:
+		break;
 	}
 }
 
-/* names of witness fields start with these letters: skip the rest fast */
-static bool
-maybe_witness(const char *name)
+/*
+ * The value as received, folded: GMime's decoded value costs an unfold
+ * and an RFC 2047 pass per field, and these fields are ASCII (folding is
+ * white space to every reader here). An encoded one is decoded.
+ */
+static const char *
+field_value(GMimeHeader *h)
 {
-	char c = g_ascii_tolower(name[0]);
+	const char *raw = g_mime_header_get_raw_value(h);
 
-	return c == 'a' || c == 'r' || c == 'x';
+	if (raw == NULL || strstr(raw, "=?") != NULL)
+		return g_mime_header_get_value(h);
+	return raw;
 }
+
+/* witness fields, read after the walk has named the receiving provider */
+#define MAX_FIELDS 64
 
 void
 arf_edge_find(struct arf_edge *out, GMimeHeaderList *hl, int first,
     const struct arf_infra *in)
 {
-	struct walk *w = g_new0(struct walk, 1);
+	/* not zeroed: each hop is filled by arf_ip_hop before it is read */
+	struct walk *w = g_new(struct walk, 1);
 	int n = hl != NULL ? g_mime_header_list_get_count(hl) : 0;
-	GPtrArray *fields = g_ptr_array_new();
+	GMimeHeader *fields[MAX_FIELDS];
+	enum field_kind kinds[MAX_FIELDS];
+	int nf = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->provider = ARF_INFRA_NONE;
 	w->in = in;
+	w->n = 0;
+	memset(w->has, 0, sizeof(w->has));
 	for (int i = first; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
-		const char *name = g_mime_header_get_name(h);
-		const char *v = g_mime_header_get_value(h);
+		enum field_kind k = field_kind(g_mime_header_get_name(h));
+		const char *v;
 
-		if (v == NULL || !maybe_witness(name))
+		if (k == F_OTHER)
 			continue;
-		if (g_ascii_strcasecmp(name, "Received") == 0) {
-			if (w->n < ARF_EDGE_MAX_HOPS) {
-				arf_ip_hop(&w->hops[w->n].h, v);
-				w->hops[w->n++].value = v;
+		if (k != F_RECEIVED) {
+			if (nf < MAX_FIELDS) {
+				kinds[nf] = k;
+				fields[nf++] = h;
 			}
-		} else {
-			g_ptr_array_add(fields, h);
+			continue;
+		}
+		v = field_value(h);
+		if (v != NULL && w->n < ARF_EDGE_MAX_HOPS) {
+			arf_ip_hop(&w->hops[w->n].h, v);
+			w->hops[w->n++].value = v;
 		}
 	}
 	w->recv = receiving_provider(w);
 	out->provider = w->recv;
 	if (w->recv != ARF_INFRA_NONE)
 		walk_hops(out, w);
-	for (guint i = 0; i < fields->len; i++)
-		read_field(w, g_mime_header_get_name(fields->pdata[i]),
-		    g_mime_header_get_value(fields->pdata[i]));
+	for (int i = 0; i < nf; i++) {
+		const char *v = field_value(fields[i]);
+
+		if (v != NULL)
+			read_field(w, kinds[i], v);
+	}
 	if (out->found) {
 		w->has[N_KINDS - 1] = true;
 		memcpy(w->wip[N_KINDS - 1], out->ip, ARF_IP_BUF);
@@ -300,7 +357,6 @@ arf_edge_find(struct arf_edge *out, GMimeHeaderList *hl, int first,
 		x->origin = precedence[k];
 		memcpy(x->ip, w->wip[k], ARF_IP_BUF);
 	}
-	g_ptr_array_unref(fields);
 	g_free(w);
 }
 

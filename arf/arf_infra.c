@@ -208,6 +208,13 @@ struct arf_infra {
 	GArray *nets;  /* struct net */
 	GArray *hosts; /* struct host */
 	GArray *own;   /* struct rw_cidr */
+	/*
+	 * nets by family and first address byte, in table order: a lookup
+	 * reads the few networks of one bucket (and those shorter than /8)
+	 */
+	guint *idx;
+	guint start[2][257];
+	GArray *wide;  /* guint: indices of networks shorter than /8 */
 };
 
 static struct arf_infra *
@@ -218,6 +225,7 @@ infra_alloc(void)
 	in->nets = g_array_new(FALSE, FALSE, sizeof(struct net));
 	in->hosts = g_array_new(FALSE, FALSE, sizeof(struct host));
 	in->own = g_array_new(FALSE, FALSE, sizeof(struct rw_cidr));
+	in->wide = g_array_new(FALSE, FALSE, sizeof(guint));
 	return in;
 }
 
@@ -261,6 +269,41 @@ add_net(struct arf_infra *in, int provider, const char *text, GArray *to)
 	return 0;
 }
 
+static void
+index_nets(struct arf_infra *in)
+{
+	guint fill[2][256] = {{0}};
+	guint n = in->nets->len;
+
+	g_free(in->idx);
+	in->idx = g_new0(guint, n > 0 ? n : 1);
+	memset(in->start, 0, sizeof(in->start));
+	g_array_set_size(in->wide, 0);
+	for (guint i = 0; i < n; i++) {
+		const struct net *x = &g_array_index(in->nets, struct net, i);
+
+		if (x->cidr.bits < 8)
+			g_array_append_val(in->wide, i);
+		else
+			in->start[x->cidr.v4 ? 0 : 1][x->cidr.addr[0] + 1]++;
+	}
+	for (int f = 0; f < 2; f++)
+		for (int b = 0; b < 256; b++)
+			in->start[f][b + 1] += in->start[f][b];
+	/* the v6 buckets follow the v4 ones in idx */
+	for (int b = 0; b <= 256; b++)
+		in->start[1][b] += in->start[0][256];
+	for (guint i = 0; i < n; i++) {
+		const struct net *x = &g_array_index(in->nets, struct net, i);
+		int f = x->cidr.v4 ? 0 : 1;
+		int b = x->cidr.addr[0];
+
+		if (x->cidr.bits < 8)
+			continue;
+		in->idx[in->start[f][b] + fill[f][b]++] = i;
+	}
+}
+
 static struct arf_infra *builtin;
 
 const struct arf_infra *
@@ -276,6 +319,7 @@ arf_infra_builtin(void)
 		for (const struct entry *e = builtin_networks; e->text; e++)
 			if (add_net(in, e->provider, e->text, in->nets) != 0)
 				g_error("arf: built-in network %s", e->text);
+		index_nets(in);
 		builtin = in;
 		g_once_init_leave(&done, 1);
 	}
@@ -308,6 +352,7 @@ arf_infra_new(struct arf_infra **out, char *const *hosts,
 		arf_infra_free(in);
 		return rc;
 	}
+	index_nets(in);
 	*out = in;
 	return 0;
 }
@@ -322,6 +367,8 @@ arf_infra_free(struct arf_infra *in)
 	g_array_unref(in->hosts);
 	g_array_unref(in->nets);
 	g_array_unref(in->own);
+	g_array_unref(in->wide);
+	g_free(in->idx);
 	g_free(in);
 }
 
@@ -350,13 +397,32 @@ arf_infra_host(const struct arf_infra *in, const char *name, size_t len)
 int
 arf_infra_addr(const struct arf_infra *in, const struct rw_cidr *addr)
 {
-	for (guint i = 0; i < in->nets->len; i++) {
-		const struct net *n = &g_array_index(in->nets, struct net, i);
+	int f = addr->v4 ? 0 : 1;
+	guint lo = in->start[f][addr->addr[0]];
+	guint hi = in->start[f][addr->addr[0] + 1];
+	guint best = G_MAXUINT;
 
-		if (rw_cidr_contains(&n->cidr, addr))
-			return n->provider;
+	/* the first matching network in table order: the user's come first */
+	for (guint i = 0; i < in->wide->len; i++) {
+		guint k = g_array_index(in->wide, guint, i);
+
+		if (rw_cidr_contains(&g_array_index(in->nets, struct net,
+		    k).cidr, addr)) {
+			best = k;
+			break;
+		}
 	}
-	return ARF_INFRA_NONE;
+	for (guint j = lo; j < hi && in->idx[j] < best; j++) {
+		const struct net *n = &g_array_index(in->nets, struct net,
+		    in->idx[j]);
+
+		if (rw_cidr_contains(&n->cidr, addr)) {
+			best = in->idx[j];
+			break;
+		}
+	}
+	return best == G_MAXUINT ? ARF_INFRA_NONE :
+	    g_array_index(in->nets, struct net, best).provider;
 }
 
 bool
