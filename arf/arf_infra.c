@@ -63,7 +63,8 @@ struct entry {
 
 /* host-name suffixes, matched on a label boundary */
 static const struct entry builtin_hosts[] = {
-	{P_MICROSOFT, "outlook.com"},          /* *.prod.outlook.com, *.protection.outlook.com */
+	/* *.prod.outlook.com, *.protection.outlook.com */
+	{P_MICROSOFT, "outlook.com"},
 	{P_MICROSOFT, "office365.com"},        /* *.outlook.office365.com */
 	{P_MICROSOFT, "exchangelabs.com"},     /* *.prod.exchangelabs.com */
 	{P_MICROSOFT, "hotmail.com"},
@@ -71,7 +72,7 @@ static const struct entry builtin_hosts[] = {
 	{P_MICROSOFT, "msn.com"},
 	{P_MICROSOFT, "microsoft.com"},        /* mx.microsoft.com (ARC) */
 	{P_MICROSOFT, "office.com"},
-	{P_MICROSOFT, "outlook.cn"},           /* Microsoft 365 operated by 21Vianet */
+	{P_MICROSOFT, "outlook.cn"},           /* 365 operated by 21Vianet */
 	{P_MICROSOFT, "phx.gbl"},              /* Hotmail-era internal hosts */
 	{P_YAHOO, "yahoo.com"},
 	{P_YAHOO, "yahoo.net"},
@@ -116,7 +117,7 @@ static const struct entry builtin_hosts[] = {
 };
 
 static const struct entry builtin_networks[] = {
-	/* Exchange Online, IDs 1 and 2 (outlook.office.com, outlook.office365.com) */
+	/* Exchange Online, IDs 1 and 2 (outlook.office[365].com) */
 	{P_MICROSOFT, "13.107.6.152/31"},
 	{P_MICROSOFT, "13.107.18.10/31"},
 	{P_MICROSOFT, "13.107.128.0/22"},
@@ -128,7 +129,7 @@ static const struct entry builtin_networks[] = {
 	{P_MICROSOFT, "132.245.0.0/16"},
 	{P_MICROSOFT, "150.171.32.0/22"},
 	{P_MICROSOFT, "204.79.197.215/32"},
-	/* Exchange Online, IDs 9 and 10 (*.mail.protection.outlook.com, SMTP) */
+	/* Exchange Online, IDs 9 and 10 (*.protection.outlook.com, SMTP) */
 	{P_MICROSOFT, "40.92.0.0/15"},
 	{P_MICROSOFT, "40.107.0.0/16"},
 	{P_MICROSOFT, "52.100.0.0/14"},
@@ -339,7 +340,8 @@ arf_infra_new(struct arf_infra **out, char *const *hosts,
 	for (int i = 0; hosts != NULL && hosts[i] != NULL; i++)
 		add_host(in, P_USER, hosts[i]);
 	for (guint i = 0; i < b->hosts->len; i++) {
-		const struct host *h = &g_array_index(b->hosts, struct host, i);
+		const struct host *h = &g_array_index(b->hosts, struct host,
+		    i);
 
 		add_host(in, h->provider, h->suffix);
 	}

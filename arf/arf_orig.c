@@ -178,8 +178,9 @@ warn_disagreement(struct arf_record *r, const struct arf_edge *e)
 			continue;
 		arf_record_warn(r, "sending IP witnesses disagree: %s says %s, "
 		    "%s says %s; %s taken (%s has precedence)",
-		    arf_ip_origin_name(o), ip, arf_ip_origin_name(e->w[i].origin),
-		    e->w[i].ip, ip, arf_ip_origin_name(o));
+		    arf_ip_origin_name(o), ip,
+		    arf_ip_origin_name(e->w[i].origin), e->w[i].ip, ip,
+		    arf_ip_origin_name(o));
 	}
 }
 

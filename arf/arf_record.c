@@ -442,7 +442,8 @@ arf_ip_origin_parse(const char *name)
 {
 	for (int o = ARF_IP_REPORTED; name != NULL &&
 	    o <= ARF_IP_CROSSTENANT_IP; o++)
-		if (strcmp(arf_ip_origin_name((enum arf_ip_origin)o), name) == 0)
+		if (strcmp(arf_ip_origin_name((enum arf_ip_origin)o),
+		    name) == 0)
 			return (enum arf_ip_origin)o;
 	return ARF_IP_NONE;
 }

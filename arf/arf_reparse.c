@@ -295,7 +295,8 @@ print_moves(PGresult *moves, const struct reparse *rp, const char *days,
 
 	for (int i = 0; i < n; i++) {
 		reports += g_ascii_strtoll(PQgetvalue(moves, i, 2), NULL, 10);
-		complaints += g_ascii_strtoll(PQgetvalue(moves, i, 3), NULL, 10);
+		complaints += g_ascii_strtoll(PQgetvalue(moves, i, 3), NULL,
+		    10);
 	}
 	printf("%s %lld stored reports: %lld %s to another IP (%lld "
 	    "complaints, %s days of facts)\n", dry_run ? "would reparse" :
@@ -380,7 +381,8 @@ arf_reparse_cmd(struct rw_app *app, int argc, char **argv)
 	gboolean dry_run = FALSE;
 	GOptionEntry entries[] = {
 		{"since", 0, 0, G_OPTION_ARG_STRING, &since,
-		    "Only reports that arrived on or after this day", "YYYY-MM-DD"},
+		    "Only reports that arrived on or after this day",
+		    "YYYY-MM-DD"},
 		{"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
 		    "Show what would move; change nothing", NULL},
 		G_OPTION_ENTRY_NULL,

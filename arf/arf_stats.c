@@ -124,7 +124,8 @@ arf_stats_cmd(struct rw_app *app, int argc, char **argv)
 	int rc = rw_cmd_parse(&argc, &argv, "arf stats [--json]",
 	    "Totals of complaint ingestion in the database: messages read, "
 	    "complaints by feedback type and provider, duplicates, not a "
-	    "report, quarantined, reports without a sending IP, complaints whose "
+	    "report, quarantined, reports without a sending IP, complaints "
+	    "whose "
 	    "sending IP is inside the receiving provider's own networks "
 	    "(inside_provider: a wrongly derived IP; must be 0).", entries);
 
