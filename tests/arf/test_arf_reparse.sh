@@ -79,6 +79,10 @@ want "dry run leaves the facts" "$(facts_on 2603:10b6:610:e6::13)" 7
 
 out=$(rw arf reparse)
 echo "$out" | grep -q ": 9 moved to another IP (9 complaints, 3 days of facts)" || fail "summary: $out"
+# every stored report (all fixture formats: legacy wrapper and inline,
+# forwarded, base64 parts...) reads as a report again from its headers
+want "reparsed reports" "$(echo "$out" | sed -n 's/^reparsed \([0-9]*\) stored reports.*/\1/p')" "$(q "SELECT count(*) FROM repwatch.arf_report")"
+echo "$out" | grep -q "no longer read" && fail "unreadable after rebuild: $out"
 echo "$out" | grep -Eq '^ +2  2603:10b6:610:e6::13 -> 198\.51\.100\.77$' || fail "pair re-entry (2 reports): $out"
 echo "$out" | grep -Eq '^ +1  2603:10a6:20b:2d1::9 -> 203\.0\.113\.9$' || fail "pair five hops: $out"
 while read -r name ip origin old; do
