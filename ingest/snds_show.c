@@ -9,6 +9,7 @@
 
 #include "common/rw_json.h"
 #include "common/rw_error.h"
+#include "common/rw_ip.h"
 #include "common/rw_util.h"
 #include "ingest/snds_show.h"
 
@@ -291,10 +292,15 @@ snds_show_daily(struct rw_db *db, const struct rw_config *cfg,
 	struct show_ctx c = {cfg, NULL, o->format, daily_cols,
 	    (int)G_N_ELEMENTS(daily_cols), out, 0};
 	const char *p[4] = {o->source, o->from, o->to, o->ip};
+	char ip[RW_IP_BUF];
 	int rc = check_dates(o);
 
+	/* --ip ::ffff:a.b.c.d asks for the IPv4 address SNDS rows are keyed on */
+	if (o->ip != NULL && strchr(o->ip, '/') == NULL &&
+	    rw_ip_normalize(ip, o->ip, strlen(o->ip)))
+		p[3] = ip;
 	if (rc == 0)
-		rc = check_ip(o->ip);
+		rc = check_ip(p[3]);
 	if (rc == 0)
 		rc = run(&c, db, daily_sql, p, 4);
 	if (rc == 0 && c.rows == 0 && o->format == SNDS_FMT_TEXT)
