@@ -255,18 +255,18 @@ const char *
 arf_record_witness_agreement(const struct arf_record *r)
 {
 	guint n = arf_record_witness_count(r);
-	const char *first;
+	const char *ref = r->keys[ARF_K_SOURCE_IP];
 
 	if (n == 0)
 		return NULL;
-	if (n == 1)
-		return "single";
-	first = g_array_index(r->witnesses, struct witness, 0).ip;
-	for (guint i = 1; i < n; i++)
-		if (strcmp(first, g_array_index(r->witnesses, struct witness,
+	/* against the IP taken (a reported one may differ from them all) */
+	if (ref == NULL)
+		ref = g_array_index(r->witnesses, struct witness, 0).ip;
+	for (guint i = 0; i < n; i++)
+		if (strcmp(ref, g_array_index(r->witnesses, struct witness,
 		    i).ip) != 0)
 			return "disagree";
-	return "agree";
+	return n == 1 ? "single" : "agree";
 }
 
 int

@@ -138,8 +138,9 @@ guint arf_record_witness_count(const struct arf_record *r);
 void arf_record_witness_at(const struct arf_record *r, guint i,
     enum arf_ip_origin *out_origin, const char **out_ip);
 /*
- * arf_record_witness_agreement - "agree" (two or more witnesses, one
- * value), "disagree", "single" (one witness) or NULL (none)
+ * arf_record_witness_agreement - "agree" (two or more witnesses, all
+ * naming the IP taken), "single" (one, naming it), "disagree" (any names
+ * another address) or NULL (none)
  */
 const char *arf_record_witness_agreement(const struct arf_record *r);
 int arf_record_infra(const struct arf_record *r);
