@@ -8,10 +8,11 @@
 # relay below the edge. Prints "got X, want Y" for every miss and a
 # summary line; fails when any chain is attributed to another IP.
 set -u
-src=${REPWATCH_SRC:-$(pwd)}
+src=${REPWATCH_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 bin=${REPWATCH_BIN:?REPWATCH_BIN not set}
 dir=$src/tests/fixtures/arf/ms-chains
 tsv=$dir/expected.tsv
+[ -f "$tsv" ] || { echo "FAIL - $tsv missing"; exit 1; }
 
 pass=0
 fail=0
