@@ -80,11 +80,13 @@ def _mstime(rnd):
 
 
 def chain(rnd, sender_ip, helo, domain, when, tenant=False, hops=None,
-          decoy_nets=("192.0.2.", "198.51.100.", "203.0.113.")):
+          decoy_nets=("192.0.2.", "198.51.100.", "203.0.113."), avoid=()):
     """Return (top, bottom): the header lines above and including the edge
     hop and the sender-side hops below it, and the lines the provider adds
     after the sender's own headers. `when` is the edge arrival time (UTC
-    datetime); public decoys are drawn from `decoy_nets` (never sender_ip)."""
+    datetime); public decoys are drawn from `decoy_nets`, never sender_ip
+    nor an address in `avoid` (the caller's other senders)."""
+    nets = (tuple(decoy_nets), frozenset(avoid) | {sender_ip})
     reg = _Region(rnd)
     hops = hops or rnd.choices([1, 2, 3, 4, 5], weights=[10, 25, 45, 15, 5])[0]
     pepf = rnd.random() < 0.5
@@ -176,9 +178,9 @@ def chain(rnd, sender_ip, helo, domain, when, tenant=False, hops=None,
                      "SizeAsReceived:%d;Count:%d"
                      % (rnd.getrandbits(256), rnd.randint(300, 3000),
                         rnd.randint(8, 24)))
-    lines.extend(_below_edge(rnd, sender_ip, helo, domain, when, decoy_nets))
+    lines.extend(_below_edge(rnd, sender_ip, helo, domain, when, nets))
     bottom = _bottom(rnd, sender_ip, helo, domain, when, ft, ft_fqdn, tenant,
-                     decoy_nets)
+                     nets)
     return "\n".join(lines) + "\n", bottom
 
 
@@ -188,10 +190,12 @@ def _b64(rnd, n):
 
 
 def _decoy_public(rnd, sender_ip, nets):
-    """a public (documentation) address that is not the sender's"""
+    """a public (documentation) address that is neither the sender's nor
+    one to avoid; nets is (prefixes, addresses to avoid)"""
+    prefixes, avoid = nets
     while True:
-        ip = "%s%d" % (rnd.choice(nets), rnd.randint(1, 254))
-        if ip != sender_ip:
+        ip = "%s%d" % (rnd.choice(prefixes), rnd.randint(1, 254))
+        if ip not in avoid:
             return ip
 
 
