@@ -29,6 +29,7 @@ usage: arf_gen.py OUT COUNT [--mbox] [--seed N] [--truth FILE]
 IP is derivable (NAME is the Maildir file name, or the 0-based message
 number for --mbox), so an attribution rate can be measured.
 """
+import argparse
 import datetime as dt
 import os
 import random
@@ -38,6 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ms_chain  # noqa: E402
 
 SEED = 1
+TRUTH_FILE = None
 
 NETS = ["192.0.2.", "198.51.100.", "203.0.113."]
 
@@ -158,13 +160,20 @@ def gen(rnd, n):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    out, count = args[0], int(args[1])
-    global SEED
-    if "--seed" in sys.argv:
-        SEED = int(sys.argv[sys.argv.index("--seed") + 1])
+    global SEED, TRUTH_FILE
+    ap = argparse.ArgumentParser(
+        description="write a Maildir (or mbox) of realistic complaint reports")
+    ap.add_argument("out", help="Maildir directory (or mbox file with --mbox)")
+    ap.add_argument("count", type=int, help="number of messages")
+    ap.add_argument("--mbox", action="store_true", help="write one mbox file")
+    ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--truth", metavar="FILE",
+                    help="write NAME<TAB>sending IP per derivable report")
+    a = ap.parse_args()
+    out, count = a.out, a.count
+    SEED, TRUTH_FILE = a.seed, a.truth
     rnd = random.Random(SEED)
-    if "--mbox" in sys.argv:
+    if a.mbox:
         with open(out, "w", newline="") as f:
             for n in range(count):
                 m = gen(rnd, n).replace("\r\n", "\n")
@@ -182,9 +191,9 @@ def main():
 
 
 def write_truth(name):
-    if "--truth" not in sys.argv:
+    if not TRUTH_FILE:
         return
-    with open(sys.argv[sys.argv.index("--truth") + 1], "w") as f:
+    with open(TRUTH_FILE, "w") as f:
         for n in sorted(TRUTH):
             f.write(f"{name(n)}\t{TRUTH[n]}\n")
 
