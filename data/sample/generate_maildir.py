@@ -6,9 +6,25 @@ For each IP and day of the SNDS sample, the number of complaints follows the
 day's complaint rate: "< 0.1%" days draw a few (Poisson, 0.02% of
 recipients), "x%" days get round(recipients * x / 100). Each complaint is a
 2026 JMRP report (ARF, header-only original, recipient redacted) arriving
-0-2 days after the send, as Microsoft sends them. A few other shapes are
-mixed in: legacy JMRP, another provider's ARF, a bounce that is not a
-report, and a report whose sending IP cannot be derived.
+0-2 days after the send, as Microsoft sends them: the report names the
+sending IP nowhere but in the embedded headers (no Source-IP, no IP in the
+subject or text). A few other shapes are mixed in: legacy JMRP, another
+provider's ARF, a bounce that is not a report, and a report whose sending
+IP cannot be derived.
+
+The embedded headers model the copy in the Outlook.com mailbox (one in
+five: a Microsoft 365 mailbox), built by tests/bench/ms_chain.py from the
+real chains in tests/fixtures/arf/ms-chains: one to five Microsoft hops
+above the edge (2603:10b6::/32, 2603:10a6::/32, 10.x, *.prod.outlook.com,
+*.prod.exchangelabs.com), Authentication-Results / Received-SPF / ARC /
+X-Forefront-Antispam-Report / CrossTenant ConnectingIp witnesses in
+Microsoft's order, the *.mail.protection.outlook.com edge that received
+the message from the sender's IP, sender-side hops below the edge
+(private addresses, public 203.0.113.x relays, sendmail 8.x version
+strings) and X-Originating-IP / CIP:255.255.255.255 decoys. Decoys never
+use an address of the sample's own senders, so a parser that falls for
+one cannot credit a complaint to another monitored IP by chance; the
+intended sending IP is always the edge's.
 
 Deterministic (fixed seed), documentation addresses only.
 
@@ -23,6 +39,10 @@ import shutil
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# the chain model is shared with the benchmark generator
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "bench"))
+import ms_chain  # noqa: E402
+
 PT = dt.timezone(dt.timedelta(hours=-7))  # PDT during the sample window
 
 
@@ -47,12 +67,26 @@ def rfc2822(t):
     return t.strftime("%a, %d %b %Y %H:%M:%S %z")
 
 
-def jmrp_2026(n, ip, sent, arrived, domain):
+def mailbox_copy(n, ip, sent, domain, senders):
+    """the Outlook.com mailbox copy's header block; its own random source
+    (seeded by the message number) so the complaint counts and times drawn
+    from the main one stay as they were"""
+    rnd = random.Random(20260814 * 1000003 + n)
+    edge = sent + dt.timedelta(seconds=rnd.randint(1, 4))
+    top, bottom = ms_chain.chain(
+        rnd, ip, "mta.%s" % domain, domain,
+        edge.astimezone(dt.timezone.utc), tenant=rnd.random() < 0.2,
+        decoy_nets=("203.0.113.",), avoid=senders)
+    return top.splitlines(), bottom.splitlines()
+
+
+def jmrp_2026(n, ip, sent, arrived, domain, senders):
     boundary = "jmrp-%06d" % n
+    top, bottom = mailbox_copy(n, ip, sent, domain, senders)
     return "\r\n".join([
         "From: <staff@hotmail.com>",
         "To: fbl@example.net",
-        "Subject: complaint about message from %s" % ip,
+        "Subject: complaint about message",
         "Date: %s" % rfc2822(arrived),
         "Message-ID: <jmrp-%06d@hotmail.com>" % n,
         "MIME-Version: 1.0",
@@ -62,8 +96,8 @@ def jmrp_2026(n, ip, sent, arrived, domain):
         "--%s" % boundary,
         "Content-Type: text/plain; charset=us-ascii",
         "",
-        "This is an email abuse report for an email message received from",
-        "IP %s on %s." % (ip, rfc2822(sent)),
+        "This is an email abuse report for an email message received on",
+        "%s." % rfc2822(sent),
         "",
         "--%s" % boundary,
         "Content-Type: message/feedback-report",
@@ -75,11 +109,7 @@ def jmrp_2026(n, ip, sent, arrived, domain):
         "--%s" % boundary,
         "Content-Type: text/rfc822-headers",
         "",
-        "Received: from mta.%s (mta.%s [%s])" % (domain, domain, ip),
-        "\tby BN8NAM11FT001.mail.protection.outlook.com (10.13.177.1) with",
-        "\tMicrosoft SMTP Server; %s" % rfc2822(sent),
-        "Authentication-Results: spf=pass (sender IP is %s)" % ip,
-        "\tsmtp.mailfrom=bounce.%s; dkim=pass header.d=%s" % (domain, domain),
+    ] + top + [
         "From: News <news@%s>" % domain,
         "To: *****@outlook.com",
         "Subject: This week's offers",
@@ -87,6 +117,7 @@ def jmrp_2026(n, ip, sent, arrived, domain):
         "Message-ID: <msg-%06d@%s>" % (n, domain),
         "List-Id: <weekly.%s>" % domain,
         "X-Campaign-ID: weekly-%s" % sent.strftime("%Y%m%d"),
+    ] + bottom + [
         "",
         "--%s--" % boundary,
         "",
@@ -209,6 +240,7 @@ def main():
     for sub in ("cur", "new", "tmp"):
         os.makedirs(os.path.join(out, sub))
     messages, n = [], 0
+    senders = {row[0] for row in read_days(snds_dir)}
     for ip, day, recipients, rate in read_days(snds_dir):
         for _ in range(complaints(rng, recipients, rate)):
             n += 1
@@ -217,7 +249,8 @@ def main():
                                tzinfo=PT).astimezone(dt.timezone.utc)
             lag = rng.choices([0, 1, 2], weights=[6, 3, 1])[0]
             arrived = sent + dt.timedelta(days=lag, hours=rng.randint(0, 3))
-            messages.append(jmrp_2026(n, ip, sent, arrived, domain_of(ip)))
+            messages.append(jmrp_2026(n, ip, sent, arrived, domain_of(ip),
+                                      senders))
     first = dt.datetime(2026, 7, 2, 18, 0, tzinfo=dt.timezone.utc)
     messages.append(legacy_jmrp(1, "192.0.2.11", first, first))
     messages.append(bounce(first))
