@@ -29,6 +29,7 @@ struct rw_cluster {
 	char *conninfo;
 	char *keepfile;
 	int lock_fd;
+	long long wait_s; /* bound on every wait for cluster.lock */
 	bool started;   /* by this process */
 };
 
@@ -64,6 +65,9 @@ rw_cluster_new(struct rw_cluster **out, const struct rw_config *cfg,
 	c->conninfo = g_strdup_printf("host=%s dbname=%s user=%s", c->datadir,
 	    DBNAME, DBNAME);
 	c->lock_fd = -1;
+	c->wait_s = rw_config_int(cfg, "database", "lock_timeout");
+	if (c->wait_s <= 0)
+		c->wait_s = 120;
 	*out = c;
 	if (strlen(c->datadir) + sizeof("/.s.PGSQL.5432") >
 	    sizeof(((struct sockaddr_un *)0)->sun_path)) {
@@ -364,22 +368,78 @@ lock_take(struct rw_cluster *c, int op)
 	return 0;
 }
 
-int
-rw_cluster_acquire(struct rw_cluster *c)
+/*
+ * lock_wait - take OP (LOCK_SH or LOCK_EX) on cluster.lock, polling until
+ * DEADLINE (monotonic microseconds); 1 when the deadline passed first.
+ * Polling, not a blocking flock: a hung holder must not hang us.
+ */
+static int
+lock_wait(struct rw_cluster *c, int op, gint64 deadline)
 {
-	int rc = lock_open(c);
+	for (;;) {
+		int rc = lock_take(c, op | LOCK_NB);
 
-	/* exclusive while creating or starting, so two commands never race */
-	if (rc == 0)
-		rc = lock_take(c, LOCK_EX);
-	if (rc == 0 && !rw_cluster_exists(c))
+		if (rc != 1 || g_get_monotonic_time() >= deadline)
+			return rc;
+		g_usleep(50 * 1000);
+	}
+}
+
+static int
+lock_timeout(const struct rw_cluster *c)
+{
+	rw_error_set(RW_ETEMP, "embedded cluster in \"%s\" is busy",
+	    c->datadir);
+	rw_error_detail("Another repwatch command held %s/cluster.lock "
+	    "exclusively (creating, starting or stopping the cluster) for "
+	    "more than %lld s.", c->state_dir, c->wait_s);
+	rw_error_hint("Try again later, or raise [database] lock_timeout.");
+	return RW_ETEMP;
+}
+
+/* start_locked - with the exclusive lock: create and start as needed */
+static int
+start_locked(struct rw_cluster *c)
+{
+	int rc = 0;
+
+	if (!rw_cluster_exists(c))
 		rc = init_cluster(c);
 	if (rc == 0 && !rw_cluster_running(c))
 		rc = start_server(c);
+	return rc;
+}
+
+/*
+ * rw_cluster_acquire - a running cluster is shared: commands hold LOCK_SH
+ * and never wait for each other. Only creating or starting it takes
+ * LOCK_EX (a stop on release takes it too). flock cannot convert a lock
+ * atomically, so after starting we drop to shared and look again: a
+ * release may have stopped the server in between.
+ */
+int
+rw_cluster_acquire(struct rw_cluster *c)
+{
+	gint64 deadline = g_get_monotonic_time() + c->wait_s * G_USEC_PER_SEC;
+	int starts = 0;
+	int rc = lock_open(c);
+
+	while (rc == 0) {
+		rc = lock_wait(c, LOCK_SH, deadline);
+		if (rc == 0 && rw_cluster_exists(c) && rw_cluster_running(c))
+			break;
+		if (rc == 0 && ++starts > 3)
+			rc = rw_error_set(RW_ETEMP, "embedded cluster in \"%s\" "
+			    "stops as soon as it is started", c->datadir);
+		if (rc == 0)
+			rc = lock_wait(c, LOCK_EX, deadline);
+		if (rc == 0)
+			rc = start_locked(c);
+	}
+	if (rc == 1)
+		rc = lock_timeout(c);
 	if (rc == 0)
 		rc = ensure_database(c);
-	if (rc == 0)
-		rc = lock_take(c, LOCK_SH);
 	if (rc != 0 && c->lock_fd >= 0) {
 		close(c->lock_fd);
 		c->lock_fd = -1;
