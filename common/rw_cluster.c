@@ -199,7 +199,8 @@ prepare_dirs(const struct rw_cluster *c)
 		return rw_error_set(RW_EIO, "could not chmod \"%s\": %s",
 		    c->state_dir, g_strerror(errno));
 	if (mkdir(c->datadir, 0700) != 0 && errno != EEXIST)
-		return rw_error_set(RW_EIO, "could not create \"%s\": %s",
+		return rw_error_set(errno == ENOSPC || errno == EDQUOT ?
+		    RW_ETEMP : RW_EIO, "could not create \"%s\": %s",
 		    c->datadir, g_strerror(errno));
 	if (c->user != NULL && chown(c->datadir, uid, gid) != 0)
 		return rw_error_set(RW_EIO, "could not chown \"%s\": %s",
@@ -250,8 +251,11 @@ init_cluster(const struct rw_cluster *c)
 	rw_log_info("creating embedded PostgreSQL cluster in %s", c->datadir);
 	rc = run(c, args, false, &err);
 	if (rc == RW_EFAIL) {
-		rw_error_set(RW_EUNAVAIL, "could not create the embedded cluster "
-		    "in \"%s\"", c->datadir);
+		/* a full disk passes: an MTA must defer, not bounce (75) */
+		rc = err != NULL && strstr(err, "No space left") != NULL ?
+		    RW_ETEMP : RW_EUNAVAIL;
+		rw_error_set(rc, "could not create the embedded cluster in "
+		    "\"%s\"", c->datadir);
 		rw_error_detail("%s", err ? g_strstrip(err) : "initdb failed");
 	}
 	g_free(err);

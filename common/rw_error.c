@@ -189,8 +189,9 @@ rw_exit_code(int status)
 {
 	if (status >= 0)
 		return status;
+	/* 1 is reserved for --fail-on: an unclassified failure is ours */
 	if (status == RW_EFAIL || status < -125)
-		return 1;
+		return 70;
 	return -status;
 }
 

@@ -121,11 +121,17 @@ rw_today_in(char out[static 11], const char *tz)
 }
 
 int
+rw_io_status(int err)
+{
+	return err == ENOSPC || err == EDQUOT ? RW_ETEMP : RW_EIO;
+}
+
+int
 rw_mkdir_p(const char *dir, int mode)
 {
 	if (g_mkdir_with_parents(dir, mode) != 0)
-		return rw_error_set(RW_EIO, "could not create directory \"%s\": %s",
-		    dir, g_strerror(errno));
+		return rw_error_set(rw_io_status(errno), "could not create "
+		    "directory \"%s\": %s", dir, g_strerror(errno));
 	return 0;
 }
 
@@ -154,14 +160,14 @@ rw_write_atomic(const char *path, const void *data, size_t len, int mode)
 
 	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode);
 	if (fd < 0) {
-		rw_error_set(RW_EIO, "could not create \"%s\": %s", tmp,
-		    g_strerror(errno));
+		rc = rw_error_set(rw_io_status(errno), "could not create "
+		    "\"%s\": %s", tmp, g_strerror(errno));
 		goto cleanup;
 	}
 	if (fchmod(fd, (mode_t)mode) != 0 || write_all(fd, data, len) != 0 ||
 	    fsync(fd) != 0) {
-		rw_error_set(RW_EIO, "could not write \"%s\": %s", path,
-		    g_strerror(errno));
+		rc = rw_error_set(rw_io_status(errno), "could not write \"%s\": "
+		    "%s", path, g_strerror(errno));
 		close(fd);
 		unlink(tmp);
 		goto cleanup;

@@ -26,6 +26,9 @@ void rw_today(GDate *out);
 /* rw_today_in - today's date (YYYY-MM-DD) in zone TZ (UTC if unknown) */
 void rw_today_in(char out[static 11], const char *tz);
 
+/* rw_io_status - RW_ETEMP for a full disk or quota (retry later), else
+ * RW_EIO */
+int rw_io_status(int err);
 /* rw_mkdir_p - create DIR and parents with MODE (existing dirs kept) */
 int rw_mkdir_p(const char *dir, int mode);
 /*
