@@ -280,12 +280,26 @@ rw_db_trylock(struct rw_db *db, int64_t key)
 	return rc;
 }
 
+/*
+ * rw_db_unlock - called on the way out, often after a failure: keep the
+ * first error (the cause), not the unlock's own ("server closed the
+ * connection" naming pg_advisory_unlock). A lost session has released its
+ * locks already.
+ */
 int
 rw_db_unlock(struct rw_db *db, int64_t key)
 {
+	struct rw_error_saved *cause = NULL;
 	char *v = NULL;
-	int rc = lock_call(db, "pg_advisory_unlock", key, &v);
+	int rc;
 
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return 0;
+	if (rw_error_code() != 0)
+		cause = rw_error_save();
+	rc = lock_call(db, "pg_advisory_unlock", key, &v);
+	if (cause != NULL)
+		rw_error_restore(cause);
 	g_free(v);
 	return rc;
 }
