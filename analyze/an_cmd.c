@@ -117,6 +117,35 @@ default_days(struct day_opts *o, struct rw_db *db)
 	return rc;
 }
 
+/*
+ * refuse_future - an explicit --date or --to after the horizon (the day
+ * after today in the sources' zone) is a typo: analyzing it would make it
+ * the latest analyzed day and end every alert (issue 17)
+ */
+static int
+refuse_future(struct day_opts *o, struct rw_db *db)
+{
+	const char *params[] = {o->to};
+	char *horizon = NULL;
+	int rc;
+
+	if (o->to == NULL)
+		return 0;
+	rc = rw_db_query1(&horizon, db, "SELECT CASE WHEN $1::date > "
+	    "repwatch.an_horizon() THEN repwatch.an_horizon()::text END", 1,
+	    params);
+	if (rc == 0 && horizon != NULL) {
+		rc = rw_error_set(RW_EUSAGE, "%s %s is in the future",
+		    o->date != NULL ? "--date" : "--to", o->to);
+		rw_error_detail("The last day that can hold data is %s, the day "
+		    "after today in the sources' zone; analyzing a later day "
+		    "would make it the latest analyzed day and resolve every "
+		    "alert.", horizon);
+	}
+	g_free(horizon);
+	return rc;
+}
+
 static int
 analyze(struct rw_app *app, struct day_opts *o)
 {
@@ -131,6 +160,8 @@ analyze(struct rw_app *app, struct day_opts *o)
 	if (rc != 0)
 		return rc;
 	rc = sync_timezone(app, db);
+	if (rc == 0)
+		rc = refuse_future(o, db);
 	if (rc == 0)
 		rc = default_days(o, db);
 	if (rc == 0)

@@ -27,9 +27,10 @@ struct prom_query {
 	"WITH latest AS (SELECT DISTINCT ON (f.ip) f.ip, f.net, f.day, "       \
 	"f.recipients, f.complaints, f.complaint_rate, f.filter_rank "         \
 	"FROM dashboard.ip_daily f WHERE f.has_snds_data AND f.day >= "        \
-	"$1::date ORDER BY f.ip, f.day DESC), snap AS (SELECT source, "       \
-	"max(day) AS day FROM repwatch.snds_status_snapshot GROUP BY "        \
-	"source), st AS (SELECT s.ip, bool_or(s.blocked) AS blocked FROM "    \
+	"$1::date AND f.day <= repwatch.an_horizon() "                        \
+	"ORDER BY f.ip, f.day DESC), snap AS (SELECT source, "                \
+	"max(day) AS day FROM repwatch.snds_status_snapshot WHERE day <= "    \
+	"repwatch.an_horizon() GROUP BY source), st AS (SELECT s.ip, bool_or(s.blocked) AS blocked FROM "    \
 	"dashboard.ip_status s JOIN snap USING (source, day) GROUP BY s.ip), " \
 	"al AS (SELECT subject, max(severity_rank) + 1 AS sev FROM "           \
 	"dashboard.alert_open WHERE subject_kind = 'ip' GROUP BY subject) "    \
@@ -184,7 +185,8 @@ export_prom_render(GString *out, long *out_series, struct rw_db *db)
 {
 	char *since = NULL;
 	int rc = rw_db_query1(&since, db, "SELECT coalesce(max(day) - 30, "
-	    "current_date)::text FROM repwatch.snds_daily", 0, NULL);
+	    "current_date)::text FROM repwatch.snds_daily WHERE day <= "
+	    "repwatch.an_horizon()", 0, NULL);
 
 	*out_series = 0;
 	for (size_t i = 0; rc == 0 && i < G_N_ELEMENTS(queries); i++) {

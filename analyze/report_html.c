@@ -634,8 +634,9 @@ resolve_day(char **out, struct rw_db *db, const char *day)
 		return 0;
 	}
 	return rw_db_query1(out, db, "SELECT coalesce((SELECT max(day) FROM "
-	    "repwatch.analysis_run), (SELECT max(day) FROM "
-	    "repwatch.snds_daily), current_date)::text", 0, NULL);
+	    "repwatch.analysis_run WHERE day <= repwatch.an_horizon()), "
+	    "(SELECT max(day) FROM repwatch.snds_daily WHERE day <= "
+	    "repwatch.an_horizon()), current_date)::text", 0, NULL);
 }
 
 static xmlNode *

@@ -44,9 +44,11 @@ static const char daily_sql[] =
     " FROM repwatch.snds_daily"
     " WHERE ($1::text IS NULL OR source = $1)"
     " AND day BETWEEN COALESCE($2::date, (SELECT max(day)"
-    "  FROM repwatch.snds_daily WHERE $1::text IS NULL OR source = $1))"
+    "  FROM repwatch.snds_daily WHERE ($1::text IS NULL OR source = $1)"
+    "  AND day <= repwatch.an_horizon()))"
     " AND COALESCE($3::date, $2::date, (SELECT max(day)"
-    "  FROM repwatch.snds_daily WHERE $1::text IS NULL OR source = $1))"
+    "  FROM repwatch.snds_daily WHERE ($1::text IS NULL OR source = $1)"
+    "  AND day <= repwatch.an_horizon()))"
     " AND ($4::inet IS NULL OR ip <<= $4::inet)"
     " ORDER BY day, source, ip, activity_start";
 
@@ -56,7 +58,8 @@ static const char status_sql[] =
     " WHERE ($1::text IS NULL OR source = $1)"
     " AND day = COALESCE($2::date, (SELECT max(day)"
     "  FROM repwatch.snds_status_snapshot"
-    "  WHERE $1::text IS NULL OR source = $1))"
+    "  WHERE ($1::text IS NULL OR source = $1)"
+    "  AND day <= repwatch.an_horizon()))"
     " ORDER BY source, first_ip, last_ip";
 
 int
