@@ -13,6 +13,7 @@
 #include "analyze/an_run.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_out.h"
 #include "common/rw_util.h"
 
 /* --date D | --from D1 --to D2, checked; missing ones stay NULL */
@@ -294,22 +295,17 @@ print_json(FILE *out, const struct an_alert_row *a)
 	g_object_unref(b);
 }
 
-/* RFC 4180 field: quoted when it holds a comma, quote or line break */
+/* RFC 4180 field, neutralized against formula injection (rw_out): the
+ * message quotes SNDS text such as the IP-status reason */
 static void
 csv_field(FILE *out, const char *v, bool last)
 {
-	if (v != NULL && strpbrk(v, ",\"\r\n") != NULL) {
-		fputc('"', out);
-		for (const char *p = v; *p; p++) {
-			if (*p == '"')
-				fputc('"', out);
-			fputc(*p, out);
-		}
-		fputc('"', out);
-	} else if (v != NULL) {
-		fputs(v, out);
-	}
-	fputc(last ? '\n' : ',', out);
+	GString *cell = g_string_new(NULL);
+
+	rw_out_csv_cell(cell, v);
+	g_string_append_c(cell, last ? '\n' : ',');
+	fputs(cell->str, out);
+	g_string_free(cell, TRUE);
 }
 
 static void
@@ -351,10 +347,14 @@ print_csv(FILE *out, const struct an_alert_row *a)
 static void
 print_text(FILE *out, const struct an_alert_row *a)
 {
-	const char *msg = str_member(a->details, "message");
+	/* no control character reaches the terminal (ESC sequences) */
+	g_autofree char *msg = rw_out_text(str_member(a->details,
+	    "message"));
+	g_autofree char *subject = rw_out_text(a->subject);
+	g_autofree char *rule = rw_out_text(a->rule);
 
 	fprintf(out, "%-10s  %-8s  %-8s  %-12s  %-18s  %-10s  %s\n", a->day,
-	    a->severity, a->state, a->rule, a->subject, a->first_day,
+	    a->severity, a->state, rule, subject, a->first_day,
 	    msg != NULL ? msg : "");
 }
 

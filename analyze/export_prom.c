@@ -6,6 +6,7 @@
 
 #include "analyze/export_prom.h"
 #include "common/rw_error.h"
+#include "common/rw_out.h"
 #include "common/rw_util.h"
 
 struct prom_metric {
@@ -130,7 +131,11 @@ static const struct prom_query queries[] = {
 void
 export_prom_label_escape(GString *out, const char *value)
 {
-	for (const char *p = value; *p; p++) {
+	/* valid UTF-8 without control characters, or node_exporter drops the
+	 * whole file (a label can be a complaint's sending domain) */
+	g_autofree char *clean = rw_out_text(value);
+
+	for (const char *p = clean; *p; p++) {
 		if (*p == '\\')
 			g_string_append(out, "\\\\");
 		else if (*p == '"')

@@ -9,6 +9,7 @@
 
 #include "common/rw_json.h"
 #include "common/rw_error.h"
+#include "common/rw_out.h"
 #include "common/rw_util.h"
 #include "ingest/snds_show.h"
 
@@ -179,9 +180,12 @@ write_csv_line(struct show_ctx *c, const char *const *vals)
 	for (int i = 0; i < c->ncols; i++) {
 		const char *v = vals[i] != NULL ? vals[i] : "";
 
-		if (i > 0)
-			fputc(',', c->out);
-		csv_fwrite(c->out, v, strlen(v));
+		GString *cell = g_string_new(i > 0 ? "," : "");
+
+		/* neutralized: sample_helo, comments... are a stranger's text */
+		rw_out_csv_cell(cell, v);
+		fputs(cell->str, c->out);
+		g_string_free(cell, TRUE);
 	}
 	fputs("\r\n", c->out);
 }
@@ -226,8 +230,16 @@ write_row(struct show_ctx *c, PGresult *r, int row)
 {
 	char *vals[G_N_ELEMENTS(daily_cols)];
 
-	for (int i = 0; i < c->ncols; i++)
+	for (int i = 0; i < c->ncols; i++) {
 		vals[i] = cell_text(c, r, row, i);
+		if (c->format == SNDS_FMT_TEXT && vals[i] != NULL) {
+			/* no ESC sequence from a report reaches the terminal */
+			char *t = rw_out_text(vals[i]);
+
+			g_free(vals[i]);
+			vals[i] = t;
+		}
+	}
 	if (c->format == SNDS_FMT_JSON)
 		write_json(c, vals);
 	else if (c->format == SNDS_FMT_CSV)
