@@ -215,7 +215,7 @@ export_prom_write(long *out_series, struct rw_db *db, const char *path)
 	int rc = export_prom_render(text, out_series, db);
 
 	if (rc == 0)
-		rc = rw_write_atomic(path, text->str, text->len, 0644);
+		rc = rw_write_output(path, text->str, text->len, 0644);
 	if (rc != 0)
 		rw_error_prefix("prometheus file \"%s\"", path);
 	g_string_free(text, TRUE);

@@ -712,7 +712,7 @@ report_html_write(struct rw_db *db, const struct rw_config *cfg,
 	if (rc == 0) {
 		xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 1);
 		rc = mem == NULL ? rw_error_set(RW_ESOFTWARE, "cannot "
-		    "serialize the report") : rw_write_atomic(path, mem,
+		    "serialize the report") : rw_write_output(path, mem,
 		    (size_t)len, 0644);
 	}
 	if (rc != 0)

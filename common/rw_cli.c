@@ -14,6 +14,7 @@
 #include "common/rw_cmds.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_util.h"
 #include "ingest/snds_cmd.h"
 
 /* every command, in the order --help lists them */
@@ -153,6 +154,15 @@ find_cmd(const char *name)
 	return NULL;
 }
 
+/* check_state_dir - before any command writes there (issue 17) */
+static int
+check_state_dir(const struct rw_config *cfg)
+{
+	g_autofree char *dir = rw_config_state_dir(cfg);
+
+	return rw_check_state_dir(dir);
+}
+
 static int
 run_cmd(struct globals *g, const struct rw_cmd *cmd, int argc, char **argv)
 {
@@ -166,8 +176,12 @@ run_cmd(struct globals *g, const struct rw_cmd *cmd, int argc, char **argv)
 	app.log_target = g->log;
 	rw_log_init("repwatch", app.verbosity, syslog_on);
 	rc = rw_config_load(&app.cfg, g->config);
-	if (rc != 0)
+	if (rc == 0)
+		rc = check_state_dir(app.cfg);
+	if (rc != 0) {
+		rw_config_free(app.cfg);
 		return rw_cmd_fail(rc);
+	}
 	if (g->log == NULL && strcmp(rw_config_get(app.cfg, "log", "target"),
 	    "syslog") == 0)
 		rw_log_set_syslog(true);

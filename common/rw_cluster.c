@@ -183,6 +183,27 @@ server_user_ids(const struct rw_cluster *c, uid_t *uid, gid_t *gid)
 	return 0;
 }
 
+/*
+ * make_traversable - the server user must reach its data directory: add
+ * the search bits, never remove any, and only on a directory we own (a
+ * state_dir that resolves to "/" or to another user's home is left alone)
+ */
+static int
+make_traversable(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0)
+		return rw_error_set(RW_EIO, "could not stat \"%s\": %s", dir,
+		    g_strerror(errno));
+	if ((st.st_mode & 0011) == 0011 || st.st_uid != geteuid())
+		return 0;
+	if (chmod(dir, (st.st_mode & 07777) | 0011) != 0)
+		return rw_error_set(RW_EIO, "could not chmod \"%s\": %s", dir,
+		    g_strerror(errno));
+	return 0;
+}
+
 /* prepare_dirs - state dir traversable by the server user, data dir its */
 static int
 prepare_dirs(const struct rw_cluster *c)
@@ -192,12 +213,15 @@ prepare_dirs(const struct rw_cluster *c)
 	int rc = server_user_ids(c, &uid, &gid);
 
 	if (rc == 0)
+		rc = rw_check_state_dir(c->state_dir);
+	if (rc == 0)
 		rc = rw_mkdir_p(c->state_dir, 0711);
 	if (rc != 0)
 		return rc;
-	if (c->user != NULL && chmod(c->state_dir, 0711) != 0)
-		return rw_error_set(RW_EIO, "could not chmod \"%s\": %s",
-		    c->state_dir, g_strerror(errno));
+	if (c->user != NULL)
+		rc = make_traversable(c->state_dir);
+	if (rc != 0)
+		return rc;
 	if (mkdir(c->datadir, 0700) != 0 && errno != EEXIST)
 		return rw_error_set(errno == ENOSPC || errno == EDQUOT ?
 		    RW_ETEMP : RW_EIO, "could not create \"%s\": %s",
