@@ -60,8 +60,9 @@ print_help(void)
 	    "  -V, --version         show the version\n"
 	    "\nRun \"repwatch COMMAND --help\" for a command's options.\n"
 	    "Exit status: 0 ok, 1 alert threshold hit (--fail-on), 64 usage, "
-	    "65 bad input data,\n69 service unavailable, 70 internal error, "
-	    "74 I/O error, 75 temporary failure,\n78 configuration error.\n");
+	    "65 bad input data,\n66 input missing, 69 service unavailable, 70 "
+	    "internal error, 74 I/O error,\n75 temporary failure, 78 "
+	    "configuration error.\n");
 }
 
 static void usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
