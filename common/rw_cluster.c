@@ -457,8 +457,9 @@ rw_cluster_acquire(struct rw_cluster *c)
 		if (rc == 0 && rw_cluster_exists(c) && rw_cluster_running(c))
 			break;
 		if (rc == 0 && ++starts > 3)
-			rc = rw_error_set(RW_ETEMP, "embedded cluster in \"%s\" "
-			    "stops as soon as it is started", c->datadir);
+			rc = rw_error_set(RW_ETEMP, "embedded cluster in "
+			    "\"%s\" stops as soon as it is started",
+			    c->datadir);
 		if (rc == 0)
 			rc = lock_wait(c, LOCK_EX, deadline);
 		if (rc == 0)

@@ -49,7 +49,11 @@ expect_eq "$rc" 0 "the ingest completes once its input ends"
 python3 -c 'import fcntl, sys, time
 f = open(sys.argv[1], "a"); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(30)' "$state/cluster.lock" &
 holder=$!
-sleep 0.5
+# until the holder has it (python may be slow to start on a busy machine)
+for _ in $(seq 200); do
+	flock -n -s "$state/cluster.lock" true 2>/dev/null || break
+	sleep 0.05
+done
 t0=$(date +%s%N)
 expect_status 75 "arf stats gives up after lock_timeout with exit 75" \
 	timeout 60 "$RW" -c "$cfg" arf stats
