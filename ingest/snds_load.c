@@ -308,7 +308,7 @@ on_reject(void *ctx, const struct snds_reject *rej)
 /* set_horizon - rows may start at most one day after today in the
  * source's zone (slack for clocks and zones); a later one would become the
  * "latest" day the alerts follow (issue 17) */
-static void
+static int
 set_horizon(struct snds_loader *l)
 {
 	char today[11], max[11];
@@ -316,10 +316,18 @@ set_horizon(struct snds_loader *l)
 
 	rw_today_in(today, l->tz);
 	if (rw_parse_date(&d, today) != 0)
-		return;
+		return 0;
 	g_date_add_days(&d, 1);
 	rw_format_date(max, &d);
 	snds_csv_set_max_day(l->csv, max);
+	/* an IP-status snapshot of a future day would be the latest one */
+	if (l->o.kind == SNDS_CSV_STATUS && l->day != NULL &&
+	    strcmp(l->day, max) > 0)
+		return rw_error_set(RW_EDATA, "%s: IP-status report day %s is "
+		    "in the future (after %s, the day after today in the "
+		    "source's zone)", l->input != NULL ? l->input : l->source,
+		    l->day, max);
+	return 0;
 }
 
 static void snds_loader_free(struct snds_loader *l);
@@ -427,7 +435,7 @@ snds_loader_new(struct snds_loader **out, struct rw_db *db,
 	l->sha = g_checksum_new(G_CHECKSUM_SHA256);
 	rc = snds_csv_new(&l->csv, opts->kind, l->tz, opts->limits, &cb, l);
 	if (rc == 0)
-		set_horizon(l);
+		rc = set_horizon(l);
 	if (rc == 0)
 		rc = loader_start(l);
 	if (rc != 0) {

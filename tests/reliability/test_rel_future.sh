@@ -36,6 +36,10 @@ expect_grep "$T_TMP/err" "f\\.csv:1: row rejected: activity start 2030-01-05 is 
 expect_eq "$(q "SELECT count(*) FROM repwatch.snds_daily WHERE day > current_date + 1")" 0 "nothing future stored"
 expect_eq "$(q "SELECT count(*) FROM repwatch.snds_reject WHERE reason LIKE '%in the future%'")" 1 \
 	"the row is in repwatch.snds_reject"
+printf '192.0.2.99,192.0.2.99,No,x\r\n' >"$T_TMP/status.csv"
+expect_status 65 "an IP-status report for 2030 is refused (65)" R snds load --status --date 2030-01-05 "$T_TMP/status.csv"
+expect_grep "$T_TMP/err" "IP-status report day 2030-01-05 is in the future" "says why"
+expect_eq "$(q "SELECT count(*) FROM repwatch.snds_status_snapshot WHERE day > current_date + 1")" 0 "no future snapshot stored"
 # tomorrow (in the sources' zone) is still accepted: a day of slack
 tomorrow=$(TZ=America/Los_Angeles date -d tomorrow +%-m/%-d/%Y)
 echo "192.0.2.98,$tomorrow 12:00 AM,$tomorrow 11:59 PM,100,100,100,GREEN,< 0.1%,,,0,h,m," >"$T_TMP/t.csv"
