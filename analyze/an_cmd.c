@@ -138,10 +138,10 @@ refuse_future(struct day_opts *o, struct rw_db *db)
 	if (rc == 0 && horizon != NULL) {
 		rc = rw_error_set(RW_EUSAGE, "%s %s is in the future",
 		    o->date != NULL ? "--date" : "--to", o->to);
-		rw_error_detail("The last day that can hold data is %s, the day "
-		    "after today in the sources' zone; analyzing a later day "
-		    "would make it the latest analyzed day and resolve every "
-		    "alert.", horizon);
+		rw_error_detail("The last day that can hold data is %s, the "
+		    "day after today in the sources' zone; analyzing a later "
+		    "day would make it the latest analyzed day and resolve "
+		    "every alert.", horizon);
 	}
 	g_free(horizon);
 	return rc;

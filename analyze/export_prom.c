@@ -31,7 +31,8 @@ struct prom_query {
 	"$1::date AND f.day <= repwatch.an_horizon() "                        \
 	"ORDER BY f.ip, f.day DESC), snap AS (SELECT source, "                \
 	"max(day) AS day FROM repwatch.snds_status_snapshot WHERE day <= "    \
-	"repwatch.an_horizon() GROUP BY source), st AS (SELECT s.ip, bool_or(s.blocked) AS blocked FROM "    \
+	"repwatch.an_horizon() GROUP BY source), st AS (SELECT s.ip, "        \
+	"bool_or(s.blocked) AS blocked FROM "                                  \
 	"dashboard.ip_status s JOIN snap USING (source, day) GROUP BY s.ip), " \
 	"al AS (SELECT subject, max(severity_rank) + 1 AS sev FROM "           \
 	"dashboard.alert_open WHERE subject_kind = 'ip' GROUP BY subject) "    \

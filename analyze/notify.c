@@ -106,8 +106,8 @@ wait_child(GPid pid, const char *cmd, int timeout)
 	    g_get_monotonic_time() < end)
 		g_usleep(20000);
 	if (got == 0) {
-		/* the whole group: "/bin/sh -c" forks, and a killed shell leaves
-		 * its children holding our stdout open to the end */
+		/* the whole group: "/bin/sh -c" forks, and a killed shell
+		 * leaves its children holding our stdout open to the end */
 		if (kill(-pid, SIGKILL) != 0)
 			kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);

@@ -209,7 +209,7 @@ status_rank(int s)
 	case RW_ETEMP:
 		return 2;
 	case RW_ECONFIG:
-	case RW_ENOINPUT: /* a configured mailbox is missing: as configuration */
+	case RW_ENOINPUT: /* a configured mailbox is missing: as config */
 		return 4;
 	default:
 		return 5;

@@ -22,8 +22,8 @@ xml_forbidden(gunichar c)
 	    c == 0xffff;
 }
 
-/* replace_chars - copy V (made valid UTF-8) with the characters BAD picks replaced
- * by REPL; KEEP_LINES leaves TAB, LF and CR alone */
+/* replace_chars - copy V (made valid UTF-8) with the characters BAD picks
+ * replaced by REPL; KEEP_LINES leaves TAB, LF and CR alone */
 static char *
 replace_chars(const char *v, bool (*bad)(gunichar), const char *repl,
     bool keep_lines)

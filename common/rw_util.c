@@ -166,8 +166,8 @@ rw_write_atomic(const char *path, const void *data, size_t len, int mode)
 	}
 	if (fchmod(fd, (mode_t)mode) != 0 || write_all(fd, data, len) != 0 ||
 	    fsync(fd) != 0) {
-		rc = rw_error_set(rw_io_status(errno), "could not write \"%s\": "
-		    "%s", path, g_strerror(errno));
+		rc = rw_error_set(rw_io_status(errno), "could not write "
+		    "\"%s\": %s", path, g_strerror(errno));
 		close(fd);
 		unlink(tmp);
 		goto cleanup;
@@ -239,11 +239,11 @@ write_direct(const char *path, const void *data, size_t len)
 		return rw_error_set(rw_io_status(errno), "could not open "
 		    "\"%s\": %s", path, g_strerror(errno));
 	if (write_all(fd, data, len) != 0)
-		rc = rw_error_set(rw_io_status(errno), "could not write \"%s\": "
-		    "%s", path, g_strerror(errno));
+		rc = rw_error_set(rw_io_status(errno), "could not write "
+		    "\"%s\": %s", path, g_strerror(errno));
 	if (close(fd) != 0 && rc == 0)
-		rc = rw_error_set(rw_io_status(errno), "could not write \"%s\": "
-		    "%s", path, g_strerror(errno));
+		rc = rw_error_set(rw_io_status(errno), "could not write "
+		    "\"%s\": %s", path, g_strerror(errno));
 	return rc;
 }
 

@@ -182,7 +182,7 @@ write_csv_line(struct show_ctx *c, const char *const *vals)
 
 		GString *cell = g_string_new(i > 0 ? "," : "");
 
-		/* neutralized: sample_helo, comments... are a stranger's text */
+		/* neutralized: sample_helo, comments: a stranger's text */
 		rw_out_csv_cell(cell, v);
 		fputs(cell->str, c->out);
 		g_string_free(cell, TRUE);
