@@ -35,6 +35,13 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 [ "$ms" -lt 8000 ] && ok "arf stats completes promptly (${ms} ms)" ||
 	nok "arf stats took ${ms} ms while the ingest hung"
 expect_status 0 "db status while an ingest hangs" timeout 60 "$RW" -c "$cfg" -q db status
+sed 's/^Message-ID: <\(.*\)>/Message-ID: <second-\1>/' tests/fixtures/arf/arf-basic.eml >"$T_TMP/second.eml"
+t0=$(date +%s%N)
+expect_status 0 "a second MTA pipe ingest while the first hangs" \
+	timeout 60 "$RW" -c "$cfg" -q arf ingest - <"$T_TMP/second.eml"
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$ms" -lt 15000 ] && ok "the second ingest completes promptly (${ms} ms)" ||
+	nok "the second ingest took ${ms} ms"
 kill -0 "$ingest" 2>/dev/null && ok "the ingest is still waiting for its message" ||
 	nok "the ingest ended early: $(cat "$T_TMP/ing.out")"
 # finish the message: the hung ingest completes normally
