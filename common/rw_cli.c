@@ -2,6 +2,7 @@
  * rw_cli - global options and command dispatch.
  */
 #include <locale.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -155,13 +156,17 @@ find_cmd(const char *name)
 	return NULL;
 }
 
-/* check_state_dir - before any command writes there (issue 17) */
+/* check_state_dir - before any command writes there (issue 17); as root
+ * the embedded cluster's user may own it (systemd's StateDirectory) */
 static int
 check_state_dir(const struct rw_config *cfg)
 {
 	g_autofree char *dir = rw_config_state_dir(cfg);
+	const char *user = rw_config_get(cfg, "database", "cluster_user");
+	struct passwd *pw = geteuid() == 0 && user != NULL ? getpwnam(user) :
+	    NULL;
 
-	return rw_check_state_dir(dir);
+	return rw_check_state_dir(dir, pw != NULL ? pw->pw_uid : (uid_t)-1);
 }
 
 static int

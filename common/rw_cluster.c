@@ -213,7 +213,7 @@ prepare_dirs(const struct rw_cluster *c)
 	int rc = server_user_ids(c, &uid, &gid);
 
 	if (rc == 0)
-		rc = rw_check_state_dir(c->state_dir);
+		rc = rw_check_state_dir(c->state_dir, uid);
 	if (rc == 0)
 		rc = rw_mkdir_p(c->state_dir, 0711);
 	if (rc != 0)

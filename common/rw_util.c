@@ -271,7 +271,7 @@ rw_write_output(const char *path, const void *data, size_t len, int mode)
 }
 
 int
-rw_check_state_dir(const char *dir)
+rw_check_state_dir(const char *dir, uid_t also)
 {
 	struct stat st;
 
@@ -282,13 +282,14 @@ rw_check_state_dir(const char *dir)
 	if (!S_ISDIR(st.st_mode))
 		return rw_error_set(RW_ECONFIG, "state directory \"%s\" is not "
 		    "a directory", dir);
-	if (st.st_uid != geteuid() && st.st_uid != 0) {
+	if (st.st_uid != geteuid() && st.st_uid != 0 && st.st_uid != also) {
 		rw_error_set(RW_ECONFIG, "state directory \"%s\" belongs to "
 		    "another user (uid %u)", dir, (unsigned)st.st_uid);
 		rw_error_detail("repwatch keeps its database, tokens and keys "
 		    "there, and would change its permissions; it only uses a "
-		    "directory owned by the user running it (uid %u) or by "
-		    "root.", (unsigned)geteuid());
+		    "directory owned by the user running it (uid %u), by "
+		    "root, or (run as root) by [database] cluster_user.",
+		    (unsigned)geteuid());
 		rw_error_hint("Set [paths] state_dir to a directory of your "
 		    "own, or a path that does not exist yet.");
 		return RW_ECONFIG;

@@ -42,9 +42,10 @@ int rw_write_atomic(const char *path, const void *data, size_t len, int mode);
  * refused (RW_EUSAGE) */
 int rw_write_output(const char *path, const void *data, size_t len,
     int mode);
-/* rw_check_state_dir - DIR, when it exists, is a directory owned by us or
- * by root (RW_ECONFIG otherwise): never fill or chmod someone else's */
-int rw_check_state_dir(const char *dir);
+/* rw_check_state_dir - DIR, when it exists, is a directory owned by us, by
+ * root or by ALSO ((uid_t)-1: nobody else); RW_ECONFIG otherwise: never
+ * fill or chmod someone else's */
+int rw_check_state_dir(const char *dir, uid_t also);
 /* rw_read_file - whole file, at most MAX bytes (RW_EDATA when larger) */
 int rw_read_file(char **out, size_t *out_len, const char *path, size_t max);
 /*

@@ -6,7 +6,8 @@
 #    over the link, the FIFO or (as root) /dev/stdout itself;
 #  - a state_dir that is a symlink to another user's 0700 directory is
 #    refused (78) and left as it was; the old code chmodded it to 0711 and
-#    created the embedded cluster in it.
+#    created the embedded cluster in it. One owned by [database]
+#    cluster_user (systemd's StateDirectory) is still fine as root.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_outputs.sh"
 need_db
@@ -57,10 +58,10 @@ expect_status 0 "report --html to a symlink" "${R[@]}" report --html "$T_TMP/rli
 expect_grep "$T_TMP/real.html" "</html>" "the report went through the link"
 
 # the state directory
-if [ "$(id -u)" = 0 ] && id repwatch >/dev/null 2>&1; then
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	other=$T_TMP/other
 	mkdir -m 0700 "$other"
-	chown repwatch: "$other"
+	chown nobody "$other"
 	ln -s "$other" "$T_TMP/state-link"
 	printf '[paths]\nstate_dir = %s\n' "$T_TMP/state-link" >"$T_TMP/s.conf"
 	chmod 600 "$T_TMP/s.conf"
@@ -69,7 +70,16 @@ if [ "$(id -u)" = 0 ] && id repwatch >/dev/null 2>&1; then
 	expect_grep "$T_TMP/err" "belongs to another user" "says whose it is"
 	expect_grep <(stat -c %a "$other") "^700$" "its mode is still 0700"
 	expect_grep <(ls -A "$other" | wc -l) "^0$" "nothing was created in it"
+	if id repwatch >/dev/null 2>&1; then
+		mine=$T_TMP/cluster-owned
+		mkdir -m 0700 "$mine"
+		chown repwatch: "$mine"
+		printf '[paths]\nstate_dir = %s\n' "$mine" >"$T_TMP/m.conf"
+		chmod 600 "$T_TMP/m.conf"
+		expect_status 0 "a state_dir owned by cluster_user is accepted as root" \
+			env -u PGHOST -u PGDATABASE -u REPWATCH_PATHS_STATE_DIR "$RW" -c "$T_TMP/m.conf" config check
+	fi
 else
-	echo "skip - state_dir ownership needs root and the repwatch user"
+	echo "skip - state_dir ownership needs root and the nobody user"
 fi
 finish
