@@ -43,10 +43,16 @@ fill "$ts"
 expect_status 75 "arf ingest - on a full database disk exits 75" \
 	"$RW" --db "$DB" arf ingest - <"$eml"
 expect_grep "$T_TMP/err" "No space left|could not extend" "the message says the disk is full"
+expect_status 75 "snds load (COPY) on a full database disk exits 75" \
+	"$RW" --db "$DB" snds load --source s "$REL_SRC/data/sample/snds"
+expect_grep "$T_TMP/err" "No space left|could not extend" "the load says the disk is full"
+expect_status 75 "analyze on a full database disk exits 75" \
+	"$RW" --db "$DB" analyze --date 2026-08-14
 rm -f "$ts/filler"
 expect_status 0 "the same message once there is space" \
 	"$RW" --db "$DB" -q arf ingest - <"$eml"
 expect_eq "$(q "SELECT count(*) FROM repwatch.arf_report")" 1 "stored once"
+expect_eq "$(q "SELECT count(*) FROM repwatch.snds_daily")" 0 "nothing partial from the failed load"
 
 # --- the embedded cluster cannot be created: initdb out of space ----------
 st=$T_TMP/st
