@@ -38,6 +38,19 @@ expect_no_grep "$T_TMP/err" "keep_days is 0" "does not claim keep_days is 0"
 expect_status 64 "prune --keep-days abc is a usage error" "${R[@]}" prune --keep-days abc
 expect_status 64 "prune without N nor keep_days is a usage error" "${R[@]}" prune
 
+# a statement cancelled by statement_timeout (SQLSTATE 57014) is temporary:
+# an MTA pipe must defer (75), not bounce (the old code exited 1)
+psql -X -q -d "$dbname" -c "BEGIN; LOCK TABLE repwatch.arf_run, repwatch.arf_report IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(8); COMMIT" >/dev/null 2>&1 &
+locker=$!
+for _ in $(seq 100); do
+	[ "$(psql -X -qAt -d "$dbname" -c "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = 'repwatch.arf_run'::regclass")" = 1 ] && break
+	sleep 0.05
+done
+expect_status 75 "a statement cancelled by statement_timeout (57014) exits 75" \
+	"$RW" -c "$cfg" --db "dbname=$dbname options='-c statement_timeout=700'" arf ingest - <tests/fixtures/arf/arf-basic.eml
+expect_grep "$T_TMP/err" "statement timeout" "the message says why"
+wait "$locker"
+
 # nightly -v: accepted, more output than the default; -q -v refused
 printf '[paths]\nstate_dir = %s/state2\n' "$T_TMP" >"$T_TMP/n.conf"
 chmod 600 "$T_TMP/n.conf"
