@@ -127,14 +127,16 @@ static const char *const merge_sql[] = {
 	NULL,
 };
 
-/* alert rows follow the latest analyzed day only; $1 = day */
+/* alert rows follow the latest analyzed day only, never one after the
+ * horizon (an earlier version could store one); $1 = day */
 static const char *const latest_sql[] = {
 	"UPDATE repwatch.alert a SET state = 'open', severity = d.severity, "
 	"  first_day = d.episode_start, last_day = d.day, resolved_day = NULL, "
 	"  details = d.details, updated_at = now() "
 	"FROM repwatch.alert_day d WHERE d.alert_id = a.id "
 	"  AND d.day = $1::date "
-	"  AND $1::date >= (SELECT max(day) FROM repwatch.analysis_run)",
+	"  AND $1::date >= (SELECT max(day) FROM repwatch.analysis_run "
+	"    WHERE day <= repwatch.an_horizon())",
 	"UPDATE repwatch.alert a SET state = 'resolved', resolved_day = $1::date, "
 	"  last_day = coalesce((SELECT max(d.day) FROM repwatch.alert_day d "
 	"    WHERE d.alert_id = a.id AND d.day < $1::date), a.last_day), "
@@ -142,7 +144,8 @@ static const char *const latest_sql[] = {
 	"WHERE (a.state = 'open' OR a.last_day >= $1::date) "
 	"  AND NOT EXISTS (SELECT 1 FROM repwatch.alert_day d "
 	"    WHERE d.alert_id = a.id AND d.day = $1::date) "
-	"  AND $1::date >= (SELECT max(day) FROM repwatch.analysis_run)",
+	"  AND $1::date >= (SELECT max(day) FROM repwatch.analysis_run "
+	"    WHERE day <= repwatch.an_horizon())",
 	NULL,
 };
 
@@ -292,5 +295,6 @@ int
 an_alerts_latest_day(char **out, struct rw_db *db)
 {
 	return rw_db_query1(out, db, "SELECT max(day)::text FROM "
-	    "repwatch.analysis_run", 0, NULL);
+	    "repwatch.analysis_run WHERE day <= repwatch.an_horizon()", 0,
+	    NULL);
 }

@@ -13,6 +13,7 @@
 #include "analyze/an_run.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_out.h"
 #include "common/rw_util.h"
 
 /* --date D | --from D1 --to D2, checked; missing ones stay NULL */
@@ -117,6 +118,35 @@ default_days(struct day_opts *o, struct rw_db *db)
 	return rc;
 }
 
+/*
+ * refuse_future - an explicit --date or --to after the horizon (the day
+ * after today in the sources' zone) is a typo: analyzing it would make it
+ * the latest analyzed day and end every alert (issue 17)
+ */
+static int
+refuse_future(struct day_opts *o, struct rw_db *db)
+{
+	const char *params[] = {o->to};
+	char *horizon = NULL;
+	int rc;
+
+	if (o->to == NULL)
+		return 0;
+	rc = rw_db_query1(&horizon, db, "SELECT CASE WHEN $1::date > "
+	    "repwatch.an_horizon() THEN repwatch.an_horizon()::text END", 1,
+	    params);
+	if (rc == 0 && horizon != NULL) {
+		rc = rw_error_set(RW_EUSAGE, "%s %s is in the future",
+		    o->date != NULL ? "--date" : "--to", o->to);
+		rw_error_detail("The last day that can hold data is %s, the "
+		    "day after today in the sources' zone; analyzing a later "
+		    "day would make it the latest analyzed day and resolve "
+		    "every alert.", horizon);
+	}
+	g_free(horizon);
+	return rc;
+}
+
 static int
 analyze(struct rw_app *app, struct day_opts *o)
 {
@@ -131,6 +161,8 @@ analyze(struct rw_app *app, struct day_opts *o)
 	if (rc != 0)
 		return rc;
 	rc = sync_timezone(app, db);
+	if (rc == 0)
+		rc = refuse_future(o, db);
 	if (rc == 0)
 		rc = default_days(o, db);
 	if (rc == 0)
@@ -263,22 +295,17 @@ print_json(FILE *out, const struct an_alert_row *a)
 	g_object_unref(b);
 }
 
-/* RFC 4180 field: quoted when it holds a comma, quote or line break */
+/* RFC 4180 field, neutralized against formula injection (rw_out): the
+ * message quotes SNDS text such as the IP-status reason */
 static void
 csv_field(FILE *out, const char *v, bool last)
 {
-	if (v != NULL && strpbrk(v, ",\"\r\n") != NULL) {
-		fputc('"', out);
-		for (const char *p = v; *p; p++) {
-			if (*p == '"')
-				fputc('"', out);
-			fputc(*p, out);
-		}
-		fputc('"', out);
-	} else if (v != NULL) {
-		fputs(v, out);
-	}
-	fputc(last ? '\n' : ',', out);
+	GString *cell = g_string_new(NULL);
+
+	rw_out_csv_cell(cell, v);
+	g_string_append_c(cell, last ? '\n' : ',');
+	fputs(cell->str, out);
+	g_string_free(cell, TRUE);
 }
 
 static void
@@ -320,10 +347,14 @@ print_csv(FILE *out, const struct an_alert_row *a)
 static void
 print_text(FILE *out, const struct an_alert_row *a)
 {
-	const char *msg = str_member(a->details, "message");
+	/* no control character reaches the terminal (ESC sequences) */
+	g_autofree char *msg = rw_out_text(str_member(a->details,
+	    "message"));
+	g_autofree char *subject = rw_out_text(a->subject);
+	g_autofree char *rule = rw_out_text(a->rule);
 
 	fprintf(out, "%-10s  %-8s  %-8s  %-12s  %-18s  %-10s  %s\n", a->day,
-	    a->severity, a->state, a->rule, a->subject, a->first_day,
+	    a->severity, a->state, rule, subject, a->first_day,
 	    msg != NULL ? msg : "");
 }
 

@@ -66,8 +66,10 @@ an_facts_data_days(char **out_first, char **out_last, struct rw_db *db)
 	int rc;
 
 	*out_first = *out_last = NULL;
+	/* never past the horizon: a future day must not be the "latest" */
 	rc = rw_db_query(&r, db, "SELECT min(day)::text, max(day)::text "
-	    "FROM repwatch.snds_daily", 0, NULL);
+	    "FROM repwatch.snds_daily WHERE day <= repwatch.an_horizon()", 0,
+	    NULL);
 	if (rc == 0) {
 		*out_first = col_s(r, 0, 0);
 		*out_last = col_s(r, 0, 1);

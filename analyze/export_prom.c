@@ -6,6 +6,7 @@
 
 #include "analyze/export_prom.h"
 #include "common/rw_error.h"
+#include "common/rw_out.h"
 #include "common/rw_util.h"
 
 struct prom_metric {
@@ -27,9 +28,11 @@ struct prom_query {
 	"WITH latest AS (SELECT DISTINCT ON (f.ip) f.ip, f.net, f.day, "       \
 	"f.recipients, f.complaints, f.complaint_rate, f.filter_rank "         \
 	"FROM dashboard.ip_daily f WHERE f.has_snds_data AND f.day >= "        \
-	"$1::date ORDER BY f.ip, f.day DESC), snap AS (SELECT source, "       \
-	"max(day) AS day FROM repwatch.snds_status_snapshot GROUP BY "        \
-	"source), st AS (SELECT s.ip, bool_or(s.blocked) AS blocked FROM "    \
+	"$1::date AND f.day <= repwatch.an_horizon() "                        \
+	"ORDER BY f.ip, f.day DESC), snap AS (SELECT source, "                \
+	"max(day) AS day FROM repwatch.snds_status_snapshot WHERE day <= "    \
+	"repwatch.an_horizon() GROUP BY source), st AS (SELECT s.ip, "        \
+	"bool_or(s.blocked) AS blocked FROM "                                  \
 	"dashboard.ip_status s JOIN snap USING (source, day) GROUP BY s.ip), " \
 	"al AS (SELECT subject, max(severity_rank) + 1 AS sev FROM "           \
 	"dashboard.alert_open WHERE subject_kind = 'ip' GROUP BY subject) "    \
@@ -129,7 +132,11 @@ static const struct prom_query queries[] = {
 void
 export_prom_label_escape(GString *out, const char *value)
 {
-	for (const char *p = value; *p; p++) {
+	/* valid UTF-8 without control characters, or node_exporter drops the
+	 * whole file (a label can be a complaint's sending domain) */
+	g_autofree char *clean = rw_out_text(value);
+
+	for (const char *p = clean; *p; p++) {
 		if (*p == '\\')
 			g_string_append(out, "\\\\");
 		else if (*p == '"')
@@ -184,7 +191,8 @@ export_prom_render(GString *out, long *out_series, struct rw_db *db)
 {
 	char *since = NULL;
 	int rc = rw_db_query1(&since, db, "SELECT coalesce(max(day) - 30, "
-	    "current_date)::text FROM repwatch.snds_daily", 0, NULL);
+	    "current_date)::text FROM repwatch.snds_daily WHERE day <= "
+	    "repwatch.an_horizon()", 0, NULL);
 
 	*out_series = 0;
 	for (size_t i = 0; rc == 0 && i < G_N_ELEMENTS(queries); i++) {
@@ -208,7 +216,7 @@ export_prom_write(long *out_series, struct rw_db *db, const char *path)
 	int rc = export_prom_render(text, out_series, db);
 
 	if (rc == 0)
-		rc = rw_write_atomic(path, text->str, text->len, 0644);
+		rc = rw_write_output(path, text->str, text->len, 0644);
 	if (rc != 0)
 		rw_error_prefix("prometheus file \"%s\"", path);
 	g_string_free(text, TRUE);

@@ -328,6 +328,8 @@ ingest_steps(struct run *run, const struct nightly_ops *ops)
  * analyze_range - the days to analyze: from the day after the last
  * analyzed one (but at least the last 3 days, which a fetch may have
  * revised) to the last day with SNDS data. NULL when there is no data.
+ * Days after the horizon (stored by an earlier version) are ignored: they
+ * would otherwise be the only ones analyzed, night after night.
  */
 static int
 analyze_range(char **out, struct rw_app *app)
@@ -338,8 +340,10 @@ analyze_range(char **out, struct rw_app *app)
 	*out = NULL;
 	if (rc == 0)
 		rc = rw_db_query1(out, db, "WITH d AS (SELECT min(day) AS "
-		    "first, max(day) AS last FROM repwatch.snds_daily), a AS "
-		    "(SELECT max(day) AS done FROM repwatch.analysis_run) "
+		    "first, max(day) AS last FROM repwatch.snds_daily WHERE "
+		    "day <= repwatch.an_horizon()), a AS (SELECT max(day) AS "
+		    "done FROM repwatch.analysis_run WHERE day <= "
+		    "repwatch.an_horizon()) "
 		    "SELECT "
 		    "greatest(d.first, least(coalesce(a.done + 1, d.first), "
 		    "d.last - 2)) || '..' || d.last FROM d, a", 0, NULL);

@@ -106,7 +106,10 @@ wait_child(GPid pid, const char *cmd, int timeout)
 	    g_get_monotonic_time() < end)
 		g_usleep(20000);
 	if (got == 0) {
-		kill(pid, SIGKILL);
+		/* the whole group: "/bin/sh -c" forks, and a killed shell
+		 * leaves its children holding our stdout open to the end */
+		if (kill(-pid, SIGKILL) != 0)
+			kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
 		return rw_error_set(RW_ETEMP, "notify command timed out after "
 		    "%d s: %s", timeout, cmd);
@@ -153,6 +156,15 @@ stdin_file(int *out_fd, const char *lines)
 	return 0;
 }
 
+/* own_group - in the child: a process group of its own, so a time-out
+ * can kill everything the command started */
+static void
+own_group(gpointer data)
+{
+	(void)data;
+	setpgid(0, 0);
+}
+
 static int
 run_command(const char *cmd, const char *lines, int timeout)
 {
@@ -169,11 +181,13 @@ run_command(const char *cmd, const char *lines, int timeout)
 		return rc;
 	}
 	if (!g_spawn_async_with_fds(NULL, argv, NULL,
-	    G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, fd, -1, -1, &err)) {
+	    G_SPAWN_DO_NOT_REAP_CHILD, own_group, NULL, &pid, fd, -1, -1,
+	    &err)) {
 		rc = rw_error_set(RW_ECONFIG, "cannot run notify command: %s",
 		    err->message);
 		g_error_free(err);
 	} else {
+		setpgid(pid, pid); /* also here: no race with an early kill */
 		rc = wait_child(pid, cmd, timeout);
 		g_spawn_close_pid(pid);
 	}

@@ -13,6 +13,7 @@
 #include "analyze/report_html.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_util.h"
 
 static int
 no_more_args(int argc, char **argv, int want)
@@ -25,7 +26,7 @@ no_more_args(int argc, char **argv, int want)
 
 /* ---- nightly ---------------------------------------------------------- */
 
-/* apply_log - "nightly -q" and "nightly --log syslog" as the globals */
+/* apply_log - "nightly -q", "-v" and "--log syslog" as the globals */
 static int
 apply_log(struct rw_app *app, int quiet, const char *log)
 {
@@ -60,24 +61,29 @@ int
 cmd_nightly(struct rw_app *app, int argc, char **argv)
 {
 	int quiet = 0;
-	gboolean q = FALSE;
+	gboolean q = FALSE, v = FALSE;
 	char *log = NULL;
 	struct nightly_result res = {0};
 	GOptionEntry entries[] = {
 		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &q,
 		    "Print only failed steps", NULL},
+		{"verbose", 'v', 0, G_OPTION_ARG_NONE, &v,
+		    "Print every step and more diagnostics (as repwatch -v "
+		    "nightly)", NULL},
 		{"log", 0, 0, G_OPTION_ARG_STRING, &log,
 		    "Diagnostics to stderr or syslog", "TARGET"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = rw_cmd_parse(&argc, &argv, "nightly [-q] [--log TARGET]",
+	int rc = rw_cmd_parse(&argc, &argv, "nightly [-q|-v] [--log TARGET]",
 	    "Fetch every SNDS source, ingest every mailbox, analyze the new "
 	    "days, write the configured report and Prometheus file, send "
 	    "notifications and prune, one run at a time. Quiet on success "
 	    "without a terminal; the exit status is the worst step's.",
 	    entries);
 
-	quiet = q ? 1 : 0;
+	quiet = q ? 1 : v ? -1 : 0; /* -v: one level more, as the global */
+	if (rc == 0 && q && v)
+		rc = rw_error_set(RW_EUSAGE, "-q and -v cannot be combined");
 	if (rc == 0)
 		rc = no_more_args(argc, argv, 1);
 	if (rc == 0)
@@ -99,15 +105,35 @@ cmd_nightly(struct rw_app *app, int argc, char **argv)
 
 /* ---- prune ------------------------------------------------------------ */
 
+/* keep_days - --keep-days N (1..36500, a usage error otherwise), else
+ * [nightly] keep_days; 0 when neither is set */
+static int
+keep_days(long long *out, struct rw_app *app, const char *arg)
+{
+	*out = 0;
+	if (arg == NULL) {
+		*out = rw_config_int(app->cfg, "nightly", "keep_days");
+		return 0;
+	}
+	if (rw_parse_ll(out, arg, 1, 36500) != 0) {
+		rw_error_set(RW_EUSAGE, "invalid --keep-days \"%s\"", arg);
+		rw_error_detail("It is a number of days from 1 to 36500.");
+		return RW_EUSAGE;
+	}
+	return 0;
+}
+
 int
 cmd_prune(struct rw_app *app, int argc, char **argv)
 {
-	int keep = 0;
+	char *arg = NULL;
+	long long keep = 0;
 	struct prune_counts pc = {0};
 	GString *line = g_string_new(NULL);
 	GOptionEntry entries[] = {
-		{"keep-days", 'k', 0, G_OPTION_ARG_INT, &keep,
-		    "Keep this many days (default: [nightly] keep_days)", "N"},
+		{"keep-days", 'k', 0, G_OPTION_ARG_STRING, &arg,
+		    "Keep this many days, 1..36500 (default: [nightly] "
+		    "keep_days)", "N"},
 		G_OPTION_ENTRY_NULL,
 	};
 	int rc = rw_cmd_parse(&argc, &argv, "prune [--keep-days N]",
@@ -117,19 +143,21 @@ cmd_prune(struct rw_app *app, int argc, char **argv)
 
 	if (rc == 0)
 		rc = no_more_args(argc, argv, 1);
-	if (rc == 0 && keep == 0)
-		keep = (int)rw_config_int(app->cfg, "nightly", "keep_days");
+	if (rc == 0)
+		rc = keep_days(&keep, app, arg);
 	if (rc == 0 && keep <= 0) {
-		rc = rw_error_set(RW_EUSAGE, "nothing to prune: keep_days is 0");
+		rc = rw_error_set(RW_EUSAGE, "nothing to prune: [nightly] "
+		    "keep_days is 0 and no --keep-days given");
 		rw_error_hint("Give --keep-days N or set [nightly] keep_days.");
 	}
 	if (rc == 0)
-		rc = prune_app(&pc, app, keep);
+		rc = prune_app(&pc, app, (int)keep);
 	if (rc == 0) {
 		prune_counts_format(line, &pc);
-		printf("pruned %s older than %d days\n", line->str, keep);
+		printf("pruned %s older than %lld days\n", line->str, keep);
 	}
 	g_string_free(line, TRUE);
+	g_free(arg);
 	if (rc == 1)
 		return 0;
 	return rc == 0 ? 0 : rw_cmd_fail(rc);

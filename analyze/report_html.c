@@ -11,6 +11,7 @@
 #include "analyze/an_stats.h"
 #include "analyze/report_html.h"
 #include "common/rw_error.h"
+#include "common/rw_out.h"
 #include "common/rw_util.h"
 
 #define XHTML_NS "http://www.w3.org/1999/xhtml"
@@ -52,16 +53,22 @@ struct series {
 /* libxml2 takes const xmlChar * names and contents: no const to drop */
 #define XC(s) ((const xmlChar *)(s))
 
+/* text and attribute values pass rw_out_xml: libxml2 escapes < & but
+ * writes a raw ESC, which no XML parser accepts */
 static xmlNode *
 el(xmlNode *parent, const char *name, const char *text)
 {
-	return xmlNewTextChild(parent, NULL, XC(name), XC(text));
+	g_autofree char *t = rw_out_xml(text);
+
+	return xmlNewTextChild(parent, NULL, XC(name), XC(t));
 }
 
 static void
 attr(xmlNode *n, const char *name, const char *value)
 {
-	xmlNewProp(n, XC(name), XC(value));
+	g_autofree char *v = rw_out_xml(value);
+
+	xmlNewProp(n, XC(name), XC(v));
 }
 
 static void
@@ -344,7 +351,8 @@ static void
 svg_text(xmlNode *g, double x, double y, const char *anchor,
     const char *text)
 {
-	xmlNode *t = xmlNewTextChild(g, NULL, XC("text"), XC(text));
+	g_autofree char *clean = rw_out_xml(text);
+	xmlNode *t = xmlNewTextChild(g, NULL, XC("text"), XC(clean));
 
 	attr_num(t, "x", x);
 	attr_num(t, "y", y);
@@ -634,8 +642,9 @@ resolve_day(char **out, struct rw_db *db, const char *day)
 		return 0;
 	}
 	return rw_db_query1(out, db, "SELECT coalesce((SELECT max(day) FROM "
-	    "repwatch.analysis_run), (SELECT max(day) FROM "
-	    "repwatch.snds_daily), current_date)::text", 0, NULL);
+	    "repwatch.analysis_run WHERE day <= repwatch.an_horizon()), "
+	    "(SELECT max(day) FROM repwatch.snds_daily WHERE day <= "
+	    "repwatch.an_horizon()), current_date)::text", 0, NULL);
 }
 
 static xmlNode *
@@ -703,7 +712,7 @@ report_html_write(struct rw_db *db, const struct rw_config *cfg,
 	if (rc == 0) {
 		xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 1);
 		rc = mem == NULL ? rw_error_set(RW_ESOFTWARE, "cannot "
-		    "serialize the report") : rw_write_atomic(path, mem,
+		    "serialize the report") : rw_write_output(path, mem,
 		    (size_t)len, 0644);
 	}
 	if (rc != 0)

@@ -195,8 +195,8 @@ open_path(struct arf_source **out, const char *spec,
 	struct one_source *o;
 
 	if (stat(spec, &st) != 0)
-		return rw_error_set(RW_EUSAGE, "could not open source \"%s\": %s",
-		    spec, g_strerror(errno));
+		return rw_error_set(RW_ENOINPUT, "could not open source "
+		    "\"%s\": %s", spec, g_strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return arf_maildir_open(out, spec, opts, is_maildir(spec));
 	if (starts_with_from_line(spec))

@@ -9,6 +9,7 @@
 #include "common/rw_json.h"
 #include "common/rw_db.h"
 #include "common/rw_error.h"
+#include "common/rw_out.h"
 #include "arf/arf_stats.h"
 
 static const char totals_sql[] =
@@ -80,12 +81,19 @@ print_text(FILE *out, PGresult *tot, PGresult *ft, PGresult *prov)
 {
 	for (int i = 0; i < (int)N_TOTALS; i++)
 		fprintf(out, "%-14s %s\n", total_keys[i], PQgetvalue(tot, 0, i));
-	for (int i = 0; i < PQntuples(ft); i++)
-		fprintf(out, "feedback type  %-12s %s\n", PQgetvalue(ft, i, 0),
+	/* feedback types come from the reports: no control characters out */
+	for (int i = 0; i < PQntuples(ft); i++) {
+		g_autofree char *t = rw_out_text(PQgetvalue(ft, i, 0));
+
+		fprintf(out, "feedback type  %-12s %s\n", t,
 		    PQgetvalue(ft, i, 1));
-	for (int i = 0; i < PQntuples(prov); i++)
-		fprintf(out, "provider       %-12s %s\n", PQgetvalue(prov, i, 0),
+	}
+	for (int i = 0; i < PQntuples(prov); i++) {
+		g_autofree char *t = rw_out_text(PQgetvalue(prov, i, 0));
+
+		fprintf(out, "provider       %-12s %s\n", t,
 		    PQgetvalue(prov, i, 1));
+	}
 }
 
 int

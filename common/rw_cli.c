@@ -2,6 +2,7 @@
  * rw_cli - global options and command dispatch.
  */
 #include <locale.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "common/rw_cmds.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_util.h"
 #include "ingest/snds_cmd.h"
 
 /* every command, in the order --help lists them */
@@ -59,8 +61,9 @@ print_help(void)
 	    "  -V, --version         show the version\n"
 	    "\nRun \"repwatch COMMAND --help\" for a command's options.\n"
 	    "Exit status: 0 ok, 1 alert threshold hit (--fail-on), 64 usage, "
-	    "65 bad input data,\n69 service unavailable, 75 temporary failure, "
-	    "78 configuration error.\n");
+	    "65 bad input data,\n66 input missing, 69 service unavailable, 70 "
+	    "internal error, 74 I/O error,\n75 temporary failure, 78 "
+	    "configuration error.\n");
 }
 
 static void usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -153,6 +156,19 @@ find_cmd(const char *name)
 	return NULL;
 }
 
+/* check_state_dir - before any command writes there (issue 17); as root
+ * the embedded cluster's user may own it (systemd's StateDirectory) */
+static int
+check_state_dir(const struct rw_config *cfg)
+{
+	g_autofree char *dir = rw_config_state_dir(cfg);
+	const char *user = rw_config_get(cfg, "database", "cluster_user");
+	struct passwd *pw = geteuid() == 0 && user != NULL ? getpwnam(user) :
+	    NULL;
+
+	return rw_check_state_dir(dir, pw != NULL ? pw->pw_uid : (uid_t)-1);
+}
+
 static int
 run_cmd(struct globals *g, const struct rw_cmd *cmd, int argc, char **argv)
 {
@@ -166,8 +182,12 @@ run_cmd(struct globals *g, const struct rw_cmd *cmd, int argc, char **argv)
 	app.log_target = g->log;
 	rw_log_init("repwatch", app.verbosity, syslog_on);
 	rc = rw_config_load(&app.cfg, g->config);
-	if (rc != 0)
+	if (rc == 0)
+		rc = check_state_dir(app.cfg);
+	if (rc != 0) {
+		rw_config_free(app.cfg);
 		return rw_cmd_fail(rc);
+	}
 	if (g->log == NULL && strcmp(rw_config_get(app.cfg, "log", "target"),
 	    "syslog") == 0)
 		rw_log_set_syslog(true);

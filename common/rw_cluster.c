@@ -29,6 +29,7 @@ struct rw_cluster {
 	char *conninfo;
 	char *keepfile;
 	int lock_fd;
+	long long wait_s; /* bound on every wait for cluster.lock */
 	bool started;   /* by this process */
 };
 
@@ -64,6 +65,9 @@ rw_cluster_new(struct rw_cluster **out, const struct rw_config *cfg,
 	c->conninfo = g_strdup_printf("host=%s dbname=%s user=%s", c->datadir,
 	    DBNAME, DBNAME);
 	c->lock_fd = -1;
+	c->wait_s = rw_config_int(cfg, "database", "lock_timeout");
+	if (c->wait_s <= 0)
+		c->wait_s = 120;
 	*out = c;
 	if (strlen(c->datadir) + sizeof("/.s.PGSQL.5432") >
 	    sizeof(((struct sockaddr_un *)0)->sun_path)) {
@@ -179,6 +183,27 @@ server_user_ids(const struct rw_cluster *c, uid_t *uid, gid_t *gid)
 	return 0;
 }
 
+/*
+ * make_traversable - the server user must reach its data directory: add
+ * the search bits, never remove any, and only on a directory we own (a
+ * state_dir that resolves to "/" or to another user's home is left alone)
+ */
+static int
+make_traversable(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0)
+		return rw_error_set(RW_EIO, "could not stat \"%s\": %s", dir,
+		    g_strerror(errno));
+	if ((st.st_mode & 0011) == 0011 || st.st_uid != geteuid())
+		return 0;
+	if (chmod(dir, (st.st_mode & 07777) | 0011) != 0)
+		return rw_error_set(RW_EIO, "could not chmod \"%s\": %s", dir,
+		    g_strerror(errno));
+	return 0;
+}
+
 /* prepare_dirs - state dir traversable by the server user, data dir its */
 static int
 prepare_dirs(const struct rw_cluster *c)
@@ -188,14 +213,18 @@ prepare_dirs(const struct rw_cluster *c)
 	int rc = server_user_ids(c, &uid, &gid);
 
 	if (rc == 0)
+		rc = rw_check_state_dir(c->state_dir, uid);
+	if (rc == 0)
 		rc = rw_mkdir_p(c->state_dir, 0711);
 	if (rc != 0)
 		return rc;
-	if (c->user != NULL && chmod(c->state_dir, 0711) != 0)
-		return rw_error_set(RW_EIO, "could not chmod \"%s\": %s",
-		    c->state_dir, g_strerror(errno));
+	if (c->user != NULL)
+		rc = make_traversable(c->state_dir);
+	if (rc != 0)
+		return rc;
 	if (mkdir(c->datadir, 0700) != 0 && errno != EEXIST)
-		return rw_error_set(RW_EIO, "could not create \"%s\": %s",
+		return rw_error_set(errno == ENOSPC || errno == EDQUOT ?
+		    RW_ETEMP : RW_EIO, "could not create \"%s\": %s",
 		    c->datadir, g_strerror(errno));
 	if (c->user != NULL && chown(c->datadir, uid, gid) != 0)
 		return rw_error_set(RW_EIO, "could not chown \"%s\": %s",
@@ -246,8 +275,11 @@ init_cluster(const struct rw_cluster *c)
 	rw_log_info("creating embedded PostgreSQL cluster in %s", c->datadir);
 	rc = run(c, args, false, &err);
 	if (rc == RW_EFAIL) {
-		rw_error_set(RW_EUNAVAIL, "could not create the embedded cluster "
-		    "in \"%s\"", c->datadir);
+		/* a full disk passes: an MTA must defer, not bounce (75) */
+		rc = err != NULL && strstr(err, "No space left") != NULL ?
+		    RW_ETEMP : RW_EUNAVAIL;
+		rw_error_set(rc, "could not create the embedded cluster in "
+		    "\"%s\"", c->datadir);
 		rw_error_detail("%s", err ? g_strstrip(err) : "initdb failed");
 	}
 	g_free(err);
@@ -364,22 +396,79 @@ lock_take(struct rw_cluster *c, int op)
 	return 0;
 }
 
-int
-rw_cluster_acquire(struct rw_cluster *c)
+/*
+ * lock_wait - take OP (LOCK_SH or LOCK_EX) on cluster.lock, polling until
+ * DEADLINE (monotonic microseconds); 1 when the deadline passed first.
+ * Polling, not a blocking flock: a hung holder must not hang us.
+ */
+static int
+lock_wait(struct rw_cluster *c, int op, gint64 deadline)
 {
-	int rc = lock_open(c);
+	for (;;) {
+		int rc = lock_take(c, op | LOCK_NB);
 
-	/* exclusive while creating or starting, so two commands never race */
-	if (rc == 0)
-		rc = lock_take(c, LOCK_EX);
-	if (rc == 0 && !rw_cluster_exists(c))
+		if (rc != 1 || g_get_monotonic_time() >= deadline)
+			return rc;
+		g_usleep(50 * 1000);
+	}
+}
+
+static int
+lock_timeout(const struct rw_cluster *c)
+{
+	rw_error_set(RW_ETEMP, "embedded cluster in \"%s\" is busy",
+	    c->datadir);
+	rw_error_detail("Another repwatch command held %s/cluster.lock "
+	    "exclusively (creating, starting or stopping the cluster) for "
+	    "more than %lld s.", c->state_dir, c->wait_s);
+	rw_error_hint("Try again later, or raise [database] lock_timeout.");
+	return RW_ETEMP;
+}
+
+/* start_locked - with the exclusive lock: create and start as needed */
+static int
+start_locked(struct rw_cluster *c)
+{
+	int rc = 0;
+
+	if (!rw_cluster_exists(c))
 		rc = init_cluster(c);
 	if (rc == 0 && !rw_cluster_running(c))
 		rc = start_server(c);
+	return rc;
+}
+
+/*
+ * rw_cluster_acquire - a running cluster is shared: commands hold LOCK_SH
+ * and never wait for each other. Only creating or starting it takes
+ * LOCK_EX (a stop on release takes it too). flock cannot convert a lock
+ * atomically, so after starting we drop to shared and look again: a
+ * release may have stopped the server in between.
+ */
+int
+rw_cluster_acquire(struct rw_cluster *c)
+{
+	gint64 deadline = g_get_monotonic_time() + c->wait_s * G_USEC_PER_SEC;
+	int starts = 0;
+	int rc = lock_open(c);
+
+	while (rc == 0) {
+		rc = lock_wait(c, LOCK_SH, deadline);
+		if (rc == 0 && rw_cluster_exists(c) && rw_cluster_running(c))
+			break;
+		if (rc == 0 && ++starts > 3)
+			rc = rw_error_set(RW_ETEMP, "embedded cluster in "
+			    "\"%s\" stops as soon as it is started",
+			    c->datadir);
+		if (rc == 0)
+			rc = lock_wait(c, LOCK_EX, deadline);
+		if (rc == 0)
+			rc = start_locked(c);
+	}
+	if (rc == 1)
+		rc = lock_timeout(c);
 	if (rc == 0)
 		rc = ensure_database(c);
-	if (rc == 0)
-		rc = lock_take(c, LOCK_SH);
 	if (rc != 0 && c->lock_fd >= 0) {
 		close(c->lock_fd);
 		c->lock_fd = -1;

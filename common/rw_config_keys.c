@@ -24,6 +24,9 @@ const struct rw_config_key rw_config_keys[] = {
 	    "repwatch runs as root (initdb refuses root)."},
 	{"database", "keep_running", RW_CT_BOOL, "false", NULL,
 	    "Leave the embedded cluster running after each command."},
+	{"database", "lock_timeout", RW_CT_INT, "120", "1..3600",
+	    "Seconds a command waits for the embedded cluster while another "
+	    "creates, starts or stops it; then it exits 75."},
 
 	/* [log] */
 	{"log", "target", RW_CT_ENUM, "stderr", "stderr|syslog",

@@ -118,17 +118,28 @@ rw_db_sqlstate(struct rw_db *db)
 }
 
 /*
- * temporary_state - SQLSTATEs of a server going away or not taking us now:
- * class 08 (connection exception), 57P01..57P03 (shut down by an
- * administrator, crash shut-down, still starting), 53300 (too many
- * connections). libpq still reports CONNECTION_OK when it reads them.
+ * temporary_state - SQLSTATEs that another try may not meet, so an MTA
+ * must defer (75), not bounce: class 08 (connection exception), 57P01..
+ * 57P03 (shut down by an administrator, crash shut-down, still starting),
+ * 57014 (statement cancelled: timeout, pg_cancel_backend), class 53
+ * (insufficient resources: disk full 53100, out of memory 53200, too many
+ * connections 53300), 40001 and 40P01 (serialization failure, deadlock).
+ * libpq still reports CONNECTION_OK when it reads them.
  */
 static bool
 temporary_state(const char *state)
 {
-	return state != NULL && (strncmp(state, "08", 2) == 0 ||
-	    strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
-	    strcmp(state, "57P03") == 0 || strcmp(state, "53300") == 0);
+	static const char *const codes[] = {"57P01", "57P02", "57P03",
+	    "57014", "53000", "53100", "53200", "53300", "40001", "40P01"};
+
+	if (state == NULL)
+		return false;
+	if (strncmp(state, "08", 2) == 0)
+		return true;
+	for (size_t i = 0; i < G_N_ELEMENTS(codes); i++)
+		if (strcmp(state, codes[i]) == 0)
+			return true;
+	return false;
 }
 
 /* result_error - record the error of R (or the connection), RW_ETEMP when
@@ -269,12 +280,26 @@ rw_db_trylock(struct rw_db *db, int64_t key)
 	return rc;
 }
 
+/*
+ * rw_db_unlock - called on the way out, often after a failure: keep the
+ * first error (the cause), not the unlock's own ("server closed the
+ * connection" naming pg_advisory_unlock). A lost session has released its
+ * locks already.
+ */
 int
 rw_db_unlock(struct rw_db *db, int64_t key)
 {
+	struct rw_error_saved *cause = NULL;
 	char *v = NULL;
-	int rc = lock_call(db, "pg_advisory_unlock", key, &v);
+	int rc;
 
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return 0;
+	if (rw_error_code() != 0)
+		cause = rw_error_save();
+	rc = lock_call(db, "pg_advisory_unlock", key, &v);
+	if (cause != NULL)
+		rw_error_restore(cause);
 	g_free(v);
 	return rc;
 }

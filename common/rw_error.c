@@ -189,8 +189,9 @@ rw_exit_code(int status)
 {
 	if (status >= 0)
 		return status;
+	/* 1 is reserved for --fail-on: an unclassified failure is ours */
 	if (status == RW_EFAIL || status < -125)
-		return 1;
+		return 70;
 	return -status;
 }
 
@@ -208,6 +209,7 @@ status_rank(int s)
 	case RW_ETEMP:
 		return 2;
 	case RW_ECONFIG:
+	case RW_ENOINPUT: /* a configured mailbox is missing: as config */
 		return 4;
 	default:
 		return 5;

@@ -12,9 +12,10 @@
 
 enum rw_status {
 	RW_OK = 0,
-	RW_EFAIL = -1,     /* generic failure, exit 1 */
+	RW_EFAIL = -1,     /* unclassified failure: exit 70 (1 is --fail-on) */
 	RW_EUSAGE = -64,   /* EX_USAGE */
 	RW_EDATA = -65,    /* EX_DATAERR: bad input data */
+	RW_ENOINPUT = -66, /* EX_NOINPUT: an input file or folder is missing */
 	RW_EUNAVAIL = -69, /* EX_UNAVAILABLE: service refused us */
 	RW_ESOFTWARE = -70,/* EX_SOFTWARE: internal bug */
 	RW_EIO = -74,      /* EX_IOERR */

@@ -121,11 +121,17 @@ rw_today_in(char out[static 11], const char *tz)
 }
 
 int
+rw_io_status(int err)
+{
+	return err == ENOSPC || err == EDQUOT ? RW_ETEMP : RW_EIO;
+}
+
+int
 rw_mkdir_p(const char *dir, int mode)
 {
 	if (g_mkdir_with_parents(dir, mode) != 0)
-		return rw_error_set(RW_EIO, "could not create directory \"%s\": %s",
-		    dir, g_strerror(errno));
+		return rw_error_set(rw_io_status(errno), "could not create "
+		    "directory \"%s\": %s", dir, g_strerror(errno));
 	return 0;
 }
 
@@ -154,14 +160,14 @@ rw_write_atomic(const char *path, const void *data, size_t len, int mode)
 
 	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode);
 	if (fd < 0) {
-		rw_error_set(RW_EIO, "could not create \"%s\": %s", tmp,
-		    g_strerror(errno));
+		rc = rw_error_set(rw_io_status(errno), "could not create "
+		    "\"%s\": %s", tmp, g_strerror(errno));
 		goto cleanup;
 	}
 	if (fchmod(fd, (mode_t)mode) != 0 || write_all(fd, data, len) != 0 ||
 	    fsync(fd) != 0) {
-		rw_error_set(RW_EIO, "could not write \"%s\": %s", path,
-		    g_strerror(errno));
+		rc = rw_error_set(rw_io_status(errno), "could not write "
+		    "\"%s\": %s", path, g_strerror(errno));
 		close(fd);
 		unlink(tmp);
 		goto cleanup;
@@ -216,6 +222,76 @@ rw_check_private(const char *path, const char *what)
 		rw_error_detail("It holds secrets and has mode %04o.",
 		    (unsigned)(st.st_mode & 07777));
 		rw_error_hint("Run: chmod 600 %s", path);
+		return RW_ECONFIG;
+	}
+	return 0;
+}
+
+/* write_direct - through a symlink, to a FIFO or a character device:
+ * open what is there (never replace it) and write */
+static int
+write_direct(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd < 0)
+		return rw_error_set(rw_io_status(errno), "could not open "
+		    "\"%s\": %s", path, g_strerror(errno));
+	if (write_all(fd, data, len) != 0)
+		rc = rw_error_set(rw_io_status(errno), "could not write "
+		    "\"%s\": %s", path, g_strerror(errno));
+	if (close(fd) != 0 && rc == 0)
+		rc = rw_error_set(rw_io_status(errno), "could not write "
+		    "\"%s\": %s", path, g_strerror(errno));
+	return rc;
+}
+
+int
+rw_write_output(const char *path, const void *data, size_t len, int mode)
+{
+	struct stat lst, st;
+
+	if (lstat(path, &lst) != 0)
+		return rw_write_atomic(path, data, len, mode);
+	if (S_ISREG(lst.st_mode))
+		return rw_write_atomic(path, data, len, mode);
+	/* a rename would replace the symlink or the device node itself */
+	if (stat(path, &st) == 0 && (S_ISREG(st.st_mode) ||
+	    S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)))
+		return write_direct(path, data, len);
+	if (S_ISLNK(lst.st_mode) && stat(path, &st) != 0 && errno == ENOENT)
+		return rw_error_set(RW_EUSAGE, "\"%s\" is a dangling symbolic "
+		    "link", path);
+	rw_error_set(RW_EUSAGE, "\"%s\" is not a regular file", path);
+	rw_error_detail("Output goes to a file, a FIFO or a character device "
+	    "such as /dev/stdout; a directory, a block device or a socket is "
+	    "refused.");
+	return RW_EUSAGE;
+}
+
+int
+rw_check_state_dir(const char *dir, uid_t also)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0)
+		return errno == ENOENT ? 0 : rw_error_set(RW_ECONFIG, "could "
+		    "not stat state directory \"%s\": %s", dir,
+		    g_strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return rw_error_set(RW_ECONFIG, "state directory \"%s\" is not "
+		    "a directory", dir);
+	if (st.st_uid != geteuid() && st.st_uid != 0 && st.st_uid != also) {
+		rw_error_set(RW_ECONFIG, "state directory \"%s\" belongs to "
+		    "another user (uid %u)", dir, (unsigned)st.st_uid);
+		rw_error_detail("repwatch keeps its database, tokens and keys "
+		    "there, and would change its permissions; it only uses a "
+		    "directory owned by the user running it (uid %u), by "
+		    "root, or (run as root) by [database] cluster_user.",
+		    (unsigned)geteuid());
+		rw_error_hint("Set [paths] state_dir to a directory of your "
+		    "own, or a path that does not exist yet.");
 		return RW_ECONFIG;
 	}
 	return 0;

@@ -26,6 +26,9 @@ void rw_today(GDate *out);
 /* rw_today_in - today's date (YYYY-MM-DD) in zone TZ (UTC if unknown) */
 void rw_today_in(char out[static 11], const char *tz);
 
+/* rw_io_status - RW_ETEMP for a full disk or quota (retry later), else
+ * RW_EIO */
+int rw_io_status(int err);
 /* rw_mkdir_p - create DIR and parents with MODE (existing dirs kept) */
 int rw_mkdir_p(const char *dir, int mode);
 /*
@@ -33,6 +36,16 @@ int rw_mkdir_p(const char *dir, int mode);
  * same directory, fsync, rename; the file gets MODE from its creation.
  */
 int rw_write_atomic(const char *path, const void *data, size_t len, int mode);
+/* rw_write_output - an output file the user named: atomic for a regular
+ * file (or a new one); through a symlink, to a FIFO or to a character
+ * device (/dev/stdout) written in place, never replaced; anything else
+ * refused (RW_EUSAGE) */
+int rw_write_output(const char *path, const void *data, size_t len,
+    int mode);
+/* rw_check_state_dir - DIR, when it exists, is a directory owned by us, by
+ * root or by ALSO ((uid_t)-1: nobody else); RW_ECONFIG otherwise: never
+ * fill or chmod someone else's */
+int rw_check_state_dir(const char *dir, uid_t also);
 /* rw_read_file - whole file, at most MAX bytes (RW_EDATA when larger) */
 int rw_read_file(char **out, size_t *out_len, const char *path, size_t max);
 /*

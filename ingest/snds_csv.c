@@ -45,6 +45,7 @@ struct snds_csv {
 	int status;          /* first callback failure */
 	/* a row's addresses written ::ffff:a.b.c.d, unmapped (issue 17) */
 	char ipbuf[2][RW_IP_BUF];
+	char max_day[11];    /* last day a row may start on, "" = any */
 	struct snds_csv_stats st;
 	/* last timestamp read per column: a report repeats the same few
 	 * ("4/1/2026 12:00 AM") on every row, and zone arithmetic is dear */
@@ -498,6 +499,13 @@ data_row(struct snds_csv *p, struct snds_data_row *r)
 		reject(p, "activity end before activity start");
 		return RW_EDATA;
 	}
+	/* one future day would become the "latest" day and end every alert */
+	if (p->max_day[0] != '\0' && strcmp(r->start.day, p->max_day) > 0) {
+		rejectf(p, "activity start %s is in the future (after %s, the "
+		    "day after today in the source's zone)", r->start.day,
+		    p->max_day);
+		return RW_EDATA;
+	}
 	r->raw_start = cell(p, 1);
 	r->raw_end = cell(p, 2);
 	r->rate_text = cell(p, 7);
@@ -791,6 +799,12 @@ snds_csv_new(struct snds_csv **out, enum snds_csv_kind kind, const char *tz,
 	}
 	*out = p;
 	return 0;
+}
+
+void
+snds_csv_set_max_day(struct snds_csv *p, const char *day)
+{
+	g_strlcpy(p->max_day, day != NULL ? day : "", sizeof(p->max_day));
 }
 
 void

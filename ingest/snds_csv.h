@@ -117,6 +117,9 @@ int snds_csv_new(struct snds_csv **out, enum snds_csv_kind kind,
     const char *tz, const struct snds_csv_limits *limits,
     const struct snds_csv_callbacks *cb, void *ctx);
 void snds_csv_free(struct snds_csv *p);
+/* snds_csv_set_max_day - reject data rows starting after DAY (YYYY-MM-DD;
+ * NULL or "" = no limit) */
+void snds_csv_set_max_day(struct snds_csv *p, const char *day);
 
 /* feed bytes; returns a callback's negative status or RW_EDATA at a ceiling */
 int snds_csv_feed(struct snds_csv *p, const char *buf, size_t len);

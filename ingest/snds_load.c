@@ -25,6 +25,7 @@
 #include "ingest/snds_load.h"
 
 #define REJECTS_KEPT 10000
+#define REJECTS_LOGGED 5 /* rejects named on stderr per input */
 #define READ_CHUNK (1024 * 1024)
 #define SQLSTATE_UNIQUE "23505"
 /* not an error: the direct COPY collided, read the report again staged */
@@ -288,6 +289,10 @@ on_reject(void *ctx, const struct snds_reject *rej)
 	struct reject_row *r;
 
 	l->rejected++;
+	/* the first few named where they are; all in repwatch.snds_reject */
+	if (l->rejected <= REJECTS_LOGGED)
+		rw_log_warning("%s:%ld: row rejected: %s", l->input != NULL ?
+		    l->input : l->source, rej->line, rej->reason);
 	if (l->rejects->len >= REJECTS_KEPT)
 		return 0;
 	r = g_new0(struct reject_row, 1);
@@ -299,6 +304,31 @@ on_reject(void *ctx, const struct snds_reject *rej)
 }
 
 /* ---- loader ---- */
+
+/* set_horizon - rows may start at most one day after today in the
+ * source's zone (slack for clocks and zones); a later one would become the
+ * "latest" day the alerts follow (issue 17) */
+static int
+set_horizon(struct snds_loader *l)
+{
+	char today[11], max[11];
+	GDate d;
+
+	rw_today_in(today, l->tz);
+	if (rw_parse_date(&d, today) != 0)
+		return 0;
+	g_date_add_days(&d, 1);
+	rw_format_date(max, &d);
+	snds_csv_set_max_day(l->csv, max);
+	/* an IP-status snapshot of a future day would be the latest one */
+	if (l->o.kind == SNDS_CSV_STATUS && l->day != NULL &&
+	    strcmp(l->day, max) > 0)
+		return rw_error_set(RW_EDATA, "%s: IP-status report day %s is "
+		    "in the future (after %s, the day after today in the "
+		    "source's zone)", l->input != NULL ? l->input : l->source,
+		    l->day, max);
+	return 0;
+}
 
 static void snds_loader_free(struct snds_loader *l);
 
@@ -404,6 +434,8 @@ snds_loader_new(struct snds_loader **out, struct rw_db *db,
 	l->rejects = g_ptr_array_new_with_free_func(reject_row_free);
 	l->sha = g_checksum_new(G_CHECKSUM_SHA256);
 	rc = snds_csv_new(&l->csv, opts->kind, l->tz, opts->limits, &cb, l);
+	if (rc == 0)
+		rc = set_horizon(l);
 	if (rc == 0)
 		rc = loader_start(l);
 	if (rc != 0) {

@@ -10,6 +10,7 @@
 #include "common/rw_json.h"
 #include "common/rw_error.h"
 #include "common/rw_ip.h"
+#include "common/rw_out.h"
 #include "common/rw_util.h"
 #include "ingest/snds_show.h"
 
@@ -45,9 +46,11 @@ static const char daily_sql[] =
     " FROM repwatch.snds_daily"
     " WHERE ($1::text IS NULL OR source = $1)"
     " AND day BETWEEN COALESCE($2::date, (SELECT max(day)"
-    "  FROM repwatch.snds_daily WHERE $1::text IS NULL OR source = $1))"
+    "  FROM repwatch.snds_daily WHERE ($1::text IS NULL OR source = $1)"
+    "  AND day <= repwatch.an_horizon()))"
     " AND COALESCE($3::date, $2::date, (SELECT max(day)"
-    "  FROM repwatch.snds_daily WHERE $1::text IS NULL OR source = $1))"
+    "  FROM repwatch.snds_daily WHERE ($1::text IS NULL OR source = $1)"
+    "  AND day <= repwatch.an_horizon()))"
     " AND ($4::inet IS NULL OR ip <<= $4::inet)"
     " ORDER BY day, source, ip, activity_start";
 
@@ -57,7 +60,8 @@ static const char status_sql[] =
     " WHERE ($1::text IS NULL OR source = $1)"
     " AND day = COALESCE($2::date, (SELECT max(day)"
     "  FROM repwatch.snds_status_snapshot"
-    "  WHERE $1::text IS NULL OR source = $1))"
+    "  WHERE ($1::text IS NULL OR source = $1)"
+    "  AND day <= repwatch.an_horizon()))"
     " ORDER BY source, first_ip, last_ip";
 
 int
@@ -177,9 +181,12 @@ write_csv_line(struct show_ctx *c, const char *const *vals)
 	for (int i = 0; i < c->ncols; i++) {
 		const char *v = vals[i] != NULL ? vals[i] : "";
 
-		if (i > 0)
-			fputc(',', c->out);
-		csv_fwrite(c->out, v, strlen(v));
+		GString *cell = g_string_new(i > 0 ? "," : "");
+
+		/* neutralized: sample_helo, comments: a stranger's text */
+		rw_out_csv_cell(cell, v);
+		fputs(cell->str, c->out);
+		g_string_free(cell, TRUE);
 	}
 	fputs("\r\n", c->out);
 }
@@ -224,8 +231,16 @@ write_row(struct show_ctx *c, PGresult *r, int row)
 {
 	char *vals[G_N_ELEMENTS(daily_cols)];
 
-	for (int i = 0; i < c->ncols; i++)
+	for (int i = 0; i < c->ncols; i++) {
 		vals[i] = cell_text(c, r, row, i);
+		if (c->format == SNDS_FMT_TEXT && vals[i] != NULL) {
+			/* no ESC sequence from a report reaches the terminal */
+			char *t = rw_out_text(vals[i]);
+
+			g_free(vals[i]);
+			vals[i] = t;
+		}
+	}
 	if (c->format == SNDS_FMT_JSON)
 		write_json(c, vals);
 	else if (c->format == SNDS_FMT_CSV)

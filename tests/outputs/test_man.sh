@@ -25,7 +25,7 @@ grep -v '^ok' "$T_TMP/keys"
 n=$(grep -c '^ok' "$T_TMP/keys"); f=$(grep -c '^FAIL' "$T_TMP/keys")
 [ "$f" = 0 ] && [ "$n" -gt 0 ] && ok "all $n configuration keys documented" ||
 	nok "$f configuration keys missing"
-for code in 0 1 64 65 69 75 78; do
+for code in 0 1 64 65 66 69 70 74 75 78; do
 	expect_grep "$man" "^\\.B $code$" "exit status $code documented"
 done
 if command -v groff >/dev/null; then
