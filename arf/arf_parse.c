@@ -161,26 +161,46 @@ set_hex_digest(struct arf_record *rec, const unsigned char *md,
 	arf_record_set_sha256(rec, s);
 }
 
+static const char *const key_fields[] = {"Message-ID", "Date", "From",
+    "To", "Subject"};
+
+/* a message GMime read and that has at least one of the key fields */
+static bool
+has_key_fields(GMimeMessage *m)
+{
+	for (size_t i = 0; m != NULL && i < G_N_ELEMENTS(key_fields); i++)
+		if (g_mime_object_get_header(GMIME_OBJECT(m),
+		    key_fields[i]) != NULL)
+			return true;
+	return false;
+}
+
 /*
  * The key of exactly-once: the fields a report keeps through any
  * re-delivery (not the trace fields each hop adds, nor an mbox From_
  * line) plus the body with LF line ends and no trailing blank lines.
+ * A message GMime could not read, or one without any key field, has no
+ * fields to tell it from another: its key is all of its bytes after the
+ * From_ line (else every unparseable message was a "duplicate" of the
+ * first and was dropped).
  */
 static void
 hash_message(struct parse *p)
 {
-	static const char *const fields[] = {"Message-ID", "Date", "From",
-	    "To", "Subject"};
 	EVP_MD_CTX *ck = EVP_MD_CTX_new();
-	const char *b = body_start(p->data, p->len);
+	bool raw = !has_key_fields(p->top);
+	const char *b = raw ? header_start(p->data, p->len) :
+	    body_start(p->data, p->len);
 	const char *e = p->data + p->len;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
 	if (ck == NULL || !EVP_DigestInit_ex(ck, sha256(), NULL))
 		g_error("arf: SHA-256 is not available");
-	for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
-		hash_field(ck, p->top, fields[i]);
+	if (raw)
+		EVP_DigestUpdate(ck, "raw\n", 4);
+	for (size_t i = 0; !raw && i < G_N_ELEMENTS(key_fields); i++)
+		hash_field(ck, p->top, key_fields[i]);
 	while (e > b && g_ascii_isspace(e[-1]))
 		e--;
 	EVP_DigestUpdate(ck, b, (size_t)(e - b));
