@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/rw_error.h"
+#include "common/rw_log.h"
 #include "common/rw_util.h"
 #include "arf/arf_source.h"
 
@@ -53,18 +54,65 @@ open_next_dir(struct maildir *m)
 	return false;
 }
 
+static const char *
+type_name(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	return "not a regular file";
+}
+
+/*
+ * Open PATH for reading only if it is a regular file. O_NONBLOCK: opening
+ * a FIFO for reading blocks until a writer comes, which hung the run
+ * (and, under nightly, every later run behind its lock); O_NOFOLLOW: a
+ * symbolic link is not followed out of the mailbox. What is skipped is
+ * named in a warning; one per file per run, since each entry is listed
+ * once a run.
+ */
+static int
+open_regular(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+
+	if (fd < 0) {
+		int e = errno;
+
+		/* gone: another reader moved it */
+		if (e == ELOOP && lstat(path, st) == 0 && S_ISLNK(st->st_mode))
+			rw_log_warning("skipping \"%s\": a symbolic link; "
+			    "messages are read only from regular files", path);
+		else if (e != ENOENT)
+			rw_log_warning("skipping \"%s\": %s", path,
+			    g_strerror(e));
+		return -1;
+	}
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		rw_log_warning("skipping \"%s\": %s; messages are read only "
+		    "from regular files", path, type_name(st->st_mode));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int
 read_entry(struct maildir *m, const char *name, struct arf_msg *out)
 {
 	char *path = g_build_filename(m->dir_path, name, NULL);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct stat st;
+	struct stat st = {0};
+	int fd = open_regular(path, &st);
 	int rc;
 
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		/* gone (another reader moved it) or not a message file */
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0) {
 		g_free(path);
 		return 0;
 	}
