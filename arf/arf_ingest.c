@@ -62,6 +62,8 @@ arf_source_opts_init(struct arf_source_opts *out,
 	out->processed = p != NULL ? p : ".Processed";
 	out->quarantine = q != NULL ? q : ".Quarantine";
 	out->delete_processed = rw_config_bool(cfg, "arf", "delete_processed");
+	out->mbox_lock_timeout = (long)rw_config_int(cfg, "arf",
+	    "mbox_lock_timeout");
 	out->timeout = t != NULL ? g_ascii_strtoll(t, NULL, 10) : 60;
 	out->fetch_batch = fb != NULL ? (int)g_ascii_strtoll(fb, NULL, 10) : 100;
 	out->fetch_bytes = fm != NULL ? (size_t)g_ascii_strtoll(fm, NULL, 10) :

@@ -119,6 +119,9 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Count DMARC failure reports (feedback type auth-failure)."},
 	{"arf", "delete_processed", RW_CT_BOOL, "false", NULL,
 	    "Delete messages after commit instead of moving them."},
+	{"arf", "mbox_lock_timeout", RW_CT_INT, "30", "0..3600",
+	    "Seconds to wait for an mbox file's lock (dotlock FILE.lock, "
+	    "then fcntl) before the run stops with a temporary failure."},
 
 	/* [analyze] */
 	{"analyze", "warning_rate", RW_CT_DOUBLE, "0.001", "0..1",

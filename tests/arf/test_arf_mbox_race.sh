@@ -1,0 +1,91 @@
+#!/bin/bash
+# test_arf_mbox_race - issue 17 item 2: an mbox appended to during ingest
+# lost messages. race.mbox = message 1 plus the first 400 bytes of
+# message 2; "arf ingest race.mbox; cat rest >> race.mbox; arf ingest
+# race.mbox" stored the checkpoint after the half message, and the second
+# run quarantined the tail of message 2 together with message 3: two
+# complaints lost. Now the half message is left for the next run, a read
+# resyncs at the next From_ line, and the mbox is locked (dotlock
+# FILE.lock and fcntl) while it is read: a held lock means exit 75 after
+# [arf] mbox_lock_timeout, a stale dotlock is removed.
+. "${REPWATCH_SRC:-$(pwd)}/tests/arf/arf_db.sh"
+
+from='From fbl@example.org Tue Mar  3 10:05:00 2026'
+whole=$work/whole.mbox
+for f in arf-basic.eml zoho.eml aol-scomp.eml; do
+	printf '%s\n' "$from"
+	cat "$fix/$f"
+	printf '\n'
+done >"$whole"
+len1=$(($(stat -c %s "$fix/arf-basic.eml") + ${#from} + 2))
+race=$work/race.mbox
+head -c $((len1 + 400)) "$whole" >"$race"
+tail -c +$((len1 + 401)) "$whole" >"$work/rest"
+
+rw arf ingest "$race" >"$work/out1"
+want "first run: one message" "$(grep -c ': 1 messages, 1 complaints' "$work/out1")" 1
+want "checkpoint before the half message" "$(q "SELECT mbox_offset FROM repwatch.mailbox_progress")" "$len1"
+cat "$work/rest" >>"$race"
+rw arf ingest "$race" >"$work/out2"
+want "second run: two messages" "$(grep -c ': 2 messages, 2 complaints' "$work/out2")" 1
+want "nothing quarantined" "$(q "SELECT count(*) FROM repwatch.arf_quarantine")" 0
+want "three reports" "$(q "SELECT count(*) FROM repwatch.arf_report")" 3
+want "checkpoint at the end" "$(q "SELECT mbox_offset FROM repwatch.mailbox_progress")" "$(stat -c %s "$race")"
+
+# a checkpoint that lands inside a message (as the old version stored):
+# the read resyncs at the next From_ line, with a warning
+q "UPDATE repwatch.mailbox_progress SET mbox_offset = $((len1 + 400)), mbox_prefix_sha256 = '$(head -c $((len1 + 400)) "$race" | sha256sum | cut -d' ' -f1)'" >/dev/null
+printf '%s\n' "$from" >>"$race"
+cat "$fix/mailru.eml" >>"$race"
+printf '\n' >>"$race"
+"$bin" --db "dbname=$db" arf ingest "$race" >"$work/out3" 2>"$work/err3"
+grep -q 'skipping [0-9]* bytes at offset' "$work/err3" || fail "no resync warning: $(cat "$work/err3")"
+echo "ok - resync warned"
+want "after resync: message 3 as duplicate, mailru stored" "$(grep -c ': 2 messages, 1 complaints stored (1 reports), 1 duplicates' "$work/out3")" 1
+
+# a held dotlock: exit 75 within the bound, nothing read
+lk=$work/lk.mbox
+cp "$whole" "$lk"
+touch "$lk.lock"
+start=$(date +%s)
+rc=0
+REPWATCH_ARF_MBOX_LOCK_TIMEOUT=2 rw arf ingest "$lk" >/dev/null 2>"$work/err4" || rc=$?
+took=$(($(date +%s) - start))
+want "held dotlock: exit" "$rc" 75
+[ "$took" -le 10 ] || fail "held dotlock: took ${took}s"
+grep -q 'lk.mbox.lock' "$work/err4" || fail "lock file not named: $(cat "$work/err4")"
+want "lock of another left alone" "$(test -e "$lk.lock" && echo yes)" yes
+# a stale dotlock (older than 500 s) is removed and the file read
+touch -d '-10 minutes' "$lk.lock"
+rw arf ingest "$lk" >"$work/out5" 2>"$work/err5"
+want "stale dotlock removed, 3 read" "$(grep -c ': 3 messages' "$work/out5")" 1
+want "our dotlock removed after the run" "$(test -e "$lk.lock" && echo yes || echo no)" no
+# a writer holding an fcntl lock (as Postfix and Dovecot do)
+cp "$whole" "$work/fl.mbox"
+python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "r+")
+fcntl.lockf(f, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(8)
+' "$work/fl.mbox" >"$work/locker" &
+locker=$!
+for _ in $(seq 50); do grep -q locked "$work/locker" && break; sleep 0.1; done
+rc=0
+REPWATCH_ARF_MBOX_LOCK_TIMEOUT=1 rw arf ingest "$work/fl.mbox" >/dev/null 2>&1 || rc=$?
+want "held fcntl lock: exit" "$rc" 75
+want "dotlock released after the failure" "$(test -e "$work/fl.mbox.lock" && echo yes || echo no)" no
+wait "$locker"
+rw arf ingest "$work/fl.mbox" >"$work/out6"
+want "read once the writer is done" "$(grep -c ': 3 messages' "$work/out6")" 1
+
+# a final message cut right after its header block is not read either
+cut=$work/cut.mbox
+{ printf '%s\n' "$from"; sed '/^$/q' "$fix/zoho.eml"; } >"$cut"
+rw arf ingest "$cut" >"$work/out7"
+want "header block only: not read" "$(grep -c ': 0 messages' "$work/out7")" 1
+# ... but a file unchanged for a minute has no writer: read as it is
+touch -d '-2 minutes' "$cut"
+rw arf ingest "$cut" >"$work/out8"
+want "settled file: read" "$(grep -c ': 1 messages' "$work/out8")" 1
+echo "ok"
