@@ -13,8 +13,9 @@
  * ends at the same checkpoint (offset and prefix hash); nothing is lost:
  * whole-read messages start on a From_ line, follow one another with no
  * gap, and what is left after the checkpoint is at most one (incomplete)
- * message. Not covered, by design: a prefix ending on an empty line can
- * look like a complete last message (what a writer ignoring the locks and
+ * message, after bytes that precede any From_ line. Not covered, by
+ * design: a prefix ending on an empty line can look like a complete last
+ * message (what a writer ignoring the locks and
  * stopping exactly there would cause); there only the whole read's
  * invariants are checked.
  */
@@ -146,15 +147,17 @@ got_clear(struct got *g)
 #define OFF(g, i) g_array_index((g)->offset, gint64, i)
 #define SIZE(g, i) g_array_index((g)->size, gint64, i)
 
-/* true when a line starting "From " begins in D[1, N) */
-static bool
-from_line_after_start(const uint8_t *d, size_t n)
+/* the number of lines starting "From " in D[0, N) */
+static int
+from_lines(const uint8_t *d, size_t n)
 {
-	for (size_t i = 1; i + 5 <= n; i++)
-		if ((d[i - 1] == '\n' || d[i - 1] == '\r') &&
+	int count = 0;
+
+	for (size_t i = 0; i + 5 <= n; i++)
+		if ((i == 0 || d[i - 1] == '\n' || d[i - 1] == '\r') &&
 		    memcmp(d + i, "From ", 5) == 0)
-			return true;
-	return false;
+			count++;
+	return count;
 }
 
 /* the whole read: contiguous messages on From_ lines, one tail at most */
@@ -179,8 +182,9 @@ check_whole(const struct got *w, const struct arf_checkpoint *cp,
 	}
 	if (cp->mbox_offset < 0 || cp->mbox_offset > (gint64)n)
 		abort();
-	if (from_line_after_start(d + cp->mbox_offset,
-	    n - (size_t)cp->mbox_offset))
+	/* left: bytes before a From_ line (skipped once a message follows)
+	 * and at most one incomplete message */
+	if (from_lines(d + cp->mbox_offset, n - (size_t)cp->mbox_offset) > 1)
 		abort();
 }
 
