@@ -34,6 +34,8 @@ arf_limits_default(struct arf_limits *out)
 	out->max_bytes = 10 * 1024 * 1024;
 	out->max_depth = 8;
 	out->max_headers = 1000;
+	out->max_header_bytes = 65536;
+	out->max_line_bytes = 1048576;
 	out->accept_dmarc = false;
 	out->keep = ARF_KEEP_HEADERS;
 	out->trace_headers = NULL;
@@ -49,6 +51,10 @@ arf_limits_from_config(struct arf_limits *out, char ***out_trace,
 	out->max_bytes = (size_t)rw_config_int(cfg, "arf", "max_message_bytes");
 	out->max_depth = (int)rw_config_int(cfg, "arf", "max_mime_depth");
 	out->max_headers = (int)rw_config_int(cfg, "arf", "max_headers");
+	out->max_header_bytes = (size_t)rw_config_int(cfg, "arf",
+	    "max_header_bytes");
+	out->max_line_bytes = (size_t)rw_config_int(cfg, "arf",
+	    "max_line_bytes");
 	out->accept_dmarc = rw_config_bool(cfg, "arf", "accept_dmarc");
 	if (keep != NULL && strcmp(keep, "full") == 0)
 		out->keep = ARF_KEEP_FULL;
@@ -681,9 +687,123 @@ keep_headers(struct parse *p)
 	arf_record_take_headers(p->rec, s);
 }
 
+/*
+ * Fields GMime parses as soon as it reads a header block (addresses,
+ * Subject): a long one costs it about 120 times its size (a 10 MB
+ * Subject of short words or a To: of 2.5 M addresses took 1.2 GB).
+ */
+static bool
+is_parsed_field(const char *name, size_t len)
+{
+	static const char *const names[] = {"from", "to", "cc", "bcc",
+	    "sender", "reply-to", "subject", "resent-from", "resent-to",
+	    "resent-cc", "resent-bcc", "resent-sender", "resent-reply-to"};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+		if (strlen(names[i]) == len &&
+		    g_ascii_strncasecmp(name, names[i], len) == 0)
+			return true;
+	return false;
+}
+
+/* length of a field name ending in ':' at the start of S[0, N), or 0 */
+static size_t
+field_name_len(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] > ' ' && s[i] < 127 && s[i] != ':')
+		i++;
+	return i > 0 && i < n && s[i] == ':' ? i : 0;
+}
+
+struct field_scan {
+	const char *name; /* of the field being read, NULL outside one */
+	size_t name_len;
+	size_t len;       /* its bytes so far, folded lines included */
+	bool top;         /* in the top-level header block */
+	size_t parsed_total; /* bytes of is_parsed_field fields */
+};
+
+/* the field being read is over: false (and quarantined) if too long */
+static bool
+field_end(struct parse *p, struct field_scan *f)
+{
+	bool parsed;
+
+	if (f->name == NULL)
+		return true;
+	parsed = is_parsed_field(f->name, f->name_len);
+	if (parsed)
+		f->parsed_total += f->len;
+	if ((f->top || parsed) && f->len > p->lim->max_header_bytes) {
+		quarantine(p, "header field \"%.*s\" of %zu bytes exceeds the "
+		    "limit of %zu bytes", (int)MIN(f->name_len, 64), f->name,
+		    f->len, p->lim->max_header_bytes);
+		return false;
+	}
+	if (f->parsed_total > 16 * p->lim->max_header_bytes) {
+		quarantine(p, "address and Subject fields of %zu bytes in all "
+		    "exceed the limit of %zu bytes (16 times the field limit)",
+		    f->parsed_total, 16 * p->lim->max_header_bytes);
+		return false;
+	}
+	f->name = NULL;
+	return true;
+}
+
+/*
+ * Lengths GMime is never shown (it would need a hundred times them in
+ * memory): a line over max_line_bytes; a header field over
+ * max_header_bytes, folded lines included, in the top-level header block
+ * or, for the fields GMime parses at once, anywhere (the header blocks of
+ * nested parts are not known before GMime parses them); those fields add
+ * up to at most 16 times the limit. Data is normalized (LF line ends).
+ */
+static bool
+within_lengths(struct parse *p)
+{
+	const char *s = header_start(p->data, p->len);
+	const char *end = p->data + p->len;
+	struct field_scan f = {.top = true};
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl != NULL ? nl : end;
+		size_t len = (size_t)(e - s), n;
+
+		if (len > p->lim->max_line_bytes) {
+			quarantine(p, "a line of %zu bytes at offset %zu exceeds "
+			    "the limit of %zu bytes", len,
+			    (size_t)(s - p->data), p->lim->max_line_bytes);
+			return false;
+		}
+		if (f.name != NULL && len > 0 && (*s == ' ' || *s == '\t')) {
+			f.len += len + 1;
+		} else {
+			if (!field_end(p, &f))
+				return false;
+			if (len == 0)
+				f.top = false;
+			n = field_name_len(s, len);
+			if (n > 0) {
+				f.name = s;
+				f.name_len = n;
+				f.len = len + 1;
+			}
+		}
+		s = e + 1;
+	}
+	return field_end(p, &f);
+}
+
 static void
 parse_message(struct parse *p)
 {
+	if (!within_lengths(p)) {
+		hash_message(p);
+		return;
+	}
 	p->top = arf_mime_message(p->data, p->len);
 	hash_message(p);
 	if (p->top == NULL) {
