@@ -7,6 +7,7 @@
  * stores nothing twice and loses nothing.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/rw_config.h"
@@ -200,12 +201,27 @@ read_all(struct arf_store *st, struct arf_source *src,
 	return rc;
 }
 
-/* a mailbox key for the advisory lock: two runs never read one mailbox */
+/*
+ * A mailbox key for the advisory lock: two runs never read one mailbox.
+ * A path is keyed by what it names (realpath), not by its spelling: "md",
+ * "./md/" and "/abs/md" used to run side by side.
+ */
 static int64_t
-lock_key(const char *name)
+lock_key(const struct ingest_src *is)
 {
-	return (int64_t)(INT64_C(0x7277410000000000) |
-	    (g_str_hash(name) & 0xffffffffu));
+	char *real = NULL;
+	const char *key = is->name;
+	int64_t k;
+
+	if (!g_str_has_prefix(is->spec, "imap://") &&
+	    !g_str_has_prefix(is->spec, "imaps://"))
+		real = realpath(is->spec, NULL);
+	if (real != NULL)
+		key = real;
+	k = (int64_t)(INT64_C(0x7277410000000000) |
+	    (g_str_hash(key) & 0xffffffffu));
+	free(real);
+	return k;
 }
 
 static void
@@ -270,7 +286,7 @@ ingest_one(struct rw_app *app, const struct ingest_src *is)
 	struct arf_limits lim;
 	char **trace = NULL;
 	struct rw_db *db = NULL;
-	int64_t key = lock_key(is->name);
+	int64_t key = lock_key(is);
 	/* MTA deliveries run in parallel: standard input needs no lock */
 	bool lock = strcmp(is->spec, "-") != 0;
 	int rc = rw_app_db(&db, app);
