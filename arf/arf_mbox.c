@@ -7,8 +7,9 @@
  *
  * Writers append while we read, so (as MTAs do, Postfix and Dovecot
  * conventions) the file is locked while it is open: a dotlock "FILE.lock"
- * made with O_EXCL (one older than STALE_LOCK_SECONDS is removed, as
- * Postfix's stale_lock_time), then an fcntl read lock; both are retried
+ * made with O_EXCL, holding "PID:HOST" as Dovecot writes it (one older
+ * than STALE_LOCK_SECONDS, as Postfix's stale_lock_time, or whose process
+ * on this host is gone, is removed), then an fcntl read lock; both are retried
  * until [arf] mbox_lock_timeout, then the run stops with a temporary
  * failure. A writer that ignores locks can still leave half a message at
  * the end: a final message is read only when it ends with an empty line
@@ -25,6 +26,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -418,18 +420,52 @@ restart:
 	return 0;
 }
 
-/* a dotlock older than STALE_LOCK_SECONDS was left by a dead writer */
+/*
+ * The dotlock's owner as Dovecot writes it, "PID:HOST": true when that
+ * process ran on this host and is gone (a run killed with -9 must not
+ * block the next ones for STALE_LOCK_SECONDS)
+ */
+static bool
+owner_gone(const char *lock)
+{
+	char *text = NULL, *end = NULL;
+	gsize len = 0;
+	bool gone = false;
+	gint64 pid;
+
+	if (!g_file_get_contents(lock, &text, &len, NULL) || len > 256) {
+		g_free(text);
+		return false;
+	}
+	pid = g_ascii_strtoll(text, &end, 10);
+	if (pid > 0 && pid <= G_MAXINT && end != NULL && *end == ':') {
+		g_strchomp(end + 1);
+		gone = strcmp(end + 1, g_get_host_name()) == 0 &&
+		    kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+	}
+	g_free(text);
+	return gone;
+}
+
+/*
+ * a dotlock older than STALE_LOCK_SECONDS (Postfix's stale_lock_time) or
+ * whose owner on this host is gone was left by a dead writer
+ */
 static void
 remove_if_stale(const char *lock)
 {
 	struct stat st;
+	bool old;
 
-	if (stat(lock, &st) != 0 ||
-	    time(NULL) - st.st_mtime < STALE_LOCK_SECONDS)
+	if (stat(lock, &st) != 0)
+		return;
+	old = time(NULL) - st.st_mtime >= STALE_LOCK_SECONDS;
+	if (!old && !owner_gone(lock))
 		return;
 	if (unlink(lock) == 0)
-		rw_log_warning("removed stale lock file \"%s\" (unchanged for "
-		    "more than %d seconds)", lock, STALE_LOCK_SECONDS);
+		rw_log_warning("removed stale lock file \"%s\" (%s)", lock, old ?
+		    "unchanged for more than 500 seconds" :
+		    "its process is gone");
 }
 
 /*
@@ -444,8 +480,9 @@ dotlock_try(struct mbox *m)
 	int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 
 	if (fd >= 0) {
-		char pid[32];
-		int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+		char pid[300];
+		int n = snprintf(pid, sizeof(pid), "%ld:%s\n", (long)getpid(),
+		    g_get_host_name());
 
 		if (n > 0 && write(fd, pid, (size_t)n) < 0)
 			n = -1;

@@ -55,10 +55,26 @@ want "held dotlock: exit" "$rc" 75
 [ "$took" -le 10 ] || fail "held dotlock: took ${took}s"
 grep -q 'lk.mbox.lock' "$work/err4" || fail "lock file not named: $(cat "$work/err4")"
 want "lock of another left alone" "$(test -e "$lk.lock" && echo yes)" yes
+# a dotlock of a live process ("PID:HOST", as Dovecot writes) is held
+echo "$$:$(hostname)" >"$lk.lock"
+rc=0
+REPWATCH_ARF_MBOX_LOCK_TIMEOUT=1 rw arf ingest "$lk" >/dev/null 2>&1 || rc=$?
+want "dotlock of a live process: exit" "$rc" 75
+# ... one whose process on this host is gone (kill -9) is stale at once
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+echo "$dead:$(hostname)" >"$lk.lock"
+start=$(date +%s)
+rw arf ingest "$lk" >"$work/out5a" 2>"$work/err5a"
+want "dotlock of a dead process removed, 3 read" "$(grep -c ': 3 messages' "$work/out5a")" 1
+[ $(($(date +%s) - start)) -le 10 ] || fail "dead owner's dotlock: waited"
+grep -q 'its process is gone' "$work/err5a" || fail "no warning: $(cat "$work/err5a")"
 # a stale dotlock (older than 500 s) is removed and the file read
+echo 1 >"$lk.lock"
 touch -d '-10 minutes' "$lk.lock"
 rw arf ingest "$lk" >"$work/out5" 2>"$work/err5"
-want "stale dotlock removed, 3 read" "$(grep -c ': 3 messages' "$work/out5")" 1
+want "stale dotlock removed, run done" "$(grep -c ': 0 messages' "$work/out5")" 1
 want "our dotlock removed after the run" "$(test -e "$lk.lock" && echo yes || echo no)" no
 # a writer holding an fcntl lock (as Postfix and Dovecot do)
 cp "$whole" "$work/fl.mbox"
