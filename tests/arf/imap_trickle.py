@@ -3,10 +3,9 @@
 answers SELECT with "* OK keepalive" once a second, for ever (issue 17
 item 9). Usage: imap_trickle.py PORTFILE; the port (chosen by the system)
 is written to PORTFILE once the server listens."""
-import socket
+import os
 import socketserver
 import sys
-import threading
 import time
 
 
@@ -56,7 +55,6 @@ def main():
     srv = Server(("127.0.0.1", 0), Handler)
     with open(sys.argv[1] + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
-    import os
     os.rename(sys.argv[1] + ".tmp", sys.argv[1])
     srv.serve_forever()
 
