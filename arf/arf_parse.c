@@ -689,8 +689,10 @@ keep_headers(struct parse *p)
 
 /*
  * Fields GMime parses as soon as it reads a header block (addresses,
- * Subject): a long one costs it about 120 times its size (a 10 MB
- * Subject of short words or a To: of 2.5 M addresses took 1.2 GB).
+ * Subject, the Content-* fields of every part): a long one costs it about
+ * 60 to 120 times its size (a 10 MB Subject of short words or a To: of
+ * 2.5 M addresses took 1.2 GB; a nested part's Content-Type of 880,000
+ * parameters 620 MB).
  */
 static bool
 is_parsed_field(const char *name, size_t len)
@@ -699,6 +701,8 @@ is_parsed_field(const char *name, size_t len)
 	    "sender", "reply-to", "subject", "resent-from", "resent-to",
 	    "resent-cc", "resent-bcc", "resent-sender", "resent-reply-to"};
 
+	if (len > 8 && g_ascii_strncasecmp(name, "content-", 8) == 0)
+		return true;
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
 		if (strlen(names[i]) == len &&
 		    g_ascii_strncasecmp(name, names[i], len) == 0)
@@ -723,7 +727,37 @@ struct field_scan {
 	size_t len;       /* its bytes so far, folded lines included */
 	bool top;         /* in the top-level header block */
 	size_t parsed_total; /* bytes of is_parsed_field fields */
+	int run;          /* fields in this run of header-like lines */
+	int fields;       /* fields in all such runs */
 };
+
+/*
+ * One more field starts: false (and quarantined) past max_headers in one
+ * run of header-like lines (GMime holds about 600 bytes per field: a
+ * 10 MB block of "X:a" lines took 1.5 GB before max_headers was checked
+ * on what it had built), or past 16 times that in the whole message (the
+ * fields of many small parts add up the same way). A run is where a
+ * header block may be: the header blocks of nested parts are not known
+ * before GMime parses them.
+ */
+static bool
+field_start(struct parse *p, struct field_scan *f, size_t at)
+{
+	int all = 16 * p->lim->max_headers;
+
+	if (++f->run > p->lim->max_headers) {
+		quarantine(p, "header fields in one part exceed the limit of "
+		    "%d (field %d at offset %zu)", p->lim->max_headers, f->run,
+		    at);
+		return false;
+	}
+	if (++f->fields > all) {
+		quarantine(p, "header fields in all parts exceed the limit of "
+		    "%d (16 times max_headers)", all);
+		return false;
+	}
+	return true;
+}
 
 /* the field being read is over: false (and quarantined) if too long */
 static bool
@@ -758,7 +792,8 @@ field_end(struct parse *p, struct field_scan *f)
  * max_header_bytes, folded lines included, in the top-level header block
  * or, for the fields GMime parses at once, anywhere (the header blocks of
  * nested parts are not known before GMime parses them); those fields add
- * up to at most 16 times the limit. Data is normalized (LF line ends).
+ * up to at most 16 times the limit; more fields than field_start allows.
+ * Data is normalized (LF line ends).
  */
 static bool
 within_lengths(struct parse *p)
@@ -786,7 +821,11 @@ within_lengths(struct parse *p)
 			if (len == 0)
 				f.top = false;
 			n = field_name_len(s, len);
-			if (n > 0) {
+			if (n == 0) {
+				f.run = 0;
+			} else {
+				if (!field_start(p, &f, (size_t)(s - p->data)))
+					return false;
 				f.name = s;
 				f.name_len = n;
 				f.len = len + 1;

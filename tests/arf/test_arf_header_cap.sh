@@ -32,7 +32,24 @@ for f in range(40):
     w.write(b'\n')
 w.write(b'Subject: orig\n\nbody\n--b--\n')" >"$work/nested.eml"
 
-for m in p to nested; do
+# a nested part's Content-Type of 250,000 parameters (GMime parses it at
+# once: about 60 times its size; only top-level fields were capped)
+python3 -c "
+import sys
+w = sys.stdout.buffer
+w.write(b'From: fbl@example.org\nTo: abuse@example.com\nSubject: report\nMessage-ID: <c@y>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; a0=b')
+for i in range(1, 250000):
+    w.write(b';\n a%d=b' % i)
+w.write(b'\n\nbody\n--b--\n')" >"$work/ctype.eml"
+# 750,000 short fields in one header block (about 600 bytes each in GMime:
+# max_headers was only checked on what GMime had built)
+python3 -c "
+import sys
+w = sys.stdout.buffer
+w.write(b'From: a@b.example\nSubject: many\nMessage-ID: <m@y>\n')
+w.write(b'X:a\n' * 750000)
+w.write(b'\nbody\n')" >"$work/fields.eml"
+for m in p to nested ctype fields; do
 	rc=0
 	timeout 300 /usr/bin/time -o "$work/$m.rss" -f %M "$bin" arf parse "$work/$m.eml" >"$work/$m.out" 2>&1 || rc=$?
 	want "$m: arf parse exit" "$rc" 0
@@ -45,6 +62,19 @@ done
 grep -q 'a line of 10000009 bytes' "$work/p.out" || fail "p: reason: $(cat "$work/p.out")"
 grep -q 'header field "To" of' "$work/to.out" || fail "to: reason: $(cat "$work/to.out")"
 grep -q 'address and Subject fields of' "$work/nested.out" || fail "nested: reason: $(cat "$work/nested.out")"
+grep -q 'header field "Content-Type" of' "$work/ctype.out" || fail "ctype: reason: $(cat "$work/ctype.out")"
+grep -q 'header fields in one part exceed the limit of 1000 (field 1001 at' "$work/fields.out" || fail "fields: reason: $(cat "$work/fields.out")"
+# 20 parts of 900 fields each: under max_headers each, 18,000 in all
+python3 -c "
+import sys
+w = sys.stdout.buffer
+w.write(b'From: a@b.example\nSubject: parts\nMessage-ID: <q@y>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n')
+for i in range(20):
+    w.write(b'--b\nContent-Type: text/plain\n' + b'X:a\n' * 899 + b'\nx\n')
+w.write(b'--b--\n')" >"$work/parts.eml"
+"$bin" arf parse "$work/parts.eml" | grep -q 'header fields in all parts exceed the limit of 16000' ||
+	fail "parts: $("$bin" arf parse "$work/parts.eml" | head -c 300)"
+echo "ok - parts: fields of all parts capped"
 
 # ingest: quarantined with its reason, the run goes on and exits 0
 rw arf ingest "$work/p.eml" >/dev/null
