@@ -15,9 +15,11 @@
  * the end: a final message is read only when it ends with an empty line
  * after its header block (MTAs end every message with one) or when the
  * file has not changed for SETTLE_SECONDS; otherwise the run stops before
- * it and no checkpoint passes it. A read that does not start on a From_
- * line (a checkpoint from an older version, a damaged file) skips to the
- * next one, with a warning.
+ * it and no checkpoint passes it. A checkpoint followed by a line that is
+ * not a From_ line (one stored by an older version after half a message,
+ * or a last message that only looked complete) means the message went on:
+ * the file is read from the start again, so its rest is not lost. Bytes
+ * before the first From_ line are skipped, with a warning.
  *
  * Messages are split here, not by GMime's mbox parser, which built every
  * message (headers and all) only to find where it ended: a line starts a
@@ -389,13 +391,39 @@ static const struct arf_source_ops mbox_ops = {
 	mbox_next, mbox_checkpoint, mbox_ack, mbox_flush, mbox_free, false,
 };
 
-/* continue after RESUME when the file still starts with what we read */
+/*
+ * *OUT true when a whole line that is not a From_ line starts at POS:
+ * the message before POS went on after it (a checkpoint an older version
+ * stored after half a message, or a last message that looked complete
+ * when a writer ignoring the locks stopped on an empty line)
+ */
+static int
+inside_message(struct mbox *m, gint64 pos, bool *out)
+{
+	struct line l;
+	bool from;
+	int rc = from_line_at(m, pos, &from);
+
+	*out = false;
+	if (rc == 0 && !from)
+		rc = line_at(m, pos, &l);
+	if (rc == 0 && !from)
+		*out = l.ended;
+	return rc;
+}
+
+/*
+ * Continue after RESUME when the file still starts with what we read and
+ * RESUME is at a message boundary. Else read from the start: content keys
+ * skip what was stored, and the rest of a message cut at the checkpoint
+ * is read whole (skipping to the next From_ line lost it).
+ */
 static int
 resume_at(struct mbox *m, const char *path, const struct arf_checkpoint *r)
 {
 	struct stat st;
 	GChecksum *copy;
-	bool same;
+	bool same, inside = false;
 	int rc;
 
 	if (r == NULL || r->mbox_offset <= 0 || r->mbox_prefix_sha256 == NULL)
@@ -410,12 +438,22 @@ resume_at(struct mbox *m, const char *path, const struct arf_checkpoint *r)
 	same = strcmp(g_checksum_get_string(copy), r->mbox_prefix_sha256) == 0;
 	g_checksum_free(copy);
 	if (same) {
+		rc = inside_message(m, r->mbox_offset, &inside);
+		if (rc != 0)
+			return rc;
+	}
+	if (same && !inside) {
 		m->offset = r->mbox_offset;
 		return 0;
 	}
 restart:
-	rw_log_warning("mbox \"%s\" changed since the last run; reading it "
-	    "from the start", path);
+	if (inside)
+		rw_log_warning("mbox \"%s\": the last run stopped at offset "
+		    "%lld, inside a message; reading the file from the start",
+		    path, (long long)r->mbox_offset);
+	else
+		rw_log_warning("mbox \"%s\" changed since the last run; "
+		    "reading it from the start", path);
 	g_checksum_reset(m->prefix);
 	return 0;
 }

@@ -4,8 +4,9 @@
 # message 2; "arf ingest race.mbox; cat rest >> race.mbox; arf ingest
 # race.mbox" stored the checkpoint after the half message, and the second
 # run quarantined the tail of message 2 together with message 3: two
-# complaints lost. Now the half message is left for the next run, a read
-# resyncs at the next From_ line, and the mbox is locked (dotlock
+# complaints lost. Now the half message is left for the next run, a
+# checkpoint inside a message makes the next run read from the start,
+# and the mbox is locked (dotlock
 # FILE.lock and fcntl) while it is read: a held lock means exit 75 after
 # [arf] mbox_lock_timeout, a stale dotlock is removed.
 . "${REPWATCH_SRC:-$(pwd)}/tests/arf/arf_db.sh"
@@ -32,16 +33,28 @@ want "nothing quarantined" "$(q "SELECT count(*) FROM repwatch.arf_quarantine")"
 want "three reports" "$(q "SELECT count(*) FROM repwatch.arf_report")" 3
 want "checkpoint at the end" "$(q "SELECT mbox_offset FROM repwatch.mailbox_progress")" "$(stat -c %s "$race")"
 
-# a checkpoint that lands inside a message (as the old version stored):
-# the read resyncs at the next From_ line, with a warning
-q "UPDATE repwatch.mailbox_progress SET mbox_offset = $((len1 + 400)), mbox_prefix_sha256 = '$(head -c $((len1 + 400)) "$race" | sha256sum | cut -d' ' -f1)'" >/dev/null
-printf '%s\n' "$from" >>"$race"
-cat "$fix/mailru.eml" >>"$race"
-printf '\n' >>"$race"
-"$bin" --db "dbname=$db" arf ingest "$race" >"$work/out3" 2>"$work/err3"
-grep -q 'skipping [0-9]* bytes at offset' "$work/err3" || fail "no resync warning: $(cat "$work/err3")"
-echo "ok - resync warned"
-want "after resync: message 3 as duplicate, mailru stored" "$(grep -c ': 2 messages, 1 complaints stored (1 reports), 1 duplicates' "$work/out3")" 1
+# a checkpoint inside a message, as the old version stored it after
+# half a message (and quarantined that half): skipping to the next From_
+# line lost the message's rest. The file is now read from the start again
+# (a warning names the offset); content keys skip what was stored, and the
+# cut message is stored whole.
+old=$work/old.mbox
+{ printf '%s\n' "$from"; cat "$fix/mailru.eml"; printf '\n'; } >"$work/oldA"
+{ printf '%s\n' "$from"; cat "$fix/comcast-own.eml"; printf '\n'
+  printf '%s\n' "$from"; cat "$fix/jmrp-2026-arf.eml"; printf '\n'; } >"$work/oldBC"
+lenA=$(stat -c %s "$work/oldA")
+{ cat "$work/oldA"; head -c 400 "$work/oldBC"; } >"$old"
+rw arf ingest "$old" >/dev/null
+key="mailbox = '$old'"
+want "old: checkpoint before the half message" "$(q "SELECT mbox_offset FROM repwatch.mailbox_progress WHERE $key")" "$lenA"
+q "UPDATE repwatch.mailbox_progress SET mbox_offset = $((lenA + 400)), mbox_prefix_sha256 = '$(head -c $((lenA + 400)) "$old" | sha256sum | cut -d' ' -f1)' WHERE $key" >/dev/null
+tail -c +401 "$work/oldBC" >>"$old"
+"$bin" --db "dbname=$db" arf ingest "$old" >"$work/out3" 2>"$work/err3"
+want "cut message stored whole" "$(grep -c ': 3 messages, 2 complaints stored (2 reports), 1 duplicates' "$work/out3")" 1
+grep -q "stopped at offset $((lenA + 400)), inside a message; reading the file from the start" "$work/err3" ||
+	fail "no restart warning: $(cat "$work/err3")"
+echo "ok - restart warned"
+want "checkpoint at the end again" "$(q "SELECT mbox_offset FROM repwatch.mailbox_progress WHERE $key")" "$(stat -c %s "$old")"
 
 # a held dotlock: exit 75 within the bound, nothing read
 lk=$work/lk.mbox
