@@ -492,13 +492,21 @@ owner_gone(const char *lock)
 static void
 remove_if_stale(const char *lock)
 {
-	struct stat st;
+	struct stat st, again;
 	bool old;
 
 	if (stat(lock, &st) != 0)
 		return;
 	old = time(NULL) - st.st_mtime >= STALE_LOCK_SECONDS;
 	if (!old && !owner_gone(lock))
+		return;
+	/*
+	 * another reader may have removed it and made its own meanwhile:
+	 * unlink only the file judged stale (a window remains, as in
+	 * Postfix's dot_lockfile, but no longer the whole judgement)
+	 */
+	if (stat(lock, &again) != 0 || again.st_ino != st.st_ino ||
+	    again.st_dev != st.st_dev || again.st_mtime != st.st_mtime)
 		return;
 	if (unlink(lock) == 0)
 		rw_log_warning("removed stale lock file \"%s\" (%s)", lock, old ?
@@ -522,8 +530,11 @@ dotlock_try(struct mbox *m)
 		int n = snprintf(pid, sizeof(pid), "%ld:%s\n", (long)getpid(),
 		    g_get_host_name());
 
-		if (n > 0 && write(fd, pid, (size_t)n) < 0)
-			n = -1;
+		/* an unwritten owner only makes the lock wait to go stale */
+		if (n > 0 && (size_t)n < sizeof(pid) &&
+		    write(fd, pid, (size_t)n) < 0)
+			rw_log_debug("could not write lock file \"%s\": %s", lock,
+			    g_strerror(errno));
 		fstat(fd, &m->lock_st);
 		close(fd);
 		m->lock_path = lock;
@@ -609,12 +620,19 @@ arf_mbox_open(struct arf_source **out, const char *path,
 		    g_strerror(errno));
 		goto fail;
 	}
-	rc = lock_mbox(m, opts->mbox_lock_timeout);
-	if (rc != 0)
-		goto fail;
+	/* no lock file beside what is not a regular file */
 	if (fstat(m->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		rc = rw_error_set(RW_EUSAGE, "mbox \"%s\" is not a regular file",
 		    path);
+		goto fail;
+	}
+	rc = lock_mbox(m, opts->mbox_lock_timeout);
+	if (rc != 0)
+		goto fail;
+	/* its age after the lock: a writer may have finished meanwhile */
+	if (fstat(m->fd, &st) != 0) {
+		rc = rw_error_set(RW_EIO, "could not stat mbox \"%s\": %s", path,
+		    g_strerror(errno));
 		goto fail;
 	}
 	m->settled = time(NULL) - st.st_mtime >= SETTLE_SECONDS;

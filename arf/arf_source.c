@@ -164,7 +164,8 @@ static bool
 starts_with_from_line(const char *path)
 {
 	char head[5];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: it may have been replaced by a FIFO since the stat */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	bool yes;
 
 	if (fd < 0)
