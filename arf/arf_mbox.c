@@ -276,7 +276,7 @@ touch_lock(struct mbox *m)
 	if (m->lock_path == NULL || now - m->touched < TOUCH_SECONDS)
 		return;
 	m->touched = now;
-	if (utimensat(AT_FDCWD, m->lock_path, NULL, 0) != 0)
+	if (utimensat(AT_FDCWD, m->lock_path, NULL, AT_SYMLINK_NOFOLLOW) != 0)
 		rw_log_warning("could not refresh lock file \"%s\": %s",
 		    m->lock_path, g_strerror(errno));
 }
@@ -458,30 +458,44 @@ restart:
 	return 0;
 }
 
+/* the most bytes of a dotlock read for its owner ("PID:HOST\n") */
+#define LOCK_TEXT_MAX 300
+
 /*
  * The dotlock's owner as Dovecot writes it, "PID:HOST": true when that
  * process ran on this host and is gone (a run killed with -9 must not
- * block the next ones for STALE_LOCK_SECONDS)
+ * block the next ones for STALE_LOCK_SECONDS). Anyone who may write in
+ * the directory may put something else there: a FIFO (reading it blocked
+ * for ever), a link to /dev/zero or a huge file are not read.
  */
 static bool
 owner_gone(const char *lock)
 {
-	char *text = NULL, *end = NULL;
-	gsize len = 0;
+	char text[LOCK_TEXT_MAX + 1], *end = NULL;
+	struct stat st;
 	bool gone = false;
+	ssize_t n = -1;
 	gint64 pid;
+	int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
 
-	if (!g_file_get_contents(lock, &text, &len, NULL) || len > 256) {
-		g_free(text);
+	if (fd < 0)
 		return false;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size <= LOCK_TEXT_MAX) {
+		do
+			n = read(fd, text, LOCK_TEXT_MAX);
+		while (n < 0 && errno == EINTR);
 	}
+	close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
 	pid = g_ascii_strtoll(text, &end, 10);
 	if (pid > 0 && pid <= G_MAXINT && end != NULL && *end == ':') {
 		g_strchomp(end + 1);
 		gone = strcmp(end + 1, g_get_host_name()) == 0 &&
 		    kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 	}
-	g_free(text);
 	return gone;
 }
 
@@ -526,7 +540,7 @@ dotlock_try(struct mbox *m)
 	int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 
 	if (fd >= 0) {
-		char pid[300];
+		char pid[LOCK_TEXT_MAX];
 		int n = snprintf(pid, sizeof(pid), "%ld:%s\n", (long)getpid(),
 		    g_get_host_name());
 

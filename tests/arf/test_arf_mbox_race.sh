@@ -73,6 +73,15 @@ echo "$$:$(hostname)" >"$lk.lock"
 rc=0
 REPWATCH_ARF_MBOX_LOCK_TIMEOUT=1 rw arf ingest "$lk" >/dev/null 2>&1 || rc=$?
 want "dotlock of a live process: exit" "$rc" 75
+# a FIFO in the place of the dotlock (anyone who may write in a mail
+# spool can make one): it was read as a PID:HOST file, which blocked for
+# ever; it is a lock held by someone else (75 after the bound)
+rm -f "$lk.lock"
+mkfifo "$lk.lock"
+rc=0
+REPWATCH_ARF_MBOX_LOCK_TIMEOUT=1 timeout 20 "$bin" -q --db "dbname=$db" arf ingest "$lk" >/dev/null 2>&1 || rc=$?
+want "FIFO as the dotlock: exit" "$rc" 75
+rm -f "$lk.lock"
 # ... one whose process on this host is gone (kill -9) is stale at once
 sh -c 'exit 0' &
 dead=$!
