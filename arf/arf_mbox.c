@@ -200,6 +200,7 @@ static int
 resync(struct mbox *m, gint64 *pos)
 {
 	gint64 p = *pos;
+	bool text = false;
 
 	for (;;) {
 		struct line l;
@@ -215,14 +216,15 @@ resync(struct mbox *m, gint64 *pos)
 			return rc;
 		if (!l.ended)
 			return 0;
+		text = text || !l.empty;
 		p = l.next;
 	}
-	if (p > *pos) {
+	/* empty lines before a From_ line are a separator, not worth a word */
+	if (text)
 		rw_log_warning("mbox \"%s\": skipping %lld bytes at offset %lld "
 		    "that belong to no message (no From_ line before them)",
 		    m->path, (long long)(p - *pos), (long long)*pos);
-		*pos = p;
-	}
+	*pos = p;
 	return 1;
 }
 
@@ -392,7 +394,8 @@ static const struct arf_source_ops mbox_ops = {
 };
 
 /*
- * *OUT true when a whole line that is not a From_ line starts at POS:
+ * *OUT true when a whole line that is neither empty nor a From_ line
+ * comes first at POS:
  * the message before POS went on after it (a checkpoint an older version
  * stored after half a message, or a last message that looked complete
  * when a writer ignoring the locks stopped on an empty line)
@@ -400,16 +403,24 @@ static const struct arf_source_ops mbox_ops = {
 static int
 inside_message(struct mbox *m, gint64 pos, bool *out)
 {
-	struct line l;
-	bool from;
-	int rc = from_line_at(m, pos, &from);
-
 	*out = false;
-	if (rc == 0 && !from)
+	for (;;) {
+		struct line l;
+		bool from;
+		int rc = from_line_at(m, pos, &from);
+
+		if (rc != 0 || from)
+			return rc;
 		rc = line_at(m, pos, &l);
-	if (rc == 0 && !from)
-		*out = l.ended;
-	return rc;
+		if (rc != 0 || !l.ended)
+			return rc;
+		/* empty lines: a writer that puts one before each From_ line */
+		if (!l.empty) {
+			*out = true;
+			return 0;
+		}
+		pos = l.next;
+	}
 }
 
 /*

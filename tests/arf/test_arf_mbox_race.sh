@@ -56,6 +56,17 @@ grep -q "stopped at offset $((lenA + 400)), inside a message; reading the file f
 echo "ok - restart warned"
 want "checkpoint at the end again" "$(q "SELECT mbox_offset FROM repwatch.mailbox_progress WHERE $key")" "$(stat -c %s "$old")"
 
+# a writer that puts an empty line before each From_ line (not after the
+# message): the checkpoint is followed by that empty line, which is a
+# separator, not the rest of a message: no warning, no re-read
+sep=$work/sep.mbox
+{ printf '%s\n' "$from"; cat "$fix/arf-basic.eml"; printf '\n'; } >"$sep"
+rw arf ingest "$sep" >/dev/null
+{ printf '\n%s\n' "$from"; cat "$fix/zoho.eml"; printf '\n'; } >>"$sep"
+"$bin" --db "dbname=$db" arf ingest "$sep" >"$work/out9" 2>"$work/err9"
+want "separator line: only the new message read" "$(grep -c ': 1 messages' "$work/out9")" 1
+want "separator line: no warning" "$(grep -c warning "$work/err9" || true)" 0
+
 # a held dotlock: exit 75 within the bound, nothing read
 lk=$work/lk.mbox
 cp "$whole" "$lk"
