@@ -18,7 +18,9 @@
  * batch is moved with UID MOVE, or UID COPY + \Deleted + UID EXPUNGE. A
  * lost or silent connection (timeout seconds) is opened again, the folder
  * selected again (its UIDVALIDITY must not have changed) and the command
- * repeated; what still fails is a temporary failure.
+ * repeated; what still fails is a temporary failure. Each command also has
+ * a deadline (timeout seconds, plus one per 64 KiB of bodies it fetches):
+ * a server that trickles keepalives never finishes, and is given up.
  */
 #include <errno.h>
 #include <poll.h>
@@ -53,6 +55,8 @@ struct imap {
 	char *where;              /* folder and masked URL, for messages */
 	guint tag;
 	bool final;               /* the last error is not cured by retrying */
+	gint64 deadline;          /* monotonic µs the command must end by */
+	long limit;               /* its seconds, for messages */
 	gint64 uidvalidity;       /* -1 until the first SELECT */
 	gint64 last_uid;          /* highest UID returned */
 	GArray *uids;             /* guint64, ascending, still to read */
@@ -109,18 +113,42 @@ conn_close(struct imap *m)
 	arf_imap_reader_reset(m->rd);
 }
 
-/* wait until the socket is ready for EVENTS, at most timeout seconds */
+/*
+ * A server that keeps talking but never finishes (untagged "* OK" lines
+ * once a second) is as stuck as a silent one: the command has run out of
+ * time. Another connection would fare no better, so no retry; the run
+ * stops with a temporary failure and the next one tries again.
+ */
+static int
+past_deadline(struct imap *m)
+{
+	if (g_get_monotonic_time() < m->deadline)
+		return 0;
+	m->final = true;
+	return rw_error_set(RW_ETEMP, "the imap server did not finish "
+	    "answering within %ld s", m->limit);
+}
+
+/*
+ * wait until the socket is ready for EVENTS, at most timeout seconds of
+ * silence and never past the command's deadline
+ */
 static int
 wait_sock(struct imap *m, short events)
 {
 	struct pollfd p = {.fd = (int)m->sock, .events = events};
+	gint64 silence = (gint64)m->base.opts.timeout * 1000;
+	gint64 left;
 	int n;
 
 	do {
-		n = poll(&p, 1, (int)MIN(m->base.opts.timeout * 1000, G_MAXINT));
+		left = (m->deadline - g_get_monotonic_time()) / 1000 + 1;
+		n = poll(&p, 1, (int)CLAMP(MIN(silence, left), 0, G_MAXINT));
 	} while (n < 0 && errno == EINTR);
 	if (n > 0)
 		return 0;
+	if (left <= silence)
+		return past_deadline(m);
 	return rw_error_set(RW_ETEMP, "no answer from the imap server for "
 	    "%ld s", m->base.opts.timeout);
 }
@@ -131,9 +159,12 @@ conn_fill(void *ctx, char *buf, size_t cap, size_t *out_n)
 	struct imap *m = ctx;
 
 	for (;;) {
-		CURLcode c = curl_easy_recv(m->curl, buf, cap, out_n);
-		int rc;
+		CURLcode c;
+		int rc = past_deadline(m);
 
+		if (rc != 0)
+			return rc;
+		c = curl_easy_recv(m->curl, buf, cap, out_n);
 		if (c == CURLE_OK)
 			return 0;
 		if (c != CURLE_AGAIN)
@@ -167,6 +198,9 @@ conn_send(struct imap *m, const char *line, size_t len)
 	return 0;
 }
 
+/* the slowest transfer a command's deadline allows for, bytes/s */
+#define MIN_RATE (64 * 1024)
+
 /* send "TAG CMD" and read the reply; BODY_TOTAL caps its message bytes */
 static int
 exec_once(struct imap *m, const char *cmd, struct arf_imap_reply *out,
@@ -177,6 +211,10 @@ exec_once(struct imap *m, const char *cmd, struct arf_imap_reply *out,
 	char *line;
 	int rc;
 
+	/* timeout seconds per command, plus time for the bodies it fetches */
+	m->limit = m->base.opts.timeout + (long)(body_total / MIN_RATE);
+	m->deadline = g_get_monotonic_time() + (gint64)m->limit *
+	    G_USEC_PER_SEC;
 	g_snprintf(tag, sizeof(tag), "rw%u", ++m->tag);
 	line = g_strdup_printf("%s %s\r\n", tag, cmd);
 	lim.total_max = body_total;

@@ -7,6 +7,7 @@
  * stores nothing twice and loses nothing.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/rw_config.h"
@@ -62,6 +63,8 @@ arf_source_opts_init(struct arf_source_opts *out,
 	out->processed = p != NULL ? p : ".Processed";
 	out->quarantine = q != NULL ? q : ".Quarantine";
 	out->delete_processed = rw_config_bool(cfg, "arf", "delete_processed");
+	out->mbox_lock_timeout = (long)rw_config_int(cfg, "arf",
+	    "mbox_lock_timeout");
 	out->timeout = t != NULL ? g_ascii_strtoll(t, NULL, 10) : 60;
 	out->fetch_batch = fb != NULL ? (int)g_ascii_strtoll(fb, NULL, 10) : 100;
 	out->fetch_bytes = fm != NULL ? (size_t)g_ascii_strtoll(fm, NULL, 10) :
@@ -199,12 +202,27 @@ read_all(struct arf_store *st, struct arf_source *src,
 	return rc;
 }
 
-/* a mailbox key for the advisory lock: two runs never read one mailbox */
+/*
+ * A mailbox key for the advisory lock: two runs never read one mailbox.
+ * A path is keyed by what it names (realpath), not by its spelling: "md",
+ * "./md/" and "/abs/md" used to run side by side.
+ */
 static int64_t
-lock_key(const char *name)
+lock_key(const struct ingest_src *is)
 {
-	return (int64_t)(INT64_C(0x7277410000000000) |
-	    (g_str_hash(name) & 0xffffffffu));
+	char *real = NULL;
+	const char *key = is->name;
+	int64_t k;
+
+	if (!g_str_has_prefix(is->spec, "imap://") &&
+	    !g_str_has_prefix(is->spec, "imaps://"))
+		real = realpath(is->spec, NULL);
+	if (real != NULL)
+		key = real;
+	k = (int64_t)(INT64_C(0x7277410000000000) |
+	    (g_str_hash(key) & 0xffffffffu));
+	free(real);
+	return k;
 }
 
 static void
@@ -269,7 +287,7 @@ ingest_one(struct rw_app *app, const struct ingest_src *is)
 	struct arf_limits lim;
 	char **trace = NULL;
 	struct rw_db *db = NULL;
-	int64_t key = lock_key(is->name);
+	int64_t key = lock_key(is);
 	/* MTA deliveries run in parallel: standard input needs no lock */
 	bool lock = strcmp(is->spec, "-") != 0;
 	int rc = rw_app_db(&db, app);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/rw_error.h"
+#include "common/rw_log.h"
 #include "common/rw_util.h"
 #include "arf/arf_source.h"
 
@@ -53,18 +54,65 @@ open_next_dir(struct maildir *m)
 	return false;
 }
 
+static const char *
+type_name(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	return "not a regular file";
+}
+
+/*
+ * Open PATH for reading only if it is a regular file. O_NONBLOCK: opening
+ * a FIFO for reading blocks until a writer comes, which hung the run
+ * (and, under nightly, every later run behind its lock); O_NOFOLLOW: a
+ * symbolic link is not followed out of the mailbox. What is skipped is
+ * named in a warning; one per file per run, since each entry is listed
+ * once a run.
+ */
+static int
+open_regular(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+
+	if (fd < 0) {
+		int e = errno;
+
+		/* gone: another reader moved it */
+		if (e == ELOOP && lstat(path, st) == 0 && S_ISLNK(st->st_mode))
+			rw_log_warning("skipping \"%s\": a symbolic link; "
+			    "messages are read only from regular files", path);
+		else if (e != ENOENT)
+			rw_log_warning("skipping \"%s\": %s", path,
+			    g_strerror(e));
+		return -1;
+	}
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		rw_log_warning("skipping \"%s\": %s; messages are read only "
+		    "from regular files", path, type_name(st->st_mode));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int
 read_entry(struct maildir *m, const char *name, struct arf_msg *out)
 {
 	char *path = g_build_filename(m->dir_path, name, NULL);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct stat st;
+	struct stat st = {0};
+	int fd = open_regular(path, &st);
 	int rc;
 
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		/* gone (another reader moved it) or not a message file */
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0) {
 		g_free(path);
 		return 0;
 	}
@@ -153,6 +201,96 @@ ensure_target(struct maildir *m, const char *folder, const char *dir)
 	return rc;
 }
 
+/* bounded: a folder holding 1000 messages of one name is not normal */
+#define UNIQUE_TRIES 1000
+
+/*
+ * TO with a suffix that makes it unique: before a Maildir info part
+ * (":2,S" stays last, where MUAs look for flags), else at the end
+ */
+static char *
+unique_name(const char *to, int n)
+{
+	const char *base = strrchr(to, '/');
+	const char *info = strchr(base != NULL ? base : to, ':');
+
+	if (info == NULL)
+		return g_strdup_printf("%s.rw%d", to, n);
+	return g_strdup_printf("%.*s.rw%d%s", (int)(info - to), to, n, info);
+}
+
+/*
+ * Link FROM as TO, never replacing a file: 0 done, 1 TO exists, <0 error.
+ * A file system without hard links gets TO reserved with O_EXCL and
+ * renamed onto (replacing only the empty file just made).
+ */
+static int
+link_new(const char *from, const char *to)
+{
+	int fd;
+
+	if (link(from, to) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return 1;
+	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP &&
+	    errno != EMLINK)
+		return -1;
+	fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 1 : -1;
+	close(fd);
+	if (rename(from, to) == 0)
+		return 0;
+	unlink(to);
+	return -1;
+}
+
+/* TO already names FROM itself (a run stopped between link and unlink) */
+static bool
+same_file(const char *from, const char *to)
+{
+	struct stat a, b;
+
+	return stat(from, &a) == 0 && stat(to, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * Move FROM to TO without ever replacing a file there (rename() would:
+ * a second "report.eml", or new/X and cur/X of one Maildir, overwrote
+ * the first): link under TO or a unique variant of it, then unlink FROM.
+ */
+static int
+move_no_replace(const char *from, const char *to)
+{
+	char *name = g_strdup(to);
+	int rc = 0;
+
+	for (int n = 1; ; n++) {
+		int r = link_new(from, name);
+
+		if (r == 0 || (r == 1 && same_file(from, name)))
+			break;
+		if (r < 0 && errno == ENOENT)
+			goto cleanup; /* another reader moved it */
+		if (r < 0 || n > UNIQUE_TRIES) {
+			rc = rw_error_set(RW_EIO, "could not move \"%s\" to "
+			    "\"%s\": %s", from, to, r < 0 ? g_strerror(errno) :
+			    "too many files of that name");
+			goto cleanup;
+		}
+		g_free(name);
+		name = unique_name(to, n);
+	}
+	if (unlink(from) != 0 && errno != ENOENT)
+		rc = rw_error_set(RW_EIO, "could not remove \"%s\" after "
+		    "linking it as \"%s\": %s", from, name, g_strerror(errno));
+cleanup:
+	g_free(name);
+	return rc;
+}
+
 static int
 move_to(struct maildir *m, const char *from, const char *folder)
 {
@@ -161,9 +299,8 @@ move_to(struct maildir *m, const char *from, const char *folder)
 	char *to = g_build_filename(dir, base, NULL);
 	int rc = ensure_target(m, folder, dir);
 
-	if (rc == 0 && rename(from, to) != 0 && errno != ENOENT)
-		rc = rw_error_set(RW_EIO, "could not move \"%s\" to \"%s\": %s",
-		    from, dir, g_strerror(errno));
+	if (rc == 0)
+		rc = move_no_replace(from, to);
 	g_free(dir);
 	g_free(base);
 	g_free(to);

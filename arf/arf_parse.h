@@ -27,6 +27,8 @@ struct arf_limits {
 	size_t max_bytes;   /* whole message */
 	int max_depth;      /* MIME nesting */
 	int max_headers;    /* fields in one header block */
+	size_t max_header_bytes; /* one header field, folded lines and all */
+	size_t max_line_bytes;   /* one line */
 	bool accept_dmarc;  /* store auth-failure reports */
 	enum arf_keep keep;
 	char **trace_headers; /* NULL-terminated, may be NULL; not owned */

@@ -164,7 +164,8 @@ static bool
 starts_with_from_line(const char *path)
 {
 	char head[5];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: it may have been replaced by a FIFO since the stat */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	bool yes;
 
 	if (fd < 0)
@@ -199,7 +200,8 @@ open_path(struct arf_source **out, const char *spec,
 		    "\"%s\": %s", spec, g_strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return arf_maildir_open(out, spec, opts, is_maildir(spec));
-	if (starts_with_from_line(spec))
+	/* probing a FIFO would block, or eat the first bytes of a pipe */
+	if (S_ISREG(st.st_mode) && starts_with_from_line(spec))
 		return arf_mbox_open(out, spec, opts, resume);
 	o = g_new0(struct one_source, 1);
 	o->base.ops = &one_ops;

@@ -49,6 +49,7 @@ struct arf_source_opts {
 	const char *processed;  /* folder name for processed messages */
 	const char *quarantine; /* folder name for quarantined ones */
 	bool delete_processed;
+	long mbox_lock_timeout; /* seconds an mbox lock is waited for */
 	/* IMAP */
 	const char *user;
 	const char *password;

@@ -114,6 +114,14 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Deepest MIME nesting parsed."},
 	{"arf", "max_headers", RW_CT_INT, "1000", "10..100000",
 	    "Most header fields in one message part."},
+	{"arf", "max_header_bytes", RW_CT_INT, "65536", "1024..16777216",
+	    "Longest header field, folded lines included, shown to the MIME "
+	    "parser; a message with a longer one is quarantined (address "
+	    "and Subject fields are checked in every part and add up to at "
+	    "most 16 times this)."},
+	{"arf", "max_line_bytes", RW_CT_INT, "1048576", "1000..1073741824",
+	    "Longest line of a message shown to the MIME parser; a message "
+	    "with a longer one is quarantined."},
 	{"arf", "quarantine_max_bytes", RW_CT_INT, "1048576", "0..1073741824",
 	    "Raw bytes of a quarantined message kept in the database."},
 	{"arf", "batch_size", RW_CT_INT, "1000", "1..100000",
@@ -133,6 +141,9 @@ const struct rw_config_key rw_config_keys[] = {
 	{"arf", "own_networks", RW_CT_LIST, NULL, "CIDR networks",
 	    "Your own internal networks: a hop from them is never taken as "
 	    "the sending IP."},
+	{"arf", "mbox_lock_timeout", RW_CT_INT, "30", "0..3600",
+	    "Seconds to wait for an mbox file's lock (dotlock FILE.lock, "
+	    "then fcntl) before the run stops with a temporary failure."},
 
 	/* [analyze] */
 	{"analyze", "warning_rate", RW_CT_DOUBLE, "0.001", "0..1",

@@ -8,7 +8,7 @@ libgmime-3.0-dev libglib2.0-dev libcsv-dev libcurl4-openssl-dev libxml2-dev
 libxml2-utils libpq-dev libssl-dev libjson-glib-dev libgsl-dev libcmocka-dev
 libmimalloc-dev
 postgresql-15 postgresql-client-15 dovecot-imapd python3 curl clang libclang-rt-14-dev util-linux
-procps"
+procps time"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "setup.sh: must run as root (it installs Debian packages)" >&2
