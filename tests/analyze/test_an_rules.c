@@ -333,12 +333,16 @@ test_filter_and_trap(void **state)
 	(void)state;
 	an_params_default(&p);
 	s->filter_base = 1.1;  /* mostly GREEN */
-	s->filter_last = 3;    /* RED */
+	s->filter_last = 3;    /* RED on one of the last days only: info */
+	s->f_days = 7;
+	s->f_yellow = s->f_red = 1;
+	s->fh_days = 28;
+	s->fh_yellow = 3;
 	s->traps_last = 4;
 	an_rules_subject(f, s, &p);
 	x = find_rule(f, "filter");
 	assert_non_null(x);
-	assert_int_equal(x->severity, AN_CRITICAL);
+	assert_int_equal(x->severity, AN_INFO);
 	assert_non_null(find_rule(f, "trap"));
 	g_ptr_array_free(f, TRUE);
 
