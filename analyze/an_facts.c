@@ -127,6 +127,10 @@ subject_from_row(const PGresult *r, int i)
 	s->fh_yellow = col_d(r, i, 28);
 	s->fh_red = col_d(r, i, 29);
 	s->red_last2 = col_i(r, i, 30, 0);
+	/* complaints of an IP SNDS never rated match no IP: keep them for
+	 * the unmatched share (they enter no rate: no recipients) */
+	if (isnan(s->n_match_span) && isnan(s->n_recent))
+		s->c_recent = col_d(r, i, 31);
 	return s;
 }
 
@@ -154,7 +158,7 @@ an_facts_window(GPtrArray **out, struct rw_db *db, const char *day,
 	    "$1::date - last_data_day, data_days, recipients_match_span, "
 	    "recipients_long, complaints_long, snds_low_long, snds_rated_long, "
 	    "fdays_recent, fyellow_recent, fred_recent, fdays_hist, "
-	    "fyellow_hist, fred_hist, red_last2 "
+	    "fyellow_hist, fred_hist, red_last2, complaints_unrated_recent "
 	    "FROM repwatch.an_ip_window($1::date, $2::int, $3::int, $4::int, "
 	    "$5::int, $6::int)", 6, params);
 	if (rc != 0)

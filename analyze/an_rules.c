@@ -510,7 +510,7 @@ spike_base(const struct an_subject *s, const struct an_params *p)
 }
 
 struct spike {
-	int peak;  /* days before the analyzed day */
+	int peak;  /* first day of the burst, days before the analyzed day */
 	int back;  /* the last BACK + 1 days are at baseline */
 };
 
@@ -525,9 +525,12 @@ at_base(double c, double n, double e_peak, double b,
 
 /*
  * spike_of - the evidence of the last DAYS days is one past day: a peak
- * day before the analyzed one, no later day above it, the days before it
- * not elevated, and the last days back at baseline. C is the complaint
- * series (JMRP counts or SNDS band floors), N its recipients.
+ * day before the analyzed one (with the day before it when that one is
+ * as high: reports of one send arrive over several days, so noise may put
+ * the peak a day late), no later day above it, the days before the burst
+ * not significantly above baseline (exact test at alpha), and the last
+ * days back at baseline. C is the complaint series (JMRP counts or SNDS
+ * band floors), N its recipients.
  */
 static bool
 spike_of(struct spike *out, const struct an_subject *s, const double *c,
@@ -550,14 +553,17 @@ spike_of(struct spike *out, const struct an_subject *s, const double *c,
 	}
 	if (peak <= 0 || !(e_peak > 0))
 		return false;
-	for (int k = peak + 1; k < len; k++)
+	out->peak = peak;
+	if (peak + 1 < len && n[peak + 1] > 0 && !isnan(c[peak + 1]) &&
+	    !at_base(c[peak + 1], n[peak + 1], e_peak, b, p))
+		out->peak = peak + 1;
+	for (int k = out->peak + 1; k < len; k++)
 		if (n[k] > 0 && !isnan(c[k])) {
 			sc += c[k];
 			sn += n[k];
 		}
-	if (sn > 0 && sc > p->min_ratio * b * sn)
+	if (sn > 0 && an_poisson_sf(sc, b * sn) <= p->alpha)
 		return false; /* a rise that began before the peak */
-	out->peak = peak;
 	out->back = -1;
 	for (int k = 0; k < peak; k++) {
 		if (!(n[k] > 0) || isnan(c[k]))

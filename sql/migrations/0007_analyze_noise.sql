@@ -8,7 +8,14 @@
 -- low-volume IPs), and filter-colour counts: over the F days ending at D
 -- (days with a colour, days YELLOW or worse, days RED), over the days of
 -- the lookback before them (the same three: the IP's own flip history),
--- and RED days among the last two.
+-- and RED days among the last two; complaints of the window on days
+-- without the IP's own SNDS row.
+--
+-- Unlike the 4-argument version, complaints count only on days the IP has
+-- an SNDS row: a lost row would otherwise add its complaints without its
+-- recipients and inflate the rate (SNDS drops rows at random). An IP with
+-- no row at all keeps its complaints in complaints_unrated_recent (they
+-- "match no IP").
 CREATE FUNCTION repwatch.an_ip_window(d date, w integer, b integer,
     s integer, l integer, f integer)
 RETURNS TABLE (
@@ -25,7 +32,7 @@ RETURNS TABLE (
     snds_low_long double precision, snds_rated_long bigint,
     fdays_recent bigint, fyellow_recent bigint, fred_recent bigint,
     fdays_hist bigint, fyellow_hist bigint, fred_hist bigint,
-    red_last2 bigint)
+    red_last2 bigint, complaints_unrated_recent bigint)
 LANGUAGE sql STABLE AS $$
     WITH days AS (
         SELECT coalesce(array_agg(g::date), '{}') AS a
@@ -35,8 +42,10 @@ LANGUAGE sql STABLE AS $$
                       WHERE x.day = g::date)
     ), u AS (
         SELECT f.ip, f.day, f.recipients AS n,
-               CASE WHEN f.day = ANY (days.a) THEN f.complaints
+               CASE WHEN f.recipients IS NOT NULL THEN f.complaints
                     ELSE 0 END AS c,
+               CASE WHEN f.recipients IS NULL AND f.day = ANY (days.a)
+                    THEN f.complaints ELSE 0 END AS cu,
                f.snds_low AS low, f.snds_rated AS rated,
                f.filter_rank AS fr, f.trap_hits AS traps
         FROM repwatch.an_ip_day f, days
@@ -74,13 +83,15 @@ LANGUAGE sql STABLE AS $$
            count(u.fr) FILTER (WHERE u.day <= d - f),
            count(u.fr) FILTER (WHERE u.day <= d - f AND u.fr >= 2),
            count(u.fr) FILTER (WHERE u.day <= d - f AND u.fr = 3),
-           count(u.fr) FILTER (WHERE u.day > d - 2 AND u.fr = 3)
+           count(u.fr) FILTER (WHERE u.day > d - 2 AND u.fr = 3),
+           sum(u.cu) FILTER (WHERE u.day > d - w)
     FROM u
     GROUP BY u.ip
 $$;
 
 -- repwatch.an_series_ex - repwatch.an_series plus the SNDS band floor
--- (complaints implied) and the recipients of rows with a band, per day.
+-- (complaints implied) and the recipients of rows with a band, per day;
+-- complaints only of IPs with an SNDS row that day (as above).
 CREATE FUNCTION repwatch.an_series_ex(d date, n integer, subjects text[])
 RETURNS TABLE (subject text, day date, recipients bigint,
                complaints bigint, snds_low double precision,
@@ -93,7 +104,9 @@ LANGUAGE sql STABLE AS $$
     )
     SELECT CASE WHEN masklen(w.sub) IN (32, 128)
                 THEN host(w.sub) ELSE w.sub::text END,
-           f.day, sum(f.recipients)::bigint, sum(f.complaints)::bigint,
+           f.day, sum(f.recipients)::bigint,
+           (sum(f.complaints) FILTER (WHERE f.recipients IS NOT NULL))
+               ::bigint,
            sum(f.snds_low), sum(f.snds_rated)::bigint
     FROM want w CROSS JOIN LATERAL (
         SELECT y.day, y.recipients, y.complaints, y.snds_low, y.snds_rated
