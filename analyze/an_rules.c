@@ -150,6 +150,7 @@ an_subject_free(struct an_subject *s)
 	g_free(s->key);
 	g_free(s->net);
 	an_series_free(s->series);
+	an_subject_free(s->rest);
 	g_free(s);
 }
 
@@ -226,8 +227,55 @@ range_add(struct an_subject *r, const struct an_subject *s)
 	add(&r->snds_low_long, s->snds_low_long);
 	add(&r->snds_rated_long, s->snds_rated_long);
 	range_add_filter(r, s);
+	if (r->top == NULL || s->c_recent > r->top->c_recent)
+		r->top = s;
 	if (s->data_days > 0)
 		r->ips++;
+}
+
+/* NAN-tolerant difference: what is left of SUM without V */
+static void
+sub(double *sum, double v)
+{
+	if (!isnan(v) && !isnan(*sum))
+		*sum -= v;
+}
+
+/* the range without its top IP */
+static struct an_subject *
+range_rest(const struct an_subject *r)
+{
+	struct an_subject *x = range_new(r->key);
+	const struct an_subject *t = r->top;
+
+	x->n_recent = r->n_recent;
+	x->c_recent = r->c_recent;
+	x->n_base = r->n_base;
+	x->c_base = r->c_base;
+	x->n_last = r->n_last;
+	x->c_last = r->c_last;
+	x->n_long = r->n_long;
+	x->c_long = r->c_long;
+	x->snds_low = r->snds_low;
+	x->snds_rated = r->snds_rated;
+	x->snds_low_long = r->snds_low_long;
+	x->snds_rated_long = r->snds_rated_long;
+	x->ips = r->ips - 1;
+	if (t == NULL)
+		return x;
+	sub(&x->n_recent, t->n_recent);
+	sub(&x->c_recent, t->c_recent);
+	sub(&x->n_base, t->n_base);
+	sub(&x->c_base, t->c_base);
+	sub(&x->n_last, t->n_last);
+	sub(&x->c_last, t->c_last);
+	sub(&x->n_long, t->n_long);
+	sub(&x->c_long, t->c_long);
+	sub(&x->snds_low, t->snds_low);
+	sub(&x->snds_rated, t->snds_rated);
+	sub(&x->snds_low_long, t->snds_low_long);
+	sub(&x->snds_rated_long, t->snds_rated_long);
+	return x;
 }
 
 GPtrArray *
@@ -256,9 +304,11 @@ an_subjects_ranges(GPtrArray *ips, const struct an_params *p)
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		struct an_subject *r = v;
 
-		if (r->ips >= p->range_min_ips)
+		if (r->ips >= p->range_min_ips) {
+			r->rest = range_rest(r);
+			r->top = NULL; /* the IPs may go before the range */
 			g_ptr_array_add(out, r);
-		else
+		} else
 			an_subject_free(r);
 	}
 	g_hash_table_destroy(by_net);
@@ -342,6 +392,14 @@ an_rules_test_rising(struct an_subject *s, const struct an_params *p)
 	p_floor = an_poisson_sf(c1, s->n_recent * p->baseline_floor_rate);
 	s->p_value = fmax(p_cmp, p_floor);
 	s->candidate = true;
+	/* a /24 rises only when it does without its worst IP too (that IP
+	 * has its own alert) */
+	if (s->rest != NULL) {
+		an_rules_test_rising(s->rest, p);
+		s->candidate = s->rest->candidate;
+		s->p_value = s->candidate ? fmax(s->p_value, s->rest->p_value) :
+		    1.0;
+	}
 }
 
 /* the window the level rule judges: the recent one, or for a low-volume
@@ -441,14 +499,21 @@ level_bound(double c, double n, const struct an_subject *s,
 	return an_poisson_lower(c, level_conf(s, p)) / n;
 }
 
-/* the JMRP rate the level rule judges */
+/* the JMRP rate the level rule judges; a /24 the lesser of its own and
+ * that without its worst IP */
 static double
 level_evidence(const struct an_subject *s, const struct an_params *p)
 {
-	struct level_window w;
+	struct level_window w, wr;
+	double ev;
 
 	level_window(&w, s, p);
-	return level_bound(w.c, w.n, s, p);
+	ev = level_bound(w.c, w.n, s, p);
+	if (s->rest == NULL)
+		return ev;
+	level_window(&wr, s->rest, p);
+	return fmin(ev, wr.n >= p->min_recipients ?
+	    level_bound(wr.c, wr.n, s, p) : 0);
 }
 
 /* the second witness, only where JMRP counts nothing (not set up, or its
@@ -458,10 +523,20 @@ snds_floor_rate(const struct an_subject *s, const struct an_params *p)
 {
 	struct level_window w;
 
+	double ev;
+
 	level_window(&w, s, p);
 	if (!(w.rated >= p->min_recipients) || w.c > 0 || !(w.low > 0))
 		return NAN;
-	return level_bound(ceil(w.low), w.rated, s, p);
+	ev = level_bound(ceil(w.low), w.rated, s, p);
+	if (s->rest != NULL) {
+		struct level_window wr;
+
+		level_window(&wr, s->rest, p);
+		ev = fmin(ev, wr.rated >= p->min_recipients && wr.low > 0 ?
+		    level_bound(ceil(wr.low), wr.rated, s, p) : 0);
+	}
+	return ev;
 }
 
 bool
@@ -721,7 +796,15 @@ rule_filter(GPtrArray *out, const struct an_subject *s,
 	struct an_finding *f;
 
 	worse_days(s, &x, &n, &xh, &nh);
-	k = an_filter_threshold(n, xh, nh, p);
+	if (s->is_range) {
+		/* a /24 alert falls on each of its IPs: keep the false rate
+		 * per IP-day (Bonferroni over the IPs) */
+		struct an_params q = *p;
+
+		q.filter_false_rate = p->filter_false_rate / MAX(s->ips, 1);
+		k = an_filter_threshold(n, xh, nh, &q);
+	} else
+		k = an_filter_threshold(n, xh, nh, p);
 	if (red2 || ((worse_now || x >= k) && x > 0 && confirmed))
 		sev = AN_CRITICAL;
 	else if (x >= k && x > 0)

@@ -113,6 +113,10 @@ struct an_subject {
 	int red_last2;        /* RED days among the last two */
 	int tests;            /* subjects tested by the level rule that day */
 	struct an_series *series; /* NULL unless fetched */
+	/* ranges: the /24 without its IP of most complaints (owned), so a
+	 * range alert needs more than one IP's evidence */
+	struct an_subject *rest;
+	const struct an_subject *top; /* that IP while aggregating */
 	/* set by an_rules_test_rising / an_rules_correct */
 	double base_rate;     /* baseline rate, at least the floor */
 	double ratio;         /* recent rate / base_rate */
