@@ -640,14 +640,21 @@ spike_of(struct spike *out, const struct an_subject *s, const double *c,
 	if (sn > 0 && an_poisson_sf(sc, b * sn) <= p->alpha)
 		return false; /* a rise that began before the peak */
 	out->back = -1;
+	sc = sn = 0;
 	for (int k = 0; k < peak; k++) {
 		if (!(n[k] > 0) || isnan(c[k]))
 			continue;
 		if (!at_base(c[k], n[k], e_peak, b, p))
 			break;
 		out->back = k;
+		sc += c[k];
+		sn += n[k];
 	}
-	return out->back >= 0;
+	/* and the days back at baseline are significantly below the peak
+	 * day's rate: a few complaints on little volume cannot tell a spike
+	 * from a ramp, and a ramp must keep its alert */
+	return out->back >= 0 &&
+	    1.0 - an_poisson_sf(sc + 1, sn * c[peak] / n[peak]) <= p->alpha;
 }
 
 static void
