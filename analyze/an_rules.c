@@ -42,7 +42,7 @@ an_params_default(struct an_params *out)
 		.filter_days = 7, .filter_false_rate = 0.001,
 		.filter_prior_flips = 1, .filter_prior_steady = 1,
 		.level_min_complaints = 5, .level_long_days = 28,
-		.level_long_below = 7000, .spike_tail = 0.35,
+		.level_long_below = 7000, .spike_tail = 0.2,
 	};
 }
 
