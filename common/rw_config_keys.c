@@ -147,7 +147,9 @@ const struct rw_config_key rw_config_keys[] = {
 	    "perfect)."},
 	{"analyze", "spike_days", RW_CT_INT, "2", "1..7",
 	    "Rising rule: the rise must hold in the last N days, so a one-off "
-	    "bad day stops alerting within N days."},
+	    "bad day stops alerting within N days. Spike decay: an alert "
+	    "whose evidence is one past day is info until N days are back "
+	    "at baseline, then resolved."},
 	{"analyze", "range_min_ips", RW_CT_INT, "2", "1..256",
 	    "Range rules: IPs with data a /24 needs before it is judged as a "
 	    "whole (1 would repeat every single-IP alert)."},
@@ -185,8 +187,7 @@ const struct rw_config_key rw_config_keys[] = {
 	{"analyze", "level_min_complaints", RW_CT_INT, "5", "0..100000",
 	    "Level rule: complaints needed in the judged window."},
 	{"analyze", "level_long_days", RW_CT_INT, "28", "7..90",
-	    "Level rule: window for low-volume subjects (at most window_days "
-	    "+ baseline_days)."},
+	    "Level rule: window for low-volume subjects."},
 	{"analyze", "level_long_below", RW_CT_INT, "7000", "0..1000000000",
 	    "Level rule: subjects with fewer recipients in window_days are "
 	    "judged over level_long_days."},
