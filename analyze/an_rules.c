@@ -42,7 +42,7 @@ an_params_default(struct an_params *out)
 		.filter_days = 7, .filter_false_rate = 0.001,
 		.filter_prior_flips = 1, .filter_prior_steady = 1,
 		.level_min_complaints = 5, .level_long_days = 28,
-		.level_long_below = 7000, .spike_tail = 0.2,
+		.level_long_below = 7000, .spike_tail = 0.35,
 	};
 }
 
@@ -590,12 +590,15 @@ struct spike {
 };
 
 /* the day is at baseline: its excess is a small share of the peak's (the
- * late reports of the spike) or its rate within min_ratio of baseline */
+ * late reports of the spike), or its count is not significantly above
+ * min_ratio times baseline (exact test at alpha: a day of 3 complaints
+ * where 1 is expected is noise, not a rise) */
 static bool
 at_base(double c, double n, double e_peak, double b,
     const struct an_params *p)
 {
-	return c - n * b <= p->spike_tail * e_peak || c <= p->min_ratio * b * n;
+	return c - n * b <= p->spike_tail * e_peak ||
+	    an_poisson_sf(c, p->min_ratio * b * n) > p->alpha;
 }
 
 /*
@@ -603,7 +606,8 @@ at_base(double c, double n, double e_peak, double b,
  * day before the analyzed one (with the day before it when that one is
  * as high: reports of one send arrive over several days, so noise may put
  * the peak a day late), no later day above it, the days before the burst
- * not significantly above baseline (exact test at alpha), and the last
+ * not significantly above min_ratio times baseline (exact test at alpha:
+ * the baseline is an estimate), and the last
  * days back at baseline. C is the complaint series (JMRP counts or SNDS
  * band floors), N its recipients.
  */
@@ -637,7 +641,7 @@ spike_of(struct spike *out, const struct an_subject *s, const double *c,
 			sc += c[k];
 			sn += n[k];
 		}
-	if (sn > 0 && an_poisson_sf(sc, b * sn) <= p->alpha)
+	if (sn > 0 && an_poisson_sf(sc, p->min_ratio * b * sn) <= p->alpha)
 		return false; /* a rise that began before the peak */
 	out->back = -1;
 	sc = sn = 0;

@@ -191,7 +191,7 @@ const struct rw_config_key rw_config_keys[] = {
 	{"analyze", "level_long_below", RW_CT_INT, "7000", "0..1000000000",
 	    "Level rule: subjects with fewer recipients in window_days are "
 	    "judged over level_long_days."},
-	{"analyze", "spike_tail", RW_CT_DOUBLE, "0.2", "0..1",
+	{"analyze", "spike_tail", RW_CT_DOUBLE, "0.35", "0..1",
 	    "Spike decay: a day after a one-day spike is back at baseline when "
 	    "its excess complaints are at most this share of the spike day's "
 	    "(late reports) or its rate within min_ratio of baseline."},
