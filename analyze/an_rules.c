@@ -33,7 +33,7 @@ an_params_default(struct an_params *out)
 		.warning_rate = 0.001, .critical_rate = 0.003,
 		.min_recipients = 1000, .level_confidence = 0.95,
 		.window_days = 7, .baseline_days = 28, .spike_days = 2,
-		.alpha = 0.01, .min_ratio = 1.5, .min_complaints = 5,
+		.alpha = 0.02, .min_ratio = 1.5, .min_complaints = 5,
 		.baseline_floor_rate = 0.0002, .range_min_ips = 2,
 		.trend_days = 14, .trend_z = 1.645, .forecast_days = 30,
 		.stale_fetch_days = 2, .link_warn_days = 5,
@@ -43,6 +43,7 @@ an_params_default(struct an_params *out)
 		.filter_prior_flips = 1, .filter_prior_steady = 1,
 		.level_min_complaints = 5, .level_long_days = 28,
 		.level_long_below = 7000, .spike_tail = 0.35,
+		.spike_alpha = 0.01,
 	};
 }
 
@@ -92,6 +93,7 @@ an_params_load(struct an_params *out, const struct rw_config *cfg)
 	out->level_long_below = (double)rw_config_int(cfg, "analyze",
 	    "level_long_below");
 	out->spike_tail = dbl(cfg, "spike_tail");
+	out->spike_alpha = dbl(cfg, "spike_alpha");
 }
 
 struct an_series *
@@ -598,7 +600,7 @@ at_base(double c, double n, double e_peak, double b,
     const struct an_params *p)
 {
 	return c - n * b <= p->spike_tail * e_peak ||
-	    an_poisson_sf(c, p->min_ratio * b * n) > p->alpha;
+	    an_poisson_sf(c, p->min_ratio * b * n) > p->spike_alpha;
 }
 
 /*
@@ -641,7 +643,8 @@ spike_of(struct spike *out, const struct an_subject *s, const double *c,
 			sc += c[k];
 			sn += n[k];
 		}
-	if (sn > 0 && an_poisson_sf(sc, p->min_ratio * b * sn) <= p->alpha)
+	if (sn > 0 && an_poisson_sf(sc, p->min_ratio * b * sn) <=
+	    p->spike_alpha)
 		return false; /* a rise that began before the peak */
 	out->back = -1;
 	sc = sn = 0;
@@ -658,7 +661,8 @@ spike_of(struct spike *out, const struct an_subject *s, const double *c,
 	 * day's rate: a few complaints on little volume cannot tell a spike
 	 * from a ramp, and a ramp must keep its alert */
 	return out->back >= 0 &&
-	    1.0 - an_poisson_sf(sc + 1, sn * c[peak] / n[peak]) <= p->alpha;
+	    1.0 - an_poisson_sf(sc + 1, sn * c[peak] / n[peak]) <=
+	    p->spike_alpha;
 }
 
 static void

@@ -61,6 +61,7 @@ struct an_params {
 	double spike_tail;          /* a day is back at baseline when its
 	                             * excess is at most this share of the
 	                             * peak day's */
+	double spike_alpha;         /* level of the spike check's tests */
 };
 
 /* an_params_default - the built-in defaults (the key table's) */

@@ -136,7 +136,7 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Recent window length in days."},
 	{"analyze", "baseline_days", RW_CT_INT, "28", "7..365",
 	    "Trailing baseline length in days, before the recent window."},
-	{"analyze", "alpha", RW_CT_DOUBLE, "0.01", "0..0.5",
+	{"analyze", "alpha", RW_CT_DOUBLE, "0.02", "0..0.5",
 	    "Rising rule: false discovery rate across all subjects of a day."},
 	{"analyze", "min_ratio", RW_CT_DOUBLE, "1.5", "1..100",
 	    "Rising rule: recent rate must be at least this times the baseline."},
@@ -194,7 +194,12 @@ const struct rw_config_key rw_config_keys[] = {
 	{"analyze", "spike_tail", RW_CT_DOUBLE, "0.35", "0..1",
 	    "Spike decay: a day after a one-day spike is back at baseline when "
 	    "its excess complaints are at most this share of the spike day's "
-	    "(late reports) or its rate within min_ratio of baseline."},
+	    "(late reports) or its count not significantly above min_ratio x "
+	    "baseline (spike_alpha)."},
+	{"analyze", "spike_alpha", RW_CT_DOUBLE, "0.01", "0..0.5",
+	    "Spike decay: level of its exact tests (a day back at baseline is "
+	    "not significantly above min_ratio x baseline; the days back are "
+	    "significantly below the spike day's rate)."},
 
 	/* [nightly] */
 	{"nightly", "report_html", RW_CT_PATH, NULL, NULL,
