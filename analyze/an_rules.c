@@ -836,8 +836,8 @@ rule_filter(GPtrArray *out, const struct an_subject *s,
 		    "%.0f of %.0f IP-days (%d expected at most)%s", x, n, k - 1,
 		    confirmed ? ", with complaints" : "");
 	else
-		f->message = g_strdup_printf("SNDS filter %s, usually %s; worse "
-		    "on %.0f of %.0f days (persistent from %d)%s",
+		f->message = g_strdup_printf("SNDS filter %s, usually %s; "
+		    "worse on %.0f of %.0f days (persistent from %d)%s",
 		    names[worse_now ? s->filter_last : MIN(base + 1, 3)],
 		    names[MAX(MIN(base, 3), 0)], x, n, k, red2 ? "; RED two "
 		    "days running" : confirmed ? ", with complaints" : "");

@@ -298,8 +298,8 @@ write_hops(FILE *f, const char *ip, const char *date, long id)
 	int hops = 1 + (int)(id % 3);
 
 	for (int h = 0; h < hops; h++)
-		fprintf(f, "Received: from %sPR%02ldCA%04ld.%s.prod.outlook.com "
-		    "(2603:10b6:610:%lx::%d) by %sPR%02ldMB%04ld.%s.prod."
+		fprintf(f, "Received: from %sPR%02ldCA%04ld.%s.prod.outlook."
+		    "com (2603:10b6:610:%lx::%d) by %sPR%02ldMB%04ld.%s.prod."
 		    "outlook.com (2603:10b6:408:%lx::%d) with Microsoft SMTP "
 		    "Server (version=TLS1_2) id 15.20.8765.%d; %s\n",
 		    h % 2 ? "SA1" : "BL1", id % 17, (id * 7 + h) % 10000,

@@ -688,8 +688,8 @@ test_filter_threshold(void **state)
 		    cases[i].nh, &p);
 
 		if (got != cases[i].want) {
-			print_error("%.0f of %.0f days worse before: got k = %d, "
-			    "want %d\n", cases[i].xh, cases[i].nh, got,
+			print_error("%.0f of %.0f days worse before: got k = "
+			    "%d, want %d\n", cases[i].xh, cases[i].nh, got,
 			    cases[i].want);
 			fail();
 		}
@@ -825,7 +825,8 @@ test_spike_decay(void **state)
 		x.c[d] = round(20000 * 0.0003) + 25;
 	for (int d = 14; d < 20; d++) {
 		GPtrArray *f = findings_at(&x, d + 35, &p);
-		int got = MAX(severity_of(f, "level"), severity_of(f, "rising"));
+		int got = MAX(severity_of(f, "level"),
+		    severity_of(f, "rising"));
 
 		if (got < AN_WARNING) {
 			print_error("sustained rise, day %d: got %d, want a "
