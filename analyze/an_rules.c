@@ -498,6 +498,10 @@ level_bound(double c, double n, const struct an_subject *s,
 		return c / n;
 	if (c < p->level_min_complaints)
 		return 0;
+	/* the bound is below the observed rate: no need to compute it (an
+	 * inverse chi-square) for the many subjects already below */
+	if (c / n < fmin(p->warning_rate, p->critical_rate))
+		return 0;
 	return an_poisson_lower(c, level_conf(s, p)) / n;
 }
 
@@ -770,10 +774,18 @@ an_filter_threshold(double n, double xh, double nh,
 	double a = p->filter_prior_flips + (xh > 0 ? xh : 0);
 	double b = p->filter_prior_steady + (nh > xh ? nh - xh : 0);
 
-	for (int k = 1; k <= (int)n; k++)
-		if (an_betabinom_sf(k, n, a, b) <= p->filter_false_rate)
-			return k;
-	return (int)n + 1;
+	double tail = 0;
+	int k = (int)n + 1;
+
+	/* the upper tail, summed from the top: the smallest k whose
+	 * P(X >= k) stays within the false rate */
+	for (int x = (int)n; x >= 1; x--) {
+		tail += an_betabinom_pmf(x, n, a, b);
+		if (tail > p->filter_false_rate)
+			break;
+		k = x;
+	}
+	return k;
 }
 
 /* complaint evidence on the same subject the same day (level or rising
@@ -811,6 +823,9 @@ rule_filter(GPtrArray *out, const struct an_subject *s,
 	struct an_finding *f;
 
 	worse_days(s, &x, &n, &xh, &nh);
+	/* most subjects: nothing worse, no test */
+	if (!(x > 0) && !worse_now && !red2)
+		return;
 	if (s->is_range) {
 		/* a /24 alert falls on each of its IPs: keep the false rate
 		 * per IP-day (Bonferroni over the IPs) */

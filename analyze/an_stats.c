@@ -49,6 +49,19 @@ an_binomial_sf(double c, double p, double n)
 }
 
 double
+an_betabinom_pmf(double x, double n, double a, double b)
+{
+	if (!isfinite(x) || !isfinite(n) || x < 0 || x > n || !(a > 0) ||
+	    !(b > 0))
+		return 0.0;
+	x = floor(x);
+	n = floor(n);
+	return exp(lgamma(n + 1) - lgamma(x + 1) - lgamma(n - x + 1) +
+	    lgamma(x + a) + lgamma(n - x + b) - lgamma(n + a + b) -
+	    (lgamma(a) + lgamma(b) - lgamma(a + b)));
+}
+
+double
 an_betabinom_sf(double k, double n, double a, double b)
 {
 	double lbeta_ab, sum = 0;

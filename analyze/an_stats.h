@@ -26,6 +26,8 @@ double an_binomial_sf(double c, double p, double n);
  * 1 when k <= 0, 0 when k > n.
  */
 double an_betabinom_sf(double k, double n, double a, double b);
+/* an_betabinom_pmf - P(X = x) for the same X (0 outside 0..n) */
+double an_betabinom_pmf(double x, double n, double a, double b);
 
 /*
  * an_rate_ratio_p - one-sided exact test that the recent rate c1/n1 exceeds
