@@ -8,6 +8,7 @@
 
 #include "analyze/an_facts.h"
 #include "common/rw_error.h"
+#include "common/rw_util.h"
 
 /* column value as a double; NAN for SQL NULL */
 static double
@@ -117,6 +118,21 @@ subject_from_row(const PGresult *r, int i)
 	s->days_since_data = col_i(r, i, 17, -1);
 	s->data_days = col_d(r, i, 18);
 	s->n_match_span = col_d(r, i, 19);
+	s->n_long = col_d(r, i, 20);
+	s->c_long = col_d(r, i, 21);
+	s->snds_low_long = col_d(r, i, 22);
+	s->snds_rated_long = col_d(r, i, 23);
+	s->f_days = col_d(r, i, 24);
+	s->f_yellow = col_d(r, i, 25);
+	s->f_red = col_d(r, i, 26);
+	s->fh_days = col_d(r, i, 27);
+	s->fh_yellow = col_d(r, i, 28);
+	s->fh_red = col_d(r, i, 29);
+	s->red_last2 = col_i(r, i, 30, 0);
+	/* complaints of an IP SNDS never rated match no IP: keep them for
+	 * the unmatched share (they enter no rate: no recipients) */
+	if (isnan(s->n_match_span) && isnan(s->n_recent))
+		s->c_recent = col_d(r, i, 31);
 	return s;
 }
 
@@ -124,8 +140,8 @@ int
 an_facts_window(GPtrArray **out, struct rw_db *db, const char *day,
     const struct an_params *p)
 {
-	char w[16], b[16], s[16];
-	const char *params[] = {day, w, b, s};
+	char w[16], b[16], s[16], l[16], f[16];
+	const char *params[] = {day, w, b, s, l, f};
 	PGresult *r = NULL;
 	GPtrArray *subjects;
 	int rc;
@@ -134,14 +150,19 @@ an_facts_window(GPtrArray **out, struct rw_db *db, const char *day,
 	snprintf(w, sizeof(w), "%d", p->window_days);
 	snprintf(b, sizeof(b), "%d", p->baseline_days);
 	snprintf(s, sizeof(s), "%d", p->spike_days);
+	snprintf(l, sizeof(l), "%d", p->level_long_days);
+	snprintf(f, sizeof(f), "%d", p->filter_days);
 	rc = rw_db_query(&r, db, "SELECT ip, net, recipients_recent, "
 	    "complaints_recent, days_recent, recipients_base, "
 	    "complaints_base, days_base, recipients_last, complaints_last, "
 	    "recipients_day, complaints_day, snds_complaints_low, "
 	    "snds_rated_recent, filter_last, filter_base, trap_hits_last, "
-	    "$1::date - last_data_day, data_days, recipients_match_span "
-	    "FROM repwatch.an_ip_window($1::date, $2::int, $3::int, $4::int)",
-	    4, params);
+	    "$1::date - last_data_day, data_days, recipients_match_span, "
+	    "recipients_long, complaints_long, snds_low_long, snds_rated_long, "
+	    "fdays_recent, fyellow_recent, fred_recent, fdays_hist, "
+	    "fyellow_hist, fred_hist, red_last2, complaints_unrated_recent "
+	    "FROM repwatch.an_ip_window($1::date, $2::int, $3::int, $4::int, "
+	    "$5::int, $6::int)", 6, params);
 	if (rc != 0)
 		goto cleanup;
 	subjects = g_ptr_array_new_full((guint)PQntuples(r),
@@ -169,29 +190,47 @@ array_literal(GPtrArray *subjects)
 	return g_string_free(s, FALSE);
 }
 
-/* fit rows [from, to) of the series result, all of one subject */
+/* rows [from, to) of the series result, all of one subject: keep the
+ * daily values (spike check) and fit the trend on the last trend_days */
 static void
-fit_rows(struct an_subject *s, const PGresult *r, int from, int to)
+fit_rows(struct an_subject *s, const PGresult *r, int from, int to,
+    const GDate *end, int len, const struct an_params *p)
 {
-	int k = to - from;
+	int k = to - from, m = 0;
 	double *t = g_new(double, k), *c = g_new(double, k);
 	double *n = g_new(double, k);
+	struct an_series *x = an_series_new(end, len);
 
 	for (int i = 0; i < k; i++) {
-		t[i] = col_d(r, from + i, 1);
-		n[i] = col_d(r, from + i, 2);
-		c[i] = col_d(r, from + i, 3);
-		if (isnan(c[i]))
-			c[i] = 0;
+		int back = -(int)col_d(r, from + i, 1);
+		double ci = col_d(r, from + i, 3);
+
+		if (isnan(ci))
+			ci = 0;
+		if (back >= 0 && back < len) {
+			x->n[back] = col_d(r, from + i, 2);
+			x->c[back] = ci;
+			x->low[back] = col_d(r, from + i, 4);
+			x->rated[back] = col_d(r, from + i, 5);
+		}
+		if (back >= p->trend_days)
+			continue;
+		t[m] = -back;
+		n[m] = col_d(r, from + i, 2);
+		c[m] = ci;
+		m++;
 	}
-	an_trend_fit(&s->trend, t, c, n, (size_t)k);
+	an_trend_fit(&s->trend, t, c, n, (size_t)m);
+	an_series_free(s->series);
+	s->series = x;
 	g_free(t);
 	g_free(c);
 	g_free(n);
 }
 
 static void
-fit_all(GPtrArray *subjects, const PGresult *r)
+fit_all(GPtrArray *subjects, const PGresult *r, const GDate *end, int len,
+    const struct an_params *p)
 {
 	GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
 	int i = 0, rows = PQntuples(r);
@@ -204,13 +243,13 @@ fit_all(GPtrArray *subjects, const PGresult *r)
 	while (i < rows) {
 		const char *key = PQgetvalue(r, i, 0);
 		struct an_subject *s = g_hash_table_lookup(by_key, key);
-		int end = i + 1;
+		int stop = i + 1;
 
-		while (end < rows && strcmp(PQgetvalue(r, end, 0), key) == 0)
-			end++;
+		while (stop < rows && strcmp(PQgetvalue(r, stop, 0), key) == 0)
+			stop++;
 		if (s != NULL)
-			fit_rows(s, r, i, end);
-		i = end;
+			fit_rows(s, r, i, stop, end, len, p);
+		i = stop;
 	}
 	g_hash_table_destroy(by_key);
 }
@@ -223,18 +262,24 @@ an_facts_trends(struct rw_db *db, const char *day, GPtrArray *subjects,
 	g_autofree char *keys = NULL;
 	const char *params[] = {day, n, NULL};
 	PGresult *r = NULL;
-	int rc;
+	GDate end;
+	int rc, len = MAX(p->trend_days, MAX(p->window_days,
+	    p->level_long_days));
 
 	if (subjects->len == 0)
 		return 0;
+	rc = rw_parse_date(&end, day);
+	if (rc != 0)
+		return rc;
 	keys = array_literal(subjects);
 	params[2] = keys;
-	snprintf(n, sizeof(n), "%d", p->trend_days);
+	snprintf(n, sizeof(n), "%d", len);
 	rc = rw_db_query(&r, db, "SELECT subject, day - $1::date, "
-	    "recipients, complaints FROM repwatch.an_series($1::date, "
-	    "$2::int, $3::text[])", 3, params);
+	    "recipients, complaints, snds_low, snds_rated "
+	    "FROM repwatch.an_series_ex($1::date, $2::int, $3::text[])", 3,
+	    params);
 	if (rc == 0)
-		fit_all(subjects, r);
+		fit_all(subjects, r, &end, len, p);
 	PQclear(r);
 	return rc;
 }

@@ -49,12 +49,38 @@ struct an_params {
 	int link_valid_days;
 	int missing_ip_days;
 	double unmatched_share;
+	/* issue 12: noise control */
+	int filter_days;            /* n of "worse on k of the last n days" */
+	double filter_false_rate;   /* false persistent-colour alerts/IP-day */
+	double filter_prior_flips;  /* Beta prior of the flip rate: a */
+	double filter_prior_steady; /* ... and b */
+	double level_min_complaints;
+	int level_long_days;        /* long window for low-volume subjects */
+	double level_long_below;    /* recipients in window_days below which
+	                             * the long window is judged */
+	double spike_tail;          /* a day is back at baseline when its
+	                             * excess is at most this share of the
+	                             * peak day's */
+	double spike_alpha;         /* level of the spike check's tests */
 };
 
 /* an_params_default - the built-in defaults (the key table's) */
 void an_params_default(struct an_params *out);
 /* an_params_load - from the [analyze] section of CFG */
 void an_params_load(struct an_params *out, const struct rw_config *cfg);
+
+/* daily values of one subject, index 0 = the analyzed day, k = k days
+ * before it; NAN where SNDS has no row (fetched for the few subjects with
+ * a level or rising finding: trend fit and spike check) */
+struct an_series {
+	GDate end;            /* the analyzed day */
+	int len;
+	double *n, *c;        /* recipients, JMRP complaints */
+	double *low, *rated;  /* SNDS band floor (complaints), rated rcpt */
+};
+
+struct an_series *an_series_new(const GDate *end, int len);
+void an_series_free(struct an_series *x);
 
 /*
  * One subject (IP or /24) on one day: sums over the recent window, the
@@ -78,6 +104,20 @@ struct an_subject {
 	int days_since_data;  /* days since the last SNDS row (-1 never) */
 	double data_days;     /* days with SNDS rows, recent + baseline */
 	double n_match_span;  /* SNDS volume, window + 6 days before (NAN) */
+	/* the level rule's long window (level_long_days) */
+	double n_long, c_long, snds_low_long, snds_rated_long;
+	/* filter colour: days with a colour, YELLOW or worse, RED, over the
+	 * last filter_days (f_) and the lookback before them (fh_); ranges
+	 * hold their IPs' days worse than each IP's usual in f_yellow and
+	 * fh_yellow */
+	double f_days, f_yellow, f_red, fh_days, fh_yellow, fh_red;
+	int red_last2;        /* RED days among the last two */
+	int tests;            /* subjects tested by the level rule that day */
+	struct an_series *series; /* NULL unless fetched */
+	/* ranges: the /24 without its IP of most complaints (owned), so a
+	 * range alert needs more than one IP's evidence */
+	struct an_subject *rest;
+	const struct an_subject *top; /* that IP while aggregating */
 	/* set by an_rules_test_rising / an_rules_correct */
 	double base_rate;     /* baseline rate, at least the floor */
 	double ratio;         /* recent rate / base_rate */
@@ -117,8 +157,20 @@ GPtrArray *an_findings_new(void);
 void an_rules_test_rising(struct an_subject *s, const struct an_params *p);
 /* an_rules_correct - BH over every subject of the day (IPs and ranges) */
 void an_rules_correct(GPtrArray *subjects);
+/* an_rules_count_tests - record in each subject how many subjects of the
+ * day the level rule tests (its confidence grows with that number) */
+void an_rules_count_tests(GPtrArray *subjects, const struct an_params *p);
 /* an_rules_needs_trend - a level or rising finding will want a forecast */
 bool an_rules_needs_trend(const struct an_subject *s,
+    const struct an_params *p);
+
+/*
+ * an_filter_threshold - k, the fewest days worse than usual among N days
+ * with a colour that count as persistent: the smallest k whose chance
+ * under the subject's own flip history (XH worse of NH days, Beta prior
+ * from P) is at most filter_false_rate; N + 1 when none is.
+ */
+int an_filter_threshold(double n, double xh, double nh,
     const struct an_params *p);
 
 /* an_rules_subject - level, rising, filter and trap findings */

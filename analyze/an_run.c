@@ -24,6 +24,7 @@ test_all(GPtrArray *ips, GPtrArray *ranges, const struct an_params *p)
 	for (guint i = 0; i < all->len; i++)
 		an_rules_test_rising(all->pdata[i], p);
 	an_rules_correct(all);
+	an_rules_count_tests(all, p);
 	return all;
 }
 

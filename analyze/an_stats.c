@@ -49,6 +49,41 @@ an_binomial_sf(double c, double p, double n)
 }
 
 double
+an_betabinom_pmf(double x, double n, double a, double b)
+{
+	if (!isfinite(x) || !isfinite(n) || x < 0 || x > n || !(a > 0) ||
+	    !(b > 0))
+		return 0.0;
+	x = floor(x);
+	n = floor(n);
+	return exp(lgamma(n + 1) - lgamma(x + 1) - lgamma(n - x + 1) +
+	    lgamma(x + a) + lgamma(n - x + b) - lgamma(n + a + b) -
+	    (lgamma(a) + lgamma(b) - lgamma(a + b)));
+}
+
+double
+an_betabinom_sf(double k, double n, double a, double b)
+{
+	double lbeta_ab, sum = 0;
+
+	if (!isfinite(k) || !isfinite(n) || n < 0 || !(a > 0) || !(b > 0))
+		return 1.0;
+	k = ceil(k);
+	n = floor(n);
+	if (k <= 0)
+		return 1.0;
+	if (k > n)
+		return 0.0;
+	lbeta_ab = lgamma(a) + lgamma(b) - lgamma(a + b);
+	/* n is a count of days (small): sum the upper tail term by term */
+	for (double x = k; x <= n; x++)
+		sum += exp(lgamma(n + 1) - lgamma(x + 1) - lgamma(n - x + 1) +
+		    lgamma(x + a) + lgamma(n - x + b) - lgamma(n + a + b) -
+		    lbeta_ab);
+	return fmin(sum, 1.0);
+}
+
+double
 an_rate_ratio_p(double c1, double n1, double c0, double n0)
 {
 	if (!(n1 > 0) || !(n0 > 0) || !(c0 >= 0) || !(c1 >= 0))

@@ -20,6 +20,16 @@ double an_poisson_sf(double c, double mu);
 double an_binomial_sf(double c, double p, double n);
 
 /*
+ * an_betabinom_sf - P(X >= k) for X ~ Beta-binomial(n, a, b): the number of
+ * successes in n trials whose success rate is uncertain, known only as a
+ * Beta(a, b) posterior (e.g. a flip rate estimated from an IP's history).
+ * 1 when k <= 0, 0 when k > n.
+ */
+double an_betabinom_sf(double k, double n, double a, double b);
+/* an_betabinom_pmf - P(X = x) for the same X (0 outside 0..n) */
+double an_betabinom_pmf(double x, double n, double a, double b);
+
+/*
  * an_rate_ratio_p - one-sided exact test that the recent rate c1/n1 exceeds
  * the baseline rate c0/n0: conditional on c0 + c1, c1 is binomial with
  * success probability n1 / (n0 + n1) under equal rates (Przyborowski and

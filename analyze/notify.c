@@ -17,13 +17,15 @@
 #include "common/rw_log.h"
 #include "common/rw_mask.h"
 
-/* every open alert never sent, or sent at a lower severity */
+/* every open warning or critical alert never sent, or sent at a lower
+ * severity (info is evidence, e.g. one YELLOW day: not worth a message) */
 static const char pending_sql[] =
     "SELECT a.id, CASE WHEN a.notified_severity IS NULL THEN 'new' "
     "ELSE 'escalated' END, a.subject_kind, a.subject, a.source, a.rule, "
     "a.severity, a.notified_severity, a.first_day::text, a.last_day::text, "
     "a.details::text FROM repwatch.alert a WHERE a.state = 'open' AND "
-    "(a.notified_severity IS NULL OR repwatch.severity_rank(a.severity) > "
+    "a.severity <> 'info' AND (a.notified_severity IS NULL OR "
+    "repwatch.severity_rank(a.severity) > "
     "repwatch.severity_rank(a.notified_severity)) "
     "ORDER BY repwatch.severity_rank(a.severity) DESC, a.id";
 

@@ -152,15 +152,16 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Level rule: 7-day pooled complaint rate for a critical alert."},
 	{"analyze", "min_recipients", RW_CT_INT, "1000", "0..1000000000",
 	    "Level rule: recipients needed in the window before it judges."},
-	{"analyze", "level_confidence", RW_CT_DOUBLE, "0.9", "0..0.999",
+	{"analyze", "level_confidence", RW_CT_DOUBLE, "0.95", "0..0.999",
 	    "Level rule: the rate judged is the exact Poisson lower bound at "
-	    "this one-sided confidence, so a few complaints on little volume "
-	    "do not alert (0 = the observed rate, as peers do)."},
+	    "1 - (1 - this)/m for the m subjects tested that day (Bonferroni: "
+	    "at most 1 - this false level alerts a day over all subjects); 0 "
+	    "= the observed rate, as peers do."},
 	{"analyze", "window_days", RW_CT_INT, "7", "1..60",
 	    "Recent window length in days."},
 	{"analyze", "baseline_days", RW_CT_INT, "28", "7..365",
 	    "Trailing baseline length in days, before the recent window."},
-	{"analyze", "alpha", RW_CT_DOUBLE, "0.01", "0..0.5",
+	{"analyze", "alpha", RW_CT_DOUBLE, "0.02", "0..0.5",
 	    "Rising rule: false discovery rate across all subjects of a day."},
 	{"analyze", "min_ratio", RW_CT_DOUBLE, "1.5", "1..100",
 	    "Rising rule: recent rate must be at least this times the baseline."},
@@ -171,7 +172,9 @@ const struct rw_config_key rw_config_keys[] = {
 	    "perfect)."},
 	{"analyze", "spike_days", RW_CT_INT, "2", "1..7",
 	    "Rising rule: the rise must hold in the last N days, so a one-off "
-	    "bad day stops alerting within N days."},
+	    "bad day stops alerting within N days. Spike decay: an alert "
+	    "whose evidence is one past day is info until N days are back "
+	    "at baseline, then resolved."},
 	{"analyze", "range_min_ips", RW_CT_INT, "2", "1..256",
 	    "Range rules: IPs with data a /24 needs before it is judged as a "
 	    "whole (1 would repeat every single-IP alert)."},
@@ -193,6 +196,35 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Data health: days an IP with volume may lack SNDS data."},
 	{"analyze", "unmatched_share", RW_CT_DOUBLE, "0.2", "0..1",
 	    "Data health: share of complaints matching no SNDS IP for an alert."},
+	{"analyze", "filter_days", RW_CT_INT, "7", "2..28",
+	    "Filter rule: a colour worse than the IP's usual is persistent "
+	    "when it shows on k of the last N days with a colour (k from the "
+	    "IP's own flip history and filter_false_rate)."},
+	{"analyze", "filter_false_rate", RW_CT_DOUBLE, "0.001", "0..0.5",
+	    "Filter rule: chance per IP-day that a healthy IP's flicker reads "
+	    "as persistent (chooses k; 0.001 = 1 per 1,000 IP-days)."},
+	{"analyze", "filter_prior_flips", RW_CT_DOUBLE, "1", "0.01..100",
+	    "Filter rule: Beta prior of the flip rate, pseudo-days worse than "
+	    "usual (1 and 1 = Laplace)."},
+	{"analyze", "filter_prior_steady", RW_CT_DOUBLE, "1", "0.01..1000",
+	    "Filter rule: Beta prior of the flip rate, pseudo-days at the "
+	    "usual colour."},
+	{"analyze", "level_min_complaints", RW_CT_INT, "5", "0..100000",
+	    "Level rule: complaints needed in the judged window."},
+	{"analyze", "level_long_days", RW_CT_INT, "28", "7..90",
+	    "Level rule: window for low-volume subjects."},
+	{"analyze", "level_long_below", RW_CT_INT, "7000", "0..1000000000",
+	    "Level rule: subjects with fewer recipients in window_days are "
+	    "judged over level_long_days."},
+	{"analyze", "spike_tail", RW_CT_DOUBLE, "0.35", "0..1",
+	    "Spike decay: a day after a one-day spike is back at baseline when "
+	    "its excess complaints are at most this share of the spike day's "
+	    "(late reports) or its count not significantly above min_ratio x "
+	    "baseline (spike_alpha)."},
+	{"analyze", "spike_alpha", RW_CT_DOUBLE, "0.01", "0..0.5",
+	    "Spike decay: level of its exact tests (a day back at baseline is "
+	    "not significantly above min_ratio x baseline; the days back are "
+	    "significantly below the spike day's rate)."},
 
 	/* [nightly] */
 	{"nightly", "report_html", RW_CT_PATH, NULL, NULL,

@@ -2,15 +2,27 @@
  * an_scenario - synthetic SNDS + JMRP scenarios for evaluating the analyzer
  * (not a test itself).
  *
- *   an_scenario files DIR [DAYS]   DIR/snds/data-*.csv, DIR/complaints.mbox
+ *   an_scenario files DIR [DAYS [SEED]]
+ *                                  DIR/snds/data-*.csv, DIR/complaints.mbox
  *                                  and DIR/truth.tsv (evaluation scenario)
  *   an_scenario copy-snds IPS DAYS COPY text for repwatch.snds_daily
  *   an_scenario copy-arf IPS DAYS  COPY text for repwatch.arf_report
  *                                  (benchmark scale; same numbers)
  *
- * Every IP draws from its own random stream (seeded by its index), so the
- * SNDS and complaint outputs agree however they are produced. Complaints
- * arrive 0-2 days after the send (50/35/15 %).
+ * Every IP draws from its own random stream (seeded by its index and the
+ * scenario seed), so the SNDS and complaint outputs agree however they are
+ * produced. What real feeds have (issue 12): complaints arrive 0-3 days
+ * after the send (50/30/15/5 %); the SNDS filter colour flickers to YELLOW
+ * at a rate per IP (healthy IPs about 1 day in 10) and turns YELLOW/RED
+ * when the true rate is high; 2 % of complaint reports are delivered twice;
+ * three whole SNDS days are missing and 2 % of IP rows; some IPs start or
+ * stop sending mid-window; low-volume IPs (150-900/day) run near 0.1 %
+ * (a few truly bad at 0.5 %); /24 ramps and one-off spikes.
+ *
+ * Reports carry Microsoft's internal hops (1-3 Received lines of
+ * *.prod.outlook.com IPv6 hops above the edge hop that names the sender's
+ * IP) and no Source-IP, as 2026 JMRP reports do. AN_SCENARIO_HOPS=0 writes
+ * the older form instead (Source-IP, no hops).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -29,10 +41,15 @@
 #define START_D 1
 
 enum kind { K_STABLE, K_LOWVOL, K_RAMP, K_SLOW, K_SPIKE, K_RANGE, K_INTER,
-	K_UNMATCHED };
+	K_UNMATCHED, K_STARTSTOP, K_LOWBAD };
 
 static const char *const kind_names[] = {"stable", "lowvol", "ramp",
-	"slowramp", "spike", "range", "intermittent", "unmatched"};
+	"slowramp", "spike", "range", "intermittent", "unmatched",
+	"startstop", "lowbad"};
+
+/* the scenario seed (files) and whether reports carry internal hops */
+static unsigned long scn_seed;
+static bool with_hops = true;
 
 struct ipspec {
 	enum kind kind;
@@ -42,6 +59,8 @@ struct ipspec {
 	int start;          /* ramp start day / spike day */
 	double growth;      /* per day, ramps */
 	double send_share;  /* share of days with mail (intermittent) */
+	double flicker;     /* chance a day's filter shows YELLOW anyway */
+	int first, last;    /* days the IP sends (start/stop mid-window) */
 };
 
 static double
@@ -63,12 +82,13 @@ scenario_specs(struct ipspec *out, int max)
 	static const struct { enum kind k; int count, octet; } groups[] = {
 		{K_STABLE, 120, 1}, {K_LOWVOL, 60, 2}, {K_RAMP, 30, 3},
 		{K_SLOW, 15, 4}, {K_SPIKE, 20, 5}, {K_RANGE, 8, 6},
-		{K_INTER, 20, 7}, {K_UNMATCHED, 0, 9},
+		{K_INTER, 20, 7}, {K_UNMATCHED, 0, 9}, {K_STARTSTOP, 20, 10},
+		{K_LOWBAD, 6, 11},
 	};
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	int n = 0;
 
-	gsl_rng_set(r, 20260301);
+	gsl_rng_set(r, 20260301 + scn_seed);
 	for (size_t g = 0; g < G_N_ELEMENTS(groups); g++)
 		for (int i = 0; i < groups[g].count && n < max; i++, n++) {
 			struct ipspec *s = &out[n];
@@ -80,13 +100,32 @@ scenario_specs(struct ipspec *out, int max)
 			s->kind = groups[g].k;
 			snprintf(s->ip, sizeof(s->ip), "10.%d.%d.%d",
 			    groups[g].octet, net, host);
+			/* a one-off spike among five healthy neighbours (the
+			 * stable IPs' /24s), so its /24 alert must decay too */
+			if (s->kind == K_SPIKE)
+				snprintf(s->ip, sizeof(s->ip), "10.1.%d.6", i);
 			s->send_share = 1.0;
 			s->growth = 1.0;
 			s->start = 999;
+			s->flicker = unif(r, 0.05, 0.15);
+			s->first = 0;
+			s->last = MAX_DAYS;
 			switch (s->kind) {
 			case K_LOWVOL:
 				s->volume = unif(r, 150, 900);
-				s->rate = unif(r, 0.0002, 0.0008);
+				s->rate = unif(r, 0.0004, 0.00095);
+				break;
+			case K_LOWBAD:
+				s->volume = unif(r, 150, 900);
+				s->rate = 0.005;
+				break;
+			case K_STARTSTOP:
+				s->volume = logunif(r, 1000, 50000);
+				s->rate = unif(r, 0.0001, 0.0006);
+				if (i % 2 == 0)
+					s->first = (int)unif(r, 20, 60);
+				else
+					s->last = (int)unif(r, 40, 80);
 				break;
 			case K_RAMP:
 				s->volume = logunif(r, 1000, 30000);
@@ -103,7 +142,7 @@ scenario_specs(struct ipspec *out, int max)
 			case K_RANGE:
 				s->volume = logunif(r, 3000, 10000);
 				s->rate = 0.0004;
-				s->start = 45;
+				s->start = 45 + (int)(scn_seed % 10);
 				s->growth = 1.07;
 				break;
 			case K_SPIKE:
@@ -139,6 +178,9 @@ bench_spec(struct ipspec *s, int i, gsl_rng *r)
 	s->send_share = i % 10 == 0 ? 0.5 : 1.0;
 	s->start = (int)unif(r, 40, 80);
 	s->growth = s->kind == K_RAMP ? unif(r, 1.05, 1.2) : 1.0;
+	s->flicker = 0.1;
+	s->first = 0;
+	s->last = MAX_DAYS;
 }
 
 /* true complaint rate of S on day D */
@@ -158,29 +200,53 @@ true_rate(const struct ipspec *s, int d)
 	}
 }
 
-/* recipients per day (0 = no mail) and complaints by arrival day */
+/* the day's SNDS filter: the true rate speaks, else the IP's flicker */
+static const char *
+colour(gsl_rng *r, const struct ipspec *s, double rate)
+{
+	double u = gsl_rng_uniform(r);
+
+	if (rate >= 0.005)
+		return u < 0.6 ? "RED" : u < 0.9 ? "YELLOW" : "GREEN";
+	if (rate >= 0.002)
+		return u < 0.7 ? "YELLOW" : "GREEN";
+	if (u < s->flicker)
+		return u < s->flicker * 0.03 ? "RED" : "YELLOW";
+	return "GREEN";
+}
+
+/* recipients per day (0 = no mail or no SNDS row), the day's filter and
+ * complaints by arrival day */
 static void
 simulate(const struct ipspec *s, unsigned long seed, int days, double *n,
-    double *rate, int *arrive)
+    double *rate, int *arrive, const char **filter)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 
-	gsl_rng_set(r, seed);
-	memset(arrive, 0, sizeof(int) * (size_t)(days + 3));
+	gsl_rng_set(r, seed + 7919UL * scn_seed);
+	memset(arrive, 0, sizeof(int) * (size_t)(days + 4));
 	for (int d = 0; d < days; d++) {
-		bool sends = gsl_rng_uniform(r) < s->send_share;
+		bool sends = gsl_rng_uniform(r) < s->send_share &&
+		    d >= s->first && d < s->last;
 		double vol = sends ? s->volume * unif(r, 0.8, 1.2) : 0;
+		bool row_lost = gsl_rng_uniform(r) < 0.02;
 		unsigned int c;
 
 		/* SNDS shows no row under 100 messages */
 		n[d] = vol >= 100 ? floor(vol) : 0;
 		rate[d] = true_rate(s, d);
+		filter[d] = colour(r, s, rate[d]);
 		c = n[d] > 0 ? gsl_ran_poisson(r, n[d] * rate[d]) : 0;
 		for (unsigned int k = 0; k < c; k++) {
 			double u = gsl_rng_uniform(r);
 
-			arrive[d + (u < 0.5 ? 0 : u < 0.85 ? 1 : 2)]++;
+			arrive[d + (u < 0.5 ? 0 : u < 0.8 ? 1 :
+			    u < 0.95 ? 2 : 3)]++;
 		}
+		/* mail was sent, SNDS just has no row for it (kept after the
+		 * draws so the complaint stream is the same either way) */
+		if (row_lost)
+			n[d] = -n[d];
 	}
 	gsl_rng_free(r);
 }
@@ -213,13 +279,36 @@ crossing(const double *n, const double *rate, int days)
 		double sn = 0, sc = 0;
 
 		for (int j = d - 6; j <= d; j++) {
-			sn += n[j];
-			sc += n[j] * rate[j];
+			sn += fabs(n[j]);
+			sc += fabs(n[j]) * rate[j];
 		}
 		if (sn > 0 && sc / sn >= 0.003)
 			return d;
 	}
 	return -1;
+}
+
+/* Microsoft's internal hops above the edge hop, newest first, as 2026
+ * JMRP reports show them: 1-3 IPv6 hops inside prod.outlook.com */
+static void
+write_hops(FILE *f, const char *ip, const char *date, long id)
+{
+	static const char *const pods[] = {"namprd03", "namprd11",
+		"eurprd04", "apcprd06"};
+	int hops = 1 + (int)(id % 3);
+
+	for (int h = 0; h < hops; h++)
+		fprintf(f, "Received: from %sPR%02ldCA%04ld.%s.prod.outlook."
+		    "com (2603:10b6:610:%lx::%d) by %sPR%02ldMB%04ld.%s.prod."
+		    "outlook.com (2603:10b6:408:%lx::%d) with Microsoft SMTP "
+		    "Server (version=TLS1_2) id 15.20.8765.%d; %s\n",
+		    h % 2 ? "SA1" : "BL1", id % 17, (id * 7 + h) % 10000,
+		    pods[h % 4], (id + h) % 4096, 13 + h, h % 2 ? "CH3" : "MN2",
+		    (id + 3) % 17, (id * 13 + h) % 10000, pods[h % 4],
+		    (id * 5 + h) % 4096, 17 + h, h, date);
+	fprintf(f, "Received: from mail.sender.example (%s) by "
+	    "SN1PEPF000252A1.mail.protection.outlook.com (10.167.244.121) "
+	    "with Microsoft SMTP Server id 15.20.8765.9; %s\n", ip, date);
 }
 
 static void
@@ -237,18 +326,23 @@ write_arf(FILE *f, const char *ip, const GDate *day, long id)
 	    "\tboundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
 	    "This is an email abuse report.\n\n--b\n"
 	    "Content-Type: message/feedback-report\n\n"
-	    "Feedback-Type: abuse\nUser-Agent: JMRP/1.0\nVersion: 1\n"
-	    "Source-IP: %s\nArrival-Date: %s\n"
+	    "Feedback-Type: abuse\nUser-Agent: JMRP/1.0\nVersion: 1\n",
+	    with_hops ? "Microsoft" : ip, date, id);
+	if (!with_hops)
+		fprintf(f, "Source-IP: %s\n", ip);
+	fprintf(f, "Arrival-Date: %s\n"
 	    "Original-Mail-From: <bounce@synth.example>\n\n--b\n"
-	    "Content-Type: text/rfc822-headers\n\n"
-	    "From: news@synth.example\nTo: *****@hotmail.com\n"
+	    "Content-Type: text/rfc822-headers\n\n", date);
+	if (with_hops)
+		write_hops(f, ip, date, id);
+	fprintf(f, "From: news@synth.example\nTo: *****@hotmail.com\n"
 	    "Subject: News %ld\nDate: %s\nMessage-ID: <m%ld@synth.example>\n"
-	    "\n--b--\n\n", ip, date, id, ip, date, id, date, id);
+	    "\n--b--\n\n", id, date, id);
 }
 
 static void
 write_snds_row(FILE *f, const char *ip, const GDate *day, double n,
-    double c_send)
+    double c_send, const char *filter)
 {
 	char rb[32];
 	int m = g_date_get_month(day), d = g_date_get_day(day);
@@ -256,8 +350,8 @@ write_snds_row(FILE *f, const char *ip, const GDate *day, double n,
 
 	band(rb, sizeof(rb), c_send, n);
 	fprintf(f, "%s,%d/%d/%d 12:00 AM,%d/%d/%d 11:59 PM,%.0f,%.0f,%.0f,"
-	    "GREEN,%s,,,,mta.synth.example,bounce@synth.example,\r\n",
-	    ip, m, d, y, m, d, y, n * 1.02, n, n, rb);
+	    "%s,%s,,,,mta.synth.example,bounce@synth.example,\r\n",
+	    ip, m, d, y, m, d, y, n * 1.02, n, n, filter, rb);
 }
 
 struct out_files {
@@ -270,20 +364,27 @@ static void
 files_ip(struct out_files *o, const struct ipspec *s, int idx, int days)
 {
 	double n[MAX_DAYS], rate[MAX_DAYS];
-	int arrive[MAX_DAYS + 3];
+	int arrive[MAX_DAYS + 4];
+	const char *filter[MAX_DAYS];
 	int cross;
 
 	simulate(s, 1000003UL * (unsigned long)idx + 17, days, n, rate,
-	    arrive);
+	    arrive, filter);
 	for (int d = 0; d < days; d++) {
 		GDate day;
 
 		day_of(&day, d);
-		if (n[d] > 0 && s->kind != K_UNMATCHED)
+		if (n[d] > 0 && s->kind != K_UNMATCHED && o->snds[d] != NULL)
 			write_snds_row(o->snds[d], s->ip, &day, n[d],
-			    arrive[d]);
-		for (int k = 0; k < arrive[d]; k++)
-			write_arf(o->mbox, s->ip, &day, ++o->arf_id);
+			    arrive[d], filter[d]);
+		for (int k = 0; k < arrive[d]; k++) {
+			long id = ++o->arf_id;
+
+			write_arf(o->mbox, s->ip, &day, id);
+			/* a duplicate delivery: the same report again */
+			if (id % 50 == 7)
+				write_arf(o->mbox, s->ip, &day, id);
+		}
 	}
 	cross = crossing(n, rate, days);
 	fprintf(o->truth, "%s\t%s\t%s\t%d\t%d\n", s->ip, kind_names[s->kind],
@@ -305,6 +406,11 @@ make_files(const char *dir, int days)
 		char name[64], ds[11];
 		GDate day;
 
+		/* three whole SNDS days never arrive (fetch gaps) */
+		if (d % 29 == (int)(11 + scn_seed % 17)) {
+			o.snds[d] = NULL;
+			continue;
+		}
 		day_of(&day, d);
 		g_date_strftime(ds, sizeof(ds), "%Y-%m-%d", &day);
 		snprintf(name, sizeof(name), "data-%s.csv", ds);
@@ -320,11 +426,12 @@ make_files(const char *dir, int days)
 	g_free(p);
 	/* a few complaints from an IP SNDS does not know: unmatched */
 	specs[n] = (struct ipspec){K_UNMATCHED, "10.9.0.1", 20000, 0.0003,
-	    999, 1.0, 1.0};
+	    999, 1.0, 1.0, 0.1, 0, MAX_DAYS};
 	for (int i = 0; i <= n; i++)
 		files_ip(&o, &specs[i], i, days);
 	for (int d = 0; d < days; d++)
-		fclose(o.snds[d]);
+		if (o.snds[d] != NULL)
+			fclose(o.snds[d]);
 	fclose(o.mbox);
 	fclose(o.truth);
 	return 0;
@@ -334,10 +441,11 @@ static void
 copy_snds_ip(const struct ipspec *s, int idx, int days)
 {
 	double n[MAX_DAYS], rate[MAX_DAYS];
-	int arrive[MAX_DAYS + 3];
+	int arrive[MAX_DAYS + 4];
+	const char *filter[MAX_DAYS];
 
 	simulate(s, 1000003UL * (unsigned long)idx + 17, days, n, rate,
-	    arrive);
+	    arrive, filter);
 	for (int d = 0; d < days; d++) {
 		char ds[11], rb[32];
 		GDate day;
@@ -352,8 +460,8 @@ copy_snds_ip(const struct ipspec *s, int idx, int days)
 		/* source ip start end day rcpt data recipients filter text
 		 * low high open raw_start raw_end */
 		printf("bench\t%s\t%s 00:00:00-08\t%s 23:59:00-08\t%s\t%.0f\t"
-		    "%.0f\t%.0f\tGREEN\t%s\t%.4f\t%.4f\t%s\t%s\t%s\n", s->ip,
-		    ds, ds, ds, n[d], n[d], n[d], rb,
+		    "%.0f\t%.0f\t%s\t%s\t%.4f\t%.4f\t%s\t%s\t%s\n", s->ip,
+		    ds, ds, ds, n[d], n[d], n[d], filter[d], rb,
 		    floor_band ? 0 : frac - 0.0005,
 		    floor_band ? 0.001 : frac + 0.0005,
 		    floor_band ? "t" : "f", ds, ds);
@@ -364,10 +472,11 @@ static void
 copy_arf_ip(const struct ipspec *s, int idx, int days)
 {
 	double n[MAX_DAYS], rate[MAX_DAYS];
-	int arrive[MAX_DAYS + 3];
+	int arrive[MAX_DAYS + 4];
+	const char *filter[MAX_DAYS];
 
 	simulate(s, 1000003UL * (unsigned long)idx + 17, days, n, rate,
-	    arrive);
+	    arrive, filter);
 	for (int d = 0; d < days; d++) {
 		char ds[11];
 		GDate day;
@@ -416,14 +525,20 @@ int_arg(const char *s, int lo, int hi)
 int
 main(int argc, char **argv)
 {
-	if (argc >= 3 && strcmp(argv[1], "files") == 0)
+	const char *hops = g_getenv("AN_SCENARIO_HOPS");
+
+	with_hops = hops == NULL || strcmp(hops, "0") != 0;
+	if (argc >= 3 && argc <= 5 && strcmp(argv[1], "files") == 0) {
+		if (argc > 4)
+			scn_seed = (unsigned long)int_arg(argv[4], 0, 1000000);
 		return make_files(argv[2], argc > 3 ?
-		    int_arg(argv[3], 40, MAX_DAYS - 3) : 90);
+		    int_arg(argv[3], 40, MAX_DAYS - 4) : 90);
+	}
 	if (argc == 4 && strncmp(argv[1], "copy-", 5) == 0)
 		return make_copy(strcmp(argv[1], "copy-snds") == 0,
 		    int_arg(argv[2], 1, 10000000),
 		    int_arg(argv[3], 1, MAX_DAYS - 3));
-	fprintf(stderr, "usage: an_scenario files DIR [DAYS] | "
+	fprintf(stderr, "usage: an_scenario files DIR [DAYS [SEED]] | "
 	    "copy-snds IPS DAYS | copy-arf IPS DAYS\n");
 	return 64;
 }

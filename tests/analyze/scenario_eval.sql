@@ -2,7 +2,8 @@
 -- scenario with the two rules peers use, per IP:
 --   peer-daily: the day's rate >= 0.3 % (any SNDS day)
 --   peer-7d:    7-day pooled rate >= 0.1 % (warning) with >= 1,000
---               recipients in the window
+--               recipients in the window (the practitioners' rule)
+-- "Alert" = a warning or critical alert day (info is not an alert).
 -- Input: table eval_truth (from truth.tsv) and psql variables :start
 -- (first day of the scenario) and :warmup (days before evaluation starts:
 -- window + baseline, when repwatch can first judge a rise).
@@ -31,7 +32,7 @@ SELECT 'repwatch', t.ip, d.day
 FROM repwatch.alert a JOIN repwatch.alert_day d ON d.alert_id = a.id
 JOIN eval_truth_d t ON t.ip <<= a.subject::cidr
 WHERE a.subject_kind = 'cidr' AND d.severity IN ('warning', 'critical')
-  AND a.rule IN ('range-level', 'range-rising');
+  AND a.rule IN ('range-level', 'range-rising', 'range-filter');
 
 INSERT INTO eval_alert
 SELECT 'peer-daily', f.ip, f.day
@@ -67,6 +68,20 @@ FROM eval_method m CROSS JOIN eval_truth_d t
 WHERE t.cross_day BETWEEN (SELECT first_day FROM eval_days)
                       AND (SELECT last_day FROM eval_days);
 
+-- healthy: true rate below 0.1 % throughout; high volume >= 1,000/day
+CREATE TEMP TABLE eval_healthy AS
+SELECT t.ip, t.kind, t.kind = 'lowvol' AS low
+FROM eval_truth_d t
+WHERE t.kind IN ('stable', 'intermittent', 'startstop', 'lowvol');
+
+-- healthy IP-days with SNDS data in the evaluated days (denominator)
+CREATE TEMP TABLE eval_hdays AS
+SELECT count(*) AS n
+FROM repwatch.ip_day_facts((SELECT first_day FROM eval_days),
+                           (SELECT last_day FROM eval_days)) f
+JOIN eval_healthy h ON h.ip = f.ip
+WHERE f.has_snds_data;
+
 CREATE TEMP TABLE eval_result AS
 SELECT m.method,
   (SELECT count(*) FROM eval_lead l WHERE l.method = m.method) AS positives,
@@ -78,27 +93,51 @@ SELECT m.method,
   (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY
        coalesce(l.cross_day - l.detected, -30))
      FROM eval_lead l WHERE l.method = m.method) AS median_lead,
-  (SELECT count(DISTINCT a.ip) FROM eval_alert a JOIN eval_truth_d t
-     ON t.ip = a.ip WHERE a.method = m.method AND t.kind = 'stable')
-     AS fa_stable,
-  (SELECT count(DISTINCT a.ip) FROM eval_alert a JOIN eval_truth_d t
-     ON t.ip = a.ip WHERE a.method = m.method AND t.kind = 'lowvol')
-     AS fa_lowvol,
-  (SELECT count(DISTINCT a.ip) FROM eval_alert a JOIN eval_truth_d t
-     ON t.ip = a.ip WHERE a.method = m.method AND t.kind = 'intermittent')
-     AS fa_intermittent,
-  (SELECT count(*) FROM eval_alert a JOIN eval_truth_d t ON t.ip = a.ip
-     WHERE a.method = m.method
-       AND t.kind IN ('stable', 'lowvol', 'intermittent')) AS fa_days,
-  (SELECT count(*) FROM eval_alert a JOIN eval_truth_d t ON t.ip = a.ip
-     WHERE a.method = m.method AND t.kind = 'spike'
-       AND a.day > t.start_day + 2) AS spike_days_after_2
+  (SELECT round(avg((EXISTS (SELECT 1 FROM eval_alert a
+       WHERE a.method = m.method AND a.ip = h.ip))::int), 3)
+     FROM eval_healthy h WHERE NOT h.low) AS hv_share,
+  (SELECT round(avg((EXISTS (SELECT 1 FROM eval_alert a
+       WHERE a.method = m.method AND a.ip = h.ip))::int), 3)
+     FROM eval_healthy h WHERE h.low) AS lv_share,
+  (SELECT round(avg((EXISTS (SELECT 1 FROM eval_alert a
+       WHERE a.method = m.method AND a.ip = t.ip
+         AND a.day > t.start_day + 2))::int), 3)
+     FROM eval_truth_d t WHERE t.kind = 'spike'
+       AND t.start_day >= (SELECT first_day FROM eval_days)) AS spike_share,
+  (SELECT round(1000.0 * count(*) / greatest((SELECT n FROM eval_hdays), 1),
+       2)
+     FROM eval_alert a JOIN eval_healthy h ON h.ip = a.ip
+     WHERE a.method = m.method) AS fa_per_1000,
+  (SELECT round(avg((EXISTS (SELECT 1 FROM eval_alert a
+       WHERE a.method = m.method AND a.ip = t.ip))::int), 3)
+     FROM eval_truth_d t WHERE t.kind = 'lowbad') AS lowbad_caught,
+  (SELECT count(DISTINCT a.ip) FROM eval_alert a JOIN eval_healthy h
+     ON h.ip = a.ip WHERE a.method = m.method) AS fa_ips
 FROM eval_method m;
 
 \pset footer off
-SELECT method, positives AS pos, detected_by_cross AS "hit<=cross",
-       recall, median_lead AS "median lead d",
-       fa_stable AS "FA stable IPs", fa_lowvol AS "FA low-vol IPs",
-       fa_intermittent AS "FA interm. IPs", fa_days AS "FA days",
-       spike_days_after_2 AS "spike days >2d"
-FROM eval_result ORDER BY method DESC;
+-- the issue's table: one row per measure, one column per method
+SELECT x.measure,
+       max(x.v) FILTER (WHERE x.method = 'repwatch') AS repwatch,
+       max(x.v) FILTER (WHERE x.method = 'peer-daily')
+           AS "peer: daily >= 0.3 %",
+       max(x.v) FILTER (WHERE x.method = 'peer-7d')
+           AS "peer: 7-day 0.1/0.3 %, >= 1,000 rcpt"
+FROM (
+  SELECT r.method, v.ord, v.measure, v.v
+  FROM eval_result r CROSS JOIN LATERAL (VALUES
+    (1, 'rising IPs warned before crossing 0.3 % ('
+        || r.positives || ' IPs)', round(100 * r.recall, 1) || ' %'),
+    (2, 'median lead (days; only alerts after the ramp began)',
+        r.median_lead::text),
+    (3, 'healthy high-volume IPs with a warning or critical alert',
+        round(100 * r.hv_share, 1) || ' %'),
+    (4, 'healthy low-volume IPs (150-900/day, < 0.1 %) with an alert',
+        round(100 * r.lv_share, 1) || ' %'),
+    (5, 'one-off spikes still alerting more than 2 days after',
+        round(100 * r.spike_share, 1) || ' %'),
+    (6, 'false alerts per 1,000 healthy IP-days', r.fa_per_1000::text),
+    (7, 'bad low-volume IPs (0.5 %) caught', round(100 * r.lowbad_caught,
+        1) || ' %')) v(ord, measure, v)
+) x
+GROUP BY x.ord, x.measure ORDER BY x.ord;

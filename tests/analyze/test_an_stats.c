@@ -48,6 +48,32 @@ test_poisson_sf(void **state)
 		    an_poisson_sf(cases[i].c, cases[i].p), cases[i].want, 1e-9);
 }
 
+/* Beta-binomial: the flip-rate model of the filter rule (reference
+ * values from the closed form C(n,x) B(x+a, n-x+b) / B(a, b)) */
+static void
+test_betabinom(void **state)
+{
+	static const struct { const char *name; double k, n, a, b, want; }
+	    sf[] = {
+		{"uniform: P(X>=5), n 7, Beta(1,1)", 5, 7, 1, 1, 3.0 / 8},
+		{"3 of 28 flips: P(X>=5 of 7)", 5, 7, 4, 26,
+		    0.002630671036743125},
+		{"3 of 28 flips: P(X>=6 of 7)", 6, 7, 4, 26,
+		    0.0002760048300845251},
+		{"0 of 28 flips: P(X>=4 of 7)", 4, 7, 1, 29,
+		    0.0005941770647653014},
+		{"k = 0", 0, 7, 1, 1, 1.0},
+		{"k > n", 8, 7, 1, 1, 0.0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sf) / sizeof(sf[0]); i++)
+		check_close(sf[i].name, an_betabinom_sf(sf[i].k, sf[i].n,
+		    sf[i].a, sf[i].b), sf[i].want, 1e-9);
+	check_close("P(X=2 of 7), Beta(4,26)", an_betabinom_pmf(2, 7, 4, 26),
+	    0.17071329998275117, 1e-9);
+}
+
 static void
 test_binomial_sf(void **state)
 {
@@ -192,6 +218,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_poisson_sf),
 		cmocka_unit_test(test_binomial_sf),
+		cmocka_unit_test(test_betabinom),
 		cmocka_unit_test(test_rate_ratio),
 		cmocka_unit_test(test_poisson_lower),
 		cmocka_unit_test(test_bh),

@@ -4,12 +4,21 @@
 # day by day ("analyze --from --to"), compared with the two peer rules; then
 # the no-look-ahead check (day D analyzed with and without later data).
 #
-#   test_scenario.sh AN_SCENARIO_BINARY
+#   test_scenario.sh AN_SCENARIO_BINARY [SEED]
 #
 # Needs PG* pointing at a server (scripts/test.sh); creates its own
-# databases. Prints the comparison table.
+# databases. Prints the comparison table (issue 12) and asserts the
+# targets against the practitioners' rule (peer-7d). SEED (default 1, or
+# $AN_SEED) picks another scenario; ctest runs seed 1.
+#
+# AN_SCENARIO_HOPS: the generator writes 2026 JMRP reports (Microsoft's
+# internal hops, no Source-IP) unless it is 0. This test sets 0 until the
+# parser's IP derivation from the edge hop (branch i11) is merged; then
+# drop the default below so the scenario runs with hops.
 set -euo pipefail
 gen=$1
+seed=${2:-${AN_SEED:-1}}
+export AN_SCENARIO_HOPS=${AN_SCENARIO_HOPS:-0}
 : "${REPWATCH_BIN:?REPWATCH_BIN not set}"
 if [ -z "${PGHOST:-}" ]; then
 	if [ "${REPWATCH_TEST_REQUIRE_DB:-0}" = 1 ]; then
@@ -47,7 +56,8 @@ rw() {
 	PGDATABASE=$1 "$REPWATCH_BIN" -q "${@:2}"
 }
 
-"$gen" files "$work" "$days"
+"$gen" files "$work" "$days" "$seed"
+echo "scenario seed $seed, internal hops ${AN_SCENARIO_HOPS}"
 createdb "$db"
 rw "$db" snds load --source synth "$work/snds" >/dev/null
 rw "$db" arf ingest "$work/complaints.mbox" >/dev/null
@@ -64,36 +74,34 @@ CREATE TEMP TABLE eval_truth (ip inet, kind text, net text,
 \pset format unaligned
 \pset tuples_only on
 \o $work/eval.tsv
-SELECT method, recall, median_lead, fa_stable + fa_lowvol + fa_intermittent,
-       fa_days FROM eval_result;
+SELECT method, recall, median_lead, hv_share, lv_share, spike_share,
+       fa_per_1000 FROM eval_result;
 EOF
 cat "$work/eval.out"
 
-val() { # val METHOD COLUMN(2..5)
+val() { # val METHOD COLUMN(2..7)
 	awk -F'|' -v m="$1" -v c="$2" '$1 == m { print $c }' "$work/eval.tsv"
 }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
-gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 > b + 0) }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 
+# the issue's targets; the practitioners' rule is peer-7d
 rw_recall=$(val repwatch 2)
-rw_lead=$(val repwatch 3)
-rw_fa=$(val repwatch 4)
-ge "$rw_recall" 0.8 || fail "repwatch recall before crossing $rw_recall < 0.8"
-ge "$rw_lead" 3 || fail "repwatch median lead $rw_lead < 3 days"
-for peer in peer-daily peer-7d; do
-	p_recall=$(val "$peer" 2)
-	p_lead=$(val "$peer" 3)
-	p_fa=$(val "$peer" 4)
-	ge "$rw_recall" "$p_recall" ||
-		fail "recall $rw_recall below $peer's $p_recall"
-	ge "$rw_lead" "$p_lead" ||
-		fail "median lead $rw_lead below $peer's $p_lead"
-	ge "$p_fa" "$rw_fa" ||
-		fail "false-alarm IPs $rw_fa above $peer's $p_fa"
-	# must beat the peer on at least one of the two
-	gt "$rw_lead" "$p_lead" || gt "$p_fa" "$rw_fa" ||
-		fail "no better than $peer on lead time or false alarms"
-done
+p_lead=$(val peer-7d 3)
+p_hv=$(val peer-7d 4)
+p_lv=$(val peer-7d 5)
+le 0.95 "$rw_recall" || fail "recall before crossing $rw_recall < 0.95"
+le "$p_lead" "$(val repwatch 3)" ||
+	fail "median lead $(val repwatch 3) below the practitioners' $p_lead"
+le "$(val repwatch 4)" "$p_hv" || fail "healthy high-volume share" \
+	"$(val repwatch 4) above the practitioners' $p_hv"
+le "$(val repwatch 5)" "$(awk -v a="$p_lv" 'BEGIN { print a / 10 }')" ||
+	fail "healthy low-volume share $(val repwatch 5) above 1/10 of" \
+	"the practitioners' $p_lv"
+le "$(val repwatch 6)" 0.10 ||
+	fail "spikes alerting > 2 days after: $(val repwatch 6) > 0.10"
+le "$(val repwatch 7)" 5 ||
+	fail "false alerts per 1,000 healthy IP-days $(val repwatch 7) > 5"
+echo "targets met (seed $seed)"
 
 # no look-ahead: day PROBE analyzed in a copy that has no later data must
 # give the same alerts as the replay (which had all 90 days loaded)
