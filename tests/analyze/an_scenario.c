@@ -4,7 +4,8 @@
  *
  *   an_scenario files DIR [DAYS [SEED]]
  *                                  DIR/snds/data-*.csv, DIR/complaints.mbox
- *                                  and DIR/truth.tsv (evaluation scenario)
+ *                                  DIR/truth.tsv (evaluation scenario) and
+ *                                  DIR/reports.tsv (each report's sender)
  *   an_scenario copy-snds IPS DAYS COPY text for repwatch.snds_daily
  *   an_scenario copy-arf IPS DAYS  COPY text for repwatch.arf_report
  *                                  (benchmark scale; same numbers)
@@ -26,6 +27,7 @@
  */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,12 +100,14 @@ scenario_specs(struct ipspec *out, int max)
 			int net = alone ? i : i / 5, host = alone ? 1 : i % 5 + 1;
 
 			s->kind = groups[g].k;
-			snprintf(s->ip, sizeof(s->ip), "10.%d.%d.%d",
+			/* public addresses, as real senders have: the
+			 * parser never takes a private one for the edge */
+			snprintf(s->ip, sizeof(s->ip), "44.%d.%d.%d",
 			    groups[g].octet, net, host);
 			/* a one-off spike among five healthy neighbours (the
 			 * stable IPs' /24s), so its /24 alert must decay too */
 			if (s->kind == K_SPIKE)
-				snprintf(s->ip, sizeof(s->ip), "10.1.%d.6", i);
+				snprintf(s->ip, sizeof(s->ip), "44.1.%d.6", i);
 			s->send_share = 1.0;
 			s->growth = 1.0;
 			s->start = 999;
@@ -288,32 +292,206 @@ crossing(const double *n, const double *rate, int days)
 	return -1;
 }
 
-/* Microsoft's internal hops above the edge hop, newest first, as 2026
- * JMRP reports show them: 1-3 IPv6 hops inside prod.outlook.com */
+/* a small deterministic stream per report: a duplicate delivery repeats
+ * its report byte for byte, whatever else the generator draws */
+static uint64_t
+mix(uint64_t *st)
+{
+	uint64_t z = (*st += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int
+pick(uint64_t *st, int n)
+{
+	return (int)(mix(st) % (uint64_t)n);
+}
+
+/* 1-5 hops, weighted as in the real chains of tests/fixtures/arf/ms-chains */
+static int
+hop_count(uint64_t *st)
+{
+	static const int cum[] = {10, 35, 80, 95, 100};
+	int x = pick(st, 100), h = 0;
+
+	while (x >= cum[h])
+		h++;
+	return h + 1;
+}
+
+static char *
+ms_v6(uint64_t *st, const char *prefix, bool cafe)
+{
+	return g_strdup_printf("%s:%x:%x:%s%x", prefix, 1 + pick(st, 0xfff),
+	    1 + pick(st, 0xfff), cafe ? "cafe::" : ":", 1 + pick(st, 0xfff));
+}
+
+static char *
+ms_host(uint64_t *st, const char *kind, const char *prd)
+{
+	return g_strdup_printf("%c%c%dPR%02d%s%04d.%s.prod.outlook.com",
+	    'A' + pick(st, 26), 'A' + pick(st, 26), pick(st, 10),
+	    1 + pick(st, 21), kind, pick(st, 10000), prd);
+}
+
+/*
+ * Microsoft's hops above the edge, oldest first in HOPS (printed newest
+ * first): the frontend relay, mailbox and client-access servers with
+ * 2603:10b6/2603:10a6 or 10.x addresses, an exchangelabs hop, and the
+ * Outlook.com mailbox delivery "(::1) ... with HTTPS".
+ */
+static void
+ms_hops_above(GPtrArray *hops, uint64_t *st, const char *ft,
+    bool tenant, const char *date)
+{
+	bool eur = pick(st, 10) < 3;
+	const char *pfx = eur ? "2603:10a6" : "2603:10b6";
+	g_autofree char *prd = g_strdup_printf(eur ? "eurprd%02d" :
+	    "namprd%02d", 1 + pick(st, 20));
+	int n = hop_count(st);
+	char *prev = ms_host(st, "CA", prd);
+	char *prev_v6 = ms_v6(st, pfx, false);
+	g_autofree char *front_v6 = ms_v6(st, pfx, true);
+
+	g_ptr_array_add(hops, g_strdup_printf("Received: from %s.eop-nam%02d."
+	    "prod.protection.outlook.com\n (%s) by %s\n (%s) with Microsoft "
+	    "SMTP Server (version=TLS1_2,\n cipher=TLS_ECDHE_RSA_WITH_AES_256_"
+	    "GCM_SHA384) id 15.20.8765.%d via Frontend\n Transport; %s", ft,
+	    1 + pick(st, 12), front_v6, prev, prev_v6,
+	    pick(st, 40), date));
+	for (int i = 1; i < n; i++) {
+		char *next, *next_v6;
+
+		if (i == n - 1 && !tenant && n >= 3) {
+			next = ms_host(st, "MB", prd);
+			g_ptr_array_add(hops, g_strdup_printf("Received: from %s "
+			    "(::1) by\n %s with HTTPS; %s", prev, next, date));
+			g_free(next);
+			break;
+		}
+		next = ms_host(st, pick(st, 7) == 0 ? "CA" : "MB", prd);
+		if (pick(st, 7) == 0) {
+			/* an older hop form: 10.x addresses on both sides */
+			next_v6 = g_strdup_printf("10.%d.%d.%d", pick(st, 256),
+			    pick(st, 256), 1 + pick(st, 254));
+			g_ptr_array_add(hops, g_strdup_printf("Received: from %s "
+			    "(10.%d.%d.%d) by\n %s (%s) with Microsoft SMTP\n "
+			    "Server (version=TLS1_2) id 15.20.8765.%d; %s", prev,
+			    pick(st, 256), pick(st, 256), 1 + pick(st, 254),
+			    next, next_v6, pick(st, 40), date));
+		} else {
+			next_v6 = ms_v6(st, pfx, false);
+			g_ptr_array_add(hops, g_strdup_printf("Received: from %s "
+			    "(%s)\n by %s (%s) with\n Microsoft SMTP Server "
+			    "(version=TLS1_2) id 15.20.8765.%d; %s", prev,
+			    prev_v6, next, next_v6, pick(st, 40), date));
+		}
+		g_free(prev);
+		g_free(prev_v6);
+		prev = next;
+		prev_v6 = next_v6;
+	}
+	g_free(prev);
+	g_free(prev_v6);
+}
+
+/* the sender's own hops below the edge: decoys with private and public
+ * (203.0.113.x, never a scenario IP) addresses and sendmail versions */
+static void
+sender_hops(FILE *f, uint64_t *st, const char *date)
+{
+	switch (pick(st, 4)) {
+	case 0:
+		fprintf(f, "Received: from app%02d.int.sender.example "
+		    "(app.int [192.168.%d.%d])\n\tby mail.sender.example "
+		    "(8.16.1.2/8.16.1.2) with ESMTP id 5B2I0%04dX; %s\n",
+		    pick(st, 20), pick(st, 256), 1 + pick(st, 254),
+		    pick(st, 10000), date);
+		break;
+	case 1:
+		fprintf(f, "Received: from relay%d.sender.example "
+		    "(relay.sender.example [203.0.113.%d])\n\tby "
+		    "mail.sender.example (Postfix) with ESMTPS id 4Q%05X;\n\t%s\n",
+		    pick(st, 9), 1 + pick(st, 254), pick(st, 0xfffff), date);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * A 2026 JMRP original as Outlook.com / Microsoft 365 delivered it: the
+ * provider's hops above the edge, its witnesses in the order real mail
+ * has them (tests/bench/ms_chain.py models the same from the real
+ * chains), the edge hop naming IP, the sender's hops, and decoys.
+ */
 static void
 write_hops(FILE *f, const char *ip, const char *date, long id)
 {
-	static const char *const pods[] = {"namprd03", "namprd11",
-		"eurprd04", "apcprd06"};
-	int hops = 1 + (int)(id % 3);
+	uint64_t st = (uint64_t)id * 2654435761ULL + scn_seed;
+	bool tenant = pick(&st, 4) == 0;
+	g_autofree char *ft = g_strdup_printf("%c%c%dPEPF%08X",
+	    'A' + pick(&st, 26), 'A' + pick(&st, 26), 1 + pick(&st, 9),
+	    (unsigned)pick(&st, 0xffffff));
+	GPtrArray *above = g_ptr_array_new_with_free_func(g_free);
+	int spf = pick(&st, 20);
 
-	for (int h = 0; h < hops; h++)
-		fprintf(f, "Received: from %sPR%02ldCA%04ld.%s.prod.outlook."
-		    "com (2603:10b6:610:%lx::%d) by %sPR%02ldMB%04ld.%s.prod."
-		    "outlook.com (2603:10b6:408:%lx::%d) with Microsoft SMTP "
-		    "Server (version=TLS1_2) id 15.20.8765.%d; %s\n",
-		    h % 2 ? "SA1" : "BL1", id % 17, (id * 7 + h) % 10000,
-		    pods[h % 4], (id + h) % 4096, 13 + h, h % 2 ? "CH3" : "MN2",
-		    (id + 3) % 17, (id * 13 + h) % 10000, pods[h % 4],
-		    (id * 5 + h) % 4096, 17 + h, h, date);
-	fprintf(f, "Received: from mail.sender.example (%s) by "
-	    "SN1PEPF000252A1.mail.protection.outlook.com (10.167.244.121) "
-	    "with Microsoft SMTP Server id 15.20.8765.9; %s\n", ip, date);
+	ms_hops_above(above, &st, ft, tenant, date);
+	if (tenant)
+		fprintf(f, "ARC-Authentication-Results: i=1; mx.microsoft.com "
+		    "1; spf=pass (sender ip is\n %s) smtp.rcpttodomain="
+		    "outlook.com smtp.mailfrom=synth.example;\n dmarc=pass "
+		    "action=none header.from=synth.example; arc=none\n", ip);
+	for (guint i = above->len; i > 0; i--)
+		fprintf(f, "%s\n", (char *)above->pdata[i - 1]);
+	g_ptr_array_free(above, TRUE);
+	fprintf(f, "%s: spf=pass (sender IP is %s)\n smtp.mailfrom="
+	    "synth.example; dkim=pass (signature was verified)\n header.d="
+	    "synth.example;dmarc=pass action=none\n header.from=synth.example;"
+	    "compauth=pass reason=100\n", tenant ?
+	    "X-MS-Exchange-Authentication-Results" : "Authentication-Results",
+	    ip);
+	if (spf < 16)
+		fprintf(f, "Received-SPF: Pass (protection.outlook.com: domain "
+		    "of synth.example\n designates %s as permitted sender)\n "
+		    "receiver=protection.outlook.com; client-ip=%s;\n "
+		    "helo=mail.sender.example; pr=C\n", ip, ip);
+	else
+		fprintf(f, "Received-SPF: None (protection.outlook.com: "
+		    "synth.example does not\n designate permitted sender "
+		    "hosts)\n");
+	fprintf(f, "Received: from mail.sender.example (%s) by\n %s.mail."
+	    "protection.outlook.com (10.167.%d.%d) with Microsoft SMTP\n "
+	    "Server (version=TLS1_2) id 15.20.8765.%d\n via Frontend "
+	    "Transport; %s\n", ip, ft, pick(&st, 256), 1 + pick(&st, 254),
+	    pick(&st, 40), date);
+	sender_hops(f, &st, date);
+	if (pick(&st, 3) == 0)
+		fprintf(f, "X-Originating-IP: [198.51.100.%d]\n",
+		    1 + pick(&st, 254));
+	if (tenant)
+		fprintf(f, "X-Forefront-Antispam-Report-Untrusted: "
+		    "CIP:255.255.255.255;CTRY:;LANG:en;SCL:1;SRV:;IPV:NLI;"
+		    "SFV:NSPM;\n\tH:mail.sender.example;PTR:;CAT:NONE;SFS:;"
+		    "DIR:INB;\n"
+		    "X-Forefront-Antispam-Report: CIP:%s;CTRY:US;LANG:en;"
+		    "SCL:1;SRV:;IPV:NLI;\n\tSFV:NSPM;H:mail.sender.example;"
+		    "PTR:mail.sender.example;CAT:NONE;\n\tSFS:;DIR:INB;\n"
+		    "X-MS-Exchange-CrossTenant-OriginalAttributedTenant"
+		    "ConnectingIp:\n TenantId=72f988bf-86f1-41af-91ab-"
+		    "2d7cd011db47;Ip=[%s];Helo=[mail.sender.example]\n", ip, ip);
+	else
+		fprintf(f, "X-Sender-IP: %s\n", ip);
 }
 
 static void
 write_arf(FILE *f, const char *ip, const GDate *day, long id)
 {
+	/* 70 % 2026 JMRP (hops, no Source-IP); the rest older reports */
+	bool hops = with_hops && id % 10 < 7;
 	char date[64];
 
 	g_date_strftime(date, sizeof(date), "%a, %d %b %Y 18:00:00 +0000",
@@ -327,13 +505,13 @@ write_arf(FILE *f, const char *ip, const GDate *day, long id)
 	    "This is an email abuse report.\n\n--b\n"
 	    "Content-Type: message/feedback-report\n\n"
 	    "Feedback-Type: abuse\nUser-Agent: JMRP/1.0\nVersion: 1\n",
-	    with_hops ? "Microsoft" : ip, date, id);
-	if (!with_hops)
+	    hops ? "Microsoft" : ip, date, id);
+	if (!hops)
 		fprintf(f, "Source-IP: %s\n", ip);
 	fprintf(f, "Arrival-Date: %s\n"
 	    "Original-Mail-From: <bounce@synth.example>\n\n--b\n"
 	    "Content-Type: text/rfc822-headers\n\n", date);
-	if (with_hops)
+	if (hops)
 		write_hops(f, ip, date, id);
 	fprintf(f, "From: news@synth.example\nTo: *****@hotmail.com\n"
 	    "Subject: News %ld\nDate: %s\nMessage-ID: <m%ld@synth.example>\n"
@@ -356,7 +534,7 @@ write_snds_row(FILE *f, const char *ip, const GDate *day, double n,
 
 struct out_files {
 	FILE *snds[MAX_DAYS];
-	FILE *mbox, *truth;
+	FILE *mbox, *truth, *reports;
 	long arf_id;
 };
 
@@ -381,14 +559,18 @@ files_ip(struct out_files *o, const struct ipspec *s, int idx, int days)
 			long id = ++o->arf_id;
 
 			write_arf(o->mbox, s->ip, &day, id);
+			fprintf(o->reports, "synth-%ld@jmrp.example\t%s\n", id,
+			    s->ip);
 			/* a duplicate delivery: the same report again */
 			if (id % 50 == 7)
 				write_arf(o->mbox, s->ip, &day, id);
+			fprintf(o->reports, "synth-%ld@jmrp.example\t%s\n", id,
+			    s->ip);
 		}
 	}
 	cross = crossing(n, rate, days);
 	fprintf(o->truth, "%s\t%s\t%s\t%d\t%d\n", s->ip, kind_names[s->kind],
-	    s->kind == K_RANGE ? "10.6.0.0/24" : "", cross,
+	    s->kind == K_RANGE ? "44.6.0.0/24" : "", cross,
 	    s->start < days ? s->start : -1);
 }
 
@@ -424,8 +606,12 @@ make_files(const char *dir, int days)
 	p = g_build_filename(dir, "truth.tsv", NULL);
 	o.truth = fopen(p, "w");
 	g_free(p);
+	/* the IP that sent the message of each report (attribution check) */
+	p = g_build_filename(dir, "reports.tsv", NULL);
+	o.reports = fopen(p, "w");
+	g_free(p);
 	/* a few complaints from an IP SNDS does not know: unmatched */
-	specs[n] = (struct ipspec){K_UNMATCHED, "10.9.0.1", 20000, 0.0003,
+	specs[n] = (struct ipspec){K_UNMATCHED, "44.9.0.1", 20000, 0.0003,
 	    999, 1.0, 1.0, 0.1, 0, MAX_DAYS};
 	for (int i = 0; i <= n; i++)
 		files_ip(&o, &specs[i], i, days);
@@ -434,6 +620,7 @@ make_files(const char *dir, int days)
 			fclose(o.snds[d]);
 	fclose(o.mbox);
 	fclose(o.truth);
+	fclose(o.reports);
 	return 0;
 }
 

@@ -11,14 +11,14 @@
 # targets against the practitioners' rule (peer-7d). SEED (default 1, or
 # $AN_SEED) picks another scenario; ctest runs seed 1.
 #
-# AN_SCENARIO_HOPS: the generator writes 2026 JMRP reports (Microsoft's
-# internal hops, no Source-IP) unless it is 0. This test sets 0 until the
-# parser's IP derivation from the edge hop (branch i11) is merged; then
-# drop the default below so the scenario runs with hops.
+# AN_SCENARIO_HOPS: 70 % of the generated reports are 2026 JMRP reports
+# (1-5 Microsoft hops above the edge, witnesses, decoys, no Source-IP)
+# unless it is 0. The test checks that at least 99.5 % of complaints land
+# on the IP that sent the message and none inside a provider network.
 set -euo pipefail
 gen=$1
 seed=${2:-${AN_SEED:-1}}
-export AN_SCENARIO_HOPS=${AN_SCENARIO_HOPS:-0}
+export AN_SCENARIO_HOPS=${AN_SCENARIO_HOPS:-1}
 : "${REPWATCH_BIN:?REPWATCH_BIN not set}"
 if [ -z "${PGHOST:-}" ]; then
 	if [ "${REPWATCH_TEST_REQUIRE_DB:-0}" = 1 ]; then
@@ -61,6 +61,25 @@ echo "scenario seed $seed, internal hops ${AN_SCENARIO_HOPS}"
 createdb "$db"
 rw "$db" snds load --source synth "$work/snds" >/dev/null
 rw "$db" arf ingest "$work/complaints.mbox" >/dev/null
+# attribution (issue 11): each report against the IP that sent its message
+psql -X -q -v ON_ERROR_STOP=1 -d "$db" >"$work/attr.out" <<EOF
+CREATE TEMP TABLE rep_truth (mid text, ip inet);
+\copy rep_truth FROM '$work/reports.tsv'
+\pset format unaligned
+\pset tuples_only on
+SELECT count(*), count(*) FILTER (WHERE r.source_ip = t.ip),
+       count(*) FILTER (WHERE r.inside_provider)
+  FROM repwatch.arf_report r
+  JOIN (SELECT DISTINCT mid, ip FROM rep_truth) t
+    ON t.mid = r.report_message_id;
+EOF
+IFS='|' read -r a_all a_right a_inside <"$work/attr.out"
+echo "attribution: $a_right of $a_all complaints on the sending IP," \
+	"$a_inside inside a provider network"
+[ "$a_all" -gt 1000 ] || fail "attribution: only $a_all reports matched"
+awk -v r="$a_right" -v n="$a_all" 'BEGIN { exit !(r >= 0.995 * n) }' ||
+	fail "attribution: $a_right of $a_all below 99.5 %"
+[ "$a_inside" = 0 ] || fail "attribution: $a_inside inside a provider network"
 t0=$(date +%s)
 rw "$db" analyze --from "$start" --to "$last"
 echo "replayed $days days in $(($(date +%s) - t0)) s"

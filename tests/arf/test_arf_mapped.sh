@@ -5,26 +5,7 @@
 # meet on one IP-day; "snds show --ip ::ffff:..." finds the row. Before
 # the fix the complaint was stored as the IPv6 address ::ffff:192.0.2.50
 # (no SNDS data ever) and the SNDS row was rejected as not IPv4.
-set -euo pipefail
-src=${REPWATCH_SRC:-$(pwd)}
-bin=${REPWATCH_BIN:?REPWATCH_BIN not set}
-fix=$src/tests/fixtures/arf
-
-if [ -z "${PGHOST:-}" ]; then
-	[ "${REPWATCH_TEST_REQUIRE_DB:-0}" = 1 ] && { echo "no PostgreSQL" >&2; exit 1; }
-	echo "PGHOST unset; skipping"
-	exit 77
-fi
-work=$(mktemp -d "${REPWATCH_TEST_TMP:-/tmp}/arf-mapped.XXXXXX")
-db=arf_mapped_$$_$RANDOM
-createdb "$db"
-cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-unset REPWATCH_CONFIG
-rw() { "$bin" -q --db "dbname=$db" "$@"; }
-q() { psql -X -At -d "$db" -c "$1"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-want() { [ "$2" = "$3" ] || fail "$1: got $2, want $3"; }
+. "${REPWATCH_SRC:-$(pwd)}/tests/arf/arf_db.sh"
 
 sed 's/^Source-IP: 192.0.2.25$/Source-IP: ::ffff:192.0.2.50/' \
 	"$fix/arf-basic.eml" >"$work/mapped.eml"

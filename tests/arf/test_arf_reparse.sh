@@ -8,28 +8,7 @@
 # state. reparse --dry-run changes nothing; reparse moves every complaint
 # to the right IP, says so per from -> to pair, and the facts follow; a
 # second run moves nothing. Both [arf] keep = headers and keep = full.
-set -euo pipefail
-src=${REPWATCH_SRC:-$(pwd)}
-bin=${REPWATCH_BIN:?REPWATCH_BIN not set}
-fix=$src/tests/fixtures/arf
-
-if [ -z "${PGHOST:-}" ]; then
-	[ "${REPWATCH_TEST_REQUIRE_DB:-0}" = 1 ] && { echo "no PostgreSQL" >&2; exit 1; }
-	echo "PGHOST unset; skipping"
-	exit 77
-fi
-work=$(mktemp -d "${REPWATCH_TEST_TMP:-/tmp}/arf-reparse.XXXXXX")
-db=arf_reparse_$$_$RANDOM
-createdb "$db"
-cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-unset REPWATCH_CONFIG
-rw() { "$bin" -q --db "dbname=$db" "$@"; }
-q() { psql -X -At -d "$db" -c "$1"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-want() { # want WHAT GOT EXPECTED
-	[ "$2" = "$3" ] || fail "$1: got $2, want $3"
-}
+. "${REPWATCH_SRC:-$(pwd)}/tests/arf/arf_db.sh"
 stat_json() { rw arf stats --json | python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 # name, right IP, origin, what the old parser stored
