@@ -1,0 +1,71 @@
+#!/bin/bash
+# test_snds_hostile - issue 17, SNDS side: hostile files in an "snds load"
+# directory, a stalled endpoint, names that try to leave their directory,
+# redirects off the loopback host. A fake SNDS on 127.0.0.1 (random port,
+# tests/snds/fake_snds.py) and a real PostgreSQL (PG* from scripts/test.sh).
+. "$(dirname "$0")/../lib.sh"
+unset REPWATCH_CONFIG
+
+if [ -z "${PGHOST:-}" ]; then
+	if [ "${REPWATCH_TEST_REQUIRE_DB:-0}" = 1 ]; then
+		echo "FAIL - no PostgreSQL (PGHOST unset)"; exit 1
+	fi
+	echo "skip: no PostgreSQL"; exit 0
+fi
+
+KEY=SECRETKEY-0123456789abcdef
+DB=rwtest_snds_hostile_$$_$RANDOM
+SERVER_PID=
+cleanup() {
+	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+	wait 2>/dev/null
+	psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
+	rm -rf "$T_TMP"
+}
+trap cleanup EXIT
+
+psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
+python3 "$REPWATCH_SRC/tests/snds/fake_snds.py" --port-file "$T_TMP/port" &
+SERVER_PID=$!
+for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
+PORT=$(cat "$T_TMP/port")
+BASE=http://127.0.0.1:$PORT
+today=$(TZ=America/Los_Angeles date +%F)
+ago() { TZ=America/Los_Angeles date -d "$today - $1 days" +%F; }
+
+cfg=$T_TMP/repwatch.conf
+cat >"$cfg" <<CONF
+[paths]
+state_dir = $T_TMP/state
+CONF
+chmod 600 "$cfg"
+
+# rw WANT DESC args... : repwatch with a 60 s bound (a hang is a failure)
+rw() {
+	local want=$1 desc=$2
+	shift 2
+	expect_status "$want" "$desc" timeout 60 "$RW" --config "$cfg" \
+		--db "dbname=$DB" "$@"
+}
+sql() { psql -X -qAt -d "$DB" -c "$1"; }
+expect_sql() {
+	local got
+	got=$(sql "$1")
+	if [ "$got" = "$2" ]; then ok "$3"; else nok "$3: got '$got', want '$2'"; fi
+}
+
+# --- item 7: a FIFO and a link to /dev/zero in a load directory ----------
+d=$T_TMP/drop
+mkdir "$d"
+echo '192.0.2.61,3/2/2026 12:00 AM,3/2/2026 11:59 PM,100,100,100,GREEN,< 0.1%,,,,h,m,' >"$d/data-2026-03-02.csv"
+mkfifo "$d/data-2026-03-03.csv"
+ln -s /dev/zero "$d/data-2026-03-04.csv"
+rw 0 "load directory with a FIFO and a /dev/zero link ends" snds load --source main "$d"
+expect_grep "$T_TMP/err" "data-2026-03-03.csv: skipped: not a regular file" "FIFO named in a warning"
+expect_grep "$T_TMP/err" "data-2026-03-04.csv: skipped: not a regular file" "/dev/zero link named in a warning"
+expect_grep "$T_TMP/out" "1 rows loaded from 1 file" "the regular report is loaded"
+expect_sql "SELECT count(*) FROM repwatch.snds_daily WHERE ip = '192.0.2.61'" 1 "its row is stored"
+rw 65 "a device named explicitly is refused" snds load --source main "$d/data-2026-03-04.csv"
+expect_grep "$T_TMP/err" "is not a regular file" "says why"
+
+finish
