@@ -37,6 +37,22 @@ cfg=$T_TMP/repwatch.conf
 cat >"$cfg" <<CONF
 [paths]
 state_dir = $T_TMP/state
+[snds.main]
+type = link
+data_url = $BASE/link/data?key=$KEY
+status_url = $BASE/link/status?key=$KEY
+issued = $(ago 3)
+timeout = 2
+retries = 1
+retry_delay_ms = 50
+[snds.dead]
+type = link
+data_url = $BASE/stall/data?key=$KEY
+status_url = $BASE/stall/status?key=$KEY
+issued = $(ago 3)
+timeout = 1
+retries = 1
+retry_delay_ms = 50
 CONF
 chmod 600 "$cfg"
 
@@ -60,12 +76,25 @@ mkdir "$d"
 echo '192.0.2.61,3/2/2026 12:00 AM,3/2/2026 11:59 PM,100,100,100,GREEN,< 0.1%,,,,h,m,' >"$d/data-2026-03-02.csv"
 mkfifo "$d/data-2026-03-03.csv"
 ln -s /dev/zero "$d/data-2026-03-04.csv"
-rw 0 "load directory with a FIFO and a /dev/zero link ends" snds load --source main "$d"
+rw 0 "load directory with a FIFO and a /dev/zero link ends" snds load --source drop "$d"
 expect_grep "$T_TMP/err" "data-2026-03-03.csv: skipped: not a regular file" "FIFO named in a warning"
 expect_grep "$T_TMP/err" "data-2026-03-04.csv: skipped: not a regular file" "/dev/zero link named in a warning"
 expect_grep "$T_TMP/out" "1 rows loaded from 1 file" "the regular report is loaded"
 expect_sql "SELECT count(*) FROM repwatch.snds_daily WHERE ip = '192.0.2.61'" 1 "its row is stored"
-rw 65 "a device named explicitly is refused" snds load --source main "$d/data-2026-03-04.csv"
+rw 65 "a device named explicitly is refused" snds load --source drop "$d/data-2026-03-04.csv"
 expect_grep "$T_TMP/err" "is not a regular file" "says why"
+
+# --- item 10: a stalled endpoint costs one day, not every day ------------
+hits() { curl -s "$BASE/admin/hits?path=$1"; }
+start=$(date +%s)
+rw 75 "a stalled source exits 75, the other source is fetched" snds fetch --since 2026-03-02 --until 2026-03-04
+took=$(( $(date +%s) - start ))
+[ "$(hits '/stall/data?date=030226')" = 2 ] && ok "stalled day asked once plus its retry" || nok "stalled day asked $(hits '/stall/data?date=030226') times, want 2"
+[ "$(hits '/stall/data?date=030326')$(hits '/stall/data?date=030426')$(hits '/stall/status')" = 000 ] && ok "no request for the later days or the status" || nok "later days were requested"
+[ "$took" -le 5 ] && ok "stalled source stopped quickly (${took}s)" || nok "stalled source took ${took}s"
+expect_grep "$T_TMP/err" "source dead: stopped for this run after a transport error \(2026-03-02\); 2 more day\(s\) and the status report not requested" "stop announced"
+expect_sql "SELECT count(*) FROM repwatch.snds_fetch_log WHERE source = 'dead' AND outcome = 'temporary' AND message LIKE 'not requested:%'" 3 "skipped reports recorded in the fetch log"
+expect_sql "SELECT count(*) FROM repwatch.snds_daily WHERE source = 'main' AND day = '2026-03-02'" 2 "the other source's rows are stored"
+expect_grep "$T_TMP/out" "source main: status" "the other source's status report is fetched"
 
 finish
