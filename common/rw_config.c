@@ -212,6 +212,30 @@ validate(const struct rw_config_key *k, const char *text)
 	}
 }
 
+/*
+ * instance_check - the NAME of a [snds.NAME] or [mailbox.NAME] section
+ * becomes a directory and file name (raw/NAME/, tokens/NAME.json), so it
+ * must be a plain name: "../../x" would write and prune elsewhere.
+ */
+static int
+instance_check(const char *section, const char *where)
+{
+	for (const struct rw_config_key *k = rw_config_keys; k->section; k++) {
+		size_t n = strlen(k->section);
+
+		if (n < 2 || strcmp(k->section + n - 2, ".*") != 0 ||
+		    !section_matches(k->section, section))
+			continue;
+		if (rw_name_check(g_str_has_prefix(section, "snds.") ?
+		    "SNDS source" : "mailbox", section + n - 1,
+		    RW_ECONFIG) == 0)
+			return 0;
+		rw_error_prefix("%s", where);
+		return RW_ECONFIG;
+	}
+	return 0;
+}
+
 /* store - validate and remember one value; WHERE is consumed */
 static int
 store(struct rw_config *cfg, const char *section, const char *key,
@@ -224,6 +248,10 @@ store(struct rw_config *cfg, const char *section, const char *key,
 	if (k == NULL) {
 		rw_error_set(RW_ECONFIG, "%s: [%s] %s: unknown key", where,
 		    section, key);
+		g_free(where);
+		return RW_ECONFIG;
+	}
+	if (instance_check(section, where) != 0) {
 		g_free(where);
 		return RW_ECONFIG;
 	}
@@ -262,6 +290,13 @@ load_group(struct rw_config *cfg, GKeyFile *kf, const char *group)
 		    group);
 		g_free(where);
 		goto cleanup;
+	} else {
+		char *where = file_where(cfg, group, NULL);
+
+		rc = instance_check(group, where);
+		g_free(where);
+		if (rc != 0)
+			goto cleanup;
 	}
 	for (int i = 0; keys != NULL && keys[i] != NULL && rc == 0; i++) {
 		gchar *val = g_key_file_get_value(kf, group, keys[i], NULL);

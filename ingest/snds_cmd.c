@@ -307,6 +307,8 @@ snds_link_cmd(struct rw_app *app, int argc, char **argv)
 		rc = rw_error_set(RW_EUSAGE, "usage: repwatch snds link set "
 		    "NAME --data-url URL --status-url URL [--issued DATE]");
 	if (rc == 0)
+		rc = rw_name_check("SNDS source", argv[2], RW_EUSAGE);
+	if (rc == 0)
 		rc = link_set_check(data_url, status_url, issued);
 	rw_today(&d);
 	rw_format_date(today, &d);

@@ -5,6 +5,8 @@
 #include <gio/gio.h>
 
 #include "common/rw_error.h"
+#include "common/rw_log.h"
+#include "common/rw_util.h"
 #include "common/rw_seal.h"
 #include "ingest/snds_source.h"
 
@@ -146,6 +148,12 @@ snds_source_get(struct snds_source **out, const struct rw_config *cfg,
 	int rc = 0;
 
 	*out = NULL;
+	/* configured names were checked when read: this one is typed */
+	rc = rw_name_check("SNDS source", name, RW_EUSAGE);
+	if (rc != 0) {
+		g_free(s);
+		return rc;
+	}
 	s->name = g_strdup(name);
 	s->configured = is_configured(cfg, name);
 	from_config(s, cfg);
@@ -205,9 +213,18 @@ snds_source_names(char ***out, const struct rw_config *cfg, struct rw_db *db)
 		rc = rw_db_query(&r, db, "SELECT name FROM repwatch.snds_source"
 		    " ORDER BY name", 0, NULL);
 	for (int i = 0; rc == 0 && r != NULL && i < PQntuples(r); i++) {
-		if (!g_strv_contains((const char *const *)conf,
-		    PQgetvalue(r, i, 0)))
-			g_ptr_array_add(a, g_strdup(PQgetvalue(r, i, 0)));
+		const char *n = PQgetvalue(r, i, 0);
+
+		if (g_strv_contains((const char *const *)conf, n))
+			continue;
+		/* a row written by hand or before names were checked */
+		if (rw_name_check("SNDS source", n, RW_ECONFIG) != 0) {
+			rw_log_warning("%s in repwatch.snds_source; skipped",
+			    rw_error_message());
+			rw_error_clear();
+			continue;
+		}
+		g_ptr_array_add(a, g_strdup(n));
 	}
 	PQclear(r);
 	g_strfreev(conf);

@@ -14,6 +14,7 @@
 
 #include "common/rw_config.h"
 #include "common/rw_error.h"
+#include "common/rw_util.h"
 
 static void
 clear_env(void)
@@ -138,6 +139,16 @@ test_errors(void **state)
 		    "t.conf:2: [snds.m] status_url: unsupported URL scheme"},
 		{"[notify]\nwebhook_url = hooks.example\n",
 		    "t.conf:2: [notify] webhook_url: not a URL"},
+		/* issue 17 item 15: names become paths */
+		{"[paths]\nstate_dir = /s\n[snds.../../x]\ntype = link\n",
+		    "t.conf:3: invalid SNDS source name \"../../x\""},
+		{"[snds..hidden]\n", "t.conf:1: invalid SNDS source name"},
+		{"[snds.a/b]\ntimeout = 5\n",
+		    "t.conf:1: invalid SNDS source name \"a/b\""},
+		{"[mailbox.../../etc]\nurl = /m\n",
+		    "t.conf:1: invalid mailbox name \"../../etc\""},
+		{"[mailbox.a b]\nurl = /m\n",
+		    "t.conf:1: invalid mailbox name \"a b\""},
 	};
 
 	(void)state;
@@ -153,6 +164,45 @@ test_errors(void **state)
 		assert_null(cfg);
 		assert_int_equal(rw_exit_code(rc), 78);
 	}
+}
+
+static void
+test_names(void **state)
+{
+	static const struct {
+		const char *name;
+		bool ok;
+	} cases[] = {
+		{"main", true}, {"eu-west_2", true}, {"a.b", true},
+		{"A9", true}, {"-x", true},
+		{"", false}, {".hidden", false}, {"..", false}, {"a..b", false},
+		{"../../victim", false}, {"a/b", false}, {"a b", false},
+		{"caf\xc3\xa9", false}, {"x\n", false}, {"a\\b", false},
+		{"0123456789012345678901234567890123456789012345678901234567890123",
+		    true},
+		{"01234567890123456789012345678901234567890123456789012345678901234",
+		    false},
+	};
+	struct rw_config *cfg = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		bool got = rw_name_valid(cases[i].name);
+
+		if (got != cases[i].ok)
+			fail_msg("rw_name_valid(\"%s\"): got %d, want %d",
+			    cases[i].name, got, cases[i].ok);
+	}
+	assert_int_equal(rw_name_check("SNDS source", "../x", RW_EUSAGE),
+	    RW_EUSAGE);
+	assert_non_null(strstr(rw_error_message(),
+	    "invalid SNDS source name \"../x\""));
+	rw_error_clear();
+	/* a name from the environment is checked too */
+	setenv("REPWATCH_SNDS_A..B_TIMEOUT", "5", 1);
+	assert_int_equal(rw_config_load_data(&cfg, NULL, NULL), RW_ECONFIG);
+	assert_non_null(strstr(rw_error_message(), "REPWATCH_SNDS_A..B_TIMEOUT"));
+	clear_env();
 }
 
 static void
@@ -281,6 +331,7 @@ main(void)
 		cmocka_unit_test_setup(test_defaults, setup),
 		cmocka_unit_test_setup(test_types, setup),
 		cmocka_unit_test_setup(test_errors, setup),
+		cmocka_unit_test_setup(test_names, setup),
 		cmocka_unit_test_setup(test_env_override, setup),
 		cmocka_unit_test_setup(test_permissions, setup),
 		cmocka_unit_test_setup(test_mask_url, setup),

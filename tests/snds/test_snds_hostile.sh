@@ -97,4 +97,26 @@ expect_sql "SELECT count(*) FROM repwatch.snds_fetch_log WHERE source = 'dead' A
 expect_sql "SELECT count(*) FROM repwatch.snds_daily WHERE source = 'main' AND day = '2026-03-02'" 2 "the other source's rows are stored"
 expect_grep "$T_TMP/out" "source main: status" "the other source's status report is fetched"
 
+# --- item 15: names that leave their directory ----------------------------
+mkdir -p "$T_TMP/state"
+rw 64 "link set with a ../ name is refused" snds link set ../../victim --data-url "$BASE/link/data?key=$KEY" --status-url "$BASE/link/status?key=$KEY"
+expect_grep "$T_TMP/err" 'invalid SNDS source name "\.\./\.\./victim"' "names the bad name"
+expect_sql "SELECT count(*) FROM repwatch.snds_source WHERE name LIKE '%/%'" 0 "nothing stored"
+rw 64 "fetch --source with a ../ name is refused" snds fetch --source ../../victim --date 2026-03-02
+rw 64 "load --source with a / name is refused" snds load --source a/b "$d/data-2026-03-02.csv"
+[ -e "$T_TMP/victim" ] || [ -e "$T_TMP/state/victim" ] && nok "a directory outside raw/ was created" || ok "no directory outside raw/"
+bad=$T_TMP/bad.conf
+printf '[paths]\nstate_dir = %s\n[snds.../../x]\ntype = link\n' "$T_TMP/state" >"$bad"
+chmod 600 "$bad"
+expect_status 78 "config check refuses [snds.../../x]" "$RW" --config "$bad" config check
+expect_grep "$T_TMP/err" 'bad.conf:3: invalid SNDS source name "\.\./\.\./x"' "names file:line and the name"
+printf '[mailbox..hidden]\nurl = /tmp\n' >"$bad"
+expect_status 78 "config check refuses [mailbox..hidden]" "$RW" --config "$bad" config check
+expect_grep "$T_TMP/err" 'bad.conf:1: invalid mailbox name "\.hidden"' "names the mailbox"
+if sql "INSERT INTO repwatch.snds_source (name, kind) VALUES ('../../y', 'link')" 2>"$T_TMP/psql.err"; then
+	nok "the database refuses a ../ name"
+else
+	expect_grep "$T_TMP/psql.err" "snds_source_name_plain" "the database refuses a ../ name"
+fi
+
 finish
