@@ -281,9 +281,17 @@ explain(struct src_run *r, const struct snds_http_resp *resp,
 	if (resp->fail == SNDS_HTTP_TOO_BIG)
 		return rw_error_set(RW_EDATA, "source %s: %s: response larger "
 		    "than max_body (%lld bytes)", name, what, r->http.max_body);
-	if (resp->fail == SNDS_HTTP_REFUSED)
-		return rw_error_set(RW_EUNAVAIL, "source %s: %s: redirect to "
-		    "plain http refused", name, what);
+	if (resp->fail == SNDS_HTTP_REFUSED) {
+		char *to = rw_mask_url(resp->final_url != NULL ?
+		    resp->final_url : "");
+		int rc = rw_error_set(RW_EUNAVAIL, "source %s: %s: redirect "
+		    "to \"%s\" refused", name, what, to);
+
+		rw_error_detail("Redirects are followed to https:// only, or "
+		    "to http:// on a loopback address from a loopback link.");
+		g_free(to);
+		return rc;
+	}
 	if (resp->fail == SNDS_HTTP_ERROR)
 		return rw_error_set(RW_EUNAVAIL, "source %s: %s: %s", name,
 		    what, resp->error);
@@ -339,8 +347,9 @@ not_csv(struct src_run *r, const char *day, const char *kind,
 	const char *outcome = resp->fail != SNDS_HTTP_OK ?
 	    transport_outcome(resp) : v->outcome;
 
+	/* a refused redirect is no expiry, whatever its 3xx looked like */
 	if (code == RW_EUNAVAIL && (resp->fail == SNDS_HTTP_SIGN_IN ||
-	    v->cls == SNDS_CLASS_EXPIRED)) {
+	    (resp->fail == SNDS_HTTP_OK && v->cls == SNDS_CLASS_EXPIRED))) {
 		code = expired(r, resp, v);
 		if (r->s->kind == SNDS_KIND_LINK)
 			outcome = "expired";

@@ -8,6 +8,7 @@
 #include "common/rw_log.h"
 #include "common/rw_util.h"
 #include "common/rw_seal.h"
+#include "ingest/snds_http.h"
 #include "ingest/snds_source.h"
 
 static char *
@@ -351,22 +352,6 @@ snds_source_set_token_state(struct rw_db *db, const char *name,
 	return rw_db_query(NULL, db, sql, 2, p);
 }
 
-static bool
-loopback_host(const char *host)
-{
-	GInetAddress *a;
-	bool lo;
-
-	if (g_ascii_strcasecmp(host, "localhost") == 0)
-		return true;
-	a = g_inet_address_new_from_string(host);
-	if (a == NULL)
-		return false;
-	lo = g_inet_address_get_is_loopback(a);
-	g_object_unref(a);
-	return lo;
-}
-
 int
 snds_url_allowed(const char *what, const char *url)
 {
@@ -380,7 +365,7 @@ snds_url_allowed(const char *what, const char *url)
 	} else if (g_ascii_strcasecmp(g_uri_get_scheme(u), "https") == 0) {
 		rc = 0;
 	} else if (g_ascii_strcasecmp(g_uri_get_scheme(u), "http") != 0 ||
-	    !loopback_host(g_uri_get_host(u))) {
+	    !snds_loopback_host(g_uri_get_host(u))) {
 		rc = rw_error_set(RW_ECONFIG, "%s: refusing \"%s\"", what,
 		    masked);
 		rw_error_detail("Only https:// is accepted, or http:// to a "

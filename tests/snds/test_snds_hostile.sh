@@ -119,4 +119,21 @@ else
 	expect_grep "$T_TMP/psql.err" "snds_source_name_plain" "the database refuses a ../ name"
 fi
 
+# --- item 16: a redirect from a loopback link stays on loopback -----------
+enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+off=$(enc "http://192.0.2.1:$PORT/link/data?key=$KEY&date=030226")
+rw 0 "link set hop" snds link set hop --data-url "$BASE/hop/data?key=$KEY&to=$off" --status-url "$BASE/hop/status?key=$KEY&to=$off"
+rw 69 "a redirect to a non-loopback http:// host is refused" snds fetch --source hop --date 2026-03-02
+expect_grep "$T_TMP/err" 'source hop: data report for 2026-03-02: redirect to "http://192\.0\.2\.1:[0-9]+/link/data\?key=\*\*\*&date=030226" refused' "names the masked target"
+expect_no_grep "$T_TMP/out" "no data yet" "not reported as no data"
+expect_sql "SELECT outcome FROM repwatch.snds_fetch_log WHERE source = 'hop' AND day = '2026-03-02'" error "fetch log: error, not no-data"
+for scheme in "gopher://127.0.0.1:$PORT/x" "file:///etc/passwd" "ftp://127.0.0.1:$PORT/x"; do
+	rw 0 "link set hop2" snds link set hop2 --data-url "$BASE/hop/data?key=$KEY&to=$(enc "$scheme")" --status-url "$BASE/link/status?key=$KEY"
+	rw 69 "a redirect to ${scheme%%:*}:// is refused" snds fetch --source hop2 --date 2026-03-02
+done
+on=$(enc "$BASE/link/data?key=$KEY&date=030226")
+rw 0 "link set hopok" snds link set hopok --data-url "$BASE/hop/data?key=$KEY&to=$on" --status-url "$BASE/link/status?key=$KEY"
+rw 0 "a redirect from loopback to loopback is followed" snds fetch --source hopok --date 2026-03-02
+expect_sql "SELECT count(*) FROM repwatch.snds_daily WHERE source = 'hopok'" 2 "rows loaded through the redirect"
+
 finish
