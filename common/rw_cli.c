@@ -51,7 +51,10 @@ print_help(void)
 	    "  -d, --db CONNINFO     PostgreSQL connection string (default: "
 	    "[database]\n"
 	    "                        conninfo, PG* environment, else the "
-	    "embedded cluster)\n"
+	    "embedded cluster);\n"
+	    "                        hidden from ps once read: keep passwords "
+	    "in PGPASSFILE\n"
+	    "                        or REPWATCH_DATABASE_CONNINFO_FILE\n"
 	    "  -v, --verbose         more diagnostics (repeatable)\n"
 	    "  -q, --quiet           fewer diagnostics (repeatable)\n"
 	    "      --log TARGET      stderr (default) or syslog\n"
@@ -184,15 +187,80 @@ globals_free(struct globals *g)
 	g_free(g->log);
 }
 
+/* hide_value - overwrite an argument's bytes where ps reads them */
+static void
+hide_value(char *s)
+{
+	if (s != NULL)
+		memset(s, 'x', strlen(s));
+}
+
+/*
+ * hide_short - a cluster of short options such as -vd VALUE, -dVALUE or
+ * -cFILE: hide the value of -d; returns 1 when the value was the next
+ * argument (ARGV[0] is the cluster).
+ */
+static int
+hide_short(int argc, char **argv)
+{
+	for (char *p = argv[0] + 1; *p != '\0'; p++) {
+		if (*p != 'd' && *p != 'c')
+			continue;
+		if (p[1] != '\0') {
+			if (*p == 'd')
+				hide_value(p + 1);
+			return 0;
+		}
+		if (argc > 1 && *p == 'd')
+			hide_value(argv[1]);
+		return argc > 1 ? 1 : 0;
+	}
+	return 0;
+}
+
+/*
+ * hide_db_arg - a --db CONNINFO may hold a password, and the process's
+ * argument strings are what ps and /proc/PID/cmdline show for the whole
+ * run: once GOption has copied the value, overwrite the original. Only
+ * global options (before the command name) are looked at; ARGV is the
+ * untouched array (GOption reorders the one it parses).
+ */
+static void
+hide_db_arg(int argc, char **argv)
+{
+	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strcmp(a, "--db") == 0 || strcmp(a, "-d") == 0) {
+			if (i + 1 < argc)
+				hide_value(argv[i + 1]);
+			i++;
+		} else if (g_str_has_prefix(a, "--db=")) {
+			hide_value(argv[i] + 5);
+		} else if (strcmp(a, "--config") == 0 ||
+		    strcmp(a, "--log") == 0) {
+			i++;
+		} else if (a[1] != '-') {
+			i += hide_short(argc - i, argv + i);
+		}
+	}
+}
+
 int
 rw_main(int argc, char **argv)
 {
 	struct globals g = {0};
 	const struct rw_cmd *cmd;
+	char **orig = g_memdup2(argv, sizeof(char *) * (gsize)(argc + 1));
+	int orig_argc = argc;
 	int rc;
 
 	setlocale(LC_ALL, "");
 	rc = parse_globals(&g, &argc, &argv);
+	hide_db_arg(orig_argc, orig);
+	g_free(orig);
 	if (rc != 0)
 		goto cleanup;
 	if (g.log != NULL && strcmp(g.log, "stderr") != 0 &&

@@ -200,6 +200,7 @@ validate(const struct rw_config_key *k, const char *text)
 	case RW_CT_ENUM:
 		return enum_ok(k, text) ? NULL : "not one of the allowed values";
 	case RW_CT_URL:
+	case RW_CT_SECRET_URL:
 		return url_problem(k, text);
 	case RW_CT_TIMEZONE:
 		tz = g_time_zone_new_identifier(text);
@@ -323,6 +324,7 @@ holds_secrets(struct rw_config *cfg)
 		const struct rw_config_key *k = find_key(sk[0], sk[1]);
 		struct value *v = hv;
 		bool secret = k && (k->type == RW_CT_SECRET ||
+		    k->type == RW_CT_SECRET_URL ||
 		    (k->type == RW_CT_URL && (strchr(v->text, '?') ||
 			strchr(v->text, '@'))));
 
@@ -754,6 +756,8 @@ shown_value(const struct rw_config_key *k, const char *text)
 		return rw_mask_secret(text);
 	if (k->type == RW_CT_URL)
 		return rw_mask_url(text);
+	if (k->type == RW_CT_SECRET_URL)
+		return rw_mask_webhook(text);
 	return g_strdup(text);
 }
 

@@ -27,6 +27,8 @@ enum rw_config_type {
 	RW_CT_ENUM,     /* one of choices, "a|b|c" */
 	RW_CT_TIMEZONE, /* IANA zone name */
 	RW_CT_LIST,     /* comma-separated */
+	RW_CT_SECRET_URL, /* URL whose path is the secret (webhooks): only
+	                     scheme and host are ever shown */
 };
 
 struct rw_config_key {

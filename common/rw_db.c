@@ -57,26 +57,77 @@ describe(PGconn *conn)
 	    host ? host : "", PQdb(conn) ? PQdb(conn) : "");
 }
 
+/*
+ * conninfo_check - libpq's parse errors quote the text around the fault
+ * ('missing "=" after "def123SECRET"', a bad %-escape of a URI), which is
+ * often the password: parse first and say only that it failed.
+ */
+static int
+conninfo_check(char **out_password, const char *conninfo)
+{
+	char *err = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
+
+	*out_password = NULL;
+	if (opts != NULL) {
+		for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
+			if (strcmp(o->keyword, "password") == 0 &&
+			    o->val != NULL && o->val[0] != '\0')
+				*out_password = g_strdup(o->val);
+		}
+		PQconninfoFree(opts);
+		return 0;
+	}
+	if (err != NULL) {
+		memset(err, 0, strlen(err));
+		PQfreemem(err);
+	}
+	rw_error_set(RW_ECONFIG, "invalid database connection string");
+	rw_error_detail("libpq could not parse it; its message is not shown "
+	    "because it may quote a password.");
+	rw_error_hint("Write key=value pairs, single-quoting a value that "
+	    "holds spaces (password='a b'), or a postgresql:// URI with "
+	    "%%-encoded special characters. Keep passwords out of the "
+	    "command line: use PGPASSFILE or REPWATCH_DATABASE_CONNINFO_FILE.");
+	return RW_ECONFIG;
+}
+
 int
 rw_db_connect(struct rw_db **out, const char *conninfo)
 {
 	struct rw_db *db;
-	PGconn *conn = PQconnectdb(conninfo ? conninfo : "");
-	char *msg;
+	PGconn *conn;
+	char *msg, *password = NULL;
 
 	*out = NULL;
-	if (conn == NULL)
+	if (conninfo_check(&password, conninfo ? conninfo : "") != 0)
+		return RW_ECONFIG;
+	conn = PQconnectdb(conninfo ? conninfo : "");
+	if (conn == NULL) {
+		g_free(password);
 		return rw_error_set(RW_EFAIL, "out of memory");
+	}
 	if (PQstatus(conn) == CONNECTION_BAD) {
 		msg = first_line(PQerrorMessage(conn));
 		rw_error_set(RW_ETEMP, "could not connect to the database");
-		rw_error_detail("%s", msg);
+		/* an option value echoed back ("invalid ... value") */
+		if (password != NULL && strstr(msg, password) != NULL)
+			rw_error_detail("libpq's message is not shown because "
+			    "it quotes the password.");
+		else
+			rw_error_detail("%s", msg);
+		if (password != NULL)
+			memset(password, 0, strlen(password));
+		g_free(password);
 		rw_error_hint("Check [database] conninfo, --db or the PG* "
 		    "environment; unset all three to use the embedded cluster.");
 		g_free(msg);
 		PQfinish(conn);
 		return RW_ETEMP;
 	}
+	if (password != NULL)
+		memset(password, 0, strlen(password));
+	g_free(password);
 	PQsetNoticeProcessor(conn, notice_to_log, NULL);
 	db = g_new0(struct rw_db, 1);
 	db->conn = conn;

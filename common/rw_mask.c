@@ -88,6 +88,30 @@ rw_mask_url(const char *url)
 }
 
 char *
+rw_mask_webhook(const char *url)
+{
+	GUri *uri;
+	char *out;
+
+	if (url == NULL)
+		return NULL;
+	uri = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
+	if (uri == NULL || g_uri_get_host(uri) == NULL) {
+		if (uri != NULL)
+			g_uri_unref(uri);
+		return g_strdup("***");
+	}
+	if (g_uri_get_port(uri) > 0)
+		out = g_strdup_printf("%s://%s:%d/***", g_uri_get_scheme(uri),
+		    g_uri_get_host(uri), g_uri_get_port(uri));
+	else
+		out = g_strdup_printf("%s://%s/***", g_uri_get_scheme(uri),
+		    g_uri_get_host(uri));
+	g_uri_unref(uri);
+	return out;
+}
+
+char *
 rw_mask_secret(const char *value)
 {
 	if (value == NULL || *value == '\0')

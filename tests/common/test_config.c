@@ -297,6 +297,24 @@ test_mask_url(void **state)
 			    cases[i].want);
 		g_free(got);
 	}
+	/* issue 17: a webhook URL is a secret as a whole */
+	static const struct {
+		const char *in, *want;
+	} hooks[] = {
+		{"https://hooks.slack.com/services/TABCDEFGH/BABCDEFGH/"
+		    "abcdefghijklmnopqrstuvwx", "https://hooks.slack.com/***"},
+		{"https://u:pw@x.example:8443/a/b?c=d", "https://x.example:8443/***"},
+		{"http://127.0.0.1:9/hook", "http://127.0.0.1:9/***"},
+		{"not a url", "***"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(hooks); i++) {
+		char *got = rw_mask_webhook(hooks[i].in);
+
+		if (strcmp(got, hooks[i].want) != 0)
+			fail_msg("mask_webhook(%s): got %s, want %s",
+			    hooks[i].in, got, hooks[i].want);
+		g_free(got);
+	}
 }
 
 static void
