@@ -589,6 +589,9 @@ config_from_text(struct rw_config **out, const char *name, const char *data,
 	if (data != NULL) {
 		cfg->path = g_strdup(name ? name : "(string)");
 		cfg->name = g_path_get_basename(cfg->path);
+		/* Windows editors save UTF-8 with a byte order mark */
+		if (g_str_has_prefix(data, "\xEF\xBB\xBF"))
+			data += 3;
 		cfg->text = g_strdup(data);
 		rc = load_file(cfg);
 	}

@@ -112,6 +112,46 @@ test_types(void **state)
 }
 
 /* bad values: the error names file:line, section and key */
+/* issue 17: a file saved with a UTF-8 byte order mark was refused */
+static void
+test_bom(void **state)
+{
+	static const struct {
+		const char *text;
+		int line;
+	} cases[] = {
+		{"\xEF\xBB\xBF[analyze]\nmin_recipients = 2500\n", 0},
+		{"\xEF\xBB\xBF# comment\n[analyze]\nmin_recipients = 2500\n", 0},
+		/* errors keep their line numbers */
+		{"\xEF\xBB\xBF[analyze]\nmin_recipients = many\n", 2},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct rw_config *cfg = NULL;
+		int rc = rw_config_load_data(&cfg, "t.conf", cases[i].text);
+
+		if (cases[i].line == 0) {
+			if (rc != 0)
+				fail_msg("case %zu: got rc %d \"%s\", want 0", i,
+				    rc, rw_error_message());
+			assert_int_equal(rw_config_int(cfg, "analyze",
+			    "min_recipients"), 2500);
+		} else {
+			char *want = g_strdup_printf("t.conf:%d:",
+			    cases[i].line);
+
+			if (rc != RW_ECONFIG ||
+			    !g_str_has_prefix(rw_error_message(), want))
+				fail_msg("case %zu: got %d \"%s\", want %s", i,
+				    rc, rw_error_message(), want);
+			g_free(want);
+		}
+		rw_config_free(cfg);
+		rw_error_clear();
+	}
+}
+
 static void
 test_errors(void **state)
 {
@@ -349,6 +389,7 @@ main(void)
 		cmocka_unit_test_setup(test_defaults, setup),
 		cmocka_unit_test_setup(test_types, setup),
 		cmocka_unit_test_setup(test_errors, setup),
+		cmocka_unit_test_setup(test_bom, setup),
 		cmocka_unit_test_setup(test_names, setup),
 		cmocka_unit_test_setup(test_env_override, setup),
 		cmocka_unit_test_setup(test_permissions, setup),
