@@ -6,12 +6,14 @@
  * that errors can name file:line.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/rw_config.h"
 #include "common/rw_error.h"
+#include "common/rw_log.h"
 #include "common/rw_util.h"
 
 #define RW_SYSTEM_CONFIG REPWATCH_SYSCONFDIR "/repwatch/repwatch.conf"
@@ -34,6 +36,7 @@ struct rw_config {
 	bool on_disk;      /* path is a real file (permission check) */
 	GHashTable *values; /* "section\nkey" -> struct value */
 	GPtrArray *sections; /* every section seen, in order */
+	GPtrArray *warnings; /* NULL-terminated, logged when found */
 };
 
 static void
@@ -81,7 +84,11 @@ section_known(const char *section)
 	return false;
 }
 
-/* line_of - line number of KEY in [SECTION] of the file text, 0 if none */
+/*
+ * line_of - line number of KEY in [SECTION] of the file text (its last
+ * setting, the one GKeyFile keeps), or of the first [SECTION] line when KEY
+ * is NULL; 0 if none
+ */
 static int
 line_of(const struct rw_config *cfg, const char *section, const char *key)
 {
@@ -92,7 +99,7 @@ line_of(const struct rw_config *cfg, const char *section, const char *key)
 	if (cfg->text == NULL)
 		return 0;
 	lines = g_strsplit(cfg->text, "\n", -1);
-	for (int i = 0; lines[i] != NULL && found == 0; i++) {
+	for (int i = 0; lines[i] != NULL; i++) {
 		char *l = g_strstrip(lines[i]);
 		size_t kl;
 
@@ -101,7 +108,7 @@ line_of(const struct rw_config *cfg, const char *section, const char *key)
 
 			in = end != NULL && (size_t)(end - l - 1) == strlen(section) &&
 			    strncmp(l + 1, section, strlen(section)) == 0;
-			if (in && key == NULL)
+			if (in && key == NULL && found == 0)
 				found = i + 1;
 			continue;
 		}
@@ -311,6 +318,83 @@ cleanup:
 	return rc;
 }
 
+static void
+warn(struct rw_config *cfg, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* warn - remember a warning (rw_config_warnings) and log it */
+static void
+warn(struct rw_config *cfg, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	rw_log_warning("%s", msg);
+	/* keep the NULL terminator last */
+	g_ptr_array_index(cfg->warnings, cfg->warnings->len - 1) = msg;
+	g_ptr_array_add(cfg->warnings, NULL);
+}
+
+/* the name of a "[section]" line, or NULL */
+static char *
+header_name(const char *l)
+{
+	const char *end = strchr(l, ']');
+
+	return l[0] == '[' && end != NULL ? g_strndup(l + 1,
+	    (gsize)(end - l - 1)) : NULL;
+}
+
+/*
+ * find_duplicates - GKeyFile merges a repeated section and keeps the last
+ * of a repeated key without a word, so an edit lower in the file silently
+ * undoes one above it (or the reverse). Say where, and which one wins.
+ */
+static void
+find_duplicates(struct rw_config *cfg)
+{
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	char **lines = g_strsplit(cfg->text, "\n", -1);
+	char *section = g_strdup("");
+
+	for (int i = 0; lines[i] != NULL; i++) {
+		char *l = g_strstrip(lines[i]);
+		char *name = header_name(l), *eq, *id;
+		gpointer first;
+
+		if (name != NULL) {
+			g_free(section);
+			section = name;
+			id = g_strconcat("[", name, NULL);
+		} else if (l[0] != '#' && (eq = strchr(l, '=')) != NULL) {
+			*eq = '\0';
+			id = vkey(section, g_strstrip(l));
+		} else {
+			continue;
+		}
+		first = g_hash_table_lookup(seen, id);
+		if (first == NULL) {
+			g_hash_table_insert(seen, id, GINT_TO_POINTER(i + 1));
+			continue;
+		}
+		if (name != NULL)
+			warn(cfg, "%s:%d: section [%s] appears again (first at "
+			    "line %d); the two are merged", cfg->name, i + 1,
+			    name, GPOINTER_TO_INT(first));
+		else
+			warn(cfg, "%s:%d: [%s] %s is set again (first at line "
+			    "%d); this later value wins", cfg->name, i + 1,
+			    section, l, GPOINTER_TO_INT(first));
+		g_free(id);
+	}
+	g_free(section);
+	g_strfreev(lines);
+	g_hash_table_destroy(seen);
+}
+
 /* holds_secrets - does the file set a secret or a URL with a key in it */
 static bool
 holds_secrets(struct rw_config *cfg)
@@ -348,6 +432,7 @@ load_file(struct rw_config *cfg)
 		rc = rw_error_set(RW_ECONFIG, "%s: %s", cfg->name, err->message);
 		goto cleanup;
 	}
+	find_duplicates(cfg);
 	groups = g_key_file_get_groups(kf, NULL);
 	for (int i = 0; groups[i] != NULL && rc == 0; i++)
 		rc = load_group(cfg, kf, groups[i]);
@@ -527,6 +612,8 @@ config_new(void)
 	cfg->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    value_free);
 	cfg->sections = g_ptr_array_new_with_free_func(g_free);
+	cfg->warnings = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(cfg->warnings, NULL);
 	return cfg;
 }
 
@@ -612,6 +699,7 @@ rw_config_free(struct rw_config *cfg)
 		return;
 	g_hash_table_destroy(cfg->values);
 	g_ptr_array_free(cfg->sections, TRUE);
+	g_ptr_array_free(cfg->warnings, TRUE);
 	g_free(cfg->path);
 	g_free(cfg->name);
 	g_free(cfg->text);
@@ -622,6 +710,12 @@ const char *
 rw_config_file(const struct rw_config *cfg)
 {
 	return cfg->path;
+}
+
+const char *const *
+rw_config_warnings(const struct rw_config *cfg)
+{
+	return (const char *const *)cfg->warnings->pdata;
 }
 
 static const struct value *

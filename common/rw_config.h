@@ -59,6 +59,13 @@ void rw_config_free(struct rw_config *cfg);
 /* file the configuration came from, or NULL for built-in defaults */
 const char *rw_config_file(const struct rw_config *cfg);
 
+/*
+ * rw_config_warnings - what was accepted but deserves a look (a repeated
+ * key or section, with file:line), NULL-terminated; also logged as
+ * warnings when found.
+ */
+const char *const *rw_config_warnings(const struct rw_config *cfg);
+
 /* effective value as text (file, env or default); NULL when unset */
 const char *rw_config_get(const struct rw_config *cfg, const char *section,
     const char *key);

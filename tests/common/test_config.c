@@ -152,6 +152,67 @@ test_bom(void **state)
 	}
 }
 
+/* issue 17: repeated keys and sections were silently last-wins */
+static void
+test_duplicates(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *want[3];   /* warnings, in order */
+		const char *where;     /* file:line config show names */
+	} cases[] = {
+		{"[analyze]\nmin_recipients = 5\nmin_recipients = 7\n",
+		    {"t.conf:3: [analyze] min_recipients is set again (first "
+		     "at line 2); this later value wins"}, "t.conf:3"},
+		{"[analyze]\nmin_recipients = 5\n[arf]\nkeep = none\n"
+		    "[analyze]\nalpha = 0.02\n",
+		    {"t.conf:5: section [analyze] appears again (first at "
+		     "line 1); the two are merged"}, "t.conf:2"},
+		{"[analyze]\nmin_recipients=5\n\n[analyze]\n"
+		    "  min_recipients =7\n",
+		    {"t.conf:4: section [analyze] appears again",
+		     "t.conf:5: [analyze] min_recipients is set again (first "
+		     "at line 2)"}, "t.conf:5"},
+		/* the same key in two sections is no repeat */
+		{"[snds.a]\ntimeout = 5\n[snds.b]\ntimeout = 6\n"
+		    "[analyze]\nmin_recipients = 5\n", {NULL}, "t.conf:6"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct rw_config *cfg = NULL;
+		const char *const *got;
+		char *buf = NULL;
+		size_t len = 0, n = 0;
+		FILE *f;
+
+		assert_int_equal(rw_config_load_data(&cfg, "t.conf",
+		    cases[i].text), 0);
+		got = rw_config_warnings(cfg);
+		for (; n < 3 && cases[i].want[n] != NULL; n++) {
+			if (got[n] == NULL ||
+			    !g_str_has_prefix(got[n], cases[i].want[n]))
+				fail_msg("case %zu [%zu]: got \"%s\", want "
+				    "\"%s\"", i, n, got[n] ? got[n] : "(none)",
+				    cases[i].want[n]);
+		}
+		if (got[n] != NULL)
+			fail_msg("case %zu: got extra warning \"%s\"", i,
+			    got[n]);
+		/* the line named is the setting in effect */
+		f = open_memstream(&buf, &len);
+		rw_config_dump(cfg, f, false);
+		fclose(f);
+		if (strstr(buf, "min_recipients") == NULL ||
+		    strstr(strstr(buf, "min_recipients"), cases[i].where) ==
+		    NULL)
+			fail_msg("case %zu: config show does not name %s:\n%s",
+			    i, cases[i].where, buf);
+		free(buf);
+		rw_config_free(cfg);
+	}
+}
+
 static void
 test_errors(void **state)
 {
@@ -390,6 +451,7 @@ main(void)
 		cmocka_unit_test_setup(test_types, setup),
 		cmocka_unit_test_setup(test_errors, setup),
 		cmocka_unit_test_setup(test_bom, setup),
+		cmocka_unit_test_setup(test_duplicates, setup),
 		cmocka_unit_test_setup(test_names, setup),
 		cmocka_unit_test_setup(test_env_override, setup),
 		cmocka_unit_test_setup(test_permissions, setup),
