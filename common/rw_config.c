@@ -619,6 +619,7 @@ config_new(void)
 
 static int config_from_text(struct rw_config **out, const char *name,
     const char *data, bool on_disk);
+static int check_order(const struct rw_config *cfg);
 
 /* resolve_path - --config, $REPWATCH_CONFIG, the system file, or none */
 static const char *
@@ -684,6 +685,8 @@ config_from_text(struct rw_config **out, const char *name, const char *data,
 	}
 	if (rc == 0)
 		rc = load_env(cfg);
+	if (rc == 0)
+		rc = check_order(cfg);
 	if (rc != 0) {
 		rw_config_free(cfg);
 		cfg = NULL;
@@ -726,6 +729,50 @@ lookup(const struct rw_config *cfg, const char *section, const char *key)
 
 	g_free(k);
 	return v;
+}
+
+/*
+ * Keys that only make sense in one order. Each is valid alone, so the
+ * table of keys cannot say it: a warning_rate above critical_rate would
+ * make every warning critical and hide the warning level.
+ */
+static const struct order_rule {
+	const char *section, *low, *high;
+	bool strict;        /* low < high, else low <= high */
+	const char *why;
+} order_rules[] = {
+	{"analyze", "warning_rate", "critical_rate", false,
+	    "A warning cannot need a higher rate than a critical alert."},
+	{"analyze", "spike_days", "window_days", false,
+	    "The rise is judged on the last spike_days days of the recent "
+	    "window."},
+	{"analyze", "link_warn_days", "link_valid_days", true,
+	    "The link warning must come before the links expire."},
+};
+
+static int
+check_order(const struct rw_config *cfg)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(order_rules); i++) {
+		const struct order_rule *r = &order_rules[i];
+		const struct value *vl = lookup(cfg, r->section, r->low);
+		const struct value *vh = lookup(cfg, r->section, r->high);
+		double lo = rw_config_double(cfg, r->section, r->low);
+		double hi = rw_config_double(cfg, r->section, r->high);
+
+		if ((vl == NULL && vh == NULL) ||
+		    (r->strict ? lo < hi : lo <= hi))
+			continue;
+		/* name the setting that was written (the low one if both) */
+		rw_error_set(RW_ECONFIG, "%s: [%s] %s (%s) must be %s %s (%s)",
+		    vl != NULL ? vl->where : vh->where, r->section, r->low,
+		    rw_config_get(cfg, r->section, r->low), r->strict ?
+		    "below" : "at most", r->high,
+		    rw_config_get(cfg, r->section, r->high));
+		rw_error_detail("%s", r->why);
+		return RW_ECONFIG;
+	}
+	return 0;
 }
 
 const char *

@@ -250,6 +250,21 @@ test_errors(void **state)
 		    "t.conf:1: invalid mailbox name \"../../etc\""},
 		{"[mailbox.a b]\nurl = /m\n",
 		    "t.conf:1: invalid mailbox name \"a b\""},
+		/* issue 17: keys valid alone, not together */
+		{"[analyze]\nmin_recipients = 5\nwarning_rate = 0.005\n",
+		    "t.conf:3: [analyze] warning_rate (0.005) must be at most "
+		    "critical_rate (0.003)"},
+		{"[analyze]\ncritical_rate = 0.0005\n",
+		    "t.conf:2: [analyze] warning_rate (0.001) must be at most "
+		    "critical_rate (0.0005)"},
+		{"[analyze]\nwarning_rate = 0.01\ncritical_rate = 0.002\n",
+		    "t.conf:2: [analyze] warning_rate (0.01)"},
+		{"[analyze]\nwindow_days = 1\n",
+		    "t.conf:2: [analyze] spike_days (2) must be at most "
+		    "window_days (1)"},
+		{"[analyze]\nlink_warn_days = 30\n",
+		    "t.conf:2: [analyze] link_warn_days (30) must be below "
+		    "link_valid_days (30)"},
 	};
 
 	(void)state;
@@ -298,6 +313,13 @@ test_names(void **state)
 	    RW_EUSAGE);
 	assert_non_null(strstr(rw_error_message(),
 	    "invalid SNDS source name \"../x\""));
+	rw_error_clear();
+	/* an order broken by the environment names the variable */
+	setenv("REPWATCH_ANALYZE_CRITICAL_RATE", "0.0001", 1);
+	assert_int_equal(rw_config_load_data(&cfg, NULL, NULL), RW_ECONFIG);
+	assert_non_null(strstr(rw_error_message(),
+	    "environment variable REPWATCH_ANALYZE_CRITICAL_RATE"));
+	clear_env();
 	rw_error_clear();
 	/* a name from the environment is checked too */
 	setenv("REPWATCH_SNDS_A..B_TIMEOUT", "5", 1);
