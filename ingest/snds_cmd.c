@@ -185,6 +185,7 @@ static void
 link_age(GString *out, const struct snds_source *s)
 {
 	GDate issued, today;
+	char day[11];
 	int age;
 
 	if (s->kind == SNDS_KIND_API) {
@@ -197,7 +198,12 @@ link_age(GString *out, const struct snds_source *s)
 		    "-");
 		return;
 	}
-	rw_today(&today);
+	/* the day in the source's zone, as snds fetch counts the age */
+	rw_today_in(day, s->tz);
+	if (rw_parse_date(&today, day) != 0) {
+		rw_error_clear();
+		rw_today(&today);
+	}
 	age = g_date_days_between(&issued, &today);
 	g_string_append_printf(out, "%-10s %5d %9d", s->issued, age,
 	    LINK_LIFETIME_DAYS - age);
