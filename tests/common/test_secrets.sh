@@ -32,8 +32,13 @@ cmdline_of() {
 	"$RW" "$@" <"$T_TMP/in" >"$T_TMP/ps.out" 2>&1 &
 	pid=$!
 	exec 7>"$T_TMP/in"
-	sleep 1
-	tr '\0' ' ' </proc/$pid/cmdline >"$T_TMP/cmdline" 2>/dev/null || : >"$T_TMP/cmdline"
+	# the value is overwritten right after option parsing: give a slow
+	# (sanitizer) build up to 10 s to get there; it then waits on stdin
+	for _ in $(seq 100); do
+		sleep 0.1
+		tr '\0' ' ' </proc/$pid/cmdline >"$T_TMP/cmdline" 2>/dev/null || : >"$T_TMP/cmdline"
+		grep -q "arf ingest -" "$T_TMP/cmdline" && ! grep -q PS-SECRET "$T_TMP/cmdline" && break
+	done
 	exec 7>&-
 	wait $pid
 	expect_grep "$T_TMP/cmdline" "arf ingest -" "$desc: still running, the command line kept"
