@@ -167,7 +167,14 @@ check_redirect(const char *first, const char *next)
 	char *fh = host_of(first);
 	enum snds_http_fail f = SNDS_HTTP_OK;
 
-	if (h == NULL || snds_sign_in_host(h))
+	/*
+	 * A target with no host (mailto:, "http:x") is no sign-in page:
+	 * taking it for one would report an expired link (or mark an API
+	 * login expired) for what is a bad redirect.
+	 */
+	if (h == NULL)
+		f = SNDS_HTTP_REFUSED;
+	else if (snds_sign_in_host(h))
 		f = SNDS_HTTP_SIGN_IN;
 	else if (g_ascii_strncasecmp(next, "https://", 8) == 0)
 		f = SNDS_HTTP_OK;

@@ -127,9 +127,14 @@ rw 69 "a redirect to a non-loopback http:// host is refused" snds fetch --source
 expect_grep "$T_TMP/err" 'source hop: data report for 2026-03-02: redirect to "http://192\.0\.2\.1:[0-9]+/link/data\?key=\*\*\*&date=030226" refused' "names the masked target"
 expect_no_grep "$T_TMP/out" "no data yet" "not reported as no data"
 expect_sql "SELECT outcome FROM repwatch.snds_fetch_log WHERE source = 'hop' AND day = '2026-03-02'" error "fetch log: error, not no-data"
-for scheme in "gopher://127.0.0.1:$PORT/x" "file:///etc/passwd" "ftp://127.0.0.1:$PORT/x"; do
+# a target with no host (mailto:, "http:x") was taken for a sign-in page:
+# "report link expired", fetch log outcome login-required
+for scheme in "gopher://127.0.0.1:$PORT/x" "file:///etc/passwd" "ftp://127.0.0.1:$PORT/x" "mailto:a@example.net" "http:192.0.2.1/x"; do
 	rw 0 "link set hop2" snds link set hop2 --data-url "$BASE/hop/data?key=$KEY&to=$(enc "$scheme")" --status-url "$BASE/link/status?key=$KEY"
-	rw 69 "a redirect to ${scheme%%:*}:// is refused" snds fetch --source hop2 --date 2026-03-02
+	rw 69 "a redirect to ${scheme%%:*}: is refused" snds fetch --source hop2 --date 2026-03-02
+	expect_grep "$T_TMP/err" "source hop2: data report for 2026-03-02: redirect to .* refused" "${scheme%%:*}: named as a refused redirect"
+	expect_no_grep "$T_TMP/err" "expired" "${scheme%%:*}: not reported as an expired link"
+	expect_sql "SELECT outcome FROM repwatch.snds_fetch_log WHERE source = 'hop2' AND day = '2026-03-02' ORDER BY id DESC LIMIT 1" error "${scheme%%:*}: fetch log outcome error"
 done
 on=$(enc "$BASE/link/data?key=$KEY&date=030226")
 rw 0 "link set hopok" snds link set hopok --data-url "$BASE/hop/data?key=$KEY&to=$on" --status-url "$BASE/link/status?key=$KEY"
