@@ -19,6 +19,15 @@ for ci in "host=h password=abc def123SECRET" \
 	expect_grep "$T_TMP/err" "invalid database connection string" "fixed message"
 done
 
+# GOption takes no -dVALUE (nor -d=VALUE): its usage error quoted the whole
+# argument, password included
+for a in "-dhost=h password=SECRET-A" "-qdhost=h password=SECRET-B" \
+	"-d=host=h password=SECRET-C"; do
+	expect_status 64 "usage error for ${a:0:4}...: exit 64" "$RW" "$a" db status
+	expect_no_grep "$T_TMP/err" "SECRET" "usage error for ${a:0:4}... does not quote the value"
+	expect_grep "$T_TMP/err" "Unknown option -q?dxxx" "usage error for ${a:0:4}... names the option"
+done
+
 need_db
 new_db secrets
 
