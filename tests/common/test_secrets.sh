@@ -12,7 +12,9 @@ unset REPWATCH_CONFIG
 for ci in "host=h password=abc def123SECRET" \
 	"postgresql://u:pw@h/db?password=%zzSECRET" \
 	"postgresql://u:SECRET%zz@h/db" \
-	"host=h password='unterminated SECRET"; do
+	"host=h password='unterminated SECRET" \
+	"postgresql://u:p@ss1SECRET@h.invalid/db" \
+	"postgresql://u:SECRETa/SECRETb@h.invalid/db"; do
 	expect_status 78 "bad conninfo is a configuration error: $(echo "$ci" | cut -c1-20)..." \
 		"$RW" --db "$ci" db status
 	expect_no_grep "$T_TMP/err" "SECRET" "libpq's parse detail not printed"
@@ -27,6 +29,11 @@ for a in "-dhost=h password=SECRET-A" "-qdhost=h password=SECRET-B" \
 	expect_no_grep "$T_TMP/err" "SECRET" "usage error for ${a:0:4}... does not quote the value"
 	expect_grep "$T_TMP/err" "Unknown option -q?dxxx" "usage error for ${a:0:4}... names the option"
 done
+
+# the URI checks refuse no well-formed URI: this one only fails to connect
+expect_status 75 "a URI with a %-encoded @ is accepted" "$RW" \
+	--db "postgresql://u:p%40ss@h.invalid:5432/db?connect_timeout=2" db status
+expect_grep "$T_TMP/err" "could not connect" "it goes as far as connecting"
 
 need_db
 new_db secrets
