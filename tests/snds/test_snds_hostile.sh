@@ -141,4 +141,16 @@ rw 0 "link set hopok" snds link set hopok --data-url "$BASE/hop/data?key=$KEY&to
 rw 0 "a redirect from loopback to loopback is followed" snds fetch --source hopok --date 2026-03-02
 expect_sql "SELECT count(*) FROM repwatch.snds_daily WHERE source = 'hopok'" 2 "rows loaded through the redirect"
 
+# --- snds link set: the default issue day is today in the source's zone ---
+# (snds fetch and snds links count a link's age there; the local day made a
+# new link -1 days old). Two zones 26 h apart: at any hour one of them is
+# not on the UTC day, so the old binary fails here whenever it runs.
+printf '[snds.east]\ntype = link\ntimezone = Etc/GMT-14\n[snds.west]\ntype = link\ntimezone = Etc/GMT+12\n' >>"$cfg"
+for z in east:Etc/GMT-14 west:Etc/GMT+12; do
+	n=${z%%:*} tz=${z#*:}
+	rw 0 "link set $n" snds link set "$n" --data-url "$BASE/link/data?key=$KEY" --status-url "$BASE/link/status?key=$KEY"
+	expect_grep "$T_TMP/out" "issued $(TZ=$tz date +%F)\$" "$n: issued today in $tz"
+	expect_sql "SELECT issued FROM repwatch.snds_source WHERE name = '$n'" "$(TZ=$tz date +%F)" "$n: stored issue day"
+done
+
 finish
