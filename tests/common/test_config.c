@@ -111,7 +111,6 @@ test_types(void **state)
 	rw_config_free(cfg);
 }
 
-/* bad values: the error names file:line, section and key */
 /* issue 17: a file saved with a UTF-8 byte order mark was refused */
 static void
 test_bom(void **state)
@@ -213,6 +212,7 @@ test_duplicates(void **state)
 	}
 }
 
+/* bad values: the error names file:line, section and key */
 static void
 test_errors(void **state)
 {
