@@ -783,8 +783,34 @@ snds_load_buffer(struct snds_load_result *out, struct rw_db *db,
 }
 
 /*
- * open_report - open PATH for reading without blocking on a FIFO that has
- * no writer, and refuse what is no report: a device (a link to /dev/zero
+ * reopen_fifo - a FIFO named on the command line is waited for, as cat
+ * would: its writer may not have opened it yet, and reading the
+ * non-blocking descriptor now would see end of file, an empty report (a
+ * directory lists no FIFO to come here). FD is closed; the new one, or -1
+ * after an error.
+ */
+static int
+reopen_fifo(int fd, struct stat *st, const char *path)
+{
+	close(fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		rw_error_set(RW_EDATA, "cannot open file \"%s\": %s", path,
+		    g_strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) != 0 || !S_ISFIFO(st->st_mode)) {
+		close(fd);
+		rw_error_set(RW_EDATA, "file \"%s\" is not a regular file",
+		    path);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * open_report - open PATH for reading, without blocking before its type
+ * is known, and refuse what is no report: a device (a link to /dev/zero
  * reads without end), a directory, a socket. A FIFO or pipe named
  * explicitly is read (a shell's <(...) is one), up to the ceiling.
  */
@@ -804,6 +830,8 @@ open_report(FILE **out, struct stat *st, const char *path)
 		return rw_error_set(RW_EDATA, "file \"%s\" is not a regular "
 		    "file", path);
 	}
+	if (S_ISFIFO(st->st_mode) && (fd = reopen_fifo(fd, st, path)) < 0)
+		return RW_EDATA;
 	/* reads block again: a pipe's writer may be slower than us */
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||

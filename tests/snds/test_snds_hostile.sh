@@ -83,6 +83,16 @@ expect_grep "$T_TMP/out" "1 rows loaded from 1 file" "the regular report is load
 expect_sql "SELECT count(*) FROM repwatch.snds_daily WHERE ip = '192.0.2.61'" 1 "its row is stored"
 rw 65 "a device named explicitly is refused" snds load --source drop "$d/data-2026-03-04.csv"
 expect_grep "$T_TMP/err" "is not a regular file" "says why"
+# a FIFO named explicitly is read, and waited for: its writer may come
+# later (opened without blocking, it read as an empty report: 0 rows)
+mkfifo "$T_TMP/late.fifo"
+# (the writer gives up after 10 s when no reader is left)
+(sleep 2; echo '192.0.2.62,3/5/2026 12:00 AM,3/5/2026 11:59 PM,100,100,100,GREEN,< 0.1%,,,,h,m,' >"$T_TMP/late.row"
+ timeout 10 cp "$T_TMP/late.row" "$T_TMP/late.fifo") &
+rw 0 "a FIFO named explicitly waits for its writer" snds load --source drop "$T_TMP/late.fifo"
+wait $!
+expect_grep "$T_TMP/out" "1 rows loaded" "the late writer's row is loaded"
+expect_sql "SELECT count(*) FROM repwatch.snds_daily WHERE ip = '192.0.2.62'" 1 "its row is stored"
 
 # --- item 10: a stalled endpoint costs one day, not every day ------------
 hits() { curl -s "$BASE/admin/hits?path=$1"; }
