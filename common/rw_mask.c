@@ -91,7 +91,7 @@ char *
 rw_mask_webhook(const char *url)
 {
 	GUri *uri;
-	char *out;
+	char *out, *host;
 
 	if (url == NULL)
 		return NULL;
@@ -101,12 +101,17 @@ rw_mask_webhook(const char *url)
 			g_uri_unref(uri);
 		return g_strdup("***");
 	}
+	/* GUri drops the brackets of an IPv6 literal: put them back */
+	host = strchr(g_uri_get_host(uri), ':') != NULL ?
+	    g_strdup_printf("[%s]", g_uri_get_host(uri)) :
+	    g_strdup(g_uri_get_host(uri));
 	if (g_uri_get_port(uri) > 0)
 		out = g_strdup_printf("%s://%s:%d/***", g_uri_get_scheme(uri),
-		    g_uri_get_host(uri), g_uri_get_port(uri));
+		    host, g_uri_get_port(uri));
 	else
 		out = g_strdup_printf("%s://%s/***", g_uri_get_scheme(uri),
-		    g_uri_get_host(uri));
+		    host);
+	g_free(host);
 	g_uri_unref(uri);
 	return out;
 }

@@ -428,6 +428,8 @@ test_mask_url(void **state)
 		    "abcdefghijklmnopqrstuvwx", "https://hooks.slack.com/***"},
 		{"https://u:pw@x.example:8443/a/b?c=d", "https://x.example:8443/***"},
 		{"http://127.0.0.1:9/hook", "http://127.0.0.1:9/***"},
+		/* the brackets of an IPv6 literal were lost: "http://::1:9" */
+		{"http://[::1]:9/services/T/B/k", "http://[::1]:9/***"},
 		{"not a url", "***"},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(hooks); i++) {
