@@ -271,7 +271,8 @@ static int
 post_webhook(const char *url, const char *lines, int timeout, int retries)
 {
 	g_autofree char *body = webhook_body(lines);
-	g_autofree char *masked = rw_mask_url(url);
+	/* the whole URL is the credential (Slack .../services/T/B/KEY) */
+	g_autofree char *masked = rw_mask_webhook(url);
 	struct curl_slist *hdrs = NULL;
 	CURL *c = webhook_handle(&hdrs, url, body, timeout);
 	long code = 0;

@@ -9,7 +9,7 @@
 
 static const char *const type_names[] = {
 	"string", "secret", "url", "integer", "number", "boolean", "date",
-	"path", "choice", "time zone", "list",
+	"path", "choice", "time zone", "list", "secret url",
 };
 
 static void

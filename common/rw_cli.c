@@ -53,7 +53,10 @@ print_help(void)
 	    "  -d, --db CONNINFO     PostgreSQL connection string (default: "
 	    "[database]\n"
 	    "                        conninfo, PG* environment, else the "
-	    "embedded cluster)\n"
+	    "embedded cluster);\n"
+	    "                        hidden from ps once read: keep passwords "
+	    "in PGPASSFILE\n"
+	    "                        or REPWATCH_DATABASE_CONNINFO_FILE\n"
 	    "  -v, --verbose         more diagnostics (repeatable)\n"
 	    "  -q, --quiet           fewer diagnostics (repeatable)\n"
 	    "      --log TARGET      stderr (default) or syslog\n"
@@ -110,7 +113,7 @@ count_quiet(const char *n, const char *v, gpointer data, GError **e)
 /* parse_globals - options before the command name (strict POSIX stops at
  * the first non-option, the command) */
 static int
-parse_globals(struct globals *g, int *argc, char ***argv)
+parse_globals(struct globals *g, char **out_err, int *argc, char ***argv)
 {
 	/* GOptionEntry stores callbacks as data pointers */
 	union {
@@ -138,8 +141,10 @@ parse_globals(struct globals *g, int *argc, char ***argv)
 	g_option_context_set_main_group(ctx, grp);
 	g_option_context_set_help_enabled(ctx, FALSE);
 	g_option_context_set_strict_posix(ctx, TRUE);
+	*out_err = NULL;
 	if (!g_option_context_parse(ctx, argc, argv, &err)) {
-		usage_error("%s", err->message);
+		/* printed by the caller once the --db value is known */
+		*out_err = g_strdup(err->message);
 		g_error_free(err);
 		rc = RW_EUSAGE;
 	}
@@ -204,15 +209,118 @@ globals_free(struct globals *g)
 	g_free(g->log);
 }
 
+/*
+ * hide_value - overwrite an argument's bytes where ps reads them; a copy
+ * goes to HIDDEN, to scrub the value from a usage error
+ */
+static void
+hide_value(GPtrArray *hidden, char *s)
+{
+	if (s == NULL)
+		return;
+	g_ptr_array_add(hidden, g_strdup(s));
+	memset(s, 'x', strlen(s));
+}
+
+/*
+ * hide_short - a cluster of short options such as -vd VALUE, -dVALUE or
+ * -cFILE: hide the value of -d; returns 1 when the value was the next
+ * argument (ARGV[0] is the cluster).
+ */
+static int
+hide_short(GPtrArray *hidden, int argc, char **argv)
+{
+	for (char *p = argv[0] + 1; *p != '\0'; p++) {
+		if (*p != 'd' && *p != 'c')
+			continue;
+		if (p[1] != '\0') {
+			if (*p == 'd')
+				hide_value(hidden, p + 1);
+			return 0;
+		}
+		if (argc > 1 && *p == 'd')
+			hide_value(hidden, argv[1]);
+		return argc > 1 ? 1 : 0;
+	}
+	return 0;
+}
+
+/*
+ * hide_db_arg - a --db CONNINFO may hold a password, and the process's
+ * argument strings are what ps and /proc/PID/cmdline show for the whole
+ * run: once GOption has copied the value, overwrite the original. Only
+ * global options (before the command name) are looked at; ARGV is the
+ * untouched array (GOption reorders the one it parses).
+ */
+static void
+hide_db_arg(GPtrArray *hidden, int argc, char **argv)
+{
+	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strcmp(a, "--db") == 0 || strcmp(a, "-d") == 0) {
+			if (i + 1 < argc)
+				hide_value(hidden, argv[i + 1]);
+			i++;
+		} else if (g_str_has_prefix(a, "--db=")) {
+			hide_value(hidden, argv[i] + 5);
+		} else if (strcmp(a, "--config") == 0 ||
+		    strcmp(a, "--log") == 0) {
+			i++;
+		} else if (a[1] != '-') {
+			i += hide_short(hidden, argc - i, argv + i);
+		}
+	}
+}
+
+/*
+ * usage_error_scrubbed - GOption's message quotes the argument it could not
+ * take whole ("Unknown option -dhost=h password=..." for -dVALUE, which it
+ * does not accept): print it with every --db value replaced.
+ */
+static void
+usage_error_scrubbed(const char *msg, GPtrArray *hidden)
+{
+	GString *s = g_string_new(msg);
+
+	for (guint i = 0; i < hidden->len; i++) {
+		char *v = g_ptr_array_index(hidden, i);
+
+		if (v[0] != '\0')
+			g_string_replace(s, v, "xxx", 0);
+	}
+	usage_error("%s", s->str);
+	g_string_free(s, TRUE);
+}
+
+static void
+zero_free(gpointer p)
+{
+	memset(p, 0, strlen(p));
+	g_free(p);
+}
+
 int
 rw_main(int argc, char **argv)
 {
 	struct globals g = {0};
 	const struct rw_cmd *cmd;
+	char **orig = g_memdup2(argv, sizeof(char *) * (gsize)(argc + 1));
+	GPtrArray *hidden = g_ptr_array_new_with_free_func(zero_free);
+	int orig_argc = argc;
+	char *err = NULL;
 	int rc;
 
 	setlocale(LC_ALL, "");
-	rc = parse_globals(&g, &argc, &argv);
+	rc = parse_globals(&g, &err, &argc, &argv);
+	hide_db_arg(hidden, orig_argc, orig);
+	g_free(orig);
+	if (err != NULL)
+		usage_error_scrubbed(err, hidden);
+	g_free(err);
+	g_ptr_array_free(hidden, TRUE);
 	if (rc != 0)
 		goto cleanup;
 	if (g.log != NULL && strcmp(g.log, "stderr") != 0 &&

@@ -6,6 +6,7 @@
  * that errors can name file:line.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "common/rw_config.h"
 #include "common/rw_error.h"
 #include "common/rw_ip.h"
+#include "common/rw_log.h"
 #include "common/rw_util.h"
 
 #define RW_SYSTEM_CONFIG REPWATCH_SYSCONFDIR "/repwatch/repwatch.conf"
@@ -35,6 +37,7 @@ struct rw_config {
 	bool on_disk;      /* path is a real file (permission check) */
 	GHashTable *values; /* "section\nkey" -> struct value */
 	GPtrArray *sections; /* every section seen, in order */
+	GPtrArray *warnings; /* NULL-terminated, logged when found */
 };
 
 static void
@@ -82,7 +85,11 @@ section_known(const char *section)
 	return false;
 }
 
-/* line_of - line number of KEY in [SECTION] of the file text, 0 if none */
+/*
+ * line_of - line number of KEY in [SECTION] of the file text (its last
+ * setting, the one GKeyFile keeps), or of the first [SECTION] line when KEY
+ * is NULL; 0 if none
+ */
 static int
 line_of(const struct rw_config *cfg, const char *section, const char *key)
 {
@@ -93,7 +100,7 @@ line_of(const struct rw_config *cfg, const char *section, const char *key)
 	if (cfg->text == NULL)
 		return 0;
 	lines = g_strsplit(cfg->text, "\n", -1);
-	for (int i = 0; lines[i] != NULL && found == 0; i++) {
+	for (int i = 0; lines[i] != NULL; i++) {
 		char *l = g_strstrip(lines[i]);
 		size_t kl;
 
@@ -102,7 +109,7 @@ line_of(const struct rw_config *cfg, const char *section, const char *key)
 
 			in = end != NULL && (size_t)(end - l - 1) == strlen(section) &&
 			    strncmp(l + 1, section, strlen(section)) == 0;
-			if (in && key == NULL)
+			if (in && key == NULL && found == 0)
 				found = i + 1;
 			continue;
 		}
@@ -228,6 +235,7 @@ validate(const struct rw_config_key *k, const char *text)
 	case RW_CT_ENUM:
 		return enum_ok(k, text) ? NULL : "not one of the allowed values";
 	case RW_CT_URL:
+	case RW_CT_SECRET_URL:
 		return url_problem(k, text);
 	case RW_CT_TIMEZONE:
 		tz = g_time_zone_new_identifier(text);
@@ -242,6 +250,30 @@ validate(const struct rw_config_key *k, const char *text)
 	}
 }
 
+/*
+ * instance_check - the NAME of a [snds.NAME] or [mailbox.NAME] section
+ * becomes a directory and file name (raw/NAME/, tokens/NAME.json), so it
+ * must be a plain name: "../../x" would write and prune elsewhere.
+ */
+static int
+instance_check(const char *section, const char *where)
+{
+	for (const struct rw_config_key *k = rw_config_keys; k->section; k++) {
+		size_t n = strlen(k->section);
+
+		if (n < 2 || strcmp(k->section + n - 2, ".*") != 0 ||
+		    !section_matches(k->section, section))
+			continue;
+		if (rw_name_check(g_str_has_prefix(section, "snds.") ?
+		    "SNDS source" : "mailbox", section + n - 1,
+		    RW_ECONFIG) == 0)
+			return 0;
+		rw_error_prefix("%s", where);
+		return RW_ECONFIG;
+	}
+	return 0;
+}
+
 /* store - validate and remember one value; WHERE is consumed */
 static int
 store(struct rw_config *cfg, const char *section, const char *key,
@@ -254,6 +286,10 @@ store(struct rw_config *cfg, const char *section, const char *key,
 	if (k == NULL) {
 		rw_error_set(RW_ECONFIG, "%s: [%s] %s: unknown key", where,
 		    section, key);
+		g_free(where);
+		return RW_ECONFIG;
+	}
+	if (instance_check(section, where) != 0) {
 		g_free(where);
 		return RW_ECONFIG;
 	}
@@ -292,6 +328,13 @@ load_group(struct rw_config *cfg, GKeyFile *kf, const char *group)
 		    group);
 		g_free(where);
 		goto cleanup;
+	} else {
+		char *where = file_where(cfg, group, NULL);
+
+		rc = instance_check(group, where);
+		g_free(where);
+		if (rc != 0)
+			goto cleanup;
 	}
 	for (int i = 0; keys != NULL && keys[i] != NULL && rc == 0; i++) {
 		gchar *val = g_key_file_get_value(kf, group, keys[i], NULL);
@@ -303,6 +346,83 @@ load_group(struct rw_config *cfg, GKeyFile *kf, const char *group)
 cleanup:
 	g_strfreev(keys);
 	return rc;
+}
+
+static void
+warn(struct rw_config *cfg, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* warn - remember a warning (rw_config_warnings) and log it */
+static void
+warn(struct rw_config *cfg, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	rw_log_warning("%s", msg);
+	/* keep the NULL terminator last */
+	g_ptr_array_index(cfg->warnings, cfg->warnings->len - 1) = msg;
+	g_ptr_array_add(cfg->warnings, NULL);
+}
+
+/* the name of a "[section]" line, or NULL */
+static char *
+header_name(const char *l)
+{
+	const char *end = strchr(l, ']');
+
+	return l[0] == '[' && end != NULL ? g_strndup(l + 1,
+	    (gsize)(end - l - 1)) : NULL;
+}
+
+/*
+ * find_duplicates - GKeyFile merges a repeated section and keeps the last
+ * of a repeated key without a word, so an edit lower in the file silently
+ * undoes one above it (or the reverse). Say where, and which one wins.
+ */
+static void
+find_duplicates(struct rw_config *cfg)
+{
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	char **lines = g_strsplit(cfg->text, "\n", -1);
+	char *section = g_strdup("");
+
+	for (int i = 0; lines[i] != NULL; i++) {
+		char *l = g_strstrip(lines[i]);
+		char *name = header_name(l), *eq, *id;
+		gpointer first;
+
+		if (name != NULL) {
+			g_free(section);
+			section = name;
+			id = g_strconcat("[", name, NULL);
+		} else if (l[0] != '#' && (eq = strchr(l, '=')) != NULL) {
+			*eq = '\0';
+			id = vkey(section, g_strstrip(l));
+		} else {
+			continue;
+		}
+		first = g_hash_table_lookup(seen, id);
+		if (first == NULL) {
+			g_hash_table_insert(seen, id, GINT_TO_POINTER(i + 1));
+			continue;
+		}
+		if (name != NULL)
+			warn(cfg, "%s:%d: section [%s] appears again (first at "
+			    "line %d); the two are merged", cfg->name, i + 1,
+			    name, GPOINTER_TO_INT(first));
+		else
+			warn(cfg, "%s:%d: [%s] %s is set again (first at line "
+			    "%d); this later value wins", cfg->name, i + 1,
+			    section, l, GPOINTER_TO_INT(first));
+		g_free(id);
+	}
+	g_free(section);
+	g_strfreev(lines);
+	g_hash_table_destroy(seen);
 }
 
 /* holds_secrets - does the file set a secret or a URL with a key in it */
@@ -318,6 +438,7 @@ holds_secrets(struct rw_config *cfg)
 		const struct rw_config_key *k = find_key(sk[0], sk[1]);
 		struct value *v = hv;
 		bool secret = k && (k->type == RW_CT_SECRET ||
+		    k->type == RW_CT_SECRET_URL ||
 		    (k->type == RW_CT_URL && (strchr(v->text, '?') ||
 			strchr(v->text, '@'))));
 
@@ -341,6 +462,7 @@ load_file(struct rw_config *cfg)
 		rc = rw_error_set(RW_ECONFIG, "%s: %s", cfg->name, err->message);
 		goto cleanup;
 	}
+	find_duplicates(cfg);
 	groups = g_key_file_get_groups(kf, NULL);
 	for (int i = 0; groups[i] != NULL && rc == 0; i++)
 		rc = load_group(cfg, kf, groups[i]);
@@ -520,11 +642,14 @@ config_new(void)
 	cfg->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    value_free);
 	cfg->sections = g_ptr_array_new_with_free_func(g_free);
+	cfg->warnings = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(cfg->warnings, NULL);
 	return cfg;
 }
 
 static int config_from_text(struct rw_config **out, const char *name,
     const char *data, bool on_disk);
+static int check_order(const struct rw_config *cfg);
 
 /* resolve_path - --config, $REPWATCH_CONFIG, the system file, or none */
 static const char *
@@ -582,11 +707,16 @@ config_from_text(struct rw_config **out, const char *name, const char *data,
 	if (data != NULL) {
 		cfg->path = g_strdup(name ? name : "(string)");
 		cfg->name = g_path_get_basename(cfg->path);
+		/* Windows editors save UTF-8 with a byte order mark */
+		if (g_str_has_prefix(data, "\xEF\xBB\xBF"))
+			data += 3;
 		cfg->text = g_strdup(data);
 		rc = load_file(cfg);
 	}
 	if (rc == 0)
 		rc = load_env(cfg);
+	if (rc == 0)
+		rc = check_order(cfg);
 	if (rc != 0) {
 		rw_config_free(cfg);
 		cfg = NULL;
@@ -602,6 +732,7 @@ rw_config_free(struct rw_config *cfg)
 		return;
 	g_hash_table_destroy(cfg->values);
 	g_ptr_array_free(cfg->sections, TRUE);
+	g_ptr_array_free(cfg->warnings, TRUE);
 	g_free(cfg->path);
 	g_free(cfg->name);
 	g_free(cfg->text);
@@ -614,6 +745,12 @@ rw_config_file(const struct rw_config *cfg)
 	return cfg->path;
 }
 
+const char *const *
+rw_config_warnings(const struct rw_config *cfg)
+{
+	return (const char *const *)cfg->warnings->pdata;
+}
+
 static const struct value *
 lookup(const struct rw_config *cfg, const char *section, const char *key)
 {
@@ -622,6 +759,50 @@ lookup(const struct rw_config *cfg, const char *section, const char *key)
 
 	g_free(k);
 	return v;
+}
+
+/*
+ * Keys that only make sense in one order. Each is valid alone, so the
+ * table of keys cannot say it: a warning_rate above critical_rate would
+ * make every warning critical and hide the warning level.
+ */
+static const struct order_rule {
+	const char *section, *low, *high;
+	bool strict;        /* low < high, else low <= high */
+	const char *why;
+} order_rules[] = {
+	{"analyze", "warning_rate", "critical_rate", false,
+	    "A warning cannot need a higher rate than a critical alert."},
+	{"analyze", "spike_days", "window_days", false,
+	    "The rise is judged on the last spike_days days of the recent "
+	    "window."},
+	{"analyze", "link_warn_days", "link_valid_days", true,
+	    "The link warning must come before the links expire."},
+};
+
+static int
+check_order(const struct rw_config *cfg)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(order_rules); i++) {
+		const struct order_rule *r = &order_rules[i];
+		const struct value *vl = lookup(cfg, r->section, r->low);
+		const struct value *vh = lookup(cfg, r->section, r->high);
+		double lo = rw_config_double(cfg, r->section, r->low);
+		double hi = rw_config_double(cfg, r->section, r->high);
+
+		if ((vl == NULL && vh == NULL) ||
+		    (r->strict ? lo < hi : lo <= hi))
+			continue;
+		/* name the setting that was written (the low one if both) */
+		rw_error_set(RW_ECONFIG, "%s: [%s] %s (%s) must be %s %s (%s)",
+		    vl != NULL ? vl->where : vh->where, r->section, r->low,
+		    rw_config_get(cfg, r->section, r->low), r->strict ?
+		    "below" : "at most", r->high,
+		    rw_config_get(cfg, r->section, r->high));
+		rw_error_detail("%s", r->why);
+		return RW_ECONFIG;
+	}
+	return 0;
 }
 
 const char *
@@ -749,6 +930,8 @@ shown_value(const struct rw_config_key *k, const char *text)
 		return rw_mask_secret(text);
 	if (k->type == RW_CT_URL)
 		return rw_mask_url(text);
+	if (k->type == RW_CT_SECRET_URL)
+		return rw_mask_webhook(text);
 	return g_strdup(text);
 }
 

@@ -27,6 +27,8 @@ enum rw_config_type {
 	RW_CT_ENUM,     /* one of choices, "a|b|c" */
 	RW_CT_TIMEZONE, /* IANA zone name */
 	RW_CT_LIST,     /* comma-separated */
+	RW_CT_SECRET_URL, /* URL whose path is the secret (webhooks): only
+	                     scheme and host are ever shown */
 };
 
 struct rw_config_key {
@@ -56,6 +58,13 @@ void rw_config_free(struct rw_config *cfg);
 
 /* file the configuration came from, or NULL for built-in defaults */
 const char *rw_config_file(const struct rw_config *cfg);
+
+/*
+ * rw_config_warnings - what was accepted but deserves a look (a repeated
+ * key or section, with file:line), NULL-terminated; also logged as
+ * warnings when found.
+ */
+const char *const *rw_config_warnings(const struct rw_config *cfg);
 
 /* effective value as text (file, env or default); NULL when unset */
 const char *rw_config_get(const struct rw_config *cfg, const char *section,

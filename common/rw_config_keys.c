@@ -239,7 +239,7 @@ const struct rw_config_key rw_config_keys[] = {
 	{"notify", "command", RW_CT_STRING, NULL, NULL,
 	    "Shell command (/bin/sh -c) that receives new and escalated alerts "
 	    "as JSON lines on standard input; it must exit 0."},
-	{"notify", "webhook_url", RW_CT_URL, NULL, NULL,
+	{"notify", "webhook_url", RW_CT_SECRET_URL, NULL, NULL,
 	    "URL that receives new and escalated alerts as one JSON POST "
 	    "{\"alerts\": [...]}."},
 	{"notify", "timeout", RW_CT_INT, "30", "1..600",

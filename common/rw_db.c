@@ -57,26 +57,122 @@ describe(PGconn *conn)
 	    host ? host : "", PQdb(conn) ? PQdb(conn) : "");
 }
 
+/* conninfo_refused - RW_ECONFIG for a connection string, never quoted */
+static int
+conninfo_refused(const char *detail)
+{
+	rw_error_set(RW_ECONFIG, "invalid database connection string");
+	rw_error_detail("%s", detail);
+	rw_error_hint("Write key=value pairs, single-quoting a value that "
+	    "holds spaces (password='a b'), or a postgresql:// URI with "
+	    "%%-encoded special characters. Keep passwords out of the "
+	    "command line: use PGPASSFILE or REPWATCH_DATABASE_CONNINFO_FILE.");
+	return RW_ECONFIG;
+}
+
+/*
+ * uri_spills - a postgresql:// URI whose password holds an unencoded "@"
+ * or "/" parses, but the rest of the password becomes the host, the port
+ * or the database name, which the connect error then quotes
+ * ('could not translate host name "ss1SECRET@h"'). Before the query, a
+ * URI has at most one "@", inside the authority (before the first "/").
+ */
+static bool
+uri_spills(const char *conninfo)
+{
+	static const char *const prefixes[] = {"postgresql://", "postgres://"};
+	const char *s = NULL, *end, *slash, *at;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(prefixes) && s == NULL; i++) {
+		if (g_str_has_prefix(conninfo, prefixes[i]))
+			s = conninfo + strlen(prefixes[i]);
+	}
+	if (s == NULL)
+		return false;
+	end = strchr(s, '?');
+	if (end == NULL)
+		end = s + strlen(s);
+	slash = memchr(s, '/', (size_t)(end - s));
+	at = memchr(s, '@', (size_t)(end - s));
+	if (at == NULL)
+		return false;
+	return memchr(at + 1, '@', (size_t)(end - at - 1)) != NULL ||
+	    (slash != NULL && slash < at);
+}
+
+/*
+ * conninfo_check - libpq's parse errors quote the text around the fault
+ * ('missing "=" after "def123SECRET"', a bad %-escape of a URI), which is
+ * often the password: parse first and say only that it failed.
+ */
+static int
+conninfo_check(char **out_password, const char *conninfo)
+{
+	char *err = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
+
+	*out_password = NULL;
+	if (opts == NULL) {
+		if (err != NULL) {
+			memset(err, 0, strlen(err));
+			PQfreemem(err);
+		}
+		return conninfo_refused("libpq could not parse it; its message "
+		    "is not shown because it may quote a password.");
+	}
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
+		    o->val[0] != '\0')
+			*out_password = g_strdup(o->val);
+	}
+	PQconninfoFree(opts);
+	if (!uri_spills(conninfo))
+		return 0;
+	if (*out_password != NULL)
+		memset(*out_password, 0, strlen(*out_password));
+	g_free(*out_password);
+	*out_password = NULL;
+	return conninfo_refused("The URI holds an \"@\" or a \"/\" that is "
+	    "not %-encoded before its host: part of the password would be "
+	    "taken for the host, port or database name.");
+}
+
 int
 rw_db_connect(struct rw_db **out, const char *conninfo)
 {
 	struct rw_db *db;
-	PGconn *conn = PQconnectdb(conninfo ? conninfo : "");
-	char *msg;
+	PGconn *conn;
+	char *msg, *password = NULL;
 
 	*out = NULL;
-	if (conn == NULL)
+	if (conninfo_check(&password, conninfo ? conninfo : "") != 0)
+		return RW_ECONFIG;
+	conn = PQconnectdb(conninfo ? conninfo : "");
+	if (conn == NULL) {
+		g_free(password);
 		return rw_error_set(RW_EFAIL, "out of memory");
+	}
 	if (PQstatus(conn) == CONNECTION_BAD) {
 		msg = first_line(PQerrorMessage(conn));
 		rw_error_set(RW_ETEMP, "could not connect to the database");
-		rw_error_detail("%s", msg);
+		/* an option value echoed back ("invalid ... value") */
+		if (password != NULL && strstr(msg, password) != NULL)
+			rw_error_detail("libpq's message is not shown because "
+			    "it quotes the password.");
+		else
+			rw_error_detail("%s", msg);
+		if (password != NULL)
+			memset(password, 0, strlen(password));
+		g_free(password);
 		rw_error_hint("Check [database] conninfo, --db or the PG* "
 		    "environment; unset all three to use the embedded cluster.");
 		g_free(msg);
 		PQfinish(conn);
 		return RW_ETEMP;
 	}
+	if (password != NULL)
+		memset(password, 0, strlen(password));
+	g_free(password);
 	PQsetNoticeProcessor(conn, notice_to_log, NULL);
 	db = g_new0(struct rw_db, 1);
 	db->conn = conn;

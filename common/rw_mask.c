@@ -88,6 +88,35 @@ rw_mask_url(const char *url)
 }
 
 char *
+rw_mask_webhook(const char *url)
+{
+	GUri *uri;
+	char *out, *host;
+
+	if (url == NULL)
+		return NULL;
+	uri = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
+	if (uri == NULL || g_uri_get_host(uri) == NULL) {
+		if (uri != NULL)
+			g_uri_unref(uri);
+		return g_strdup("***");
+	}
+	/* GUri drops the brackets of an IPv6 literal: put them back */
+	host = strchr(g_uri_get_host(uri), ':') != NULL ?
+	    g_strdup_printf("[%s]", g_uri_get_host(uri)) :
+	    g_strdup(g_uri_get_host(uri));
+	if (g_uri_get_port(uri) > 0)
+		out = g_strdup_printf("%s://%s:%d/***", g_uri_get_scheme(uri),
+		    host, g_uri_get_port(uri));
+	else
+		out = g_strdup_printf("%s://%s/***", g_uri_get_scheme(uri),
+		    host);
+	g_free(host);
+	g_uri_unref(uri);
+	return out;
+}
+
+char *
 rw_mask_secret(const char *value)
 {
 	if (value == NULL || *value == '\0')

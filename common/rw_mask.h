@@ -10,6 +10,12 @@
  * unparsable URL becomes "***". Free with g_free.
  */
 char *rw_mask_url(const char *url);
+/*
+ * rw_mask_webhook - scheme, host and port of URL, then a path of "***":
+ * a webhook URL (Slack's .../services/T.../B.../KEY, Teams, Discord) is a
+ * secret as a whole. Free with g_free.
+ */
+char *rw_mask_webhook(const char *url);
 /* rw_mask_secret - "********" (or "" for an empty value) */
 char *rw_mask_secret(const char *value);
 

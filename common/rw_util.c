@@ -331,3 +331,39 @@ rw_rm_rf(const char *path)
 		    g_strerror(errno));
 	return rc;
 }
+
+bool
+rw_name_valid(const char *name)
+{
+	size_t n = 0;
+
+	if (name == NULL || name[0] == '\0' || name[0] == '.' ||
+	    strstr(name, "..") != NULL)
+		return false;
+	for (const char *p = name; *p != '\0'; p++, n++) {
+		if (n >= RW_NAME_MAX || !(g_ascii_isalnum(*p) || *p == '_' ||
+		    *p == '.' || *p == '-'))
+			return false;
+	}
+	return true;
+}
+
+int
+rw_name_check(const char *what, const char *name, int code)
+{
+	char *shown;
+	int rc;
+
+	if (rw_name_valid(name))
+		return 0;
+	/* the name is hostile by assumption: escaped, cut short */
+	shown = g_strescape(name != NULL ? name : "", NULL);
+	if (strlen(shown) > 2 * RW_NAME_MAX)
+		shown[2 * RW_NAME_MAX] = '\0';
+	rc = rw_error_set(code, "invalid %s name \"%s\"", what, shown);
+	rw_error_detail("A name may hold only letters, digits, \"_\", \".\" "
+	    "and \"-\" (at most %d), may not start with a dot and may not "
+	    "contain \"..\": it becomes part of file names.", RW_NAME_MAX);
+	g_free(shown);
+	return rc;
+}

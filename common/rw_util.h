@@ -60,4 +60,15 @@ int rw_rm_rf(const char *path);
 /* rw_strip - trim ASCII whitespace in place, return S */
 char *rw_strip(char *s);
 
+/* longest name of an SNDS source or a mailbox */
+#define RW_NAME_MAX 64
+/*
+ * rw_name_valid - a source or mailbox name: [A-Za-z0-9_.-], 1 to
+ * RW_NAME_MAX characters, no leading dot, no "..". Such names become
+ * directory and file names (raw/NAME/, tokens/NAME.json).
+ */
+bool rw_name_valid(const char *name);
+/* rw_name_check - 0, or CODE after an error naming WHAT ("SNDS source") */
+int rw_name_check(const char *what, const char *name, int code);
+
 #endif

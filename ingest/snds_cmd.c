@@ -185,6 +185,7 @@ static void
 link_age(GString *out, const struct snds_source *s)
 {
 	GDate issued, today;
+	char day[11];
 	int age;
 
 	if (s->kind == SNDS_KIND_API) {
@@ -197,7 +198,12 @@ link_age(GString *out, const struct snds_source *s)
 		    "-");
 		return;
 	}
-	rw_today(&today);
+	/* the day in the source's zone, as snds fetch counts the age */
+	rw_today_in(day, s->tz);
+	if (rw_parse_date(&today, day) != 0) {
+		rw_error_clear();
+		rw_today(&today);
+	}
 	age = g_date_days_between(&issued, &today);
 	g_string_append_printf(out, "%-10s %5d %9d", s->issued, age,
 	    LINK_LIFETIME_DAYS - age);
@@ -278,6 +284,28 @@ link_set_check(const char *data_url, const char *status_url,
 	return rc == RW_ECONFIG ? RW_EUSAGE : rc;
 }
 
+/*
+ * issued_today - the default issue day of new links: today in the
+ * source's zone, the day snds fetch and snds links count a link's age
+ * from (the local day made a link issued "today" -1 days old)
+ */
+static void
+issued_today(char out[static 11], const struct rw_config *cfg,
+    const char *name)
+{
+	struct snds_source *s = NULL;
+	GDate d;
+
+	if (snds_source_get(&s, cfg, NULL, name, true) == 0) {
+		rw_today_in(out, s->tz);
+		snds_source_free(s);
+		return;
+	}
+	rw_error_clear();
+	rw_today(&d);
+	rw_format_date(out, &d);
+}
+
 static int
 snds_link_cmd(struct rw_app *app, int argc, char **argv)
 {
@@ -289,12 +317,12 @@ snds_link_cmd(struct rw_app *app, int argc, char **argv)
 		{"status-url", 0, 0, G_OPTION_ARG_STRING, &status_url,
 		    "IP-status report link", "URL"},
 		{"issued", 0, 0, G_OPTION_ARG_STRING, &issued,
-		    "Day the links were generated (default: today)", "DATE"},
+		    "Day the links were generated (default: today in the "
+		    "source's zone)", "DATE"},
 		G_OPTION_ENTRY_NULL,
 	};
 	struct rw_db *db;
-	char today[11];
-	GDate d;
+	char today[11] = "";
 	int rc = rw_cmd_parse(&argc, &argv, "snds link set NAME --data-url URL "
 	    "--status-url URL [--issued DATE]", "Store fresh report links for "
 	    "source NAME in the database, sealed with the key in "
@@ -307,9 +335,11 @@ snds_link_cmd(struct rw_app *app, int argc, char **argv)
 		rc = rw_error_set(RW_EUSAGE, "usage: repwatch snds link set "
 		    "NAME --data-url URL --status-url URL [--issued DATE]");
 	if (rc == 0)
+		rc = rw_name_check("SNDS source", argv[2], RW_EUSAGE);
+	if (rc == 0)
 		rc = link_set_check(data_url, status_url, issued);
-	rw_today(&d);
-	rw_format_date(today, &d);
+	if (rc == 0 && issued == NULL)
+		issued_today(today, app->cfg, argv[2]);
 	if (rc == 0)
 		rc = rw_app_db(&db, app);
 	if (rc == 0) {

@@ -4,7 +4,9 @@
  * libcsv does the CSV work (quotes, doubled quotes, CR/LF). This module
  * feeds it one physical line at a time so that a rejected record can be
  * reported with its line number and raw text, and so that no record grows
- * past max_line bytes. Field validation follows the reference: parse by
+ * past max_line bytes. A record is one physical line: a quoted cell may not
+ * span a line end (SNDS never writes one), so one stray quote costs one
+ * row, not the rest of the file. Field validation follows the reference: parse by
  * position, validate each field, reject what does not fit.
  */
 #include <arpa/inet.h>
@@ -671,10 +673,16 @@ end_line(struct snds_csv *p)
 	feed_csv(p);
 	/*
 	 * The record ended when libcsv is back in its "row not begun" state
-	 * (0); otherwise a quoted cell continues on the next line.
+	 * (0); otherwise a quoted cell is still open. SNDS never writes a
+	 * line break inside a cell, so an open quote is a stray one: taking
+	 * the next lines into the cell would swallow valid rows. The row is
+	 * rejected and parsing starts afresh on the next line.
 	 */
-	if (p->csv.pstate == 0)
-		record_done(p);
+	if (p->csv.pstate != 0 && p->raw->len > 0) {
+		reject(p, "quoted cell not closed at end of line");
+		csv_restart(p);
+	}
+	record_done(p);
 }
 
 static void

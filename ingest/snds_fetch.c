@@ -35,6 +35,7 @@ struct src_run {
 	long retry_delay_ms;
 	int status;               /* worst so far */
 	bool stop;                /* link expired or login needed */
+	char *stalled;            /* day whose request failed in transport */
 };
 
 /* ---- dates ---- */
@@ -280,9 +281,17 @@ explain(struct src_run *r, const struct snds_http_resp *resp,
 	if (resp->fail == SNDS_HTTP_TOO_BIG)
 		return rw_error_set(RW_EDATA, "source %s: %s: response larger "
 		    "than max_body (%lld bytes)", name, what, r->http.max_body);
-	if (resp->fail == SNDS_HTTP_REFUSED)
-		return rw_error_set(RW_EUNAVAIL, "source %s: %s: redirect to "
-		    "plain http refused", name, what);
+	if (resp->fail == SNDS_HTTP_REFUSED) {
+		char *to = rw_mask_url(resp->final_url != NULL ?
+		    resp->final_url : "");
+		int rc = rw_error_set(RW_EUNAVAIL, "source %s: %s: redirect "
+		    "to \"%s\" refused", name, what, to);
+
+		rw_error_detail("Redirects are followed to https:// only, or "
+		    "to http:// on a loopback address from a loopback link.");
+		g_free(to);
+		return rc;
+	}
 	if (resp->fail == SNDS_HTTP_ERROR)
 		return rw_error_set(RW_EUNAVAIL, "source %s: %s: %s", name,
 		    what, resp->error);
@@ -338,14 +347,23 @@ not_csv(struct src_run *r, const char *day, const char *kind,
 	const char *outcome = resp->fail != SNDS_HTTP_OK ?
 	    transport_outcome(resp) : v->outcome;
 
+	/* a refused redirect is no expiry, whatever its 3xx looked like */
 	if (code == RW_EUNAVAIL && (resp->fail == SNDS_HTTP_SIGN_IN ||
-	    v->cls == SNDS_CLASS_EXPIRED)) {
+	    (resp->fail == SNDS_HTTP_OK && v->cls == SNDS_CLASS_EXPIRED))) {
 		code = expired(r, resp, v);
 		if (r->s->kind == SNDS_KIND_LINK)
 			outcome = "expired";
 	}
 	log_outcome(r, day, kind, url, resp, outcome, rw_error_message());
 	fail(r, code);
+	/*
+	 * A time-out or a reset that outlived every retry: the endpoint is
+	 * down or stalled, and asking again for each day of the window
+	 * would hold the nightly lock for hours (31 days x retries x
+	 * timeout). The rest of this source waits for the next run.
+	 */
+	if (resp->fail == SNDS_HTTP_TRANSIENT && r->stalled == NULL)
+		r->stalled = g_strdup(day != NULL ? day : kind);
 	g_free(what);
 	g_free(masked);
 }
@@ -594,16 +612,48 @@ api_checks(struct src_run *r)
 	return rc;
 }
 
+/* one fetch log row for a report not asked for after a stall */
+static void
+log_skipped(struct src_run *r, const char *day)
+{
+	char *url = day != NULL ? data_url(r, day) : status_url(r);
+	char *msg = g_strdup_printf("not requested: source stopped for this "
+	    "run after a transport error (%s)", r->stalled);
+
+	if (url == NULL)
+		rw_error_clear();
+	log_outcome(r, day, day != NULL ? "data" : "status", url, NULL,
+	    "temporary", msg);
+	g_free(msg);
+	g_free(url);
+}
+
+static void
+skip_rest(struct src_run *r, GPtrArray *days, guint next)
+{
+	guint left = days->len - next;
+
+	for (guint i = next; i < days->len; i++)
+		log_skipped(r, g_ptr_array_index(days, i));
+	log_skipped(r, NULL);
+	rw_log_warning("source %s: stopped for this run after a transport "
+	    "error (%s); %u more day(s) and the status report not requested",
+	    r->s->name, r->stalled, left);
+}
+
 static void
 run_days(struct src_run *r, const struct window *w)
 {
 	GPtrArray *days = g_ptr_array_new_with_free_func(g_free);
+	guint i;
 
 	if (window_days(days, r, w) != 0)
 		fail(r, RW_EFAIL);
-	for (guint i = 0; i < days->len && !r->stop; i++)
+	for (i = 0; i < days->len && !r->stop && r->stalled == NULL; i++)
 		fetch_report(r, g_ptr_array_index(days, i), false);
-	if (!r->stop)
+	if (r->stalled != NULL && !r->stop)
+		skip_rest(r, days, i);
+	else if (!r->stop)
 		fetch_report(r, NULL, true);
 	g_ptr_array_free(days, TRUE);
 }
@@ -643,6 +693,7 @@ fetch_source(struct rw_app *app, struct rw_db *db, const char *state_dir,
 	if (r.token != NULL)
 		memset(r.token, 0, strlen(r.token));
 	g_free(r.token);
+	g_free(r.stalled);
 	snds_source_free(r.s);
 	return r.status;
 }

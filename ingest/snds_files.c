@@ -2,7 +2,9 @@
  * snds_files - saved SNDS reports loaded from files and folders (see
  * snds_files.h); each file goes through snds_load_file.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/rw_error.h"
 #include "common/rw_log.h"
@@ -97,7 +99,28 @@ cmp_path(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* sorted paths of DIR whose names start with PREFIX and end in ".csv" */
+/*
+ * A directory may hold a FIFO (reading it would wait for ever) or a link
+ * to a device such as /dev/zero (endless): only regular files, links to
+ * them included, are reports. snds_load_file checks the opened file again.
+ */
+static bool
+regular_report(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		rw_log_warning("%s: skipped: %s", path, g_strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rw_log_warning("%s: skipped: not a regular file", path);
+		return false;
+	}
+	return true;
+}
+
+/* sorted regular files of DIR whose names start with PREFIX, end in .csv */
 static int
 list_reports(GPtrArray **out, const char *dir, const char *prefix)
 {
@@ -115,8 +138,15 @@ list_reports(GPtrArray **out, const char *dir, const char *prefix)
 	}
 	*out = g_ptr_array_new_with_free_func(g_free);
 	while ((n = g_dir_read_name(d)) != NULL) {
-		if (g_str_has_prefix(n, prefix) && g_str_has_suffix(n, ".csv"))
-			g_ptr_array_add(*out, g_build_filename(dir, n, NULL));
+		char *path;
+
+		if (!g_str_has_prefix(n, prefix) || !g_str_has_suffix(n, ".csv"))
+			continue;
+		path = g_build_filename(dir, n, NULL);
+		if (regular_report(path))
+			g_ptr_array_add(*out, path);
+		else
+			g_free(path);
 	}
 	g_dir_close(d);
 	g_ptr_array_sort(*out, cmp_path);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <curl/curl.h>
 #include <glib.h>
+#include <gio/gio.h>
 
 #include "ingest/snds_http.h"
 
@@ -77,7 +78,9 @@ setup(CURL *c, const struct snds_http_opts *o, struct sink *s, char *errbuf)
 {
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* redirects are followed by hand (follow), each hop checked */
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (o->ca_file != NULL)
@@ -133,19 +136,54 @@ host_of(const char *url)
 	return h;
 }
 
-/* the redirect may go on: same scheme policy as the first URL */
+bool
+snds_loopback_host(const char *host)
+{
+	GInetAddress *a;
+	bool lo;
+
+	if (host == NULL)
+		return false;
+	if (g_ascii_strcasecmp(host, "localhost") == 0)
+		return true;
+	a = g_inet_address_new_from_string(host);
+	if (a == NULL)
+		return false;
+	lo = g_inet_address_get_is_loopback(a);
+	g_object_unref(a);
+	return lo;
+}
+
+/*
+ * The rule of the first URL holds for every hop: https://, or plain
+ * http:// only from a loopback link to a loopback host (a test stand-in or
+ * a local proxy). Without it a loopback link could send us, and the
+ * report key in the query, to any http:// host.
+ */
 static enum snds_http_fail
 check_redirect(const char *first, const char *next)
 {
 	char *h = host_of(next);
+	char *fh = host_of(first);
 	enum snds_http_fail f = SNDS_HTTP_OK;
 
-	if (h == NULL || snds_sign_in_host(h))
+	/*
+	 * A target with no host (mailto:, "http:x") is no sign-in page:
+	 * taking it for one would report an expired link (or mark an API
+	 * login expired) for what is a bad redirect.
+	 */
+	if (h == NULL)
+		f = SNDS_HTTP_REFUSED;
+	else if (snds_sign_in_host(h))
 		f = SNDS_HTTP_SIGN_IN;
-	else if (!g_str_has_prefix(next, "https://") &&
-	    !g_str_has_prefix(first, "http://"))
+	else if (g_ascii_strncasecmp(next, "https://", 8) == 0)
+		f = SNDS_HTTP_OK;
+	else if (g_ascii_strncasecmp(next, "http://", 7) != 0 ||
+	    g_ascii_strncasecmp(first, "http://", 7) != 0 ||
+	    !snds_loopback_host(fh) || !snds_loopback_host(h))
 		f = SNDS_HTTP_REFUSED;
 	g_free(h);
+	g_free(fh);
 	return f;
 }
 

@@ -23,7 +23,8 @@ enum snds_http_fail {
 	SNDS_HTTP_TRANSIENT,     /* time-out, reset, truncated: retry */
 	SNDS_HTTP_TOO_BIG,       /* body over max_body */
 	SNDS_HTTP_SIGN_IN,       /* redirected to a sign-in page */
-	SNDS_HTTP_REFUSED,       /* redirect to a scheme we do not allow */
+	SNDS_HTTP_REFUSED,       /* redirect to a scheme or host we do not
+	                            allow (final_url names it) */
 	SNDS_HTTP_ERROR,         /* anything else (DNS, TLS...) */
 };
 
@@ -47,5 +48,7 @@ void snds_http_resp_clear(struct snds_http_resp *r);
 
 /* snds_sign_in_host - HOST is one of Microsoft's sign-in hosts */
 bool snds_sign_in_host(const char *host);
+/* snds_loopback_host - "localhost" or a loopback address literal */
+bool snds_loopback_host(const char *host);
 
 #endif

@@ -28,7 +28,11 @@ struct snds_load_opts {
 	const char *input;         /* file name or masked URL, for messages */
 	const struct snds_csv_limits *limits; /* NULL = defaults */
 	struct snds_fetch_rec log; /* http_status, sha256... from the fetch */
+	long long max_bytes;       /* file: ceiling, 0 = SNDS_FILE_MAX */
 };
+
+/* bytes read at most from one report file (a day of 7 M IPs) */
+#define SNDS_FILE_MAX (1024LL * 1024 * 1024)
 
 struct snds_load_result {
 	long rows;          /* rows merged (data) or ranges stored (status) */
@@ -43,7 +47,11 @@ struct snds_load_result {
 /* snds_load_buffer - one whole report already in memory */
 int snds_load_buffer(struct snds_load_result *out, struct rw_db *db,
     const struct snds_load_opts *opts, const char *body, size_t len);
-/* snds_load_file - stream a local file (manual export or raw replay) */
+/*
+ * snds_load_file - stream a local file (manual export or raw replay): a
+ * regular file or a FIFO/pipe, at most opts->max_bytes; a device or a
+ * directory is refused (RW_EDATA) before anything is read.
+ */
 int snds_load_file(struct snds_load_result *out, struct rw_db *db,
     const struct snds_load_opts *opts, const char *path);
 

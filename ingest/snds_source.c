@@ -5,7 +5,10 @@
 #include <gio/gio.h>
 
 #include "common/rw_error.h"
+#include "common/rw_log.h"
+#include "common/rw_util.h"
 #include "common/rw_seal.h"
+#include "ingest/snds_http.h"
 #include "ingest/snds_source.h"
 
 static char *
@@ -146,6 +149,12 @@ snds_source_get(struct snds_source **out, const struct rw_config *cfg,
 	int rc = 0;
 
 	*out = NULL;
+	/* configured names were checked when read: this one is typed */
+	rc = rw_name_check("SNDS source", name, RW_EUSAGE);
+	if (rc != 0) {
+		g_free(s);
+		return rc;
+	}
 	s->name = g_strdup(name);
 	s->configured = is_configured(cfg, name);
 	from_config(s, cfg);
@@ -205,9 +214,18 @@ snds_source_names(char ***out, const struct rw_config *cfg, struct rw_db *db)
 		rc = rw_db_query(&r, db, "SELECT name FROM repwatch.snds_source"
 		    " ORDER BY name", 0, NULL);
 	for (int i = 0; rc == 0 && r != NULL && i < PQntuples(r); i++) {
-		if (!g_strv_contains((const char *const *)conf,
-		    PQgetvalue(r, i, 0)))
-			g_ptr_array_add(a, g_strdup(PQgetvalue(r, i, 0)));
+		const char *n = PQgetvalue(r, i, 0);
+
+		if (g_strv_contains((const char *const *)conf, n))
+			continue;
+		/* a row written by hand or before names were checked */
+		if (rw_name_check("SNDS source", n, RW_ECONFIG) != 0) {
+			rw_log_warning("%s in repwatch.snds_source; skipped",
+			    rw_error_message());
+			rw_error_clear();
+			continue;
+		}
+		g_ptr_array_add(a, g_strdup(n));
 	}
 	PQclear(r);
 	g_strfreev(conf);
@@ -334,22 +352,6 @@ snds_source_set_token_state(struct rw_db *db, const char *name,
 	return rw_db_query(NULL, db, sql, 2, p);
 }
 
-static bool
-loopback_host(const char *host)
-{
-	GInetAddress *a;
-	bool lo;
-
-	if (g_ascii_strcasecmp(host, "localhost") == 0)
-		return true;
-	a = g_inet_address_new_from_string(host);
-	if (a == NULL)
-		return false;
-	lo = g_inet_address_get_is_loopback(a);
-	g_object_unref(a);
-	return lo;
-}
-
 int
 snds_url_allowed(const char *what, const char *url)
 {
@@ -363,7 +365,7 @@ snds_url_allowed(const char *what, const char *url)
 	} else if (g_ascii_strcasecmp(g_uri_get_scheme(u), "https") == 0) {
 		rc = 0;
 	} else if (g_ascii_strcasecmp(g_uri_get_scheme(u), "http") != 0 ||
-	    !loopback_host(g_uri_get_host(u))) {
+	    !snds_loopback_host(g_uri_get_host(u))) {
 		rc = rw_error_set(RW_ECONFIG, "%s: refusing \"%s\"", what,
 		    masked);
 		rw_error_detail("Only https:// is accepted, or http:// to a "

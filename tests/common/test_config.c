@@ -14,6 +14,7 @@
 
 #include "common/rw_config.h"
 #include "common/rw_error.h"
+#include "common/rw_util.h"
 
 static void
 clear_env(void)
@@ -110,6 +111,107 @@ test_types(void **state)
 	rw_config_free(cfg);
 }
 
+/* issue 17: a file saved with a UTF-8 byte order mark was refused */
+static void
+test_bom(void **state)
+{
+	static const struct {
+		const char *text;
+		int line;
+	} cases[] = {
+		{"\xEF\xBB\xBF[analyze]\nmin_recipients = 2500\n", 0},
+		{"\xEF\xBB\xBF# comment\n[analyze]\nmin_recipients = 2500\n", 0},
+		/* errors keep their line numbers */
+		{"\xEF\xBB\xBF[analyze]\nmin_recipients = many\n", 2},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct rw_config *cfg = NULL;
+		int rc = rw_config_load_data(&cfg, "t.conf", cases[i].text);
+
+		if (cases[i].line == 0) {
+			if (rc != 0)
+				fail_msg("case %zu: got rc %d \"%s\", want 0", i,
+				    rc, rw_error_message());
+			assert_int_equal(rw_config_int(cfg, "analyze",
+			    "min_recipients"), 2500);
+		} else {
+			char *want = g_strdup_printf("t.conf:%d:",
+			    cases[i].line);
+
+			if (rc != RW_ECONFIG ||
+			    !g_str_has_prefix(rw_error_message(), want))
+				fail_msg("case %zu: got %d \"%s\", want %s", i,
+				    rc, rw_error_message(), want);
+			g_free(want);
+		}
+		rw_config_free(cfg);
+		rw_error_clear();
+	}
+}
+
+/* issue 17: repeated keys and sections were silently last-wins */
+static void
+test_duplicates(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *want[3];   /* warnings, in order */
+		const char *where;     /* file:line config show names */
+	} cases[] = {
+		{"[analyze]\nmin_recipients = 5\nmin_recipients = 7\n",
+		    {"t.conf:3: [analyze] min_recipients is set again (first "
+		     "at line 2); this later value wins"}, "t.conf:3"},
+		{"[analyze]\nmin_recipients = 5\n[arf]\nkeep = none\n"
+		    "[analyze]\nalpha = 0.02\n",
+		    {"t.conf:5: section [analyze] appears again (first at "
+		     "line 1); the two are merged"}, "t.conf:2"},
+		{"[analyze]\nmin_recipients=5\n\n[analyze]\n"
+		    "  min_recipients =7\n",
+		    {"t.conf:4: section [analyze] appears again",
+		     "t.conf:5: [analyze] min_recipients is set again (first "
+		     "at line 2)"}, "t.conf:5"},
+		/* the same key in two sections is no repeat */
+		{"[snds.a]\ntimeout = 5\n[snds.b]\ntimeout = 6\n"
+		    "[analyze]\nmin_recipients = 5\n", {NULL}, "t.conf:6"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct rw_config *cfg = NULL;
+		const char *const *got;
+		char *buf = NULL;
+		size_t len = 0, n = 0;
+		FILE *f;
+
+		assert_int_equal(rw_config_load_data(&cfg, "t.conf",
+		    cases[i].text), 0);
+		got = rw_config_warnings(cfg);
+		for (; n < 3 && cases[i].want[n] != NULL; n++) {
+			if (got[n] == NULL ||
+			    !g_str_has_prefix(got[n], cases[i].want[n]))
+				fail_msg("case %zu [%zu]: got \"%s\", want "
+				    "\"%s\"", i, n, got[n] ? got[n] : "(none)",
+				    cases[i].want[n]);
+		}
+		if (got[n] != NULL)
+			fail_msg("case %zu: got extra warning \"%s\"", i,
+			    got[n]);
+		/* the line named is the setting in effect */
+		f = open_memstream(&buf, &len);
+		rw_config_dump(cfg, f, false);
+		fclose(f);
+		if (strstr(buf, "min_recipients") == NULL ||
+		    strstr(strstr(buf, "min_recipients"), cases[i].where) ==
+		    NULL)
+			fail_msg("case %zu: config show does not name %s:\n%s",
+			    i, cases[i].where, buf);
+		free(buf);
+		rw_config_free(cfg);
+	}
+}
+
 /* bad values: the error names file:line, section and key */
 static void
 test_errors(void **state)
@@ -144,6 +246,31 @@ test_errors(void **state)
 		    "t.conf:3: [arf] own_networks: not a list of CIDR"},
 		{"[arf]\nprovider_hosts = mx.example.net, bad host\n",
 		    "t.conf:2: [arf] provider_hosts: not a list of host names"},
+		/* issue 17 item 15: names become paths */
+		{"[paths]\nstate_dir = /s\n[snds.../../x]\ntype = link\n",
+		    "t.conf:3: invalid SNDS source name \"../../x\""},
+		{"[snds..hidden]\n", "t.conf:1: invalid SNDS source name"},
+		{"[snds.a/b]\ntimeout = 5\n",
+		    "t.conf:1: invalid SNDS source name \"a/b\""},
+		{"[mailbox.../../etc]\nurl = /m\n",
+		    "t.conf:1: invalid mailbox name \"../../etc\""},
+		{"[mailbox.a b]\nurl = /m\n",
+		    "t.conf:1: invalid mailbox name \"a b\""},
+		/* issue 17: keys valid alone, not together */
+		{"[analyze]\nmin_recipients = 5\nwarning_rate = 0.005\n",
+		    "t.conf:3: [analyze] warning_rate (0.005) must be at most "
+		    "critical_rate (0.003)"},
+		{"[analyze]\ncritical_rate = 0.0005\n",
+		    "t.conf:2: [analyze] warning_rate (0.001) must be at most "
+		    "critical_rate (0.0005)"},
+		{"[analyze]\nwarning_rate = 0.01\ncritical_rate = 0.002\n",
+		    "t.conf:2: [analyze] warning_rate (0.01)"},
+		{"[analyze]\nwindow_days = 1\n",
+		    "t.conf:2: [analyze] spike_days (2) must be at most "
+		    "window_days (1)"},
+		{"[analyze]\nlink_warn_days = 30\n",
+		    "t.conf:2: [analyze] link_warn_days (30) must be below "
+		    "link_valid_days (30)"},
 	};
 
 	(void)state;
@@ -159,6 +286,52 @@ test_errors(void **state)
 		assert_null(cfg);
 		assert_int_equal(rw_exit_code(rc), 78);
 	}
+}
+
+static void
+test_names(void **state)
+{
+	static const struct {
+		const char *name;
+		bool ok;
+	} cases[] = {
+		{"main", true}, {"eu-west_2", true}, {"a.b", true},
+		{"A9", true}, {"-x", true},
+		{"", false}, {".hidden", false}, {"..", false}, {"a..b", false},
+		{"../../victim", false}, {"a/b", false}, {"a b", false},
+		{"caf\xc3\xa9", false}, {"x\n", false}, {"a\\b", false},
+		{"0123456789012345678901234567890123456789012345678901234567890123",
+		    true},
+		{"01234567890123456789012345678901234567890123456789012345678901234",
+		    false},
+	};
+	struct rw_config *cfg = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		bool got = rw_name_valid(cases[i].name);
+
+		if (got != cases[i].ok)
+			fail_msg("rw_name_valid(\"%s\"): got %d, want %d",
+			    cases[i].name, got, cases[i].ok);
+	}
+	assert_int_equal(rw_name_check("SNDS source", "../x", RW_EUSAGE),
+	    RW_EUSAGE);
+	assert_non_null(strstr(rw_error_message(),
+	    "invalid SNDS source name \"../x\""));
+	rw_error_clear();
+	/* an order broken by the environment names the variable */
+	setenv("REPWATCH_ANALYZE_CRITICAL_RATE", "0.0001", 1);
+	assert_int_equal(rw_config_load_data(&cfg, NULL, NULL), RW_ECONFIG);
+	assert_non_null(strstr(rw_error_message(),
+	    "environment variable REPWATCH_ANALYZE_CRITICAL_RATE"));
+	clear_env();
+	rw_error_clear();
+	/* a name from the environment is checked too */
+	setenv("REPWATCH_SNDS_A..B_TIMEOUT", "5", 1);
+	assert_int_equal(rw_config_load_data(&cfg, NULL, NULL), RW_ECONFIG);
+	assert_non_null(strstr(rw_error_message(), "REPWATCH_SNDS_A..B_TIMEOUT"));
+	clear_env();
 }
 
 static void
@@ -253,6 +426,26 @@ test_mask_url(void **state)
 			    cases[i].want);
 		g_free(got);
 	}
+	/* issue 17: a webhook URL is a secret as a whole */
+	static const struct {
+		const char *in, *want;
+	} hooks[] = {
+		{"https://hooks.slack.com/services/TABCDEFGH/BABCDEFGH/"
+		    "abcdefghijklmnopqrstuvwx", "https://hooks.slack.com/***"},
+		{"https://u:pw@x.example:8443/a/b?c=d", "https://x.example:8443/***"},
+		{"http://127.0.0.1:9/hook", "http://127.0.0.1:9/***"},
+		/* the brackets of an IPv6 literal were lost: "http://::1:9" */
+		{"http://[::1]:9/services/T/B/k", "http://[::1]:9/***"},
+		{"not a url", "***"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(hooks); i++) {
+		char *got = rw_mask_webhook(hooks[i].in);
+
+		if (strcmp(got, hooks[i].want) != 0)
+			fail_msg("mask_webhook(%s): got %s, want %s",
+			    hooks[i].in, got, hooks[i].want);
+		g_free(got);
+	}
 }
 
 static void
@@ -287,6 +480,9 @@ main(void)
 		cmocka_unit_test_setup(test_defaults, setup),
 		cmocka_unit_test_setup(test_types, setup),
 		cmocka_unit_test_setup(test_errors, setup),
+		cmocka_unit_test_setup(test_bom, setup),
+		cmocka_unit_test_setup(test_duplicates, setup),
+		cmocka_unit_test_setup(test_names, setup),
 		cmocka_unit_test_setup(test_env_override, setup),
 		cmocka_unit_test_setup(test_permissions, setup),
 		cmocka_unit_test_setup(test_mask_url, setup),

@@ -85,7 +85,7 @@ expect_grep "$T_TMP/out" '^1 alert\(s\) sent$' "sent after retries"
 q "UPDATE repwatch.alert SET notified_severity = NULL WHERE id = $id" >/dev/null
 echo 99 >"$T_TMP/hook/fail"
 expect_status 75 "webhook down: temporary failure" "${N[@]}" export notify
-expect_grep "$T_TMP/err" "webhook http://127\\.0\\.0\\.1:$port/hook: HTTP status 500" \
+expect_grep "$T_TMP/err" "webhook http://127\\.0\\.0\\.1:$port/\\*\\*\\*: HTTP status 500" \
 	"error names the webhook and status"
 v=$(q "SELECT notified_severity IS NULL FROM repwatch.alert WHERE id = $id")
 [ "$v" = t ] && ok "failed alert stays pending" || nok "marked sent"

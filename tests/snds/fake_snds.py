@@ -7,6 +7,8 @@ REST API:      GET /api/report/data/YYYY-MM-DD, GET /api/report/status/ip
 OAuth:         GET /oauth/authorize (302 back to redirect_uri with a code),
                POST /oauth/token (authorization_code with a PKCE S256 check,
                refresh_token with rotation: an old refresh token is dead)
+Stalled:       GET /stall/... answers only after 4 s (any path)
+Redirects:     GET /hop/...?to=URL answers 302 to URL
 Test control:  GET /admin/hits?path=P (requests seen for P),
                GET /admin/revoke (every refresh token becomes invalid_grant)
 
@@ -97,6 +99,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, "revoked")
         if u.path == "/oauth/authorize":
             return self.authorize(q)
+        if u.path.startswith("/hop/"):
+            # a link that redirects wherever its "to" parameter says
+            return self.send(302, "", "text/html",
+                             [("Location", q.get("to", "/"))])
+        if u.path.startswith("/stall/"):
+            # a dead endpoint: accepts, then says nothing for 4 s
+            time.sleep(4)
+            return self.send(200, "")
         if u.path.startswith("/link/"):
             if q.get("key") != KEY:
                 return self.send(403, "forbidden")

@@ -287,9 +287,31 @@ static const struct input_case input_cases[] = {
 	    {"1 " ROW1, "2 " ROW2, "3 " ROW3}, {NULL}},
 	{"header skipped", FIX "data_header.csv", NULL, 0, SNDS_CSV_DATA, {0},
 	    1, 0, 1, {"2 192.0.2.25 "}, {NULL}},
+	/* a quoted cell may not span a line end: line 2 opens one */
 	{"quotes, 13 fields", FIX "data_quoted.csv", NULL, 0, SNDS_CSV_DATA,
-	    {0}, 3, 0, 0,
-	    {"1 192.0.2.30 ", "2 192.0.2.31 ", "4 192.0.2.32 "}, {NULL}},
+	    {0}, 2, 2, 0,
+	    {"1 192.0.2.30 ", "4 192.0.2.32 "},
+	    {"2: quoted cell not closed at end of line | 192.0.2.31,",
+	     "3: malformed quoting"}},
+	/* issue 17 item 6: one stray quote took the 5 valid rows after it */
+	{"stray quote costs one row", NULL,
+	    "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
+	    "h,s,c\n"
+	    "192.0.2.2,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
+	    "h,s,\"stray\n"
+	    "192.0.2.3,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
+	    "h,s,c\n"
+	    "192.0.2.4,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
+	    "h,s,\"quoted, fine\"\r\n"
+	    "192.0.2.5,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
+	    "h,s,c\n"
+	    "192.0.2.6,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
+	    "h,s,c\n"
+	    "192.0.2.7,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
+	    "h,s,c\n", 0, SNDS_CSV_DATA, {0}, 6, 1, 0,
+	    {"1 192.0.2.1 ", "3 192.0.2.3 ", "4 192.0.2.4 ", "5 192.0.2.5 ",
+	     "6 192.0.2.6 ", "7 192.0.2.7 "},
+	    {"2: quoted cell not closed at end of line | 192.0.2.2,"}},
 	{"bad rows", FIX "data_bad.csv", NULL, 0, SNDS_CSV_DATA, {0}, 2, 10, 0,
 	    {"1 192.0.2.40 ", "13 192.0.2.50 "},
 	    {"2: column 1 (IP address): \"192.0.2.300\" is not an IPv4",
@@ -331,6 +353,10 @@ static const struct input_case input_cases[] = {
 	{"unterminated quote at end", NULL,
 	    "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
 	    "h,s,\"open\n", 0, SNDS_CSV_DATA, {0}, 0, 1, 0, {NULL},
+	    {"1: quoted cell not closed at end of line | 192.0.2.1,"}},
+	{"unterminated quote, no final newline", NULL,
+	    "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"
+	    "h,s,\"open", 0, SNDS_CSV_DATA, {0}, 0, 1, 0, {NULL},
 	    {"1: unterminated quoted cell at end of input | 192.0.2.1,"}},
 	{"oversize cell", NULL,
 	    "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,"

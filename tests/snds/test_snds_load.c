@@ -379,6 +379,79 @@ test_missing_file(void **state)
 	expect_q(f, "SELECT count(*) FROM repwatch.snds_daily", "0");
 }
 
+/*
+ * issue 17 item 7: a device or an endless pipe read without end; now a
+ * device is refused before reading and every file stops at max_bytes.
+ */
+struct ceiling_case {
+	const char *name;
+	const char *input;   /* "pipe" = endless writer, "file", or a path */
+	long long max_bytes;
+	int want_rc;
+	const char *want_msg;
+};
+
+static const struct ceiling_case ceiling_cases[] = {
+	{"endless pipe", "pipe", 1 << 20, RW_EDATA, "is larger than 1048576"},
+	{"file over the ceiling", "file", 20, RW_EDATA, "is larger than 20 "},
+	{"file under the ceiling", "file", 1 << 20, 0, NULL},
+	{"device /dev/zero", "/dev/zero", 0, RW_EDATA, "not a regular file"},
+	{"directory", "tests/fixtures/snds", 0, RW_EDATA,
+	    "not a regular file"},
+};
+
+static void
+test_file_ceiling(void **state)
+{
+	struct fx *f = *state;
+	const char *row = "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,"
+	    "1,1,1,GREEN,0%,,,,h,s,c\n";
+
+	TESTDB_REQUIRE();
+	for (size_t i = 0; i < G_N_ELEMENTS(ceiling_cases); i++) {
+		const struct ceiling_case *c = &ceiling_cases[i];
+		struct snds_load_opts o = {0};
+		struct snds_load_result res;
+		FILE *pipe = NULL;
+		char *path;
+		int rc;
+
+		if (strcmp(c->input, "pipe") == 0) {
+			pipe = popen("yes '192.0.2.1,3/2/2026 12:00 AM,"
+			    "3/2/2026 11:59 PM,1,1,1,GREEN,0%,,,,h,s,c'", "r");
+			assert_non_null(pipe);
+			path = g_strdup_printf("/dev/fd/%d", fileno(pipe));
+		} else if (strcmp(c->input, "file") == 0) {
+			path = temp_report(row);
+		} else {
+			path = g_strdup(c->input);
+		}
+		o.kind = SNDS_CSV_DATA;
+		o.source = "main";
+		o.tz = LA;
+		o.input = path;
+		o.log.bytes = -1;
+		o.log.url_masked = "file:test";
+		o.max_bytes = c->max_bytes;
+		rc = snds_load_file(&res, f->db, &o, path);
+		if (rc != c->want_rc || (c->want_msg != NULL &&
+		    strstr(rw_error_message(), c->want_msg) == NULL)) {
+			print_error("%s: got %d \"%s\", want %d \"%s\"\n",
+			    c->name, rc, rc != 0 ? rw_error_message() : "",
+			    c->want_rc, c->want_msg ? c->want_msg : "");
+			fail();
+		}
+		rw_error_clear();
+		if (pipe != NULL)
+			pclose(pipe);
+		else if (strcmp(c->input, "file") == 0)
+			unlink(path);
+		g_free(path);
+	}
+	/* only the file under the ceiling was stored */
+	expect_q(f, "SELECT count(*) FROM repwatch.snds_daily", "1");
+}
+
 int
 main(void)
 {
@@ -396,6 +469,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_status_snapshot, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_file_ceiling, setup,
 		    teardown),
 	};
 
