@@ -113,10 +113,23 @@ arf_ip_after(char out[static ARF_IP_BUF], const char *text,
 	return false;
 }
 
+/*
+ * "helo=NAME" (Exim), "(EHLO NAME)" (Yahoo, qmail): the next token is the
+ * name the client gave, which may be an address literal of its own
+ * ("helo=[10.0.0.5]"); the connecting address is elsewhere in the clause
+ */
+static bool
+is_helo_word(const char *tok, size_t len)
+{
+	return len == 4 && (g_ascii_strncasecmp(tok, "helo", 4) == 0 ||
+	    g_ascii_strncasecmp(tok, "ehlo", 4) == 0);
+}
+
 struct received_ctx {
 	char *out;
 	bool found;
 	bool started;
+	bool helo_next; /* the next token is the HELO argument */
 };
 
 static bool
@@ -132,7 +145,12 @@ received_cb(void *ctx, const char *tok, size_t len, int depth)
 	}
 	if (depth == 0 && len == 2 && g_ascii_strncasecmp(tok, "by", 2) == 0)
 		return false;
-	if (token_ip(ip, tok, len)) {
+	if (c->helo_next) {
+		c->helo_next = false;
+		return true;
+	}
+	c->helo_next = is_helo_word(tok, len);
+	if (!c->helo_next && token_ip(ip, tok, len)) {
 		memcpy(c->out, ip, ARF_IP_BUF);
 		c->found = true;
 	}
@@ -142,7 +160,7 @@ received_cb(void *ctx, const char *tok, size_t len, int depth)
 bool
 arf_ip_received(char out[static ARF_IP_BUF], const char *received)
 {
-	struct received_ctx c = {out, false, false};
+	struct received_ctx c = {out, false, false, false};
 
 	if (received == NULL)
 		return false;
@@ -155,6 +173,7 @@ enum hop_state { HOP_START, HOP_FROM, HOP_BY, HOP_REST };
 struct hop_ctx {
 	struct arf_ip_hop *h;
 	enum hop_state st;
+	bool helo_next; /* the next from token is the HELO argument */
 	const char *end; /* the date's semicolon: nothing after it is read */
 };
 
@@ -181,11 +200,16 @@ host_like(const char *tok, size_t len)
 }
 
 static void
-hop_from_token(struct arf_ip_hop *h, const char *tok, size_t len)
+hop_from_token(struct hop_ctx *c, const char *tok, size_t len)
 {
+	struct arf_ip_hop *h = c->h;
 	char ip[ARF_IP_BUF];
+	bool helo = c->helo_next;
 
-	if (token_ip(ip, tok, len)) {
+	c->helo_next = !helo && is_helo_word(tok, len);
+	if (c->helo_next)
+		return;
+	if (!helo && token_ip(ip, tok, len)) {
 		memcpy(h->from_ip, ip, ARF_IP_BUF);
 		h->has_from_ip = true;
 		return;
@@ -219,7 +243,7 @@ hop_cb(void *ctx, const char *tok, size_t len, int depth)
 	    word_is(tok, len, "for")))
 		return false;
 	if (c->st == HOP_FROM) {
-		hop_from_token(h, tok, len);
+		hop_from_token(c, tok, len);
 	} else if (c->st == HOP_BY) {
 		if (h->by == NULL && depth == 0) {
 			h->by = tok;
@@ -236,7 +260,7 @@ hop_cb(void *ctx, const char *tok, size_t len, int depth)
 void
 arf_ip_hop(struct arf_ip_hop *out, const char *received)
 {
-	struct hop_ctx c = {out, HOP_START, NULL};
+	struct hop_ctx c = {out, HOP_START, false, NULL};
 
 	memset(out, 0, sizeof(*out));
 	if (received == NULL)

@@ -21,7 +21,9 @@ bool arf_ip_after(char out[static ARF_IP_BUF], const char *text,
 /*
  * arf_ip_received - the connecting host's address of one Received field:
  * the last address in its "from" clause (the TCP info follows the HELO
- * name in every common MTA's format).
+ * name in every common MTA's format). The argument of "helo=" (Exim) or
+ * "EHLO" (Yahoo, qmail) is the client's word, never taken: it may be an
+ * address literal of its own.
  */
 bool arf_ip_received(char out[static ARF_IP_BUF], const char *received);
 /* the clauses of one Received field the trust-boundary walk reads */

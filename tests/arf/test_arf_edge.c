@@ -263,6 +263,23 @@ static const struct {
 	    "X-Forefront-Antispam-Report-Untrusted: CIP:255.255.255.255;CTRY:;\n"
 	    ORIG_TAIL,
 	    "40.107.55.19", "received-spf", NULL, true},
+	/* the HELO argument is the client's word, never the connection */
+	{"Exim form, HELO literal private: the connecting address",
+	    "Received: from [198.51.100.30] (port=45678 helo=[10.0.0.5])\n"
+	    "\tby mx123.i.mail.ru with esmtp (envelope-from <x@example.com>)\n"
+	    "\tid 1qAbCd-000Xy; Wed, 01 Jul 2026 11:12:07 +0300\n" ORIG_TAIL,
+	    "198.51.100.30", "received-edge", NULL, false},
+	{"Exim form, HELO literal public and different: the connecting one",
+	    "Received: from mta9.example.com ([198.51.100.31]:45678 "
+	    "helo=[203.0.113.99])\n\tby mx123.i.mail.ru with esmtp "
+	    "(envelope-from <x@example.com>)\n\tid 1qAbCd-000Xy; Wed, 01 Jul "
+	    "2026 11:12:07 +0300\n" ORIG_TAIL,
+	    "198.51.100.31", "received-edge", NULL, false},
+	{"Yahoo/qmail form, EHLO literal after the connecting address",
+	    "Received: from 198.51.100.32 (EHLO [10.0.0.5])\n"
+	    "  by 10.217.151.75 with SMTP; Wed, 01 Jul 2026 08:12:07 +0000\n"
+	    ORIG_TAIL,
+	    "198.51.100.32", "received", NULL, false},
 	{"no provider chain: the first public hop, as before",
 	    "Received: from mta7.example.com (mta7.example.com [192.0.2.25])\n"
 	    "\tby mx4.example.net with ESMTPS id 7A1B2C3D4E\n"
