@@ -108,13 +108,28 @@ from_inside(const struct walk *w, const struct arf_ip_hop *h)
 	return !h->has_from || !h->has_from_ip || addr_inside(w, h->from_ip);
 }
 
+/*
+ * "by 10.197.33.12": Yahoo's inbound MX names itself by a private address.
+ * Above the edge every hop is the provider's, so a private by host there
+ * is one of its own (a sender's private hops are all below the edge).
+ */
+static bool
+by_private(const struct arf_ip_hop *h)
+{
+	char ip[RW_IP_BUF];
+
+	return h->by != NULL && rw_ip_normalize(ip, h->by, h->by_len) &&
+	    !arf_ip_is_public(ip);
+}
+
 static void
 walk_hops(struct arf_edge *out, const struct walk *w)
 {
 	for (int i = 0; i < w->n; i++) {
 		const struct arf_ip_hop *h = &w->hops[i].h;
 
-		if (!arf_infra_of(w->recv, by_provider(w, h)))
+		if (!arf_infra_of(w->recv, by_provider(w, h)) &&
+		    !by_private(h))
 			continue;
 		if (from_inside(w, h)) {
 			out->provider_hops++;

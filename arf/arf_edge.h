@@ -7,7 +7,10 @@
  *
  * A hop is the provider's own when its "by" host is provider
  * infrastructure and its "from" host name or address is too (or the
- * address is in [arf] own_networks, or not public). The edge is the first
+ * address is in [arf] own_networks, or not public). A "by" host written
+ * as a private address (Yahoo's inbound "by 10.197.33.12") is the
+ * provider's too: only the sender's hops below the edge have private by
+ * hosts of another network, and the walk stops at the edge. The edge is the first
  * hop from the top whose "by" is the provider's and whose "from" is
  * outside: after a message left the provider and came back, that is the
  * last entry, nearest the top.

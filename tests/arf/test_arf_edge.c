@@ -280,6 +280,21 @@ static const struct {
 	    "  by 10.217.151.75 with SMTP; Wed, 01 Jul 2026 08:12:07 +0000\n"
 	    ORIG_TAIL,
 	    "198.51.100.32", "received", NULL, false},
+	/* Yahoo's inbound MX writes "by 10.197.x.x": still Yahoo's hop */
+	{"Yahoo edge by a private address, sent through Google's relay",
+	    "Received: from 10.217.151.75\n"
+	    " by atlas321.free.mail.bf1.yahoo.com with HTTPS; Wed, 1 Jul 2026 "
+	    "08:12:09 +0000\n"
+	    "Received: from 209.85.128.50 (EHLO mail-wm1-f50.google.com)\n"
+	    " by 10.197.33.12 with SMTPs\n"
+	    " (version=TLS1_3 cipher=TLS_AES_128_GCM_SHA256);\n"
+	    " Wed, 1 Jul 2026 08:12:08 +0000\n"
+	    "Received: by mail-wm1-f50.google.com with SMTP id 5b1f17b1804b1\n"
+	    "        for <x@yahoo.com>; Wed, 01 Jul 2026 01:12:07 -0700 (PDT)\n"
+	    "Received: from app1.example.com ([198.51.100.77])\n"
+	    "        by smtp-relay.gmail.com with ESMTPS id a1;\n"
+	    "        Wed, 01 Jul 2026 01:12:06 -0700 (PDT)\n" ORIG_TAIL,
+	    "209.85.128.50", "received-edge", NULL, false},
 	{"no provider chain: the first public hop, as before",
 	    "Received: from mta7.example.com (mta7.example.com [192.0.2.25])\n"
 	    "\tby mx4.example.net with ESMTPS id 7A1B2C3D4E\n"
