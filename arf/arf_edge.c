@@ -20,6 +20,7 @@ static const enum arf_ip_origin precedence[] = {
 struct hop {
 	struct arf_ip_hop h;
 	const char *value;
+	int at; /* header index */
 };
 
 struct walk {
@@ -27,6 +28,7 @@ struct walk {
 	int recv;
 	struct hop hops[ARF_EDGE_MAX_HOPS];
 	int n;
+	int edge_at; /* header index of the edge hop, -1 without one */
 	/* first provider-stamped value of each kind, by precedence index */
 	char wip[N_KINDS][ARF_IP_BUF];
 	bool has[N_KINDS];
@@ -123,7 +125,7 @@ by_private(const struct arf_ip_hop *h)
 }
 
 static void
-walk_hops(struct arf_edge *out, const struct walk *w)
+walk_hops(struct arf_edge *out, struct walk *w)
 {
 	for (int i = 0; i < w->n; i++) {
 		const struct arf_ip_hop *h = &w->hops[i].h;
@@ -138,6 +140,7 @@ walk_hops(struct arf_edge *out, const struct walk *w)
 		out->found = true;
 		memcpy(out->ip, h->from_ip, ARF_IP_BUF);
 		out->hop = w->hops[i].value;
+		w->edge_at = w->hops[i].at;
 		return;
 	}
 }
@@ -305,6 +308,21 @@ field_value(GMimeHeader *h)
 	return raw;
 }
 
+/*
+ * Received-SPF and Authentication-Results are prepended right above the
+ * Received field of the entry they judged: one below the edge hop judged
+ * an older entry (the first of a message that left the provider and came
+ * back) and is no witness of the edge. The fields the provider appends
+ * at the bottom (Forefront CIP, CrossTenant Ip) and ARC sets at the top
+ * have no such place.
+ */
+static bool
+stamped_earlier(const struct walk *w, enum field_kind k, int at)
+{
+	return w->edge_at >= 0 && at > w->edge_at &&
+	    (k == F_SPF || k == F_AUTH);
+}
+
 /* witness fields, read after the walk has named the receiving provider */
 #define MAX_FIELDS 64
 
@@ -317,12 +335,14 @@ arf_edge_find(struct arf_edge *out, GMimeHeaderList *hl, int first,
 	int n = hl != NULL ? g_mime_header_list_get_count(hl) : 0;
 	GMimeHeader *fields[MAX_FIELDS];
 	enum field_kind kinds[MAX_FIELDS];
+	int at[MAX_FIELDS];
 	int nf = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->provider = ARF_INFRA_NONE;
 	w->in = in;
 	w->n = 0;
+	w->edge_at = -1;
 	memset(w->has, 0, sizeof(w->has));
 	for (int i = first; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
@@ -334,6 +354,7 @@ arf_edge_find(struct arf_edge *out, GMimeHeaderList *hl, int first,
 		if (k != F_RECEIVED) {
 			if (nf < MAX_FIELDS) {
 				kinds[nf] = k;
+				at[nf] = i;
 				fields[nf++] = h;
 			}
 			continue;
@@ -341,6 +362,7 @@ arf_edge_find(struct arf_edge *out, GMimeHeaderList *hl, int first,
 		v = field_value(h);
 		if (v != NULL && w->n < ARF_EDGE_MAX_HOPS) {
 			arf_ip_hop(&w->hops[w->n].h, v);
+			w->hops[w->n].at = i;
 			w->hops[w->n++].value = v;
 		}
 	}
@@ -349,8 +371,11 @@ arf_edge_find(struct arf_edge *out, GMimeHeaderList *hl, int first,
 	if (w->recv != ARF_INFRA_NONE)
 		walk_hops(out, w);
 	for (int i = 0; i < nf; i++) {
-		const char *v = field_value(fields[i]);
+		const char *v;
 
+		if (stamped_earlier(w, kinds[i], at[i]))
+			continue;
+		v = field_value(fields[i]);
 		if (v != NULL)
 			read_field(w, kinds[i], v);
 	}

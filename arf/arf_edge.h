@@ -23,6 +23,9 @@
  * X-MS-Exchange-CrossTenant-OriginalAttributedTenantConnectingIp Ip=[].
  * A witness inside the provider's networks describes an internal hop and
  * is not used.
+ * A Received-SPF or Authentication-Results field below the edge hop
+ * judged an older entry (before the message left and came back) and is
+ * not used either.
  */
 #ifndef ARF_EDGE_H
 #define ARF_EDGE_H

@@ -295,6 +295,29 @@ static const struct {
 	    "        by smtp-relay.gmail.com with ESMTPS id a1;\n"
 	    "        Wed, 01 Jul 2026 01:12:06 -0700 (PDT)\n" ORIG_TAIL,
 	    "209.85.128.50", "received-edge", NULL, false},
+	/* the first entry's SPF lies below the re-entry: no witness of it */
+	{"re-entry: SPF of the first entry does not outvote the last edge",
+	    MS_MAILBOX
+	    "X-MS-Exchange-Authentication-Results: spf=pass (sender IP is "
+	    "52.1.2.3)\n smtp.mailfrom=example.com; dkim=pass "
+	    "header.d=example.com;\n"
+	    "Received: from smtp-us.exclaimer.net (52.1.2.3) by\n"
+	    " CH0PR03CA0278.mail.protection.outlook.com (10.167.244.121) with\n"
+	    " Microsoft SMTP Server id 15.20.8769.19; Tue, 3 Jun 2025 "
+	    "10:00:01 +0000\n"
+	    "Received: from NAM12-BN8-obe.outbound.protection.outlook.com "
+	    "(40.107.1.2)\n by smtp-us.exclaimer.net with ESMTPS; Tue, 3 Jun "
+	    "2025 10:00:00 +0000\n"
+	    MS_FRONTEND
+	    "Received-SPF: Pass (protection.outlook.com: domain of example.com "
+	    "designates\n 198.51.100.60 as permitted sender) "
+	    "receiver=protection.outlook.com;\n client-ip=198.51.100.60; "
+	    "helo=mta7.example.com; pr=C\n"
+	    "Received: from mta7.example.com (198.51.100.60) by\n"
+	    " CH3PEPF00000016.mail.protection.outlook.com (10.167.244.121) "
+	    "with Microsoft\n SMTP Server id 15.20.8769.19; Tue, 3 Jun 2025 "
+	    "09:59:58 +0000\n" ORIG_TAIL,
+	    "52.1.2.3", "received-edge", NULL, false},
 	{"no provider chain: the first public hop, as before",
 	    "Received: from mta7.example.com (mta7.example.com [192.0.2.25])\n"
 	    "\tby mx4.example.net with ESMTPS id 7A1B2C3D4E\n"
