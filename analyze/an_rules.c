@@ -607,6 +607,20 @@ at_base(double c, double n, double e_peak, double b,
 	    an_poisson_sf(c, p->min_ratio * b * n) > p->spike_alpha;
 }
 
+/* days 0..K (the tail, excess E_TAIL) are back at baseline after the
+ * burst (excess E_BURST, the days from the peak to day K + 1): the tail
+ * is a small share of the burst (its late reports), or day K's count is
+ * not significantly above min_ratio times baseline. Pooling the tail
+ * keeps one noisy day of late reports (15 % of a spike on its third day,
+ * against 0.35 x the peak day's 50 %) from holding a spike's alert. */
+static bool
+tail_at_base(double c, double n, double e_tail, double e_burst, double b,
+    const struct an_params *p)
+{
+	return e_tail <= p->spike_tail * e_burst ||
+	    an_poisson_sf(c, p->min_ratio * b * n) > p->spike_alpha;
+}
+
 /*
  * spike_of - the evidence of the last DAYS days is one past day: a peak
  * day before the analyzed one (with the day before it when that one is
@@ -614,8 +628,9 @@ at_base(double c, double n, double e_peak, double b,
  * the peak a day late), no later day above it, the days before the burst
  * not significantly above min_ratio times baseline (exact test at alpha:
  * the baseline is an estimate), and the last
- * days back at baseline. C is the complaint series (JMRP counts or SNDS
- * band floors), N its recipients.
+ * days back at baseline (their pooled excess against the burst's). C is
+ * the complaint series (JMRP counts or SNDS band floors), N its
+ * recipients.
  */
 static bool
 spike_of(struct spike *out, const struct an_subject *s, const double *c,
@@ -624,6 +639,7 @@ spike_of(struct spike *out, const struct an_subject *s, const double *c,
 	const struct an_series *x = s->series;
 	int len, peak = -1;
 	double b = spike_base(s, p), e_peak = 0, sc = 0, sn = 0;
+	double e_burst, e_tail = 0;
 
 	if (x == NULL)
 		return false;
@@ -652,10 +668,18 @@ spike_of(struct spike *out, const struct an_subject *s, const double *c,
 		return false; /* a rise that began before the peak */
 	out->back = -1;
 	sc = sn = 0;
+	e_burst = 0; /* excess of the days from the peak on: burst + tail */
+	for (int k = 0; k <= peak; k++)
+		if (n[k] > 0 && !isnan(c[k]))
+			e_burst += c[k] - n[k] * b;
 	for (int k = 0; k < peak; k++) {
 		if (!(n[k] > 0) || isnan(c[k]))
 			continue;
-		if (!at_base(c[k], n[k], e_peak, b, p))
+		/* the tail from day K on against the burst before it: late
+		 * reports thin out over days, so one noisy day of them must
+		 * not read as a new rise */
+		e_tail += c[k] - n[k] * b;
+		if (!tail_at_base(c[k], n[k], e_tail, e_burst - e_tail, b, p))
 			break;
 		out->back = k;
 		sc += c[k];

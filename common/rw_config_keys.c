@@ -217,10 +217,10 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Level rule: subjects with fewer recipients in window_days are "
 	    "judged over level_long_days."},
 	{"analyze", "spike_tail", RW_CT_DOUBLE, "0.35", "0..1",
-	    "Spike decay: a day after a one-day spike is back at baseline when "
-	    "its excess complaints are at most this share of the spike day's "
-	    "(late reports) or its count not significantly above min_ratio x "
-	    "baseline (spike_alpha)."},
+	    "Spike decay: the days after a one-day spike are back at baseline "
+	    "when their pooled excess complaints are at most this share of the "
+	    "burst's before them (late reports) or a day's count is not "
+	    "significantly above min_ratio x baseline (spike_alpha)."},
 	{"analyze", "spike_alpha", RW_CT_DOUBLE, "0.01", "0..0.5",
 	    "Spike decay: level of its exact tests (a day back at baseline is "
 	    "not significantly above min_ratio x baseline; the days back are "

@@ -21,26 +21,26 @@ SELECT t.ip, t.kind, t.net,
            AS start_day
 FROM eval_truth t;
 
--- (method, ip, day) for every warning or critical alert day
+-- (method, ip, day, rule) for every warning or critical alert day
 CREATE TEMP TABLE eval_alert AS
-SELECT 'repwatch'::text AS method, a.subject::inet AS ip, d.day
+SELECT 'repwatch'::text AS method, a.subject::inet AS ip, d.day, a.rule
 FROM repwatch.alert a JOIN repwatch.alert_day d ON d.alert_id = a.id
 WHERE a.subject_kind = 'ip' AND d.severity IN ('warning', 'critical')
   AND a.rule IN ('level', 'rising', 'filter', 'listed', 'trap')
 UNION
-SELECT 'repwatch', t.ip, d.day
+SELECT 'repwatch', t.ip, d.day, a.rule
 FROM repwatch.alert a JOIN repwatch.alert_day d ON d.alert_id = a.id
 JOIN eval_truth_d t ON t.ip <<= a.subject::cidr
 WHERE a.subject_kind = 'cidr' AND d.severity IN ('warning', 'critical')
   AND a.rule IN ('range-level', 'range-rising', 'range-filter');
 
 INSERT INTO eval_alert
-SELECT 'peer-daily', f.ip, f.day
+SELECT 'peer-daily', f.ip, f.day, 'peer-daily'
 FROM repwatch.ip_day_facts(:'start'::date, (SELECT last_day FROM eval_days)) f
 WHERE f.complaint_rate >= 0.003;
 
 INSERT INTO eval_alert
-SELECT 'peer-7d', x.ip, x.day FROM (
+SELECT 'peer-7d', x.ip, x.day, 'peer-7d' FROM (
     SELECT f.ip, f.day,
            sum(f.recipients) OVER w AS n7, sum(f.complaints) OVER w AS c7
     FROM repwatch.ip_day_facts(:'start'::date,
@@ -50,6 +50,24 @@ SELECT 'peer-7d', x.ip, x.day FROM (
 ) x
 WHERE x.n7 >= 1000 AND x.c7::float8 / x.n7 >= 0.001;
 
+CREATE INDEX ON eval_alert (method, ip, rule, day);
+
+-- the day each alert was raised: an alert day of a rule on an IP with no
+-- day of the same alert in the two days before (one missing SNDS day does
+-- not raise it anew); before the evaluated days are cut, so an alert open
+-- since the warm-up is not raised on its first evaluated day
+CREATE TEMP TABLE eval_raised AS
+SELECT a.method, a.ip, a.day
+FROM eval_alert a
+WHERE NOT EXISTS (SELECT 1 FROM eval_alert b
+                  WHERE b.method = a.method AND b.ip = a.ip
+                    AND b.rule = a.rule
+                    AND b.day BETWEEN a.day - 2 AND a.day - 1);
+
+DELETE FROM eval_raised
+WHERE day < (SELECT first_day FROM eval_days)
+   OR day > (SELECT last_day FROM eval_days);
+
 DELETE FROM eval_alert
 WHERE day < (SELECT first_day FROM eval_days)
    OR day > (SELECT last_day FROM eval_days);
@@ -58,10 +76,12 @@ CREATE TEMP TABLE eval_method (method text PRIMARY KEY);
 INSERT INTO eval_method VALUES ('repwatch'), ('peer-daily'), ('peer-7d');
 
 -- positives: IPs whose true 7-day rate crosses 0.3 % in the evaluated days;
--- detection = first alert on or after the ramp's start
+-- detection = first alert raised on or after the ramp's start (an alert
+-- raised before, by noise, and still open when the ramp begins is no
+-- detection of the ramp)
 CREATE TEMP TABLE eval_lead AS
 SELECT m.method, t.ip, t.kind, t.cross_day,
-       (SELECT min(a.day) FROM eval_alert a
+       (SELECT min(a.day) FROM eval_raised a
         WHERE a.method = m.method AND a.ip = t.ip
           AND a.day >= t.start_day) AS detected
 FROM eval_method m CROSS JOIN eval_truth_d t
