@@ -102,6 +102,7 @@ arf_parse_sources(const struct rw_config *cfg, const char *const *specs,
 	arf_limits_from_config(&lim, &trace, cfg);
 	lim.keep = ARF_KEEP_NONE;
 	arf_source_opts_init(&opts, cfg, NULL);
+	opts.read_to_end = true;
 	for (int i = 0; rc == 0 && specs[i] != NULL; i++) {
 		struct arf_source *src = NULL;
 		struct arf_msg *m;

@@ -660,7 +660,8 @@ arf_mbox_open(struct arf_source **out, const char *path,
 		    g_strerror(errno));
 		goto fail;
 	}
-	m->settled = time(NULL) - st.st_mtime >= SETTLE_SECONDS;
+	m->settled = opts->read_to_end ||
+	    time(NULL) - st.st_mtime >= SETTLE_SECONDS;
 	rc = resume_at(m, path, resume);
 	if (rc != 0)
 		goto fail;

@@ -50,6 +50,9 @@ struct arf_source_opts {
 	const char *quarantine; /* folder name for quarantined ones */
 	bool delete_processed;
 	long mbox_lock_timeout; /* seconds an mbox lock is waited for */
+	/* a one-shot read with no checkpoint (arf parse): an mbox's last
+	 * message is read even when the file may still be growing */
+	bool read_to_end;
 	/* IMAP */
 	const char *user;
 	const char *password;
