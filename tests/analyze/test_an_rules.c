@@ -154,6 +154,28 @@ find_rule(GPtrArray *f, const char *rule)
 	return NULL;
 }
 
+static int
+severity_of(GPtrArray *f, const char *rule)
+{
+	const struct an_finding *x = find_rule(f, rule);
+
+	return x ? (int)x->severity : -1;
+}
+
+/* expect_severity F RULE NAME WANT : RULE's severity in F (-1: no such
+ * finding) is WANT, or the case NAME fails; frees F */
+static void
+expect_severity(GPtrArray *f, const char *rule, const char *name, int want)
+{
+	int got = severity_of(f, rule);
+
+	if (got != want) {
+		print_error("%s: got %d, want %d\n", name, got, want);
+		fail();
+	}
+	g_ptr_array_free(f, TRUE);
+}
+
 static void
 flat(struct series *x, double n, double rate)
 {
@@ -193,19 +215,10 @@ test_level(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct series x;
 		GPtrArray *f;
-		const struct an_finding *lv;
-		int got;
 
 		flat(&x, cases[i].n_day, cases[i].rate);
 		f = findings_at(&x, 40, &p);
-		lv = find_rule(f, "level");
-		got = lv ? (int)lv->severity : -1;
-		if (got != cases[i].want) {
-			print_error("%s: got %d, want %d\n", cases[i].name, got,
-			    cases[i].want);
-			fail();
-		}
-		g_ptr_array_free(f, TRUE);
+		expect_severity(f, "level", cases[i].name, cases[i].want);
 	}
 }
 
@@ -582,14 +595,6 @@ test_forecast_message(void **state)
 
 /* --- issue 12: noise control ------------------------------------------ */
 
-static int
-severity_of(GPtrArray *f, const char *rule)
-{
-	const struct an_finding *x = find_rule(f, rule);
-
-	return x ? (int)x->severity : -1;
-}
-
 /* a healthy IP whose filter shows YELLOW on 10 % of days at random: over
  * 10,000 IP-days, at most 1 per 1,000 with a filter warning (the rule's
  * stated false rate), yet the YELLOW days are seen (info) */
@@ -655,7 +660,7 @@ test_filter_cases(void **state)
 	an_params_default(&p);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct series *x = g_new0(struct series, 1);
-		int d = 60, got;
+		int d = 60;
 		GPtrArray *f;
 
 		flat(x, 20000, cases[i].rate);
@@ -669,13 +674,7 @@ test_filter_cases(void **state)
 			x->c[d - 6 + k] = round(20000 * cases[i].rate_last7);
 		}
 		f = findings_at(x, d, &p);
-		got = severity_of(f, "filter");
-		if (got != cases[i].want) {
-			print_error("%s: got %d, want %d\n", cases[i].name, got,
-			    cases[i].want);
-			fail();
-		}
-		g_ptr_array_free(f, TRUE);
+		expect_severity(f, "filter", cases[i].name, cases[i].want);
 		g_free(x);
 	}
 }
@@ -747,19 +746,12 @@ test_level_population(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct series x;
 		GPtrArray *f;
-		int got;
 
 		recent_burst(&x, cases[i].n_day, cases[i].c_window, 62);
 		tests_override = cases[i].tests;
 		f = findings_at(&x, 62, &p);
 		tests_override = 0;
-		got = severity_of(f, "level");
-		if (got != cases[i].want) {
-			print_error("%s: got %d, want %d\n", cases[i].name, got,
-			    cases[i].want);
-			fail();
-		}
-		g_ptr_array_free(f, TRUE);
+		expect_severity(f, "level", cases[i].name, cases[i].want);
 	}
 }
 

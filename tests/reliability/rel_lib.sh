@@ -58,6 +58,16 @@ pg_stop() {
 		stop >/dev/null
 }
 pq() { psql -X -qAt -h "$REL_PG" -U postgres -d postgres -c "$1"; }
+# q SQL : a statement in the private cluster's database "rel"
+q() { psql -X -qAt -h "$REL_PG" -U postgres -d rel -c "$1"; }
+# rel_db : need_pg, pg_init, and a database "rel" in it; sets DB (repwatch's
+# conninfo for it)
+rel_db() {
+	need_pg
+	pg_init
+	pq "CREATE DATABASE rel" >/dev/null
+	DB="host=$REL_PG user=postgres dbname=rel connect_timeout=3"
+}
 
 # http_start [ARGS] : fault_http.py on 127.0.0.1; sets BASE
 http_start() {

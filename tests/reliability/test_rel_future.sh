@@ -9,11 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/rel_lib.sh"
 unset REPWATCH_CONFIG PGHOST PGDATABASE PGUSER
-need_pg
-pg_init
-pq "CREATE DATABASE rel" >/dev/null
-DB="host=$REL_PG user=postgres dbname=rel connect_timeout=3"
-q() { psql -X -qAt -h "$REL_PG" -U postgres -d rel -c "$1"; }
+rel_db
 cfg=$T_TMP/c.conf
 printf '[paths]\nstate_dir = %s/state\n' "$T_TMP" >"$cfg"
 chmod 600 "$cfg"

@@ -8,13 +8,9 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/rel_lib.sh"
 unset REPWATCH_CONFIG PGHOST PGDATABASE PGUSER
-need_pg
 count() { find "$1" -type f 2>/dev/null | wc -l; }
 
-pg_init
-pq "CREATE DATABASE rel" >/dev/null
-DB="host=$REL_PG user=postgres dbname=rel connect_timeout=3"
-q() { psql -X -qAt -h "$REL_PG" -U postgres -d rel -c "$1"; }
+rel_db
 http_start --slow 4
 cfg=$T_TMP/repwatch.conf
 cat >"$cfg" <<CONF

@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/rel_lib.sh"
 unset REPWATCH_CONFIG PGHOST PGDATABASE PGUSER
-need_pg
-pg_init
-pq "CREATE DATABASE rel" >/dev/null
-DB="host=$REL_PG user=postgres dbname=rel connect_timeout=3"
+rel_db
 export REPWATCH_PATHS_STATE_DIR=$T_TMP/state
 rw() { "$RW" --db "$DB" "$@"; }
 expect_status 0 "migrate" rw -q db migrate

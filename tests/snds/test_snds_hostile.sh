@@ -4,56 +4,15 @@
 # redirects off the loopback host. A fake SNDS on 127.0.0.1 (random port,
 # tests/snds/fake_snds.py) and a real PostgreSQL (PG* from scripts/test.sh).
 . "$(dirname "$0")/../lib.sh"
-unset REPWATCH_CONFIG
-
-if [ -z "${PGHOST:-}" ]; then
-	if [ "${REPWATCH_TEST_REQUIRE_DB:-0}" = 1 ]; then
-		echo "FAIL - no PostgreSQL (PGHOST unset)"; exit 1
-	fi
-	echo "skip: no PostgreSQL"; exit 0
-fi
-
-KEY=SECRETKEY-0123456789abcdef
-DB=rwtest_snds_hostile_$$_$RANDOM
-SERVER_PID=
-cleanup() {
-	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
-	wait 2>/dev/null
-	psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
-	rm -rf "$T_TMP"
-}
-trap cleanup EXIT
-
-psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
-python3 "$REPWATCH_SRC/tests/snds/fake_snds.py" --port-file "$T_TMP/port" &
-SERVER_PID=$!
-for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
-PORT=$(cat "$T_TMP/port")
-BASE=http://127.0.0.1:$PORT
-today=$(TZ=America/Los_Angeles date +%F)
-ago() { TZ=America/Los_Angeles date -d "$today - $1 days" +%F; }
+SNDS_DB_PREFIX=rwtest_snds_hostile
+. "$(dirname "$0")/snds_lib.sh"
 
 cfg=$T_TMP/repwatch.conf
-cat >"$cfg" <<CONF
-[paths]
-state_dir = $T_TMP/state
-[snds.main]
-type = link
-data_url = $BASE/link/data?key=$KEY
-status_url = $BASE/link/status?key=$KEY
-issued = $(ago 3)
-timeout = 2
-retries = 1
-retry_delay_ms = 50
-[snds.dead]
-type = link
-data_url = $BASE/stall/data?key=$KEY
-status_url = $BASE/stall/status?key=$KEY
-issued = $(ago 3)
-timeout = 1
-retries = 1
-retry_delay_ms = 50
-CONF
+{
+	printf '[paths]\nstate_dir = %s\n' "$T_TMP/state"
+	link_source main link 2
+	link_source dead stall 1
+} >"$cfg"
 chmod 600 "$cfg"
 
 # rw WANT DESC args... : repwatch with a 60 s bound (a hang is a failure)
@@ -62,12 +21,6 @@ rw() {
 	shift 2
 	expect_status "$want" "$desc" timeout 60 "$RW" --config "$cfg" \
 		--db "dbname=$DB" "$@"
-}
-sql() { psql -X -qAt -d "$DB" -c "$1"; }
-expect_sql() {
-	local got
-	got=$(sql "$1")
-	if [ "$got" = "$2" ]; then ok "$3"; else nok "$3: got '$got', want '$2'"; fi
 }
 
 # --- item 7: a FIFO and a link to /dev/zero in a load directory ----------
@@ -95,7 +48,6 @@ expect_grep "$T_TMP/out" "1 rows loaded" "the late writer's row is loaded"
 expect_sql "SELECT count(*) FROM repwatch.snds_daily WHERE ip = '192.0.2.62'" 1 "its row is stored"
 
 # --- item 10: a stalled endpoint costs one day, not every day ------------
-hits() { curl -s "$BASE/admin/hits?path=$1"; }
 start=$(date +%s)
 rw 75 "a stalled source exits 75, the other source is fetched" snds fetch --since 2026-03-02 --until 2026-03-04
 took=$(( $(date +%s) - start ))

@@ -6,49 +6,17 @@
 # exit codes, database contents, and that no key or token is ever printed
 # or stored outside the token file.
 . "$(dirname "$0")/../lib.sh"
-unset REPWATCH_CONFIG
-
-if [ -z "${PGHOST:-}" ]; then
-	if [ "${REPWATCH_TEST_REQUIRE_DB:-0}" = 1 ]; then
-		echo "FAIL - no PostgreSQL (PGHOST unset)"; exit 1
-	fi
-	echo "skip: no PostgreSQL"; exit 0
-fi
-
-KEY=SECRETKEY-0123456789abcdef
-DB=rwtest_snds_http_$$_$RANDOM
-SERVER_PID=
+SNDS_DB_PREFIX=rwtest_snds_http
+. "$(dirname "$0")/snds_lib.sh"
 LOGIN_PID=
-cleanup() {
-	[ -n "$LOGIN_PID" ] && kill "$LOGIN_PID" 2>/dev/null
-	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
-	wait 2>/dev/null
-	psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
-	rm -rf "$T_TMP"
-}
-trap cleanup EXIT
-
-psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
-python3 "$REPWATCH_SRC/tests/snds/fake_snds.py" --port-file "$T_TMP/port" &
-SERVER_PID=$!
-for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
-PORT=$(cat "$T_TMP/port")
-BASE=http://127.0.0.1:$PORT
-today=$(TZ=America/Los_Angeles date +%F)
-ago() { TZ=America/Los_Angeles date -d "$today - $1 days" +%F; }
+stop_login() { [ -n "$LOGIN_PID" ] && kill "$LOGIN_PID" 2>/dev/null; }
+SNDS_CLEANUP_EXTRA=stop_login
 
 cfg=$T_TMP/repwatch.conf
-cat >"$cfg" <<CONF
-[paths]
-state_dir = $T_TMP/state
-[snds.main]
-type = link
-data_url = $BASE/link/data?key=$KEY
-status_url = $BASE/link/status?key=$KEY
-issued = $(ago 3)
-timeout = 2
-retries = 1
-retry_delay_ms = 50
+{
+	printf '[paths]\nstate_dir = %s\n' "$T_TMP/state"
+	link_source main link 2
+	cat <<CONF
 max_body = 4096
 lookback_days = 5
 [snds.api]
@@ -60,6 +28,7 @@ timeout = 5
 retries = 1
 retry_delay_ms = 50
 CONF
+} >"$cfg"
 chmod 600 "$cfg"
 
 ALL=$T_TMP/all-output
@@ -71,13 +40,6 @@ rw() {
 	expect_status "$want" "$desc" "$RW" --config "$cfg" --db "dbname=$DB" "$@"
 	cat "$T_TMP/out" "$T_TMP/err" >>"$ALL"
 }
-sql() { psql -X -qAt -d "$DB" -c "$1"; }
-expect_sql() {
-	local got
-	got=$(sql "$1")
-	if [ "$got" = "$2" ]; then ok "$3"; else nok "$3: got '$got', want '$2'"; fi
-}
-hits() { curl -s "$BASE/admin/hits?path=$1"; }
 
 # --- report links -------------------------------------------------------
 rw 0 "normal day loads" snds fetch --source main --date 2026-03-02
