@@ -34,7 +34,6 @@ small_fs "$ts" 4m
 mkdir "$ts/pg" && chown repwatch: "$ts/pg"
 pq "CREATE DATABASE rel" >/dev/null
 DB="host=$REL_PG user=postgres dbname=rel connect_timeout=3"
-q() { psql -X -qAt -h "$REL_PG" -U postgres -d rel -c "$1"; }
 expect_status 0 "migrate" "$RW" --db "$DB" -q db migrate
 pq "CREATE TABLESPACE small LOCATION '$ts/pg'" >/dev/null
 q "ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE small" >/dev/null

@@ -14,7 +14,6 @@ fi
 pg_init
 pq "CREATE DATABASE rel" >/dev/null
 DB="host=$REL_PG user=postgres dbname=rel"
-q() { psql -X -qAt -h "$REL_PG" -U postgres -d rel -c "$1"; }
 http_start --slow 3
 conf() { # conf FILE STATE_DIR
 	cat >"$1" <<CONF

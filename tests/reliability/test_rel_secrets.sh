@@ -176,7 +176,6 @@ if [ "$syslog_ok" = 1 ]; then
 fi
 
 # the database: the fetch log, then everything
-q() { psql -X -qAt -h "$REL_PG" -U postgres -d rel -c "$1"; }
 q "SELECT * FROM repwatch.snds_fetch_log" >"$T_TMP/fetchlog"
 [ -s "$T_TMP/fetchlog" ] && ok "fetch log has rows" || nok "fetch log empty"
 expect_no_grep "$T_TMP/fetchlog" "$SECRETS" "no secret in the fetch log"

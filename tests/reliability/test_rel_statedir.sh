@@ -19,7 +19,6 @@ trap 'umount "$state" 2>/dev/null; rel_cleanup' EXIT
 pg_init
 pq "CREATE DATABASE rel" >/dev/null
 DB="host=$REL_PG user=postgres dbname=rel connect_timeout=3"
-q() { psql -X -qAt -h "$REL_PG" -U postgres -d rel -c "$1"; }
 http_start
 cfg=$T_TMP/repwatch.conf
 cat >"$cfg" <<CONF
