@@ -5,7 +5,8 @@
  *
  * Rules (README "Rules"): level, rising (+ forecast), range-level and
  * range-rising on /24 aggregates, filter, listed, trap, and the data-health
- * rules fetch-stale, link-expiry, login, ip-missing, unmatched.
+ * rules fetch-stale, link-expiry, login, ip-missing, unmatched. Their
+ * noise control (issue 12) is in an_noise.
  */
 #ifndef AN_RULES_H
 #define AN_RULES_H
@@ -164,14 +165,11 @@ void an_rules_count_tests(GPtrArray *subjects, const struct an_params *p);
 bool an_rules_needs_trend(const struct an_subject *s,
     const struct an_params *p);
 
-/*
- * an_filter_threshold - k, the fewest days worse than usual among N days
- * with a colour that count as persistent: the smallest k whose chance
- * under the subject's own flip history (XH worse of NH days, Beta prior
- * from P) is at most filter_false_rate; N + 1 when none is.
- */
-int an_filter_threshold(double n, double xh, double nh,
-    const struct an_params *p);
+/* the finding's window numbers from S (shared with an_noise) */
+void an_finding_fill_numbers(struct an_finding *f,
+    const struct an_subject *s);
+/* an_subject_kind - "cidr" for a range, else "ip" */
+const char *an_subject_kind(const struct an_subject *s);
 
 /* an_rules_subject - level, rising, filter and trap findings */
 void an_rules_subject(GPtrArray *out, const struct an_subject *s,

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "analyze/an_rules.h"
+#include "analyze/an_noise.h"
 
 #define DAYS 120
 /* day 0 of every series: day 46 is 2026-08-12, the example */
