@@ -283,7 +283,7 @@ ingest_locked(struct rw_db *db, const struct ingest_src *is,
 }
 
 static int
-ingest_one(struct rw_app *app, const struct ingest_src *is)
+ingest_one(struct app *app, const struct ingest_src *is)
 {
 	struct arf_limits lim;
 	char **trace = NULL;
@@ -291,7 +291,7 @@ ingest_one(struct rw_app *app, const struct ingest_src *is)
 	int64_t key = lock_key(is);
 	/* MTA deliveries run in parallel: standard input needs no lock */
 	bool lock = strcmp(is->spec, "-") != 0;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	if (rc != 0)
 		return rc;
@@ -371,7 +371,7 @@ src_secrets(struct ingest_src *s, const struct rw_config *cfg,
 
 /* ARG names a [mailbox.NAME] section or is a path / URL itself */
 static int
-src_init(struct ingest_src *s, struct rw_app *app, const char *arg)
+src_init(struct ingest_src *s, struct app *app, const char *arg)
 {
 	const char *url = mailbox_get(app->cfg, arg, "url");
 	char **names = rw_config_instances(app->cfg, "mailbox");
@@ -395,7 +395,7 @@ src_init(struct ingest_src *s, struct rw_app *app, const char *arg)
 
 /* every source is tried; the exit status is the worst outcome */
 static int
-ingest_args(struct rw_app *app, char **args, int n)
+ingest_args(struct app *app, char **args, int n)
 {
 	int worst = 0;
 
@@ -415,10 +415,10 @@ ingest_args(struct rw_app *app, char **args, int n)
 }
 
 int
-arf_ingest_cmd(struct rw_app *app, int argc, char **argv)
+arf_ingest_cmd(struct app *app, int argc, char **argv)
 {
 	char **names = NULL;
-	int rc = rw_cmd_parse(&argc, &argv, "arf ingest [SOURCE...]",
+	int rc = app_parse_options(&argc, &argv, "arf ingest [SOURCE...]",
 	    "Load complaint reports into the database. SOURCE is a Maildir, "
 	    "an mbox file, an .eml file or folder, - (one message on standard "
 	    "input, for MTA delivery), an imap:// or imaps:// URL, or the NAME "
@@ -434,7 +434,7 @@ arf_ingest_cmd(struct rw_app *app, int argc, char **argv)
 		g_strfreev(names);
 		rw_error_set(RW_EUSAGE, "no source given and no [mailbox.NAME] "
 		    "section configured");
-		return rw_cmd_fail(RW_EUSAGE);
+		return app_cmd_fail(RW_EUSAGE);
 	}
 	rc = ingest_args(app, names, (int)g_strv_length(names));
 	g_strfreev(names);

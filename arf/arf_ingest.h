@@ -5,7 +5,7 @@
 #ifndef ARF_INGEST_H
 #define ARF_INGEST_H
 
-#include "common/rw_app.h"
+#include "app/app.h"
 #include "arf/arf_record.h"
 #include "arf/arf_source.h"
 
@@ -23,6 +23,6 @@ typedef int (*arf_each_fn)(void *ctx, const struct arf_msg *m,
 int arf_parse_sources(const struct rw_config *cfg, const char *const *specs,
     arf_each_fn fn, void *ctx);
 
-int arf_ingest_cmd(struct rw_app *app, int argc, char **argv);
+int arf_ingest_cmd(struct app *app, int argc, char **argv);
 
 #endif

@@ -375,7 +375,7 @@ reparse_run(struct reparse *rp, const char *since, bool dry_run)
 
 
 int
-arf_reparse_cmd(struct rw_app *app, int argc, char **argv)
+arf_reparse_cmd(struct app *app, int argc, char **argv)
 {
 	char *since = NULL;
 	gboolean dry_run = FALSE;
@@ -389,7 +389,7 @@ arf_reparse_cmd(struct rw_app *app, int argc, char **argv)
 	};
 	struct reparse rp = {0};
 	GDate d;
-	int rc = rw_cmd_parse(&argc, &argv, "arf reparse [--since YYYY-MM-DD] "
+	int rc = app_parse_options(&argc, &argv, "arf reparse [--since YYYY-MM-DD] "
 	    "[--dry-run]",
 	    "Derive the sending IP of stored reports again from their stored "
 	    "headers ([arf] keep = headers or full) with this version's "
@@ -407,7 +407,7 @@ arf_reparse_cmd(struct rw_app *app, int argc, char **argv)
 		g_free(since);
 		return rw_exit_code(RW_EUSAGE);
 	}
-	rc = rw_app_db(&rp.db, app);
+	rc = app_db(&rp.db, app);
 	if (rc == 0) {
 		rc = rw_db_trylock(rp.db, RW_LOCK_ANALYZE);
 		if (rc == 0)
@@ -425,5 +425,5 @@ arf_reparse_cmd(struct rw_app *app, int argc, char **argv)
 		g_strfreev(rp.trace);
 	}
 	g_free(since);
-	return rc == 0 ? 0 : rw_cmd_fail(rc);
+	return rc == 0 ? 0 : app_cmd_fail(rc);
 }

@@ -12,7 +12,7 @@
 
 #include <glib.h>
 
-#include "common/rw_app.h"
+#include "app/app.h"
 
 /*
  * arf_reparse_message - the stored bytes RAW of a report of FORMAT ("arf"
@@ -23,6 +23,6 @@
 GString *arf_reparse_message(const char *raw, size_t len,
     const char *format);
 
-int arf_reparse_cmd(struct rw_app *app, int argc, char **argv);
+int arf_reparse_cmd(struct app *app, int argc, char **argv);
 
 #endif

@@ -120,7 +120,7 @@ arf_stats_print(struct rw_db *db, FILE *out, bool json)
 }
 
 int
-arf_stats_cmd(struct rw_app *app, int argc, char **argv)
+arf_stats_cmd(struct app *app, int argc, char **argv)
 {
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
@@ -129,7 +129,7 @@ arf_stats_cmd(struct rw_app *app, int argc, char **argv)
 		G_OPTION_ENTRY_NULL,
 	};
 	struct rw_db *db = NULL;
-	int rc = rw_cmd_parse(&argc, &argv, "arf stats [--json]",
+	int rc = app_parse_options(&argc, &argv, "arf stats [--json]",
 	    "Totals of complaint ingestion in the database: messages read, "
 	    "complaints by feedback type and provider, duplicates, not a "
 	    "report, quarantined, reports without a sending IP, complaints "
@@ -139,8 +139,8 @@ arf_stats_cmd(struct rw_app *app, int argc, char **argv)
 
 	if (rc != 0)
 		return rc == 1 ? 0 : rw_exit_code(rc);
-	rc = rw_app_db(&db, app);
+	rc = app_db(&db, app);
 	if (rc == 0)
 		rc = arf_stats_print(db, stdout, json);
-	return rc == 0 ? 0 : rw_cmd_fail(rc);
+	return rc == 0 ? 0 : app_cmd_fail(rc);
 }

@@ -7,13 +7,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "common/rw_app.h"
+#include "app/app.h"
 
 struct rw_db;
 
 /* arf_stats_print - totals in the database, as text or one JSON object */
 int arf_stats_print(struct rw_db *db, FILE *out, bool json);
 
-int arf_stats_cmd(struct rw_app *app, int argc, char **argv);
+int arf_stats_cmd(struct app *app, int argc, char **argv);
 
 #endif

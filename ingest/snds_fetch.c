@@ -25,7 +25,7 @@
 #define ALWAYS_REFETCH_DAYS 3
 
 struct src_run {
-	struct rw_app *app;
+	struct app *app;
 	struct rw_db *db;
 	struct snds_source *s;
 	const char *state_dir;
@@ -399,7 +399,7 @@ save_raw(struct src_run *r, const char *kind, const char *day,
 }
 
 static void
-prune_raw(struct src_run *r)
+app_prune_raw(struct src_run *r)
 {
 	char *dir = g_build_filename(r->state_dir, "raw", r->s->name, NULL);
 	GDir *d = g_dir_open(dir, 0, NULL);
@@ -668,7 +668,7 @@ http_opts(struct src_run *r)
 }
 
 static int
-fetch_source(struct rw_app *app, struct rw_db *db, const char *state_dir,
+fetch_source(struct app *app, struct rw_db *db, const char *state_dir,
     const char *name, const struct window *w)
 {
 	struct src_run r = {0};
@@ -689,7 +689,7 @@ fetch_source(struct rw_app *app, struct rw_db *db, const char *state_dir,
 		fail(&r, rc);
 	else
 		run_days(&r, w);
-	prune_raw(&r);
+	app_prune_raw(&r);
 	if (r.token != NULL)
 		memset(r.token, 0, strlen(r.token));
 	g_free(r.token);
@@ -719,13 +719,13 @@ check_window(const struct window *w)
 }
 
 static int
-fetch_all(struct rw_app *app, const char *only, const struct window *w)
+fetch_all(struct app *app, const char *only, const struct window *w)
 {
 	struct rw_db *db;
 	char **names = NULL;
 	char *state = rw_config_state_dir(app->cfg);
 	int worst = 0;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	if (rc == 0 && only == NULL)
 		rc = snds_source_names(&names, app->cfg, db);
@@ -747,7 +747,7 @@ fetch_all(struct rw_app *app, const char *only, const struct window *w)
 }
 
 int
-snds_fetch_cmd(struct rw_app *app, int argc, char **argv)
+snds_fetch_cmd(struct app *app, int argc, char **argv)
 {
 	char *source = NULL;
 	struct window w = {0};
@@ -762,7 +762,7 @@ snds_fetch_cmd(struct rw_app *app, int argc, char **argv)
 		    "Last day (default: today)", "D2"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = rw_cmd_parse(&argc, &argv, "snds fetch [--source NAME] "
+	int rc = app_parse_options(&argc, &argv, "snds fetch [--source NAME] "
 	    "[--date D | --since D1 --until D2]", "Fetch SNDS data reports "
 	    "(default: every missing day of the last lookback_days plus the "
 	    "last 3 days) and the IP-status report of every source.", entries);

@@ -8,11 +8,11 @@
 #ifndef SNDS_FETCH_H
 #define SNDS_FETCH_H
 
-#include "common/rw_app.h"
+#include "app/app.h"
 
 /* snds_build_data_url - URL for DAY (YYYY-MM-DD) of a link or API source */
 int snds_link_url_for_day(char **out, const char *url, const char *day);
 
-int snds_fetch_cmd(struct rw_app *app, int argc, char **argv);
+int snds_fetch_cmd(struct app *app, int argc, char **argv);
 
 #endif

@@ -614,7 +614,7 @@ login_flow(struct login *l, const char *path, int port)
 }
 
 static int
-login_source(struct snds_source **out, struct rw_app *app, struct rw_db *db,
+login_source(struct snds_source **out, struct app *app, struct rw_db *db,
     const char *name)
 {
 	int rc = snds_source_get(out, app->cfg, db, name, false);
@@ -630,7 +630,7 @@ login_source(struct snds_source **out, struct rw_app *app, struct rw_db *db,
 }
 
 int
-snds_login_cmd(struct rw_app *app, int argc, char **argv)
+snds_login_cmd(struct app *app, int argc, char **argv)
 {
 	int port = 0;
 	GOptionEntry entries[] = {
@@ -643,7 +643,7 @@ snds_login_cmd(struct rw_app *app, int argc, char **argv)
 	struct snds_source *s = NULL;
 	struct rw_db *db = NULL;
 	char *state_dir = NULL, *path = NULL;
-	int rc = rw_cmd_parse(&argc, &argv, "snds login NAME [--port PORT]",
+	int rc = app_parse_options(&argc, &argv, "snds login NAME [--port PORT]",
 	    "Sign in for API source NAME (OAuth2 with PKCE) and store its "
 	    "refresh token in state_dir/tokens/. Prints the address to open; "
 	    "the browser's redirect is caught on 127.0.0.1, or the final "
@@ -653,7 +653,7 @@ snds_login_cmd(struct rw_app *app, int argc, char **argv)
 		return rc == 1 ? 0 : rc;
 	if (argc != 2)
 		return rw_error_set(RW_EUSAGE, "usage: repwatch snds login NAME");
-	rc = rw_app_db(&db, app);
+	rc = app_db(&db, app);
 	if (rc == 0)
 		rc = login_source(&s, app, db, argv[1]);
 	if (rc == 0) {

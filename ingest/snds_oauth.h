@@ -9,7 +9,7 @@
 #ifndef SNDS_OAUTH_H
 #define SNDS_OAUTH_H
 
-#include "common/rw_app.h"
+#include "app/app.h"
 #include "ingest/snds_source.h"
 
 /* PKCE pieces, exposed for the tests */
@@ -30,6 +30,6 @@ int snds_oauth_access_token(char **out, struct rw_db *db,
     const struct snds_source *s, const char *state_dir);
 
 /* "repwatch snds login NAME" */
-int snds_login_cmd(struct rw_app *app, int argc, char **argv);
+int snds_login_cmd(struct app *app, int argc, char **argv);
 
 #endif

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyze/export_prom.h"
+#include "out/out_prom.h"
 #include "common/rw_out.h"
 
 struct pair {
@@ -122,8 +122,8 @@ test_prom_label(void **state)
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		GString *out = g_string_new(NULL);
 
-		export_prom_label_escape(out, cases[i].in);
-		check("export_prom_label_escape", cases[i].in, out->str,
+		out_prom_label_escape(out, cases[i].in);
+		check("out_prom_label_escape", cases[i].in, out->str,
 		    cases[i].want);
 		g_string_free(out, TRUE);
 	}

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analyze/nightly.h"
+#include "app/app_nightly.h"
 #include "common/rw_error.h"
 #include "common/rw_util.h"
 #include "tests/common/testdb.h"
@@ -33,7 +33,7 @@ fake(const char *kind, const char *arg)
 }
 
 #define FAKE(kind)                                                          \
-	static int fake_##kind(GString *c, struct rw_app *a, const char *arg) \
+	static int fake_##kind(GString *c, struct app *a, const char *arg) \
 	{                                                                   \
 		(void)a;                                                    \
 		g_string_append(c, "1 thing");                              \
@@ -47,7 +47,7 @@ FAKE(prometheus)
 FAKE(notify)
 FAKE(prune)
 
-static const struct nightly_ops fake_ops = {
+static const struct app_nightly_ops fake_ops = {
 	fake_fetch, fake_ingest, fake_analyze, fake_report, fake_prometheus,
 	fake_notify, fake_prune,
 };
@@ -55,7 +55,7 @@ static const struct nightly_ops fake_ops = {
 struct fixture {
 	char *ci;
 	char *state;
-	struct rw_app app;
+	struct app app;
 };
 
 static const char conf_fmt[] =
@@ -117,7 +117,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	rw_app_finish(&f->app);
+	app_finish(&f->app);
 	if (f->ci != NULL)
 		testdb_drop(f->ci);
 	if (f->state != NULL)
@@ -136,10 +136,10 @@ static void
 test_order_and_all_ok(void **state)
 {
 	struct fixture *f = *state;
-	struct nightly_result res = {0};
+	struct app_nightly_result res = {0};
 
 	TESTDB_REQUIRE();
-	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), 0);
+	assert_int_equal(app_nightly_run(&res, &f->app, &fake_ops), 0);
 	g_autofree char *want = g_strdup_printf("fetch:alpha fetch:beta "
 	    "ingest:m1 ingest:m2 analyze:2026-08-14..2026-08-14 "
 	    "report:%s/r.html prometheus:%s/r.prom notify:- prune:400 ",
@@ -148,23 +148,23 @@ test_order_and_all_ok(void **state)
 	assert_int_equal(res.status, 0);
 	assert_int_equal(res.steps->len, 9);
 	assert_true(res.run_id > 0);
-	nightly_result_clear(&res);
+	app_nightly_result_clear(&res);
 }
 
 static void
 expect_worst(struct fixture *f, const char *at, int code, int want)
 {
-	struct nightly_result res = {0};
+	struct app_nightly_result res = {0};
 
 	g_string_truncate(trace, 0);
 	fail_at = at;
 	fail_code = code;
-	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), 0);
+	assert_int_equal(app_nightly_run(&res, &f->app, &fake_ops), 0);
 	/* every step still ran */
 	assert_non_null(strstr(trace->str, "prune:400"));
 	assert_non_null(strstr(trace->str, "fetch:beta"));
 	assert_int_equal(res.status, want);
-	nightly_result_clear(&res);
+	app_nightly_result_clear(&res);
 }
 
 static void
@@ -184,7 +184,7 @@ static void
 test_run_log(void **state)
 {
 	struct fixture *f = *state;
-	struct nightly_result res = {0};
+	struct app_nightly_result res = {0};
 	struct rw_db *db = NULL;
 	char *v = NULL;
 	g_autofree char *id = NULL;
@@ -192,10 +192,10 @@ test_run_log(void **state)
 	TESTDB_REQUIRE();
 	fail_at = "ingest:m2";
 	fail_code = RW_EUNAVAIL;
-	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), 0);
+	assert_int_equal(app_nightly_run(&res, &f->app, &fake_ops), 0);
 	id = g_strdup_printf("%lld", res.run_id);
 	const char *params[] = {id};
-	assert_int_equal(rw_app_db(&db, &f->app), 0);
+	assert_int_equal(app_db(&db, &f->app), 0);
 	assert_int_equal(rw_db_query1(&v, db, "SELECT exit_code || ' ' || "
 	    "jsonb_array_length(summary->'steps') || ' ' || (summary->'steps'"
 	    "->3->>'outcome') || ' ' || (summary->'steps'->3->>'message') || "
@@ -203,47 +203,47 @@ test_run_log(void **state)
 	    "$1::bigint", 1, params), 0);
 	assert_string_equal(v, "69 9 failed fake ingest failure true");
 	g_free(v);
-	nightly_result_clear(&res);
+	app_nightly_result_clear(&res);
 }
 
 static void
 test_file_lock(void **state)
 {
 	struct fixture *f = *state;
-	struct nightly_result res = {0};
+	struct app_nightly_result res = {0};
 	g_autofree char *path = NULL;
 	int fd;
 
 	TESTDB_REQUIRE();
-	path = nightly_lock_path(&f->app);
+	path = app_nightly_lock_path(&f->app);
 	fd = open(path, O_RDWR | O_CREAT, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
-	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), RW_ETEMP);
+	assert_int_equal(app_nightly_run(&res, &f->app, &fake_ops), RW_ETEMP);
 	assert_string_equal(rw_error_message(),
 	    "another nightly run is in progress");
 	assert_int_equal(trace->len, 0); /* no step ran */
-	nightly_result_clear(&res);
+	app_nightly_result_clear(&res);
 	close(fd);
 	rw_error_clear();
-	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), 0);
-	nightly_result_clear(&res);
+	assert_int_equal(app_nightly_run(&res, &f->app, &fake_ops), 0);
+	app_nightly_result_clear(&res);
 }
 
 static void
 test_db_lock(void **state)
 {
 	struct fixture *f = *state;
-	struct nightly_result res = {0};
+	struct app_nightly_result res = {0};
 	struct rw_db *other = NULL;
 
 	TESTDB_REQUIRE();
 	assert_int_equal(rw_db_connect(&other, f->ci), 0);
 	assert_int_equal(rw_db_trylock(other, RW_LOCK_NIGHTLY), 1);
-	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), RW_ETEMP);
+	assert_int_equal(app_nightly_run(&res, &f->app, &fake_ops), RW_ETEMP);
 	assert_int_equal(trace->len, 0);
 	assert_int_equal(rw_exit_code(RW_ETEMP), 75);
-	nightly_result_clear(&res);
+	app_nightly_result_clear(&res);
 	rw_db_free(other);
 	rw_error_clear();
 }
@@ -252,25 +252,25 @@ static void
 test_summary_quiet(void **state)
 {
 	struct fixture *f = *state;
-	struct nightly_result res = {0};
+	struct app_nightly_result res = {0};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out;
 
 	TESTDB_REQUIRE();
-	assert_int_equal(nightly_run(&res, &f->app, &fake_ops), 0);
+	assert_int_equal(app_nightly_run(&res, &f->app, &fake_ops), 0);
 	out = open_memstream(&buf, &len);
-	nightly_print_summary(out, &res, true);
+	app_nightly_print_summary(out, &res, true);
 	fclose(out);
 	assert_int_equal(len, 0); /* -q on success: nothing */
 	free(buf);
 	out = open_memstream(&buf, &len);
-	nightly_print_summary(out, &res, false);
+	app_nightly_print_summary(out, &res, false);
 	fclose(out);
 	assert_non_null(strstr(buf, "ingest m1"));
 	assert_non_null(strstr(buf, "nightly: ok, exit 0"));
 	free(buf);
-	nightly_result_clear(&res);
+	app_nightly_result_clear(&res);
 }
 
 int

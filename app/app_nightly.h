@@ -1,5 +1,5 @@
 /*
- * nightly - "repwatch nightly": every configured SNDS fetch, every
+ * app_nightly - "repwatch nightly": every configured SNDS fetch, every
  * configured mailbox ingest, the analysis of the new days, then the
  * exports (HTML report, Prometheus file, notifications) and pruning, in
  * that order, under one lock (flock in state_dir and an advisory lock).
@@ -10,39 +10,39 @@
  * repwatch.run_log.
  *
  * The steps come from the other areas through a table of function
- * pointers (struct nightly_ops), so tests can check ordering, failure
+ * pointers (struct app_nightly_ops), so tests can check ordering, failure
  * isolation and exit status with fake steps.
  */
-#ifndef NIGHTLY_H
-#define NIGHTLY_H
+#ifndef APP_NIGHTLY_H
+#define APP_NIGHTLY_H
 
 #include <stdbool.h>
 #include <glib.h>
 
-#include "common/rw_app.h"
+#include "app/app.h"
 
 /*
  * A step: ARG is the source or mailbox name, the analysis range
  * "FROM..TO", or the output file. It appends what it did to COUNTS
  * ("840 rows loaded") and returns 0 or a negative status (error recorded).
  */
-typedef int (*nightly_fn)(GString *counts, struct rw_app *app,
+typedef int (*app_nightly_fn)(GString *counts, struct app *app,
     const char *arg);
 
-struct nightly_ops {
-	nightly_fn fetch;      /* one [snds.NAME] source */
-	nightly_fn ingest;     /* one [mailbox.NAME] */
-	nightly_fn analyze;    /* days "FROM..TO" */
-	nightly_fn report;     /* [nightly] report_html */
-	nightly_fn prometheus; /* [nightly] prometheus_file */
-	nightly_fn notify;     /* [notify] command / webhook_url */
-	nightly_fn prune;      /* [nightly] keep_days, as text */
+struct app_nightly_ops {
+	app_nightly_fn fetch;      /* one [snds.NAME] source */
+	app_nightly_fn ingest;     /* one [mailbox.NAME] */
+	app_nightly_fn analyze;    /* days "FROM..TO" */
+	app_nightly_fn report;     /* [nightly] report_html */
+	app_nightly_fn prometheus; /* [nightly] prometheus_file */
+	app_nightly_fn notify;     /* [notify] command / webhook_url */
+	app_nightly_fn prune;      /* [nightly] keep_days, as text */
 };
 
 /* the real steps of every area */
-extern const struct nightly_ops nightly_default_ops;
+extern const struct app_nightly_ops app_nightly_default_ops;
 
-struct nightly_step {
+struct app_nightly_step {
 	char *kind;      /* fetch, ingest, analyze, report, prometheus... */
 	char *arg;       /* source, mailbox, range or file (NULL if none) */
 	int status;      /* 0 or negative rw_status */
@@ -52,31 +52,31 @@ struct nightly_step {
 	double seconds;
 };
 
-struct nightly_result {
-	GPtrArray *steps; /* struct nightly_step */
+struct app_nightly_result {
+	GPtrArray *steps; /* struct app_nightly_step */
 	int status;       /* worst step status */
 	long long run_id; /* repwatch.run_log id, 0 when not recorded */
 };
 
-void nightly_result_clear(struct nightly_result *r);
+void app_nightly_result_clear(struct app_nightly_result *r);
 
 /*
- * nightly_run - take the locks (RW_ETEMP at once when another run holds
+ * app_nightly_run - take the locks (RW_ETEMP at once when another run holds
  * either), run every step with OPS, record the run. Returns 0 when the
  * run happened (its outcome in OUT->status) or a negative status when it
  * could not start.
  */
-int nightly_run(struct nightly_result *out, struct rw_app *app,
-    const struct nightly_ops *ops);
+int app_nightly_run(struct app_nightly_result *out, struct app *app,
+    const struct app_nightly_ops *ops);
 
 /*
- * nightly_print_summary - one line per step (-q: failed steps only). With
+ * app_nightly_print_summary - one line per step (-q: failed steps only). With
  * ONLY_FAILURES and a clean run, prints nothing.
  */
-void nightly_print_summary(FILE *out, const struct nightly_result *r,
+void app_nightly_print_summary(FILE *out, const struct app_nightly_result *r,
     bool only_failed);
 
-/* nightly_lock_path - STATE_DIR/nightly.lock (new string) */
-char *nightly_lock_path(struct rw_app *app);
+/* app_nightly_lock_path - STATE_DIR/nightly.lock (new string) */
+char *app_nightly_lock_path(struct app *app);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * notify - tell someone about new and escalated alerts, once.
+ * out_notify - tell someone about new and escalated alerts, once.
  *
  * An open alert is sent when it was never sent (alert.notified_severity
  * NULL: new) or when its severity rose above the one last sent
@@ -10,8 +10,8 @@
  * so a failed night sends them again the next. A resolved alert is
  * forgotten: if it opens again it is new.
  */
-#ifndef NOTIFY_H
-#define NOTIFY_H
+#ifndef OUT_NOTIFY_H
+#define OUT_NOTIFY_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,13 +20,13 @@
 #include "common/rw_config.h"
 #include "common/rw_db.h"
 
-/* notify_pending - JSON lines of the alerts to send (new string, "" when
+/* out_notify_pending - JSON lines of the alerts to send (new string, "" when
  * none); *out_ids gets their ids as a PostgreSQL array literal */
-int notify_pending(char **out_lines, char **out_ids, int *out_count,
+int out_notify_pending(char **out_lines, char **out_ids, int *out_count,
     struct rw_db *db);
 
-/* notify_run - send the pending alerts through every configured channel
+/* out_notify_run - send the pending alerts through every configured channel
  * and mark them; *out_sent alerts sent (0 when none pending) */
-int notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg);
+int out_notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg);
 
 #endif

@@ -1,16 +1,16 @@
 /*
- * rw_app - per-run state shared by the subcommands.
+ * app - per-run state shared by the subcommands.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rw_app.h"
+#include "app/app.h"
 #include "common/rw_cluster.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 
 int
-rw_app_conninfo(char **out, bool *out_embedded, struct rw_app *app)
+app_conninfo(char **out, bool *out_embedded, struct app *app)
 {
 	const char *ci = app->db_override;
 
@@ -38,7 +38,7 @@ rw_app_conninfo(char **out, bool *out_embedded, struct rw_app *app)
 }
 
 int
-rw_app_db_raw(struct rw_db **out, struct rw_app *app)
+app_db_raw(struct rw_db **out, struct app *app)
 {
 	char *ci = NULL;
 	bool embedded;
@@ -48,7 +48,7 @@ rw_app_db_raw(struct rw_db **out, struct rw_app *app)
 		*out = app->db;
 		return 0;
 	}
-	rc = rw_app_conninfo(&ci, &embedded, app);
+	rc = app_conninfo(&ci, &embedded, app);
 	if (rc == 0 && embedded)
 		rc = rw_cluster_acquire(app->cluster);
 	if (rc == 0)
@@ -59,10 +59,10 @@ rw_app_db_raw(struct rw_db **out, struct rw_app *app)
 }
 
 int
-rw_app_db(struct rw_db **out, struct rw_app *app)
+app_db(struct rw_db **out, struct app *app)
 {
 	int applied = 0;
-	int rc = rw_app_db_raw(out, app);
+	int rc = app_db_raw(out, app);
 
 	if (rc == 0)
 		rc = rw_db_migrate(*out, &applied);
@@ -74,7 +74,7 @@ rw_app_db(struct rw_db **out, struct rw_app *app)
 }
 
 void
-rw_app_finish(struct rw_app *app)
+app_finish(struct app *app)
 {
 	rw_db_free(app->db);
 	app->db = NULL;
@@ -91,7 +91,7 @@ rw_app_finish(struct rw_app *app)
 }
 
 int
-rw_cmd_fail(int status)
+app_cmd_fail(int status)
 {
 	rw_error_print();
 	return rw_exit_code(status);
@@ -107,7 +107,7 @@ print_cmd_usage(GOptionContext *ctx, const char *usage)
 }
 
 int
-rw_cmd_parse(int *argc, char ***argv, const char *usage, const char *summary,
+app_parse_options(int *argc, char ***argv, const char *usage, const char *summary,
     const GOptionEntry *entries)
 {
 	gboolean help = FALSE;
@@ -145,7 +145,7 @@ rw_cmd_parse(int *argc, char ***argv, const char *usage, const char *summary,
 }
 
 int
-rw_cmd_call(struct rw_app *app, rw_cmd_fn fn, const char *const *args)
+app_cmd_call(struct app *app, app_cmd_fn fn, const char *const *args)
 {
 	int argc = 0;
 	char **argv, **keep;

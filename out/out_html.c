@@ -1,5 +1,5 @@
 /*
- * report_html - the HTML report as a libxml2 tree: XHTML with inline SVG.
+ * out_html - the HTML report as a libxml2 tree: XHTML with inline SVG.
  * Text goes in through xmlNewTextChild / xmlNewProp (escaped); numbers are
  * formatted with g_ascii_formatd (no locale surprises in coordinates).
  */
@@ -9,7 +9,7 @@
 #include <libxml/xmlsave.h>
 
 #include "analyze/an_stats.h"
-#include "analyze/report_html.h"
+#include "out/out_html.h"
 #include "common/rw_error.h"
 #include "common/rw_out.h"
 #include "common/rw_util.h"
@@ -670,7 +670,7 @@ skeleton(xmlDoc *doc, const char *day)
 }
 
 int
-report_html_build(xmlDoc **out, int *out_charts, struct rw_db *db,
+out_html_build(xmlDoc **out, int *out_charts, struct rw_db *db,
     const struct rw_config *cfg, const char *day)
 {
 	g_autofree char *d = NULL;
@@ -701,13 +701,13 @@ report_html_build(xmlDoc **out, int *out_charts, struct rw_db *db,
 }
 
 int
-report_html_write(struct rw_db *db, const struct rw_config *cfg,
+out_html_write(struct rw_db *db, const struct rw_config *cfg,
     const char *path, const char *day)
 {
 	xmlDoc *doc = NULL;
 	xmlChar *mem = NULL;
 	int len = 0;
-	int rc = report_html_build(&doc, NULL, db, cfg, day);
+	int rc = out_html_build(&doc, NULL, db, cfg, day);
 
 	if (rc == 0) {
 		xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 1);

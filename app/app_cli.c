@@ -1,5 +1,5 @@
 /*
- * rw_cli - global options and command dispatch.
+ * app_cli - global options and command dispatch.
  */
 #include <locale.h>
 #include <pwd.h>
@@ -7,19 +7,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analyze/an_cmd.h"
-#include "analyze/out_cmd.h"
-#include "arf/arf_cmd.h"
-#include "common/rw_app.h"
-#include "common/rw_cli.h"
-#include "common/rw_cmds.h"
+#include "app/app_cmds.h"
+#include "app/app_cmds.h"
+#include "app/app_cmds.h"
+#include "app/app.h"
+#include "app/app_cli.h"
+#include "app/app_cmds.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 #include "common/rw_util.h"
-#include "ingest/snds_cmd.h"
+#include "app/app_cmds.h"
 
 /* every command, in the order --help lists them */
-const struct rw_cmd rw_commands[] = {
+const struct app_cmd app_commands[] = {
 	{"alerts", cmd_alerts, "List alerts: text, JSON lines or CSV; --fail-on for cron"},
 	{"analyze", cmd_analyze, "Evaluate the alert rules for a day, or replay a range"},
 	{"arf", cmd_arf, "Complaint reports (ARF/JMRP): parse, ingest, stats"},
@@ -43,7 +43,7 @@ print_help(void)
 {
 	printf("repwatch %s - early warning on Microsoft SNDS and JMRP "
 	    "complaint data\n\n%s\n\nCommands:\n", REPWATCH_VERSION, usage_line);
-	for (const struct rw_cmd *c = rw_commands; c->name; c++)
+	for (const struct app_cmd *c = app_commands; c->name; c++)
 		printf("  %-10s %s\n", c->name, c->help);
 	printf("\nGlobal options:\n"
 	    "  -c, --config FILE     configuration file (default: "
@@ -152,10 +152,10 @@ parse_globals(struct globals *g, char **out_err, int *argc, char ***argv)
 	return rc;
 }
 
-static const struct rw_cmd *
+static const struct app_cmd *
 find_cmd(const char *name)
 {
-	for (const struct rw_cmd *c = rw_commands; c->name; c++)
+	for (const struct app_cmd *c = app_commands; c->name; c++)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
@@ -175,9 +175,9 @@ check_state_dir(const struct rw_config *cfg)
 }
 
 static int
-run_cmd(struct globals *g, const struct rw_cmd *cmd, int argc, char **argv)
+run_cmd(struct globals *g, const struct app_cmd *cmd, int argc, char **argv)
 {
-	struct rw_app app = {0};
+	struct app app = {0};
 	bool syslog_on = g->log != NULL && strcmp(g->log, "syslog") == 0;
 	int rc;
 
@@ -191,13 +191,13 @@ run_cmd(struct globals *g, const struct rw_cmd *cmd, int argc, char **argv)
 		rc = check_state_dir(app.cfg);
 	if (rc != 0) {
 		rw_config_free(app.cfg);
-		return rw_cmd_fail(rc);
+		return app_cmd_fail(rc);
 	}
 	if (g->log == NULL && strcmp(rw_config_get(app.cfg, "log", "target"),
 	    "syslog") == 0)
 		rw_log_set_syslog(true);
 	rc = cmd->fn(&app, argc, argv);
-	rw_app_finish(&app);
+	app_finish(&app);
 	return rc;
 }
 
@@ -303,10 +303,10 @@ zero_free(gpointer p)
 }
 
 int
-rw_main(int argc, char **argv)
+app_main(int argc, char **argv)
 {
 	struct globals g = {0};
-	const struct rw_cmd *cmd;
+	const struct app_cmd *cmd;
 	char **orig = g_memdup2(argv, sizeof(char *) * (gsize)(argc + 1));
 	GPtrArray *hidden = g_ptr_array_new_with_free_func(zero_free);
 	int orig_argc = argc;

@@ -1,12 +1,12 @@
 /*
- * arf_cmd - the arf command: parse (no database), ingest, stats.
+ * cmd_arf - the arf command: parse (no database), ingest, stats.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "common/rw_error.h"
 #include "common/rw_log.h"
-#include "arf/arf_cmd.h"
+#include "app/app_cmds.h"
 #include "arf/arf_ingest.h"
 #include "arf/arf_json.h"
 #include "arf/arf_parse.h"
@@ -61,7 +61,7 @@ parse_one(void *ctx, const struct arf_msg *m, struct arf_record *r)
 }
 
 static int
-arf_parse_cmd(struct rw_app *app, int argc, char **argv)
+arf_parse_cmd(struct app *app, int argc, char **argv)
 {
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
@@ -70,7 +70,7 @@ arf_parse_cmd(struct rw_app *app, int argc, char **argv)
 		G_OPTION_ENTRY_NULL,
 	};
 	struct parse_out po;
-	int rc = rw_cmd_parse(&argc, &argv, "arf parse [--json] FILE...|-",
+	int rc = app_parse_options(&argc, &argv, "arf parse [--json] FILE...|-",
 	    "Parse complaint reports (files, Maildir or mbox, - for standard "
 	    "input) and print one record per message. No database needed.",
 	    entries);
@@ -86,16 +86,16 @@ arf_parse_cmd(struct rw_app *app, int argc, char **argv)
 	rc = arf_parse_sources(app->cfg, (const char *const *)argv + 1,
 	    parse_one, &po);
 	if (rc != 0)
-		return rw_cmd_fail(rc);
+		return app_cmd_fail(rc);
 	return 0;
 }
 
 int
-cmd_arf(struct rw_app *app, int argc, char **argv)
+cmd_arf(struct app *app, int argc, char **argv)
 {
 	static const struct {
 		const char *name;
-		int (*fn)(struct rw_app *, int, char **);
+		int (*fn)(struct app *, int, char **);
 	} subs[] = {
 		{"parse", arf_parse_cmd},
 		{"ingest", arf_ingest_cmd},

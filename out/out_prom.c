@@ -1,10 +1,10 @@
 /*
- * export_prom - table-driven: each query yields label columns then value
+ * out_prom - table-driven: each query yields label columns then value
  * columns; each metric names its value column.
  */
 #include <string.h>
 
-#include "analyze/export_prom.h"
+#include "out/out_prom.h"
 #include "common/rw_error.h"
 #include "common/rw_out.h"
 #include "common/rw_util.h"
@@ -130,7 +130,7 @@ static const struct prom_query queries[] = {
 };
 
 void
-export_prom_label_escape(GString *out, const char *value)
+out_prom_label_escape(GString *out, const char *value)
 {
 	/* valid UTF-8 without control characters, or node_exporter drops the
 	 * whole file (a label can be a complaint's sending domain) */
@@ -160,7 +160,7 @@ sample(GString *out, const struct prom_query *q, const struct prom_metric *m,
 	for (int i = 0; i < q->nlabels; i++) {
 		g_string_append_printf(out, "%s%s=\"", i ? "," : "",
 		    q->labels[i]);
-		export_prom_label_escape(out, PQgetvalue(r, row, i));
+		out_prom_label_escape(out, PQgetvalue(r, row, i));
 		g_string_append_c(out, '"');
 	}
 	if (q->nlabels > 0)
@@ -187,7 +187,7 @@ family(GString *out, const struct prom_query *q, const struct prom_metric *m,
 }
 
 int
-export_prom_render(GString *out, long *out_series, struct rw_db *db)
+out_prom_render(GString *out, long *out_series, struct rw_db *db)
 {
 	char *since = NULL;
 	int rc = rw_db_query1(&since, db, "SELECT coalesce(max(day) - 30, "
@@ -210,10 +210,10 @@ export_prom_render(GString *out, long *out_series, struct rw_db *db)
 }
 
 int
-export_prom_write(long *out_series, struct rw_db *db, const char *path)
+out_prom_write(long *out_series, struct rw_db *db, const char *path)
 {
 	GString *text = g_string_new(NULL);
-	int rc = export_prom_render(text, out_series, db);
+	int rc = out_prom_render(text, out_series, db);
 
 	if (rc == 0)
 		rc = rw_write_output(path, text->str, text->len, 0644);

@@ -1,5 +1,5 @@
 /*
- * report_html - "repwatch report --html FILE [--date D]": one
+ * out_html - "repwatch report --html FILE [--date D]": one
  * self-contained XHTML file (no scripts, no external resources) built with
  * libxml2's tree API, so every value is escaped by construction:
  *
@@ -11,8 +11,8 @@
  *    trend, recipients as bars, the SNDS filter colour as a band, and the
  *    forecast of the alerts.
  */
-#ifndef REPORT_HTML_H
-#define REPORT_HTML_H
+#ifndef OUT_HTML_H
+#define OUT_HTML_H
 
 #include <libxml/tree.h>
 
@@ -22,18 +22,18 @@
 #define REPORT_HTML_DAYS 60
 
 /*
- * report_html_build - the document for DAY ("YYYY-MM-DD"; NULL: the latest
+ * out_html_build - the document for DAY ("YYYY-MM-DD"; NULL: the latest
  * analyzed day, else the latest day with SNDS data). *out_charts (nullable)
  * gets the number of charts.
  */
-int report_html_build(xmlDoc **out, int *out_charts, struct rw_db *db,
+int out_html_build(xmlDoc **out, int *out_charts, struct rw_db *db,
     const struct rw_config *cfg, const char *day);
 
 /*
- * report_html_write - build and write PATH atomically (mode 0644). This is
+ * out_html_write - build and write PATH atomically (mode 0644). This is
  * what "repwatch demo" and the nightly run call.
  */
-int report_html_write(struct rw_db *db, const struct rw_config *cfg,
+int out_html_write(struct rw_db *db, const struct rw_config *cfg,
     const char *path, const char *day);
 
 #endif

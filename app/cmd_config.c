@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rw_cmds.h"
+#include "app/app_cmds.h"
 #include "common/rw_error.h"
 
 static const char *const type_names[] = {
@@ -85,7 +85,7 @@ print_example(void)
 }
 
 int
-cmd_config(struct rw_app *app, int argc, char **argv)
+cmd_config(struct app *app, int argc, char **argv)
 {
 	gboolean all = FALSE;
 	GOptionEntry entries[] = {
@@ -93,7 +93,7 @@ cmd_config(struct rw_app *app, int argc, char **argv)
 		    "Also list keys that are unset", NULL},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = rw_cmd_parse(&argc, &argv, "config show|check|keys|example [--all]",
+	int rc = app_parse_options(&argc, &argv, "config show|check|keys|example [--all]",
 	    "Show the effective configuration with secrets masked (show), "
 	    "validate it (check), list every key (keys) or print an example "
 	    "configuration with every key commented out (example).", entries);

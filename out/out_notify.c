@@ -1,5 +1,5 @@
 /*
- * notify - pending alerts as JSON (json-glib), a command fed on stdin, a
+ * out_notify - pending alerts as JSON (json-glib), a command fed on stdin, a
  * webhook POST with libcurl.
  */
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "common/rw_json.h"
-#include "analyze/notify.h"
+#include "out/out_notify.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 #include "common/rw_mask.h"
@@ -65,7 +65,7 @@ alert_json(PGresult *r, int row)
 }
 
 int
-notify_pending(char **out_lines, char **out_ids, int *out_count,
+out_notify_pending(char **out_lines, char **out_ids, int *out_count,
     struct rw_db *db)
 {
 	PGresult *r = NULL;
@@ -307,7 +307,7 @@ mark_sent(struct rw_db *db, const char *ids)
 }
 
 int
-notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg)
+out_notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg)
 {
 	const char *cmd = rw_config_get(cfg, "notify", "command");
 	const char *url = rw_config_get(cfg, "notify", "webhook_url");
@@ -315,7 +315,7 @@ notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg)
 	int retries = (int)rw_config_int(cfg, "notify", "retries");
 	char *lines = NULL, *ids = NULL;
 	int count = 0, worst = 0;
-	int rc = notify_pending(&lines, &ids, &count, db);
+	int rc = out_notify_pending(&lines, &ids, &count, db);
 
 	*out_sent = 0;
 	if (rc == 0 && count > 0 && cmd != NULL && *cmd)

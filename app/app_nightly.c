@@ -1,5 +1,5 @@
 /*
- * nightly - the unattended run: locks, the ordered steps, the summary and
+ * app_nightly - the unattended run: locks, the ordered steps, the summary and
  * its record in repwatch.run_log.
  */
 #include <errno.h>
@@ -12,12 +12,12 @@
 #include <json-glib/json-glib.h>
 
 #include "common/rw_json.h"
-#include "analyze/an_cmd.h"
-#include "analyze/export_prom.h"
-#include "analyze/nightly.h"
-#include "analyze/notify.h"
-#include "analyze/prune.h"
-#include "analyze/report_html.h"
+#include "app/app_cmds.h"
+#include "out/out_prom.h"
+#include "app/app_nightly.h"
+#include "out/out_notify.h"
+#include "app/app_prune.h"
+#include "out/out_html.h"
 #include "arf/arf_ingest.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
@@ -26,15 +26,15 @@
 #include "ingest/snds_source.h"
 
 struct run {
-	struct nightly_result *res;
-	struct rw_app *app;
+	struct app_nightly_result *res;
+	struct app *app;
 	bool capture;  /* hide the steps' own stdout (cron) */
 };
 
 static void
 step_free(gpointer p)
 {
-	struct nightly_step *s = p;
+	struct app_nightly_step *s = p;
 
 	g_free(s->kind);
 	g_free(s->arg);
@@ -44,7 +44,7 @@ step_free(gpointer p)
 }
 
 void
-nightly_result_clear(struct nightly_result *r)
+app_nightly_result_clear(struct app_nightly_result *r)
 {
 	if (r->steps != NULL)
 		g_ptr_array_free(r->steps, TRUE);
@@ -52,7 +52,7 @@ nightly_result_clear(struct nightly_result *r)
 }
 
 char *
-nightly_lock_path(struct rw_app *app)
+app_nightly_lock_path(struct app *app)
 {
 	g_autofree char *state = rw_config_state_dir(app->cfg);
 
@@ -61,9 +61,9 @@ nightly_lock_path(struct rw_app *app)
 
 /* take_flock - the file lock; kept by the open descriptor until exit */
 static int
-take_flock(int *out_fd, struct rw_app *app)
+take_flock(int *out_fd, struct app *app)
 {
-	g_autofree char *path = nightly_lock_path(app);
+	g_autofree char *path = app_nightly_lock_path(app);
 	g_autofree char *dir = g_path_get_dirname(path);
 	int rc = rw_mkdir_p(dir, 0700);
 	int fd;
@@ -91,10 +91,10 @@ take_flock(int *out_fd, struct rw_app *app)
 }
 
 static int
-take_db_lock(struct rw_app *app)
+take_db_lock(struct app *app)
 {
 	struct rw_db *db = NULL;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	if (rc == 0)
 		rc = rw_db_trylock(db, RW_LOCK_NIGHTLY);
@@ -110,12 +110,12 @@ take_db_lock(struct rw_app *app)
 /* ---- run_log -------------------------------------------------------- */
 
 static int
-log_start(struct nightly_result *res, struct rw_app *app)
+log_start(struct app_nightly_result *res, struct app *app)
 {
 	struct rw_db *db = NULL;
 	char *id = NULL;
 	long long v = 0;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	if (rc == 0)
 		rc = rw_db_query1(&id, db, "INSERT INTO repwatch.run_log "
@@ -127,7 +127,7 @@ log_start(struct nightly_result *res, struct rw_app *app)
 }
 
 static void
-json_step(JsonBuilder *b, const struct nightly_step *s)
+json_step(JsonBuilder *b, const struct app_nightly_step *s)
 {
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "step");
@@ -149,7 +149,7 @@ json_step(JsonBuilder *b, const struct nightly_step *s)
 }
 
 static char *
-summary_json(const struct nightly_result *res)
+summary_json(const struct app_nightly_result *res)
 {
 	JsonBuilder *b = json_builder_new();
 	JsonNode *root;
@@ -170,7 +170,7 @@ summary_json(const struct nightly_result *res)
 }
 
 static void
-log_finish(struct nightly_result *res, struct rw_app *app)
+log_finish(struct app_nightly_result *res, struct app *app)
 {
 	g_autofree char *json = summary_json(res);
 	g_autofree char *id = g_strdup_printf("%lld", res->run_id);
@@ -179,7 +179,7 @@ log_finish(struct nightly_result *res, struct rw_app *app)
 	const char *params[] = {id, code, json};
 	struct rw_db *db = NULL;
 
-	if (res->run_id == 0 || rw_app_db(&db, app) != 0 ||
+	if (res->run_id == 0 || app_db(&db, app) != 0 ||
 	    rw_db_query(NULL, db, "UPDATE repwatch.run_log SET finished_at = "
 	    "now(), exit_code = $2::int, summary = $3::jsonb WHERE id = "
 	    "$1::bigint", 3, params) != 0) {
@@ -224,10 +224,10 @@ restore_stdout(int saved)
 	close(saved);
 }
 
-static struct nightly_step *
-run_step(struct run *run, const char *kind, const char *arg, nightly_fn fn)
+static struct app_nightly_step *
+run_step(struct run *run, const char *kind, const char *arg, app_nightly_fn fn)
 {
-	struct nightly_step *s = g_new0(struct nightly_step, 1);
+	struct app_nightly_step *s = g_new0(struct app_nightly_step, 1);
 	GString *counts = g_string_new(NULL);
 	gint64 t0 = g_get_monotonic_time();
 	int saved = run->capture ? hide_stdout() : -1;
@@ -256,7 +256,7 @@ run_step(struct run *run, const char *kind, const char *arg, nightly_fn fn)
 static void
 skip_step(struct run *run, const char *kind, const char *why)
 {
-	struct nightly_step *s = g_new0(struct nightly_step, 1);
+	struct app_nightly_step *s = g_new0(struct app_nightly_step, 1);
 
 	s->kind = g_strdup(kind);
 	s->skipped = true;
@@ -274,13 +274,13 @@ missing(const char *kind)
 
 static void
 run_or_missing(struct run *run, const char *kind, const char *arg,
-    nightly_fn fn)
+    app_nightly_fn fn)
 {
 	if (fn != NULL) {
 		run_step(run, kind, arg, fn);
 		return;
 	}
-	struct nightly_step *s = g_new0(struct nightly_step, 1);
+	struct app_nightly_step *s = g_new0(struct app_nightly_step, 1);
 
 	s->kind = g_strdup(kind);
 	s->arg = g_strdup(arg);
@@ -292,11 +292,11 @@ run_or_missing(struct run *run, const char *kind, const char *arg,
 }
 
 static void
-fetch_steps(struct run *run, const struct nightly_ops *ops)
+fetch_steps(struct run *run, const struct app_nightly_ops *ops)
 {
 	struct rw_db *db = NULL;
 	char **names = NULL;
-	int rc = rw_app_db(&db, run->app);
+	int rc = app_db(&db, run->app);
 
 	if (rc == 0)
 		rc = snds_source_names(&names, run->app->cfg, db);
@@ -313,7 +313,7 @@ fetch_steps(struct run *run, const struct nightly_ops *ops)
 }
 
 static void
-ingest_steps(struct run *run, const struct nightly_ops *ops)
+ingest_steps(struct run *run, const struct app_nightly_ops *ops)
 {
 	char **names = rw_config_instances(run->app->cfg, "mailbox");
 
@@ -332,10 +332,10 @@ ingest_steps(struct run *run, const struct nightly_ops *ops)
  * would otherwise be the only ones analyzed, night after night.
  */
 static int
-analyze_range(char **out, struct rw_app *app)
+analyze_range(char **out, struct app *app)
 {
 	struct rw_db *db = NULL;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	*out = NULL;
 	if (rc == 0)
@@ -351,7 +351,7 @@ analyze_range(char **out, struct rw_app *app)
 }
 
 static void
-analyze_step(struct run *run, const struct nightly_ops *ops)
+analyze_step(struct run *run, const struct app_nightly_ops *ops)
 {
 	char *range = NULL;
 
@@ -368,7 +368,7 @@ analyze_step(struct run *run, const struct nightly_ops *ops)
 
 static void
 output_step(struct run *run, const char *kind, const char *section,
-    const char *key, nightly_fn fn)
+    const char *key, app_nightly_fn fn)
 {
 	const char *v = rw_config_get(run->app->cfg, section, key);
 
@@ -377,7 +377,7 @@ output_step(struct run *run, const char *kind, const char *section,
 }
 
 static void
-notify_step(struct run *run, const struct nightly_ops *ops)
+notify_step(struct run *run, const struct app_nightly_ops *ops)
 {
 	const char *cmd = rw_config_get(run->app->cfg, "notify", "command");
 	const char *url = rw_config_get(run->app->cfg, "notify",
@@ -388,7 +388,7 @@ notify_step(struct run *run, const struct nightly_ops *ops)
 }
 
 static void
-prune_step(struct run *run, const struct nightly_ops *ops)
+prune_step(struct run *run, const struct app_nightly_ops *ops)
 {
 	long long keep = rw_config_int(run->app->cfg, "nightly", "keep_days");
 	g_autofree char *arg = g_strdup_printf("%lld", keep);
@@ -398,7 +398,7 @@ prune_step(struct run *run, const struct nightly_ops *ops)
 }
 
 static void
-run_steps(struct run *run, const struct nightly_ops *ops)
+run_steps(struct run *run, const struct app_nightly_ops *ops)
 {
 	fetch_steps(run, ops);
 	ingest_steps(run, ops);
@@ -411,8 +411,8 @@ run_steps(struct run *run, const struct nightly_ops *ops)
 }
 
 int
-nightly_run(struct nightly_result *out, struct rw_app *app,
-    const struct nightly_ops *ops)
+app_nightly_run(struct app_nightly_result *out, struct app *app,
+    const struct app_nightly_ops *ops)
 {
 	struct run run = {.res = out, .app = app};
 	int fd = -1;
@@ -439,11 +439,11 @@ nightly_run(struct nightly_result *out, struct rw_app *app,
 /* ---- summary -------------------------------------------------------- */
 
 void
-nightly_print_summary(FILE *out, const struct nightly_result *r,
+app_nightly_print_summary(FILE *out, const struct app_nightly_result *r,
     bool only_failed)
 {
 	for (guint i = 0; i < r->steps->len; i++) {
-		const struct nightly_step *s = r->steps->pdata[i];
+		const struct app_nightly_step *s = r->steps->pdata[i];
 		const char *outcome = s->status != 0 ? "FAILED" :
 		    s->skipped ? "skipped" : "ok";
 		g_autofree char *what = s->arg ? g_strdup_printf("%s %s",
@@ -470,10 +470,10 @@ nightly_print_summary(FILE *out, const struct nightly_result *r,
 
 /* since - the database clock now, to count the rows a step writes */
 static int
-db_now(char **out, struct rw_app *app)
+db_now(char **out, struct app *app)
 {
 	struct rw_db *db = NULL;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	*out = NULL;
 	if (rc == 0)
@@ -484,14 +484,14 @@ db_now(char **out, struct rw_app *app)
 
 /* counts_since - SQL with $1 = name, $2 = start: one text column */
 static void
-counts_since(GString *counts, struct rw_app *app, const char *sql,
+counts_since(GString *counts, struct app *app, const char *sql,
     const char *name, const char *since)
 {
 	const char *params[] = {name, since};
 	struct rw_db *db = NULL;
 	char *v = NULL;
 
-	if (since != NULL && rw_app_db(&db, app) == 0 &&
+	if (since != NULL && app_db(&db, app) == 0 &&
 	    rw_db_query1(&v, db, sql, 2, params) == 0 && v != NULL)
 		g_string_append(counts, v);
 	rw_error_clear();
@@ -499,14 +499,14 @@ counts_since(GString *counts, struct rw_app *app, const char *sql,
 }
 
 static int
-step_fetch(GString *counts, struct rw_app *app, const char *source)
+step_fetch(GString *counts, struct app *app, const char *source)
 {
 	const char *args[] = {"fetch", "--source", source, NULL};
 	g_autofree char *since = NULL;
 	int status;
 
 	db_now(&since, app);
-	status = rw_cmd_call(app, snds_fetch_cmd, args);
+	status = app_cmd_call(app, snds_fetch_cmd, args);
 	counts_since(counts, app, "SELECT count(*) FILTER (WHERE kind = 'data' "
 	    "AND outcome = 'ok') || ' days fetched, ' || coalesce(sum("
 	    "rows_loaded), 0) || ' rows loaded, ' || coalesce(sum("
@@ -518,14 +518,14 @@ step_fetch(GString *counts, struct rw_app *app, const char *source)
 }
 
 static int
-step_ingest(GString *counts, struct rw_app *app, const char *mailbox)
+step_ingest(GString *counts, struct app *app, const char *mailbox)
 {
 	const char *args[] = {"ingest", mailbox, NULL};
 	g_autofree char *since = NULL;
 	int status;
 
 	db_now(&since, app);
-	status = rw_cmd_call(app, arf_ingest_cmd, args);
+	status = app_cmd_call(app, arf_ingest_cmd, args);
 	counts_since(counts, app, "SELECT coalesce(sum(messages), 0) || "
 	    "' messages, ' || coalesce(sum(complaints), 0) || ' complaints, ' "
 	    "|| coalesce(sum(duplicates), 0) || ' duplicates, ' || coalesce("
@@ -536,12 +536,12 @@ step_ingest(GString *counts, struct rw_app *app, const char *mailbox)
 }
 
 static int
-step_analyze(GString *counts, struct rw_app *app, const char *range)
+step_analyze(GString *counts, struct app *app, const char *range)
 {
 	g_auto(GStrv) days = g_strsplit(range, "..", 2);
 	const char *args[] = {"analyze", "--from", days[0], "--to",
 	    days[1], NULL};
-	int status = rw_cmd_call(app, cmd_analyze, args);
+	int status = app_cmd_call(app, cmd_analyze, args);
 
 	counts_since(counts, app, "SELECT ($2::date - $1::date + 1) || "
 	    "' day(s) analyzed, ' || count(*) || ' alerts open (' || count(*) "
@@ -551,27 +551,27 @@ step_analyze(GString *counts, struct rw_app *app, const char *range)
 }
 
 static int
-step_report(GString *counts, struct rw_app *app, const char *path)
+step_report(GString *counts, struct app *app, const char *path)
 {
 	struct rw_db *db = NULL;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	if (rc == 0)
-		rc = report_html_write(db, app->cfg, path, NULL);
+		rc = out_html_write(db, app->cfg, path, NULL);
 	if (rc == 0)
 		g_string_append_printf(counts, "written to %s", path);
 	return rc;
 }
 
 static int
-step_prometheus(GString *counts, struct rw_app *app, const char *path)
+step_prometheus(GString *counts, struct app *app, const char *path)
 {
 	struct rw_db *db = NULL;
 	long series = 0;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	if (rc == 0)
-		rc = export_prom_write(&series, db, path);
+		rc = out_prom_write(&series, db, path);
 	if (rc == 0)
 		g_string_append_printf(counts, "%ld series written to %s",
 		    series, path);
@@ -579,33 +579,33 @@ step_prometheus(GString *counts, struct rw_app *app, const char *path)
 }
 
 static int
-step_notify(GString *counts, struct rw_app *app, const char *arg)
+step_notify(GString *counts, struct app *app, const char *arg)
 {
 	struct rw_db *db = NULL;
 	int sent = 0;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	(void)arg;
 	if (rc == 0)
-		rc = notify_run(&sent, db, app->cfg);
+		rc = out_notify_run(&sent, db, app->cfg);
 	g_string_append_printf(counts, "%d alert(s) sent", sent);
 	return rc;
 }
 
 static int
-step_prune(GString *counts, struct rw_app *app, const char *keep)
+step_prune(GString *counts, struct app *app, const char *keep)
 {
-	struct prune_counts pc = {0};
+	struct app_prune_counts pc = {0};
 	long long days = 0;
 	int rc = rw_parse_ll(&days, keep, 1, 36500);
 
 	if (rc == 0)
-		rc = prune_app(&pc, app, (int)days);
-	prune_counts_format(counts, &pc);
+		rc = app_prune_app(&pc, app, (int)days);
+	app_prune_counts_format(counts, &pc);
 	return rc;
 }
 
-const struct nightly_ops nightly_default_ops = {
+const struct app_nightly_ops app_nightly_default_ops = {
 	.fetch = step_fetch,
 	.ingest = step_ingest,
 	.analyze = step_analyze,

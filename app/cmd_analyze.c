@@ -1,5 +1,5 @@
 /*
- * an_cmd - the analyze and alerts commands. Results go to stdout,
+ * cmd_analyze - the analyze and alerts commands. Results go to stdout,
  * diagnostics to stderr.
  */
 #include <math.h>
@@ -8,7 +8,7 @@
 
 #include "common/rw_json.h"
 #include "analyze/an_alerts.h"
-#include "analyze/an_cmd.h"
+#include "app/app_cmds.h"
 #include "analyze/an_facts.h"
 #include "analyze/an_run.h"
 #include "common/rw_error.h"
@@ -65,7 +65,7 @@ day_opts_check(struct day_opts *o)
 
 /* the complaint day zone: the first SNDS source's (all should agree) */
 static int
-sync_timezone(struct rw_app *app, struct rw_db *db)
+sync_timezone(struct app *app, struct rw_db *db)
 {
 	char **names = rw_config_instances(app->cfg, "snds");
 	int rc = 0;
@@ -148,14 +148,14 @@ refuse_future(struct day_opts *o, struct rw_db *db)
 }
 
 static int
-analyze(struct rw_app *app, struct day_opts *o)
+analyze(struct app *app, struct day_opts *o)
 {
 	struct an_params p;
 	struct rw_db *db = NULL;
 	int rc;
 
 	an_params_load(&p, app->cfg);
-	rc = rw_app_db(&db, app);
+	rc = app_db(&db, app);
 	if (rc == 0)
 		rc = lock_analyze(db);
 	if (rc != 0)
@@ -172,7 +172,7 @@ analyze(struct rw_app *app, struct day_opts *o)
 }
 
 int
-cmd_analyze(struct rw_app *app, int argc, char **argv)
+cmd_analyze(struct app *app, int argc, char **argv)
 {
 	struct day_opts o = {0};
 	GOptionEntry entries[] = {
@@ -184,7 +184,7 @@ cmd_analyze(struct rw_app *app, int argc, char **argv)
 		    "Last day of a replay", "D2"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = rw_cmd_parse(&argc, &argv,
+	int rc = app_parse_options(&argc, &argv,
 	    "analyze [--date D | --from D1 --to D2]",
 	    "Evaluate the alert rules for a day, or replay a range day by day "
 	    "(each day sees only data up to that day).", entries);
@@ -199,7 +199,7 @@ cmd_analyze(struct rw_app *app, int argc, char **argv)
 	day_opts_free(&o);
 	if (rc == 1)
 		return 0;
-	return rc == 0 ? 0 : rw_cmd_fail(rc);
+	return rc == 0 ? 0 : app_cmd_fail(rc);
 }
 
 /* --- alerts output --------------------------------------------------- */
@@ -457,11 +457,11 @@ latest_days(struct day_opts *o, struct rw_db *db)
 
 /* list and print; returns 1 when --fail-on matched */
 static int
-alerts(struct rw_app *app, struct alerts_opts *o, FILE *out)
+alerts(struct app *app, struct alerts_opts *o, FILE *out)
 {
 	struct rw_db *db = NULL;
 	GPtrArray *rows = NULL;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	if (rc == 0)
 		rc = latest_days(&o->days, db);
@@ -478,7 +478,7 @@ alerts(struct rw_app *app, struct alerts_opts *o, FILE *out)
 }
 
 int
-cmd_alerts(struct rw_app *app, int argc, char **argv)
+cmd_alerts(struct app *app, int argc, char **argv)
 {
 	struct alerts_opts o = {0};
 	GOptionEntry entries[] = {
@@ -499,7 +499,7 @@ cmd_alerts(struct rw_app *app, int argc, char **argv)
 		    "(warning or critical)", "S"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = rw_cmd_parse(&argc, &argv, "alerts [--date D | --from D1 "
+	int rc = app_parse_options(&argc, &argv, "alerts [--date D | --from D1 "
 	    "--to D2] [--open] [--min-severity S] [--format text|json|csv] "
 	    "[--fail-on warning|critical]", "List the alerts of analyzed "
 	    "days, most severe first.", entries);
@@ -519,17 +519,17 @@ cmd_alerts(struct rw_app *app, int argc, char **argv)
 	g_free(o.fail_on);
 	if (rc >= 0)
 		return rc == 2 ? 0 : rc;
-	return rw_cmd_fail(rc);
+	return app_cmd_fail(rc);
 }
 
 int
-an_analyze_all_and_report(struct rw_app *app, FILE *out)
+app_analyze_and_report(struct app *app, FILE *out)
 {
 	struct day_opts o = {0};
 	struct alerts_opts a = {0};
 	struct rw_db *db = NULL;
 	g_autofree char *first = NULL;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	if (rc == 0)
 		rc = an_facts_data_days(&first, &o.to, db);

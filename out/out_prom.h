@@ -1,5 +1,5 @@
 /*
- * export_prom - "repwatch export prometheus FILE": a node_exporter
+ * out_prom - "repwatch export prometheus FILE": a node_exporter
  * textfile-collector file (Prometheus text format 0.0.4), written to a
  * temporary file and renamed so the collector never reads half a file.
  *
@@ -10,21 +10,21 @@
  * last success and quarantine total; run totals. Names and labels:
  * doc/README-outputs.md.
  */
-#ifndef EXPORT_PROM_H
-#define EXPORT_PROM_H
+#ifndef OUT_PROM_H
+#define OUT_PROM_H
 
 #include <glib.h>
 
 #include "common/rw_db.h"
 
-/* export_prom_render - the whole file as text; *out_series samples */
-int export_prom_render(GString *out, long *out_series, struct rw_db *db);
+/* out_prom_render - the whole file as text; *out_series samples */
+int out_prom_render(GString *out, long *out_series, struct rw_db *db);
 
-/* export_prom_write - render and write PATH atomically (mode 0644) */
-int export_prom_write(long *out_series, struct rw_db *db, const char *path);
+/* out_prom_write - render and write PATH atomically (mode 0644) */
+int out_prom_write(long *out_series, struct rw_db *db, const char *path);
 
-/* export_prom_label_escape - a label value as the text format wants it
+/* out_prom_label_escape - a label value as the text format wants it
  * (backslash, double quote and newline escaped), appended to OUT */
-void export_prom_label_escape(GString *out, const char *value);
+void out_prom_label_escape(GString *out, const char *value);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * prune - batched deletes by age.
+ * app_prune - batched deletes by age.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analyze/prune.h"
+#include "app/app_prune.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 #include "common/rw_util.h"
@@ -42,7 +42,7 @@ static const struct prune_table prune_tables[] = {
 };
 
 int
-prune_min_days(const struct rw_config *cfg)
+app_prune_min_days(const struct rw_config *cfg)
 {
 	return (int)(rw_config_int(cfg, "analyze", "window_days") +
 	    rw_config_int(cfg, "analyze", "baseline_days"));
@@ -81,7 +81,7 @@ delete_batch(long long *out_rows, struct rw_db *db,
 }
 
 static int
-prune_table(struct prune_counts *out, struct rw_db *db,
+prune_table(struct app_prune_counts *out, struct rw_db *db,
     const struct prune_table *t, const char *cutoff, long batch)
 {
 	long long n = 0, total = 0;
@@ -104,7 +104,7 @@ prune_table(struct prune_counts *out, struct rw_db *db,
 }
 
 int
-prune_db(struct prune_counts *out, struct rw_db *db, int keep_days,
+app_prune_db(struct app_prune_counts *out, struct rw_db *db, int keep_days,
     long batch)
 {
 	g_autofree char *cutoff = NULL;
@@ -120,7 +120,7 @@ prune_db(struct prune_counts *out, struct rw_db *db, int keep_days,
 }
 
 static int
-prune_dir(struct prune_counts *out, const char *dir, time_t cutoff)
+prune_dir(struct app_prune_counts *out, const char *dir, time_t cutoff)
 {
 	GError *err = NULL;
 	GDir *d = g_dir_open(dir, 0, &err);
@@ -152,18 +152,18 @@ prune_dir(struct prune_counts *out, const char *dir, time_t cutoff)
 }
 
 int
-prune_raw(struct prune_counts *out, const char *dir, int keep_days)
+app_prune_raw(struct app_prune_counts *out, const char *dir, int keep_days)
 {
 	return prune_dir(out, dir, time(NULL) - (time_t)keep_days * 86400);
 }
 
 int
-prune_app(struct prune_counts *out, struct rw_app *app, int keep_days)
+app_prune_app(struct app_prune_counts *out, struct app *app, int keep_days)
 {
 	g_autofree char *state = rw_config_state_dir(app->cfg);
 	g_autofree char *raw = g_build_filename(state, "raw", NULL);
 	struct rw_db *db = NULL;
-	int min = prune_min_days(app->cfg);
+	int min = app_prune_min_days(app->cfg);
 	int rc;
 
 	if (keep_days < min) {
@@ -172,16 +172,16 @@ prune_app(struct prune_counts *out, struct rw_app *app, int keep_days)
 		rw_error_hint("Keep at least window_days + baseline_days.");
 		return RW_ECONFIG;
 	}
-	rc = prune_raw(out, raw, keep_days);
+	rc = app_prune_raw(out, raw, keep_days);
 	if (rc == 0)
-		rc = rw_app_db(&db, app);
+		rc = app_db(&db, app);
 	if (rc == 0)
-		rc = prune_db(out, db, keep_days, PRUNE_BATCH);
+		rc = app_prune_db(out, db, keep_days, PRUNE_BATCH);
 	return rc;
 }
 
 void
-prune_counts_format(GString *out, const struct prune_counts *c)
+app_prune_counts_format(GString *out, const struct app_prune_counts *c)
 {
 	g_string_append_printf(out, "%lld row(s) from %d table(s) in %lld "
 	    "batch(es), %lld raw file(s)", c->rows, c->tables, c->batches,

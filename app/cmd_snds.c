@@ -1,5 +1,5 @@
 /*
- * snds_cmd - the "snds" command and its subcommands. Results go to
+ * cmd_snds - the "snds" command and its subcommands. Results go to
  * stdout, diagnostics to stderr; the exit status follows the worst
  * failure (65 rejected rows, 69 login expired, 75 temporary, 78 config).
  */
@@ -10,7 +10,7 @@
 #include "common/rw_log.h"
 #include "common/rw_seal.h"
 #include "common/rw_util.h"
-#include "ingest/snds_cmd.h"
+#include "app/app_cmds.h"
 #include "ingest/snds_fetch.h"
 #include "ingest/snds_files.h"
 #include "ingest/snds_load.h"
@@ -26,7 +26,7 @@ static const char snds_usage[] =
 /* ---- load ---- */
 
 static int
-snds_load_cmd(struct rw_app *app, int argc, char **argv)
+snds_load_cmd(struct app *app, int argc, char **argv)
 {
 	char *source = NULL, *date = NULL, *name = NULL;
 	gboolean status = FALSE;
@@ -43,7 +43,7 @@ snds_load_cmd(struct rw_app *app, int argc, char **argv)
 	struct snds_load_totals t;
 	struct rw_db *db;
 	GDate d;
-	int rc = rw_cmd_parse(&argc, &argv, "snds load [--source NAME] "
+	int rc = app_parse_options(&argc, &argv, "snds load [--source NAME] "
 	    "[--status] [--date D] FILE...|DIR", "Load SNDS data reports (or "
 	    "IP-status reports with --status) saved from the portal or kept "
 	    "under state_dir/raw/, through the same path as a fetch. A "
@@ -59,7 +59,7 @@ snds_load_cmd(struct rw_app *app, int argc, char **argv)
 	if (rc == 0)
 		rc = snds_source_default(&name, app->cfg, source, "manual");
 	if (rc == 0)
-		rc = rw_app_db(&db, app);
+		rc = app_db(&db, app);
 	if (rc == 0)
 		rc = snds_source_get(&src, app->cfg, db, name, true);
 	if (rc == 0 && argc == 2 && g_file_test(argv[1], G_FILE_TEST_IS_DIR))
@@ -82,7 +82,7 @@ cleanup:
 /* ---- show / status ---- */
 
 static int
-snds_show_cmd(struct rw_app *app, int argc, char **argv)
+snds_show_cmd(struct app *app, int argc, char **argv)
 {
 	char *source = NULL, *date = NULL, *from = NULL, *to = NULL;
 	char *ip = NULL, *format = NULL;
@@ -101,7 +101,7 @@ snds_show_cmd(struct rw_app *app, int argc, char **argv)
 	};
 	struct snds_show_opts o = {0};
 	struct rw_db *db;
-	int rc = rw_cmd_parse(&argc, &argv, "snds show [--source NAME] "
+	int rc = app_parse_options(&argc, &argv, "snds show [--source NAME] "
 	    "[--date D | --from D1 --to D2] [--ip IP] [--format text|json|csv]",
 	    "Print stored SNDS daily rows.", entries);
 
@@ -119,7 +119,7 @@ snds_show_cmd(struct rw_app *app, int argc, char **argv)
 	o.to = date != NULL ? date : to;
 	o.ip = ip;
 	if (rc == 0)
-		rc = rw_app_db(&db, app);
+		rc = app_db(&db, app);
 	if (rc == 0)
 		rc = snds_show_daily(db, app->cfg, &o, stdout);
 cleanup:
@@ -133,7 +133,7 @@ cleanup:
 }
 
 static int
-snds_status_cmd(struct rw_app *app, int argc, char **argv)
+snds_status_cmd(struct app *app, int argc, char **argv)
 {
 	char *source = NULL, *date = NULL, *format = NULL;
 	GOptionEntry entries[] = {
@@ -147,7 +147,7 @@ snds_status_cmd(struct rw_app *app, int argc, char **argv)
 	};
 	struct snds_show_opts o = {0};
 	struct rw_db *db;
-	int rc = rw_cmd_parse(&argc, &argv, "snds status [--source NAME] "
+	int rc = app_parse_options(&argc, &argv, "snds status [--source NAME] "
 	    "[--date D] [--format text|json|csv]", "Print the IP-status "
 	    "ranges (blocked or junked IPs) of a stored snapshot.", entries);
 
@@ -161,7 +161,7 @@ snds_status_cmd(struct rw_app *app, int argc, char **argv)
 	o.source = source;
 	o.from = date;
 	if (rc == 0)
-		rc = rw_app_db(&db, app);
+		rc = app_db(&db, app);
 	if (rc == 0)
 		rc = snds_show_status(db, &o, stdout);
 cleanup:
@@ -210,7 +210,7 @@ link_age(GString *out, const struct snds_source *s)
 }
 
 static int
-links_line(struct rw_app *app, struct rw_db *db, const char *name)
+links_line(struct app *app, struct rw_db *db, const char *name)
 {
 	struct snds_source *s = NULL;
 	PGresult *r = NULL;
@@ -238,18 +238,18 @@ links_line(struct rw_app *app, struct rw_db *db, const char *name)
 }
 
 static int
-snds_links_cmd(struct rw_app *app, int argc, char **argv)
+snds_links_cmd(struct app *app, int argc, char **argv)
 {
 	struct rw_db *db;
 	char **names = NULL;
-	int rc = rw_cmd_parse(&argc, &argv, "snds links", "List every SNDS "
+	int rc = app_parse_options(&argc, &argv, "snds links", "List every SNDS "
 	    "source: kind, the day its links were issued, their age and days "
 	    "left (links expire after 30 days), token state for API sources, "
 	    "last success and last error.", NULL);
 
 	if (rc != 0)
 		return rc == 1 ? 0 : rc;
-	rc = rw_app_db(&db, app);
+	rc = app_db(&db, app);
 	if (rc == 0)
 		rc = snds_source_names(&names, app->cfg, db);
 	if (rc == 0 && names[0] == NULL)
@@ -307,7 +307,7 @@ issued_today(char out[static 11], const struct rw_config *cfg,
 }
 
 static int
-snds_link_cmd(struct rw_app *app, int argc, char **argv)
+snds_link_cmd(struct app *app, int argc, char **argv)
 {
 	char *data_url = NULL, *status_url = NULL, *issued = NULL;
 	char *state = NULL, *keyfile = NULL;
@@ -323,7 +323,7 @@ snds_link_cmd(struct rw_app *app, int argc, char **argv)
 	};
 	struct rw_db *db;
 	char today[11] = "";
-	int rc = rw_cmd_parse(&argc, &argv, "snds link set NAME --data-url URL "
+	int rc = app_parse_options(&argc, &argv, "snds link set NAME --data-url URL "
 	    "--status-url URL [--issued DATE]", "Store fresh report links for "
 	    "source NAME in the database, sealed with the key in "
 	    "state_dir/tokens/seal.key; they override the configured "
@@ -341,7 +341,7 @@ snds_link_cmd(struct rw_app *app, int argc, char **argv)
 	if (rc == 0 && issued == NULL)
 		issued_today(today, app->cfg, argv[2]);
 	if (rc == 0)
-		rc = rw_app_db(&db, app);
+		rc = app_db(&db, app);
 	if (rc == 0) {
 		state = rw_config_state_dir(app->cfg);
 		keyfile = rw_seal_key_path(state);
@@ -364,7 +364,7 @@ cleanup:
 
 static const struct {
 	const char *name;
-	int (*fn)(struct rw_app *, int, char **);
+	int (*fn)(struct app *, int, char **);
 } subcommands[] = {
 	{"fetch", snds_fetch_cmd},
 	{"load", snds_load_cmd},
@@ -378,7 +378,7 @@ static const struct {
 static int
 snds_help(int argc, char **argv)
 {
-	int rc = rw_cmd_parse(&argc, &argv, snds_usage,
+	int rc = app_parse_options(&argc, &argv, snds_usage,
 	    "Microsoft SNDS: fetch reports (report links or the OAuth REST "
 	    "API), load saved files, show stored data and IP status, manage "
 	    "report links and logins.\n\n"
@@ -398,7 +398,7 @@ snds_help(int argc, char **argv)
 }
 
 int
-cmd_snds(struct rw_app *app, int argc, char **argv)
+cmd_snds(struct app *app, int argc, char **argv)
 {
 	int rc;
 
@@ -409,7 +409,7 @@ cmd_snds(struct rw_app *app, int argc, char **argv)
 			continue;
 		rc = subcommands[i].fn(app, argc - 1, argv + 1);
 		if (rc < 0)
-			return rw_cmd_fail(rc);
+			return app_cmd_fail(rc);
 		return rc;
 	}
 	fprintf(stderr, "repwatch: unknown snds command \"%s\"\nusage: "

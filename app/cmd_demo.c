@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "analyze/an_cmd.h"
-#include "analyze/report_html.h"
-#include "arf/arf_cmd.h"
-#include "common/rw_cmds.h"
+#include "app/app_cmds.h"
+#include "out/out_html.h"
+#include "app/app_cmds.h"
+#include "app/app_cmds.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 #include "common/rw_util.h"
@@ -78,7 +78,7 @@ demo_snds(struct rw_db *db, const char *data_dir)
 }
 
 static int
-demo_arf(struct rw_app *app, const char *data_dir, const char *state)
+demo_arf(struct app *app, const char *data_dir, const char *state)
 {
 	char *sample = g_build_filename(data_dir, "maildir", NULL);
 	char *copy = g_build_filename(state, "maildir", NULL);
@@ -88,7 +88,7 @@ demo_arf(struct rw_app *app, const char *data_dir, const char *state)
 	printf("\n== Complaints: ingesting a copy of %s\n", sample);
 	rc = copy_tree(sample, copy);
 	if (rc == 0)
-		status = rw_cmd_call(app, cmd_arf, args);
+		status = app_cmd_call(app, cmd_arf, args);
 	g_free(sample);
 	g_free(copy);
 	if (rc != 0)
@@ -98,23 +98,23 @@ demo_arf(struct rw_app *app, const char *data_dir, const char *state)
 }
 
 static int
-demo_analyze(struct rw_app *app)
+demo_analyze(struct app *app)
 {
 	int rc;
 
 	printf("\n== Analysis: replaying every day, alerts open on the last "
 	    "day\n");
 	fflush(stdout);
-	rc = an_analyze_all_and_report(app, stdout);
+	rc = app_analyze_and_report(app, stdout);
 	fflush(stdout);
 	return rc;
 }
 
 static int
-demo_report(struct rw_db *db, struct rw_app *app, const char *state)
+demo_report(struct rw_db *db, struct app *app, const char *state)
 {
 	char *path = g_build_filename(state, "report.html", NULL);
-	int rc = report_html_write(db, app->cfg, path, NULL);
+	int rc = out_html_write(db, app->cfg, path, NULL);
 
 	if (rc == 0)
 		printf("\n== Report\nHTML report written to %s\n", path);
@@ -124,7 +124,7 @@ demo_report(struct rw_db *db, struct rw_app *app, const char *state)
 
 /* demo_state - STATE/demo unless a database or state dir was given */
 static char *
-demo_state(struct rw_app *app)
+demo_state(struct app *app)
 {
 	char *state = rw_config_state_dir(app->cfg);
 	char *demo;
@@ -155,7 +155,7 @@ default_data_dir(void)
  * per-file and per-day progress lines stay hidden unless -v is given.
  */
 static int
-demo_run(struct rw_app *app, const char *data_dir)
+demo_run(struct app *app, const char *data_dir)
 {
 	struct rw_db *db;
 	char *state = demo_state(app);
@@ -165,7 +165,7 @@ demo_run(struct rw_app *app, const char *data_dir)
 
 	if (level == RW_LOG_INFO)
 		rw_log_set_level(RW_LOG_WARNING);
-	rc = rw_app_db_raw(&db, app);
+	rc = app_db_raw(&db, app);
 	if (rc == 0)
 		rc = demo_reset(db);
 	if (rc == 0) {
@@ -189,7 +189,7 @@ demo_run(struct rw_app *app, const char *data_dir)
 }
 
 int
-cmd_demo(struct rw_app *app, int argc, char **argv)
+cmd_demo(struct app *app, int argc, char **argv)
 {
 	char *data_dir = NULL;
 	GOptionEntry entries[] = {
@@ -197,7 +197,7 @@ cmd_demo(struct rw_app *app, int argc, char **argv)
 		    "Sample data directory (default: data/sample)", "DIR"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = rw_cmd_parse(&argc, &argv, "demo [--data DIR]",
+	int rc = app_parse_options(&argc, &argv, "demo [--data DIR]",
 	    "Load the bundled sample SNDS data and complaint mailbox into a "
 	    "private database, analyze every day and list the alerts.", entries);
 
@@ -205,5 +205,5 @@ cmd_demo(struct rw_app *app, int argc, char **argv)
 		return rc == 1 ? 0 : rw_exit_code(rc);
 	rc = demo_run(app, data_dir ? data_dir : default_data_dir());
 	g_free(data_dir);
-	return rc ? rw_cmd_fail(rc) : 0;
+	return rc ? app_cmd_fail(rc) : 0;
 }

@@ -1,16 +1,16 @@
 /*
- * out_cmd - option parsing and printing for the outputs commands; the work
+ * cmd_out - option parsing and printing for the outputs commands; the work
  * is in nightly, prune, report_html, export_prom and notify.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "analyze/export_prom.h"
-#include "analyze/nightly.h"
-#include "analyze/notify.h"
-#include "analyze/out_cmd.h"
-#include "analyze/prune.h"
-#include "analyze/report_html.h"
+#include "out/out_prom.h"
+#include "app/app_nightly.h"
+#include "out/out_notify.h"
+#include "app/app_cmds.h"
+#include "app/app_prune.h"
+#include "out/out_html.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 #include "common/rw_util.h"
@@ -28,7 +28,7 @@ no_more_args(int argc, char **argv, int want)
 
 /* apply_log - "nightly -q", "-v" and "--log syslog" as the globals */
 static int
-apply_log(struct rw_app *app, int quiet, const char *log)
+apply_log(struct app *app, int quiet, const char *log)
 {
 	const char *target = log != NULL ? log : app->log_target != NULL ?
 	    app->log_target : rw_config_get(app->cfg, "log", "target");
@@ -46,24 +46,24 @@ apply_log(struct rw_app *app, int quiet, const char *log)
 }
 
 static void
-print_result(struct rw_app *app, const struct nightly_result *res)
+print_result(struct app *app, const struct app_nightly_result *res)
 {
 	bool interactive = rw_log_interactive();
 
 	if (app->verbosity < 0)
-		nightly_print_summary(stdout, res, true);
+		app_nightly_print_summary(stdout, res, true);
 	else if (interactive || app->verbosity > 0 || res->status != 0)
-		nightly_print_summary(stdout, res, false);
+		app_nightly_print_summary(stdout, res, false);
 	fflush(stdout);
 }
 
 int
-cmd_nightly(struct rw_app *app, int argc, char **argv)
+cmd_nightly(struct app *app, int argc, char **argv)
 {
 	int quiet = 0;
 	gboolean q = FALSE, v = FALSE;
 	char *log = NULL;
-	struct nightly_result res = {0};
+	struct app_nightly_result res = {0};
 	GOptionEntry entries[] = {
 		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &q,
 		    "Print only failed steps", NULL},
@@ -74,7 +74,7 @@ cmd_nightly(struct rw_app *app, int argc, char **argv)
 		    "Diagnostics to stderr or syslog", "TARGET"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = rw_cmd_parse(&argc, &argv, "nightly [-q|-v] [--log TARGET]",
+	int rc = app_parse_options(&argc, &argv, "nightly [-q|-v] [--log TARGET]",
 	    "Fetch every SNDS source, ingest every mailbox, analyze the new "
 	    "days, write the configured report and Prometheus file, send "
 	    "notifications and prune, one run at a time. Quiet on success "
@@ -89,17 +89,17 @@ cmd_nightly(struct rw_app *app, int argc, char **argv)
 	if (rc == 0)
 		rc = apply_log(app, quiet, log);
 	if (rc == 0)
-		rc = nightly_run(&res, app, &nightly_default_ops);
+		rc = app_nightly_run(&res, app, &app_nightly_default_ops);
 	g_free(log);
 	if (rc == 1)
 		return 0;
 	if (rc != 0) {
-		nightly_result_clear(&res);
-		return rw_cmd_fail(rc);
+		app_nightly_result_clear(&res);
+		return app_cmd_fail(rc);
 	}
 	print_result(app, &res);
 	rc = res.status;
-	nightly_result_clear(&res);
+	app_nightly_result_clear(&res);
 	return rw_exit_code(rc);
 }
 
@@ -108,7 +108,7 @@ cmd_nightly(struct rw_app *app, int argc, char **argv)
 /* keep_days - --keep-days N (1..36500, a usage error otherwise), else
  * [nightly] keep_days; 0 when neither is set */
 static int
-keep_days(long long *out, struct rw_app *app, const char *arg)
+keep_days(long long *out, struct app *app, const char *arg)
 {
 	*out = 0;
 	if (arg == NULL) {
@@ -124,11 +124,11 @@ keep_days(long long *out, struct rw_app *app, const char *arg)
 }
 
 int
-cmd_prune(struct rw_app *app, int argc, char **argv)
+cmd_prune(struct app *app, int argc, char **argv)
 {
 	char *arg = NULL;
 	long long keep = 0;
-	struct prune_counts pc = {0};
+	struct app_prune_counts pc = {0};
 	GString *line = g_string_new(NULL);
 	GOptionEntry entries[] = {
 		{"keep-days", 'k', 0, G_OPTION_ARG_STRING, &arg,
@@ -136,7 +136,7 @@ cmd_prune(struct rw_app *app, int argc, char **argv)
 		    "keep_days)", "N"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = rw_cmd_parse(&argc, &argv, "prune [--keep-days N]",
+	int rc = app_parse_options(&argc, &argv, "prune [--keep-days N]",
 	    "Delete raw responses, complaint reports, SNDS rows, alert "
 	    "history and logs older than N days, in batches of 10,000 rows "
 	    "(one short transaction each).", entries);
@@ -151,22 +151,22 @@ cmd_prune(struct rw_app *app, int argc, char **argv)
 		rw_error_hint("Give --keep-days N or set [nightly] keep_days.");
 	}
 	if (rc == 0)
-		rc = prune_app(&pc, app, (int)keep);
+		rc = app_prune_app(&pc, app, (int)keep);
 	if (rc == 0) {
-		prune_counts_format(line, &pc);
+		app_prune_counts_format(line, &pc);
 		printf("pruned %s older than %lld days\n", line->str, keep);
 	}
 	g_string_free(line, TRUE);
 	g_free(arg);
 	if (rc == 1)
 		return 0;
-	return rc == 0 ? 0 : rw_cmd_fail(rc);
+	return rc == 0 ? 0 : app_cmd_fail(rc);
 }
 
 /* ---- report ----------------------------------------------------------- */
 
 int
-cmd_report(struct rw_app *app, int argc, char **argv)
+cmd_report(struct app *app, int argc, char **argv)
 {
 	char *html = NULL, *date = NULL;
 	struct rw_db *db = NULL;
@@ -177,7 +177,7 @@ cmd_report(struct rw_app *app, int argc, char **argv)
 		    "Report day (default: the latest analyzed day)", "D"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = rw_cmd_parse(&argc, &argv, "report --html FILE [--date D]",
+	int rc = app_parse_options(&argc, &argv, "report --html FILE [--date D]",
 	    "Write one self-contained HTML file: summary, feed health, open "
 	    "alerts, and a 60-day chart with forecast per flagged IP or range.",
 	    entries);
@@ -187,48 +187,48 @@ cmd_report(struct rw_app *app, int argc, char **argv)
 	if (rc == 0 && html == NULL)
 		rc = rw_error_set(RW_EUSAGE, "--html FILE is required");
 	if (rc == 0)
-		rc = rw_app_db(&db, app);
+		rc = app_db(&db, app);
 	if (rc == 0)
-		rc = report_html_write(db, app->cfg, html, date);
+		rc = out_html_write(db, app->cfg, html, date);
 	if (rc == 0)
 		printf("report written to %s\n", html);
 	g_free(html);
 	g_free(date);
 	if (rc == 1)
 		return 0;
-	return rc == 0 ? 0 : rw_cmd_fail(rc);
+	return rc == 0 ? 0 : app_cmd_fail(rc);
 }
 
 /* ---- export ----------------------------------------------------------- */
 
 static int
-export_prometheus(struct rw_app *app, const char *path)
+export_prometheus(struct app *app, const char *path)
 {
 	struct rw_db *db = NULL;
 	long series = 0;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	if (rc == 0)
-		rc = export_prom_write(&series, db, path);
+		rc = out_prom_write(&series, db, path);
 	if (rc == 0)
 		rw_log_info("%ld series written to %s", series, path);
 	return rc;
 }
 
 static int
-export_notify(struct rw_app *app, bool dry_run)
+export_notify(struct app *app, bool dry_run)
 {
 	struct rw_db *db = NULL;
 	char *lines = NULL, *ids = NULL;
 	int n = 0;
-	int rc = rw_app_db(&db, app);
+	int rc = app_db(&db, app);
 
 	if (rc == 0 && dry_run) {
-		rc = notify_pending(&lines, &ids, &n, db);
+		rc = out_notify_pending(&lines, &ids, &n, db);
 		if (rc == 0)
 			fputs(lines, stdout);
 	} else if (rc == 0) {
-		rc = notify_run(&n, db, app->cfg);
+		rc = out_notify_run(&n, db, app->cfg);
 		if (rc == 0)
 			printf("%d alert(s) sent\n", n);
 	}
@@ -238,7 +238,7 @@ export_notify(struct rw_app *app, bool dry_run)
 }
 
 int
-cmd_export(struct rw_app *app, int argc, char **argv)
+cmd_export(struct app *app, int argc, char **argv)
 {
 	gboolean dry_run = FALSE;
 	GOptionEntry entries[] = {
@@ -246,7 +246,7 @@ cmd_export(struct rw_app *app, int argc, char **argv)
 		    "notify: print the JSON lines, send nothing", NULL},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = rw_cmd_parse(&argc, &argv,
+	int rc = app_parse_options(&argc, &argv,
 	    "export prometheus FILE | export notify [--dry-run]",
 	    "Write a node_exporter textfile (prometheus), or send the new and "
 	    "escalated alerts to [notify] command / webhook_url (notify).",
@@ -266,5 +266,5 @@ cmd_export(struct rw_app *app, int argc, char **argv)
 	}
 	if (rc == 1)
 		return 0;
-	return rc == 0 ? 0 : rw_cmd_fail(rc);
+	return rc == 0 ? 0 : app_cmd_fail(rc);
 }

@@ -5,23 +5,23 @@
 #include <string.h>
 
 #include "common/rw_cluster.h"
-#include "common/rw_cmds.h"
+#include "app/app_cmds.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 
 static const char db_usage[] = "db migrate|status|url|start|stop";
 
 static int
-db_migrate(struct rw_app *app)
+db_migrate(struct app *app)
 {
 	struct rw_db *db;
 	int applied = 0;
-	int rc = rw_app_db_raw(&db, app);
+	int rc = app_db_raw(&db, app);
 
 	if (rc == 0)
 		rc = rw_db_migrate(db, &applied);
 	if (rc != 0)
-		return rw_cmd_fail(rc);
+		return app_cmd_fail(rc);
 	if (applied == 0)
 		printf("database is up to date (%s)\n", rw_db_where(db));
 	else
@@ -30,18 +30,18 @@ db_migrate(struct rw_app *app)
 }
 
 static int
-db_status(struct rw_app *app)
+db_status(struct app *app)
 {
 	struct rw_db *db;
 	int pending = 0;
-	int rc = rw_app_db_raw(&db, app);
+	int rc = app_db_raw(&db, app);
 
 	if (rc == 0)
 		rc = rw_db_print_status(db, stdout);
 	if (rc == 0)
 		rc = rw_db_pending(&pending, db);
 	if (rc != 0)
-		return rw_cmd_fail(rc);
+		return app_cmd_fail(rc);
 	if (app->cluster != NULL)
 		printf("embedded cluster: %s\n",
 		    rw_cluster_datadir(app->cluster));
@@ -51,14 +51,14 @@ db_status(struct rw_app *app)
 }
 
 static int
-db_url(struct rw_app *app)
+db_url(struct app *app)
 {
 	char *ci = NULL;
 	bool embedded;
-	int rc = rw_app_conninfo(&ci, &embedded, app);
+	int rc = app_conninfo(&ci, &embedded, app);
 
 	if (rc != 0)
-		return rw_cmd_fail(rc);
+		return app_cmd_fail(rc);
 	if (!embedded) {
 		char *masked = g_strdup(*ci ? "(configured conninfo; not shown, it "
 		    "may hold a password)" : "(libpq PG* environment)");
@@ -74,7 +74,7 @@ db_url(struct rw_app *app)
 
 /* db_start - start the embedded cluster and keep it up for dashboards */
 static int
-db_start(struct rw_app *app)
+db_start(struct app *app)
 {
 	struct rw_db *db;
 	int rc = 0;
@@ -83,24 +83,24 @@ db_start(struct rw_app *app)
 		rw_error_set(RW_EUSAGE, "no embedded cluster in use");
 		rw_error_detail("A database is configured with --db or [database] "
 		    "conninfo.");
-		return rw_cmd_fail(RW_EUSAGE);
+		return app_cmd_fail(RW_EUSAGE);
 	}
-	rc = rw_app_db(&db, app);
+	rc = app_db(&db, app);
 	if (rc == 0)
 		rc = rw_cluster_keep(app->cluster, true);
 	if (rc != 0)
-		return rw_cmd_fail(rc);
+		return app_cmd_fail(rc);
 	app->keep_cluster = true;
 	printf("embedded cluster running: %s\n", rw_cluster_conninfo(app->cluster));
 	return 0;
 }
 
 static int
-db_stop(struct rw_app *app)
+db_stop(struct app *app)
 {
 	char *ci = NULL;
 	bool embedded;
-	int rc = rw_app_conninfo(&ci, &embedded, app);
+	int rc = app_conninfo(&ci, &embedded, app);
 
 	g_free(ci);
 	if (rc == 0 && !embedded)
@@ -110,22 +110,22 @@ db_stop(struct rw_app *app)
 	if (rc == 0)
 		rc = rw_cluster_stop(app->cluster);
 	if (rc != 0)
-		return rw_cmd_fail(rc);
+		return app_cmd_fail(rc);
 	printf("embedded cluster stopped\n");
 	return 0;
 }
 
 int
-cmd_db(struct rw_app *app, int argc, char **argv)
+cmd_db(struct app *app, int argc, char **argv)
 {
 	static const struct {
 		const char *name;
-		int (*fn)(struct rw_app *);
+		int (*fn)(struct app *);
 	} actions[] = {
 		{"migrate", db_migrate}, {"status", db_status}, {"url", db_url},
 		{"start", db_start}, {"stop", db_stop},
 	};
-	int rc = rw_cmd_parse(&argc, &argv, db_usage,
+	int rc = app_parse_options(&argc, &argv, db_usage,
 	    "migrate: apply pending migrations. status: applied and pending "
 	    "migrations and where the database is. url: a conninfo for psql or "
 	    "a dashboard. start/stop: keep the embedded cluster running, or stop "

@@ -1,0 +1,70 @@
+/*
+ * app - what every subcommand gets: the configuration, the global
+ * options and, on demand, a migrated database connection (starting the
+ * embedded cluster when no database is configured).
+ */
+#ifndef APP_H
+#define APP_H
+
+#include <stdbool.h>
+#include "common/rw_config.h"
+#include "common/rw_db.h"
+
+struct rw_cluster;
+
+struct app {
+	struct rw_config *cfg;
+	const char *config_path; /* --config */
+	const char *db_override; /* --db */
+	int verbosity;           /* -v count minus -q count */
+	const char *log_target;  /* --log stderr|syslog */
+	struct rw_cluster *cluster;
+	struct rw_db *db;
+	bool keep_cluster;       /* leave the embedded cluster running */
+};
+
+/*
+ * app_db - the connection, opened once per run; migrates first so every
+ * command sees the current schema. Errors are recorded (RW_ETEMP when the
+ * server cannot be reached).
+ */
+int app_db(struct rw_db **out, struct app *app);
+/* app_db_raw - connect without migrating (db status) */
+int app_db_raw(struct rw_db **out, struct app *app);
+/* app_conninfo - which conninfo we will use; *out_embedded when ours */
+int app_conninfo(char **out, bool *out_embedded, struct app *app);
+/* app_finish - close the connection, stop a cluster we started */
+void app_finish(struct app *app);
+
+/*
+ * A subcommand: returns an exit status (0, 64, 65, 69, 75, 78...).
+ * argv[0] is the command name.
+ */
+typedef int (*app_cmd_fn)(struct app *app, int argc, char **argv);
+
+struct app_cmd {
+	const char *name;
+	app_cmd_fn fn;
+	const char *help;
+};
+
+extern const struct app_cmd app_commands[];
+
+/*
+ * app_parse_options - parse a subcommand's options with GOptionContext. Prints
+ * the error and usage on a bad option and returns RW_EUSAGE; returns 1 when
+ * --help was printed (the command returns 0 then).
+ */
+int app_parse_options(int *argc, char ***argv, const char *usage,
+    const char *summary, const GOptionEntry *entries);
+
+/*
+ * app_cmd_call - run another command's handler with a literal,
+ * NULL-terminated ARGS (args[0] = command name); returns its exit status.
+ */
+int app_cmd_call(struct app *app, app_cmd_fn fn, const char *const *args);
+
+/* app_cmd_fail - print the recorded error once, return its exit status */
+int app_cmd_fail(int status);
+
+#endif

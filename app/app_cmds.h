@@ -1,0 +1,26 @@
+/*
+ * app_cmds - the command handlers of the command table (app_cli.c), one
+ * cmd_*.c per command family.
+ */
+#ifndef APP_CMDS_H
+#define APP_CMDS_H
+
+#include <stdio.h>
+
+#include "app/app.h"
+
+int cmd_config(struct app *app, int argc, char **argv);
+int cmd_db(struct app *app, int argc, char **argv);
+int cmd_demo(struct app *app, int argc, char **argv);
+int cmd_snds(struct app *app, int argc, char **argv);
+int cmd_arf(struct app *app, int argc, char **argv);
+int cmd_analyze(struct app *app, int argc, char **argv);
+int cmd_alerts(struct app *app, int argc, char **argv);
+int cmd_nightly(struct app *app, int argc, char **argv);
+int cmd_prune(struct app *app, int argc, char **argv);
+int cmd_report(struct app *app, int argc, char **argv);
+int cmd_export(struct app *app, int argc, char **argv);
+
+int app_analyze_and_report(struct app *app, FILE *out);
+
+#endif
