@@ -90,13 +90,6 @@ app_finish(struct app *app)
 	app->cfg = NULL;
 }
 
-int
-app_cmd_fail(int status)
-{
-	rw_error_print();
-	return rw_exit_code(status);
-}
-
 static void
 print_cmd_usage(GOptionContext *ctx, const char *usage)
 {
@@ -107,8 +100,17 @@ print_cmd_usage(GOptionContext *ctx, const char *usage)
 }
 
 int
-app_parse_options(int *argc, char ***argv, const char *usage, const char *summary,
-    const GOptionEntry *entries)
+app_usage(const char *msg, const char *usage)
+{
+	if (msg != NULL)
+		fprintf(stderr, "repwatch: %s\n", msg);
+	fprintf(stderr, "usage: repwatch %s\n", usage);
+	return RW_EUSAGE;
+}
+
+int
+app_parse_options(bool *out_help, int *argc, char ***argv, const char *usage,
+    const char *summary, const GOptionEntry *entries)
 {
 	gboolean help = FALSE;
 	GOptionEntry help_entry[] = {
@@ -119,6 +121,7 @@ app_parse_options(int *argc, char ***argv, const char *usage, const char *summar
 	GError *err = NULL;
 	int rc = 0;
 
+	*out_help = false;
 	g_option_context_set_help_enabled(ctx, FALSE);
 	g_option_context_add_main_entries(ctx, help_entry, NULL);
 	if (entries != NULL)
@@ -138,7 +141,7 @@ app_parse_options(int *argc, char ***argv, const char *usage, const char *summar
 
 		printf("\n%s", rest ? rest + 2 : text);
 		g_free(text);
-		rc = 1;
+		*out_help = true;
 	}
 	g_option_context_free(ctx);
 	return rc;

@@ -21,6 +21,7 @@ struct app {
 	struct rw_cluster *cluster;
 	struct rw_db *db;
 	bool keep_cluster;       /* leave the embedded cluster running */
+	bool alert_hit;          /* alerts --fail-on matched: exit status 1 */
 };
 
 /*
@@ -37,8 +38,9 @@ int app_conninfo(char **out, bool *out_embedded, struct app *app);
 void app_finish(struct app *app);
 
 /*
- * A subcommand: returns an exit status (0, 64, 65, 69, 75, 78...).
- * argv[0] is the command name.
+ * A subcommand: returns 0 or a negative rw_status with the error recorded;
+ * app_main prints the recorded error once and maps the status to the exit
+ * code. argv[0] is the command name.
  */
 typedef int (*app_cmd_fn)(struct app *app, int argc, char **argv);
 
@@ -51,20 +53,24 @@ struct app_cmd {
 extern const struct app_cmd app_commands[];
 
 /*
- * app_parse_options - parse a subcommand's options with GOptionContext. Prints
- * the error and usage on a bad option and returns RW_EUSAGE; returns 1 when
- * --help was printed (the command returns 0 then).
+ * app_parse_options - parse a subcommand's options with GOptionContext.
+ * Prints the error and usage on a bad option and returns RW_EUSAGE (nothing
+ * recorded: the message is out); sets *OUT_HELP when --help was printed,
+ * and the command returns 0 at once.
  */
-int app_parse_options(int *argc, char ***argv, const char *usage,
-    const char *summary, const GOptionEntry *entries);
+int app_parse_options(bool *out_help, int *argc, char ***argv,
+    const char *usage, const char *summary, const GOptionEntry *entries);
+
+/*
+ * app_usage - print "usage: repwatch USAGE" (after MSG when not NULL) to
+ * standard error; returns RW_EUSAGE with nothing recorded
+ */
+int app_usage(const char *msg, const char *usage);
 
 /*
  * app_cmd_call - run another command's handler with a literal,
  * NULL-terminated ARGS (args[0] = command name); returns its exit status.
  */
 int app_cmd_call(struct app *app, app_cmd_fn fn, const char *const *args);
-
-/* app_cmd_fail - print the recorded error once, return its exit status */
-int app_cmd_fail(int status);
 
 #endif

@@ -7,16 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/app_cmds.h"
-#include "app/app_cmds.h"
-#include "app/app_cmds.h"
 #include "app/app.h"
 #include "app/app_cli.h"
 #include "app/app_cmds.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 #include "common/rw_util.h"
-#include "app/app_cmds.h"
 
 /* every command, in the order --help lists them */
 const struct app_cmd app_commands[] = {
@@ -174,8 +170,13 @@ check_state_dir(const struct rw_config *cfg)
 	return rw_check_state_dir(dir, pw != NULL ? pw->pw_uid : (uid_t)-1);
 }
 
+/*
+ * run_cmd - load the configuration, run CMD, print its recorded error once;
+ * returns 0 or a negative status, *OUT_ALERT when alerts --fail-on matched
+ */
 static int
-run_cmd(struct globals *g, const struct app_cmd *cmd, int argc, char **argv)
+run_cmd(bool *out_alert, struct globals *g, const struct app_cmd *cmd,
+    int argc, char **argv)
 {
 	struct app app = {0};
 	bool syslog_on = g->log != NULL && strcmp(g->log, "syslog") == 0;
@@ -190,13 +191,17 @@ run_cmd(struct globals *g, const struct app_cmd *cmd, int argc, char **argv)
 	if (rc == 0)
 		rc = check_state_dir(app.cfg);
 	if (rc != 0) {
+		rw_error_print();
 		rw_config_free(app.cfg);
-		return app_cmd_fail(rc);
+		return rc;
 	}
 	if (g->log == NULL && strcmp(rw_config_get(app.cfg, "log", "target"),
 	    "syslog") == 0)
 		rw_log_set_syslog(true);
 	rc = cmd->fn(&app, argc, argv);
+	/* before app_finish, which may report a failure of its own */
+	rw_error_print();
+	*out_alert = rc == 0 && app.alert_hit;
 	app_finish(&app);
 	return rc;
 }
@@ -311,6 +316,7 @@ app_main(int argc, char **argv)
 	GPtrArray *hidden = g_ptr_array_new_with_free_func(zero_free);
 	int orig_argc = argc;
 	char *err = NULL;
+	bool alert = false;
 	int rc;
 
 	setlocale(LC_ALL, "");
@@ -338,9 +344,10 @@ app_main(int argc, char **argv)
 		usage_error("unknown command \"%s\"", argv[1]);
 		rc = RW_EUSAGE;
 	} else {
-		rc = run_cmd(&g, cmd, argc - 1, argv + 1);
+		rc = run_cmd(&alert, &g, cmd, argc - 1, argv + 1);
 	}
 cleanup:
 	globals_free(&g);
-	return rw_exit_code(rc);
+	/* the only place a status becomes an exit code; 1 is --fail-on's */
+	return alert ? 1 : rw_exit_code(rc);
 }

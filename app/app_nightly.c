@@ -94,17 +94,18 @@ static int
 take_db_lock(struct app *app)
 {
 	struct rw_db *db = NULL;
+	bool taken = false;
 	int rc = app_db(&db, app);
 
 	if (rc == 0)
-		rc = rw_db_trylock(db, RW_LOCK_NIGHTLY);
-	if (rc == 0) {
-		rw_error_set(RW_ETEMP, "another nightly run is in progress");
+		rc = rw_db_trylock(&taken, db, RW_LOCK_NIGHTLY);
+	if (rc == 0 && !taken) {
+		rc = rw_error_set(RW_ETEMP, "another nightly run is in "
+		    "progress");
 		rw_error_detail("Another session holds the nightly advisory "
 		    "lock on %s.", rw_db_where(db));
-		return RW_ETEMP;
 	}
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* ---- run_log -------------------------------------------------------- */

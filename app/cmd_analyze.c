@@ -84,13 +84,12 @@ sync_timezone(struct app *app, struct rw_db *db)
 static int
 lock_analyze(struct rw_db *db)
 {
-	int got = rw_db_trylock(db, RW_LOCK_ANALYZE);
+	bool taken = false;
+	int rc = rw_db_trylock(&taken, db, RW_LOCK_ANALYZE);
 
-	if (got < 0)
-		return got;
-	if (got == 0)
-		return rw_error_set(RW_ETEMP, "another analyze is running");
-	return 0;
+	if (rc == 0 && !taken)
+		rc = rw_error_set(RW_ETEMP, "another analyze is running");
+	return rc;
 }
 
 /* default range: the latest day with SNDS data */
@@ -184,11 +183,14 @@ cmd_analyze(struct app *app, int argc, char **argv)
 		    "Last day of a replay", "D2"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = app_parse_options(&argc, &argv,
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv,
 	    "analyze [--date D | --from D1 --to D2]",
 	    "Evaluate the alert rules for a day, or replay a range day by day "
 	    "(each day sees only data up to that day).", entries);
 
+	if (rc == 0 && help)
+		goto cleanup;
 	if (rc == 0 && argc > 1)
 		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
 		    argv[1]);
@@ -196,10 +198,9 @@ cmd_analyze(struct app *app, int argc, char **argv)
 		rc = day_opts_check(&o);
 	if (rc == 0)
 		rc = analyze(app, &o);
+cleanup:
 	day_opts_free(&o);
-	if (rc == 1)
-		return 0;
-	return rc == 0 ? 0 : app_cmd_fail(rc);
+	return rc;
 }
 
 /* --- alerts output --------------------------------------------------- */
@@ -455,9 +456,9 @@ latest_days(struct day_opts *o, struct rw_db *db)
 	return rc;
 }
 
-/* list and print; returns 1 when --fail-on matched */
+/* list and print; *OUT_HIT when an open alert reaches --fail-on */
 static int
-alerts(struct app *app, struct alerts_opts *o, FILE *out)
+alerts(bool *out_hit, struct app *app, struct alerts_opts *o, FILE *out)
 {
 	struct rw_db *db = NULL;
 	GPtrArray *rows = NULL;
@@ -470,7 +471,7 @@ alerts(struct app *app, struct alerts_opts *o, FILE *out)
 		    o->open, (enum an_severity)o->min_rank);
 	if (rc == 0) {
 		print_rows(out, rows, o->fmt);
-		rc = fails(rows, o->fail_rank) ? 1 : 0;
+		*out_hit = fails(rows, o->fail_rank);
 	}
 	if (rows != NULL)
 		g_ptr_array_free(rows, TRUE);
@@ -499,27 +500,27 @@ cmd_alerts(struct app *app, int argc, char **argv)
 		    "(warning or critical)", "S"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = app_parse_options(&argc, &argv, "alerts [--date D | --from D1 "
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "alerts [--date D | --from D1 "
 	    "--to D2] [--open] [--min-severity S] [--format text|json|csv] "
 	    "[--fail-on warning|critical]", "List the alerts of analyzed "
 	    "days, most severe first.", entries);
 
-	if (rc == 1)
-		rc = 2; /* --help printed: nothing else to do */
+	if (rc == 0 && help)
+		goto cleanup;
 	if (rc == 0 && argc > 1)
 		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
 		    argv[1]);
 	if (rc == 0)
 		rc = alerts_opts_check(&o);
 	if (rc == 0)
-		rc = alerts(app, &o, stdout);
+		rc = alerts(&app->alert_hit, app, &o, stdout);
+cleanup:
 	day_opts_free(&o.days);
 	g_free(o.min_severity);
 	g_free(o.format);
 	g_free(o.fail_on);
-	if (rc >= 0)
-		return rc == 2 ? 0 : rc;
-	return app_cmd_fail(rc);
+	return rc;
 }
 
 int
@@ -529,6 +530,7 @@ app_analyze_and_report(struct app *app, FILE *out)
 	struct alerts_opts a = {0};
 	struct rw_db *db = NULL;
 	g_autofree char *first = NULL;
+	bool hit = false;
 	int rc = app_db(&db, app);
 
 	if (rc == 0)
@@ -543,8 +545,8 @@ app_analyze_and_report(struct app *app, FILE *out)
 		a.days.from = g_strdup(o.to);
 		a.days.to = g_strdup(o.to);
 		a.open = TRUE;
-		rc = alerts(app, &a, out);
-		rc = rc > 0 ? 0 : rc;
+		a.fail_rank = -1;
+		rc = alerts(&hit, app, &a, out);
 	}
 	day_opts_free(&o);
 	day_opts_free(&a.days);

@@ -70,24 +70,19 @@ arf_parse_cmd(struct app *app, int argc, char **argv)
 		G_OPTION_ENTRY_NULL,
 	};
 	struct parse_out po;
-	int rc = app_parse_options(&argc, &argv, "arf parse [--json] FILE...|-",
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "arf parse [--json] FILE...|-",
 	    "Parse complaint reports (files, Maildir or mbox, - for standard "
 	    "input) and print one record per message. No database needed.",
 	    entries);
 
-	if (rc != 0)
-		return rc == 1 ? 0 : rw_exit_code(rc);
-	if (argc < 2) {
-		fprintf(stderr, "usage: repwatch arf parse [--json] "
-		    "FILE...|-\n");
-		return rw_exit_code(RW_EUSAGE);
-	}
+	if (rc != 0 || help)
+		return rc;
+	if (argc < 2)
+		return app_usage(NULL, "arf parse [--json] FILE...|-");
 	po.json = json;
-	rc = arf_parse_sources(app->cfg, (const char *const *)argv + 1,
+	return arf_parse_sources(app->cfg, (const char *const *)argv + 1,
 	    parse_one, &po);
-	if (rc != 0)
-		return app_cmd_fail(rc);
-	return 0;
 }
 
 int
@@ -121,6 +116,5 @@ cmd_arf(struct app *app, int argc, char **argv)
 		    arf_usage);
 		return 0;
 	}
-	fprintf(stderr, "usage: repwatch %s\n", arf_usage);
-	return rw_exit_code(RW_EUSAGE);
+	return app_usage(NULL, arf_usage);
 }

@@ -93,17 +93,16 @@ cmd_config(struct app *app, int argc, char **argv)
 		    "Also list keys that are unset", NULL},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = app_parse_options(&argc, &argv, "config show|check|keys|example [--all]",
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "config show|check|keys|example [--all]",
 	    "Show the effective configuration with secrets masked (show), "
 	    "validate it (check), list every key (keys) or print an example "
 	    "configuration with every key commented out (example).", entries);
 
-	if (rc != 0)
-		return rc == 1 ? 0 : rw_exit_code(rc);
-	if (argc != 2) {
-		fprintf(stderr, "usage: repwatch config show|check|keys|example [--all]\n");
-		return rw_exit_code(RW_EUSAGE);
-	}
+	if (rc != 0 || help)
+		return rc;
+	if (argc != 2)
+		return app_usage(NULL, "config show|check|keys|example [--all]");
 	if (strcmp(argv[1], "show") == 0) {
 		rw_config_dump(app->cfg, stdout, all);
 	} else if (strcmp(argv[1], "check") == 0) {
@@ -114,9 +113,9 @@ cmd_config(struct app *app, int argc, char **argv)
 	} else if (strcmp(argv[1], "example") == 0) {
 		print_example();
 	} else {
-		fprintf(stderr, "repwatch: config: unknown action \"%s\"\n"
-		    "usage: repwatch config show|check|keys|example [--all]\n", argv[1]);
-		return rw_exit_code(RW_EUSAGE);
+		fprintf(stderr, "repwatch: config: unknown action \"%s\"\n",
+		    argv[1]);
+		return app_usage(NULL, "config show|check|keys|example [--all]");
 	}
 	return 0;
 }

@@ -21,7 +21,7 @@ db_migrate(struct app *app)
 	if (rc == 0)
 		rc = rw_db_migrate(db, &applied);
 	if (rc != 0)
-		return app_cmd_fail(rc);
+		return rc;
 	if (applied == 0)
 		printf("database is up to date (%s)\n", rw_db_where(db));
 	else
@@ -41,7 +41,7 @@ db_status(struct app *app)
 	if (rc == 0)
 		rc = rw_db_pending(&pending, db);
 	if (rc != 0)
-		return app_cmd_fail(rc);
+		return rc;
 	if (app->cluster != NULL)
 		printf("embedded cluster: %s\n",
 		    rw_cluster_datadir(app->cluster));
@@ -58,7 +58,7 @@ db_url(struct app *app)
 	int rc = app_conninfo(&ci, &embedded, app);
 
 	if (rc != 0)
-		return app_cmd_fail(rc);
+		return rc;
 	if (!embedded) {
 		char *masked = g_strdup(*ci ? "(configured conninfo; not shown, it "
 		    "may hold a password)" : "(libpq PG* environment)");
@@ -83,13 +83,13 @@ db_start(struct app *app)
 		rw_error_set(RW_EUSAGE, "no embedded cluster in use");
 		rw_error_detail("A database is configured with --db or [database] "
 		    "conninfo.");
-		return app_cmd_fail(RW_EUSAGE);
+		return RW_EUSAGE;
 	}
 	rc = app_db(&db, app);
 	if (rc == 0)
 		rc = rw_cluster_keep(app->cluster, true);
 	if (rc != 0)
-		return app_cmd_fail(rc);
+		return rc;
 	app->keep_cluster = true;
 	printf("embedded cluster running: %s\n", rw_cluster_conninfo(app->cluster));
 	return 0;
@@ -110,7 +110,7 @@ db_stop(struct app *app)
 	if (rc == 0)
 		rc = rw_cluster_stop(app->cluster);
 	if (rc != 0)
-		return app_cmd_fail(rc);
+		return rc;
 	printf("embedded cluster stopped\n");
 	return 0;
 }
@@ -125,17 +125,17 @@ cmd_db(struct app *app, int argc, char **argv)
 		{"migrate", db_migrate}, {"status", db_status}, {"url", db_url},
 		{"start", db_start}, {"stop", db_stop},
 	};
-	int rc = app_parse_options(&argc, &argv, db_usage,
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, db_usage,
 	    "migrate: apply pending migrations. status: applied and pending "
 	    "migrations and where the database is. url: a conninfo for psql or "
 	    "a dashboard. start/stop: keep the embedded cluster running, or stop "
 	    "it.", NULL);
 
-	if (rc != 0)
-		return rc == 1 ? 0 : rw_exit_code(rc);
+	if (rc != 0 || help)
+		return rc;
 	for (size_t i = 0; argc == 2 && i < G_N_ELEMENTS(actions); i++)
 		if (strcmp(argv[1], actions[i].name) == 0)
 			return actions[i].fn(app);
-	fprintf(stderr, "usage: repwatch %s\n", db_usage);
-	return rw_exit_code(RW_EUSAGE);
+	return app_usage(NULL, db_usage);
 }

@@ -11,8 +11,6 @@
 
 #include "app/app_cmds.h"
 #include "out/out_html.h"
-#include "app/app_cmds.h"
-#include "app/app_cmds.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 #include "common/rw_util.h"
@@ -93,8 +91,11 @@ demo_arf(struct app *app, const char *data_dir, const char *state)
 	g_free(copy);
 	if (rc != 0)
 		return rc;
-	return status == 0 || status == 65 ? 0 :
-	    rw_error_set(-status, "complaint ingest failed (exit %d)", status);
+	if (status == 0 || status == RW_EDATA)
+		return 0;
+	rw_error_clear();
+	return rw_error_set(status, "complaint ingest failed (exit %d)",
+	    rw_exit_code(status));
 }
 
 static int
@@ -197,13 +198,13 @@ cmd_demo(struct app *app, int argc, char **argv)
 		    "Sample data directory (default: data/sample)", "DIR"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = app_parse_options(&argc, &argv, "demo [--data DIR]",
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "demo [--data DIR]",
 	    "Load the bundled sample SNDS data and complaint mailbox into a "
 	    "private database, analyze every day and list the alerts.", entries);
 
-	if (rc != 0)
-		return rc == 1 ? 0 : rw_exit_code(rc);
-	rc = demo_run(app, data_dir ? data_dir : default_data_dir());
+	if (rc == 0 && !help)
+		rc = demo_run(app, data_dir ? data_dir : default_data_dir());
 	g_free(data_dir);
-	return rc ? app_cmd_fail(rc) : 0;
+	return rc;
 }

@@ -74,7 +74,8 @@ cmd_nightly(struct app *app, int argc, char **argv)
 		    "Diagnostics to stderr or syslog", "TARGET"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = app_parse_options(&argc, &argv, "nightly [-q|-v] [--log TARGET]",
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "nightly [-q|-v] [--log TARGET]",
 	    "Fetch every SNDS source, ingest every mailbox, analyze the new "
 	    "days, write the configured report and Prometheus file, send "
 	    "notifications and prune, one run at a time. Quiet on success "
@@ -82,6 +83,8 @@ cmd_nightly(struct app *app, int argc, char **argv)
 	    entries);
 
 	quiet = q ? 1 : v ? -1 : 0; /* -v: one level more, as the global */
+	if (rc == 0 && help)
+		goto cleanup;
 	if (rc == 0 && q && v)
 		rc = rw_error_set(RW_EUSAGE, "-q and -v cannot be combined");
 	if (rc == 0)
@@ -90,17 +93,18 @@ cmd_nightly(struct app *app, int argc, char **argv)
 		rc = apply_log(app, quiet, log);
 	if (rc == 0)
 		rc = app_nightly_run(&res, app, &app_nightly_default_ops);
+cleanup:
 	g_free(log);
-	if (rc == 1)
-		return 0;
-	if (rc != 0) {
+	if (rc != 0 || help) {
 		app_nightly_result_clear(&res);
-		return app_cmd_fail(rc);
+		return rc;
 	}
 	print_result(app, &res);
+	/* the steps' errors are in the summary: the status alone goes up */
+	rw_error_clear();
 	rc = res.status;
 	app_nightly_result_clear(&res);
-	return rw_exit_code(rc);
+	return rc;
 }
 
 /* ---- prune ------------------------------------------------------------ */
@@ -136,11 +140,14 @@ cmd_prune(struct app *app, int argc, char **argv)
 		    "keep_days)", "N"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = app_parse_options(&argc, &argv, "prune [--keep-days N]",
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "prune [--keep-days N]",
 	    "Delete raw responses, complaint reports, SNDS rows, alert "
 	    "history and logs older than N days, in batches of 10,000 rows "
 	    "(one short transaction each).", entries);
 
+	if (rc == 0 && help)
+		goto cleanup;
 	if (rc == 0)
 		rc = no_more_args(argc, argv, 1);
 	if (rc == 0)
@@ -156,11 +163,10 @@ cmd_prune(struct app *app, int argc, char **argv)
 		app_prune_counts_format(line, &pc);
 		printf("pruned %s older than %lld days\n", line->str, keep);
 	}
+cleanup:
 	g_string_free(line, TRUE);
 	g_free(arg);
-	if (rc == 1)
-		return 0;
-	return rc == 0 ? 0 : app_cmd_fail(rc);
+	return rc;
 }
 
 /* ---- report ----------------------------------------------------------- */
@@ -177,11 +183,14 @@ cmd_report(struct app *app, int argc, char **argv)
 		    "Report day (default: the latest analyzed day)", "D"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = app_parse_options(&argc, &argv, "report --html FILE [--date D]",
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "report --html FILE [--date D]",
 	    "Write one self-contained HTML file: summary, feed health, open "
 	    "alerts, and a 60-day chart with forecast per flagged IP or range.",
 	    entries);
 
+	if (rc == 0 && help)
+		goto cleanup;
 	if (rc == 0)
 		rc = no_more_args(argc, argv, 1);
 	if (rc == 0 && html == NULL)
@@ -192,11 +201,10 @@ cmd_report(struct app *app, int argc, char **argv)
 		rc = out_html_write(db, app->cfg, html, date);
 	if (rc == 0)
 		printf("report written to %s\n", html);
+cleanup:
 	g_free(html);
 	g_free(date);
-	if (rc == 1)
-		return 0;
-	return rc == 0 ? 0 : app_cmd_fail(rc);
+	return rc;
 }
 
 /* ---- export ----------------------------------------------------------- */
@@ -246,25 +254,26 @@ cmd_export(struct app *app, int argc, char **argv)
 		    "notify: print the JSON lines, send nothing", NULL},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = app_parse_options(&argc, &argv,
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv,
 	    "export prometheus FILE | export notify [--dry-run]",
 	    "Write a node_exporter textfile (prometheus), or send the new and "
 	    "escalated alerts to [notify] command / webhook_url (notify).",
 	    entries);
 
-	if (rc == 0 && argc >= 2 && strcmp(argv[1], "prometheus") == 0) {
+	if (rc != 0 || help)
+		return rc;
+	if (argc >= 2 && strcmp(argv[1], "prometheus") == 0) {
 		rc = argc == 3 ? export_prometheus(app, argv[2]) :
 		    rw_error_set(RW_EUSAGE, "usage: repwatch export "
 		    "prometheus FILE");
-	} else if (rc == 0 && argc >= 2 && strcmp(argv[1], "notify") == 0) {
+	} else if (argc >= 2 && strcmp(argv[1], "notify") == 0) {
 		rc = no_more_args(argc, argv, 2);
 		if (rc == 0)
 			rc = export_notify(app, dry_run);
-	} else if (rc == 0) {
+	} else {
 		rc = rw_error_set(RW_EUSAGE, "usage: repwatch export prometheus "
 		    "FILE | export notify [--dry-run]");
 	}
-	if (rc == 1)
-		return 0;
-	return rc == 0 ? 0 : app_cmd_fail(rc);
+	return rc;
 }

@@ -43,14 +43,15 @@ snds_load_cmd(struct app *app, int argc, char **argv)
 	struct snds_load_totals t;
 	struct rw_db *db;
 	GDate d;
-	int rc = app_parse_options(&argc, &argv, "snds load [--source NAME] "
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "snds load [--source NAME] "
 	    "[--status] [--date D] FILE...|DIR", "Load SNDS data reports (or "
 	    "IP-status reports with --status) saved from the portal or kept "
 	    "under state_dir/raw/, through the same path as a fetch. A "
 	    "directory loads its data-*.csv, then its status-*.csv files.",
 	    entries);
 
-	if (rc != 0)
+	if (rc != 0 || help)
 		goto cleanup;
 	if (argc < 2)
 		rc = rw_error_set(RW_EUSAGE, "no file to load");
@@ -76,7 +77,7 @@ cleanup:
 	g_free(source);
 	g_free(date);
 	g_free(name);
-	return rc == 1 ? 0 : rc;
+	return rc;
 }
 
 /* ---- show / status ---- */
@@ -101,11 +102,12 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 	};
 	struct snds_show_opts o = {0};
 	struct rw_db *db;
-	int rc = app_parse_options(&argc, &argv, "snds show [--source NAME] "
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "snds show [--source NAME] "
 	    "[--date D | --from D1 --to D2] [--ip IP] [--format text|json|csv]",
 	    "Print stored SNDS daily rows.", entries);
 
-	if (rc != 0)
+	if (rc != 0 || help)
 		goto cleanup;
 	if (argc > 1)
 		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
@@ -129,7 +131,7 @@ cleanup:
 	g_free(to);
 	g_free(ip);
 	g_free(format);
-	return rc == 1 ? 0 : rc;
+	return rc;
 }
 
 static int
@@ -147,11 +149,12 @@ snds_status_cmd(struct app *app, int argc, char **argv)
 	};
 	struct snds_show_opts o = {0};
 	struct rw_db *db;
-	int rc = app_parse_options(&argc, &argv, "snds status [--source NAME] "
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "snds status [--source NAME] "
 	    "[--date D] [--format text|json|csv]", "Print the IP-status "
 	    "ranges (blocked or junked IPs) of a stored snapshot.", entries);
 
-	if (rc != 0)
+	if (rc != 0 || help)
 		goto cleanup;
 	if (argc > 1)
 		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
@@ -168,7 +171,7 @@ cleanup:
 	g_free(source);
 	g_free(date);
 	g_free(format);
-	return rc == 1 ? 0 : rc;
+	return rc;
 }
 
 /* ---- links ---- */
@@ -242,13 +245,14 @@ snds_links_cmd(struct app *app, int argc, char **argv)
 {
 	struct rw_db *db;
 	char **names = NULL;
-	int rc = app_parse_options(&argc, &argv, "snds links", "List every SNDS "
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "snds links", "List every SNDS "
 	    "source: kind, the day its links were issued, their age and days "
 	    "left (links expire after 30 days), token state for API sources, "
 	    "last success and last error.", NULL);
 
-	if (rc != 0)
-		return rc == 1 ? 0 : rc;
+	if (rc != 0 || help)
+		return rc;
 	rc = app_db(&db, app);
 	if (rc == 0)
 		rc = snds_source_names(&names, app->cfg, db);
@@ -323,13 +327,14 @@ snds_link_cmd(struct app *app, int argc, char **argv)
 	};
 	struct rw_db *db;
 	char today[11] = "";
-	int rc = app_parse_options(&argc, &argv, "snds link set NAME --data-url URL "
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "snds link set NAME --data-url URL "
 	    "--status-url URL [--issued DATE]", "Store fresh report links for "
 	    "source NAME in the database, sealed with the key in "
 	    "state_dir/tokens/seal.key; they override the configured "
 	    "ones.", entries);
 
-	if (rc != 0)
+	if (rc != 0 || help)
 		goto cleanup;
 	if (argc != 3 || strcmp(argv[1], "set") != 0)
 		rc = rw_error_set(RW_EUSAGE, "usage: repwatch snds link set "
@@ -357,7 +362,7 @@ cleanup:
 	g_free(issued);
 	g_free(keyfile);
 	g_free(state);
-	return rc == 1 ? 0 : rc;
+	return rc;
 }
 
 /* ---- dispatch ---- */
@@ -378,7 +383,8 @@ static const struct {
 static int
 snds_help(int argc, char **argv)
 {
-	int rc = app_parse_options(&argc, &argv, snds_usage,
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, snds_usage,
 	    "Microsoft SNDS: fetch reports (report links or the OAuth REST "
 	    "API), load saved files, show stored data and IP status, manage "
 	    "report links and logins.\n\n"
@@ -390,29 +396,21 @@ snds_help(int argc, char **argv)
 	    "  link set  store fresh report links for a source\n"
 	    "  login   sign in for an API source (OAuth, PKCE)", NULL);
 
-	if (rc == 0) {
-		fprintf(stderr, "usage: repwatch %s\n", snds_usage);
-		rc = RW_EUSAGE;
-	}
-	return rc == 1 ? 0 : rw_exit_code(rc);
+	if (rc == 0 && !help)
+		rc = app_usage(NULL, snds_usage);
+	return rc;
 }
 
 int
 cmd_snds(struct app *app, int argc, char **argv)
 {
-	int rc;
-
 	if (argc < 2 || argv[1][0] == '-')
 		return snds_help(argc, argv);
 	for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++) {
 		if (strcmp(argv[1], subcommands[i].name) != 0)
 			continue;
-		rc = subcommands[i].fn(app, argc - 1, argv + 1);
-		if (rc < 0)
-			return app_cmd_fail(rc);
-		return rc;
+		return subcommands[i].fn(app, argc - 1, argv + 1);
 	}
-	fprintf(stderr, "repwatch: unknown snds command \"%s\"\nusage: "
-	    "repwatch %s\n", argv[1], snds_usage);
-	return rw_exit_code(RW_EUSAGE);
+	fprintf(stderr, "repwatch: unknown snds command \"%s\"\n", argv[1]);
+	return app_usage(NULL, snds_usage);
 }

@@ -291,16 +291,18 @@ ingest_one(struct app *app, const struct ingest_src *is)
 	int64_t key = lock_key(is);
 	/* MTA deliveries run in parallel: standard input needs no lock */
 	bool lock = strcmp(is->spec, "-") != 0;
+	bool taken = true;
 	int rc = app_db(&db, app);
 
 	if (rc != 0)
 		return rc;
-	rc = lock ? rw_db_trylock(db, key) : 1;
-	if (rc == 0)
+	if (lock)
+		rc = rw_db_trylock(&taken, db, key);
+	if (rc != 0)
+		return rc;
+	if (!taken)
 		return rw_error_set(RW_ETEMP, "mailbox \"%s\" is being read by "
 		    "another ingest", is->name);
-	if (rc < 0)
-		return rc;
 	arf_limits_from_config(&lim, &trace, app->cfg);
 	rc = ingest_locked(db, is, &lim,
 	    rw_config_int(app->cfg, "arf", "batch_size"),
@@ -418,25 +420,25 @@ int
 arf_ingest_cmd(struct app *app, int argc, char **argv)
 {
 	char **names = NULL;
-	int rc = app_parse_options(&argc, &argv, "arf ingest [SOURCE...]",
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "arf ingest [SOURCE...]",
 	    "Load complaint reports into the database. SOURCE is a Maildir, "
 	    "an mbox file, an .eml file or folder, - (one message on standard "
 	    "input, for MTA delivery), an imap:// or imaps:// URL, or the NAME "
 	    "of a [mailbox.NAME] section; without SOURCE, every configured "
 	    "mailbox.", NULL);
 
-	if (rc != 0)
-		return rc == 1 ? 0 : rw_exit_code(rc);
+	if (rc != 0 || help)
+		return rc;
 	if (argc >= 2)
-		return rw_exit_code(ingest_args(app, argv + 1, argc - 1));
+		return ingest_args(app, argv + 1, argc - 1);
 	names = rw_config_instances(app->cfg, "mailbox");
 	if (names == NULL || names[0] == NULL) {
 		g_strfreev(names);
-		rw_error_set(RW_EUSAGE, "no source given and no [mailbox.NAME] "
-		    "section configured");
-		return app_cmd_fail(RW_EUSAGE);
+		return rw_error_set(RW_EUSAGE, "no source given and no "
+		    "[mailbox.NAME] section configured");
 	}
 	rc = ingest_args(app, names, (int)g_strv_length(names));
 	g_strfreev(names);
-	return rw_exit_code(rc);
+	return rc;
 }

@@ -389,7 +389,8 @@ arf_reparse_cmd(struct app *app, int argc, char **argv)
 	};
 	struct reparse rp = {0};
 	GDate d;
-	int rc = app_parse_options(&argc, &argv, "arf reparse [--since YYYY-MM-DD] "
+	bool help, taken = false;
+	int rc = app_parse_options(&help, &argc, &argv, "arf reparse [--since YYYY-MM-DD] "
 	    "[--dry-run]",
 	    "Derive the sending IP of stored reports again from their stored "
 	    "headers ([arf] keep = headers or full) with this version's "
@@ -397,25 +398,21 @@ arf_reparse_cmd(struct app *app, int argc, char **argv)
 	    "analyzer's daily facts of the days whose complaints moved, and "
 	    "print how many moved from which IP to which.", entries);
 
-	if (rc != 0) {
+	if (rc != 0 || help) {
 		g_free(since);
-		return rc == 1 ? 0 : rw_exit_code(rc);
+		return rc;
 	}
 	if (argc > 1 || (since != NULL && rw_parse_date(&d, since) != 0)) {
-		fprintf(stderr, "usage: repwatch arf reparse [--since "
-		    "YYYY-MM-DD] [--dry-run]\n");
 		g_free(since);
-		return rw_exit_code(RW_EUSAGE);
+		return app_usage(NULL, "arf reparse [--since YYYY-MM-DD] "
+		    "[--dry-run]");
 	}
 	rc = app_db(&rp.db, app);
-	if (rc == 0) {
-		rc = rw_db_trylock(rp.db, RW_LOCK_ANALYZE);
-		if (rc == 0)
-			rc = rw_error_set(RW_ETEMP, "arf reparse: the analyzer "
-			    "is running");
-		else if (rc == 1)
-			rc = 0;
-	}
+	if (rc == 0)
+		rc = rw_db_trylock(&taken, rp.db, RW_LOCK_ANALYZE);
+	if (rc == 0 && !taken)
+		rc = rw_error_set(RW_ETEMP, "arf reparse: the analyzer is "
+		    "running");
 	if (rc == 0) {
 		arf_limits_from_config(&rp.lim, &rp.trace, app->cfg);
 		rp.lim.keep = ARF_KEEP_NONE;
@@ -425,5 +422,5 @@ arf_reparse_cmd(struct app *app, int argc, char **argv)
 		g_strfreev(rp.trace);
 	}
 	g_free(since);
-	return rc == 0 ? 0 : app_cmd_fail(rc);
+	return rc;
 }

@@ -129,7 +129,8 @@ arf_stats_cmd(struct app *app, int argc, char **argv)
 		G_OPTION_ENTRY_NULL,
 	};
 	struct rw_db *db = NULL;
-	int rc = app_parse_options(&argc, &argv, "arf stats [--json]",
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "arf stats [--json]",
 	    "Totals of complaint ingestion in the database: messages read, "
 	    "complaints by feedback type and provider, duplicates, not a "
 	    "report, quarantined, reports without a sending IP, complaints "
@@ -137,10 +138,10 @@ arf_stats_cmd(struct app *app, int argc, char **argv)
 	    "sending IP is inside the receiving provider's own networks "
 	    "(inside_provider: a wrongly derived IP; must be 0).", entries);
 
-	if (rc != 0)
-		return rc == 1 ? 0 : rw_exit_code(rc);
+	if (rc != 0 || help)
+		return rc;
 	rc = app_db(&db, app);
 	if (rc == 0)
 		rc = arf_stats_print(db, stdout, json);
-	return rc == 0 ? 0 : app_cmd_fail(rc);
+	return rc;
 }

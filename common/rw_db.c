@@ -365,13 +365,12 @@ rw_db_lock(struct rw_db *db, int64_t key)
 }
 
 int
-rw_db_trylock(struct rw_db *db, int64_t key)
+rw_db_trylock(bool *out_taken, struct rw_db *db, int64_t key)
 {
 	char *v = NULL;
 	int rc = lock_call(db, "pg_try_advisory_lock", key, &v);
 
-	if (rc == 0)
-		rc = (v != NULL && v[0] == 't') ? 1 : 0;
+	*out_taken = rc == 0 && v != NULL && v[0] == 't';
 	g_free(v);
 	return rc;
 }

@@ -38,9 +38,12 @@ int rw_db_begin(struct rw_db *db);
 int rw_db_commit(struct rw_db *db);
 int rw_db_rollback(struct rw_db *db);
 
-/* advisory locks (session level); try returns 1 when taken, 0 when busy */
+/*
+ * advisory locks (session level); rw_db_trylock sets *OUT_TAKEN, false when
+ * another session holds KEY (not an error)
+ */
 int rw_db_lock(struct rw_db *db, int64_t key);
-int rw_db_trylock(struct rw_db *db, int64_t key);
+int rw_db_trylock(bool *out_taken, struct rw_db *db, int64_t key);
 int rw_db_unlock(struct rw_db *db, int64_t key);
 
 /* lock keys, one per kind of exclusive work */

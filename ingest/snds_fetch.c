@@ -743,7 +743,7 @@ fetch_all(struct app *app, const char *only, const struct window *w)
 		    names[i], w));
 	g_strfreev(names);
 	g_free(state);
-	return worst < 0 ? rw_exit_code(worst) : 0;
+	return worst;
 }
 
 int
@@ -762,7 +762,8 @@ snds_fetch_cmd(struct app *app, int argc, char **argv)
 		    "Last day (default: today)", "D2"},
 		G_OPTION_ENTRY_NULL,
 	};
-	int rc = app_parse_options(&argc, &argv, "snds fetch [--source NAME] "
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "snds fetch [--source NAME] "
 	    "[--date D | --since D1 --until D2]", "Fetch SNDS data reports "
 	    "(default: every missing day of the last lookback_days plus the "
 	    "last 3 days) and the IP-status report of every source.", entries);
@@ -770,6 +771,8 @@ snds_fetch_cmd(struct app *app, int argc, char **argv)
 	w.date = date;
 	w.since = since;
 	w.until = until;
+	if (rc == 0 && help)
+		goto cleanup;
 	if (rc == 0 && argc > 1)
 		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
 		    argv[1]);
@@ -777,9 +780,10 @@ snds_fetch_cmd(struct app *app, int argc, char **argv)
 		rc = check_window(&w);
 	if (rc == 0)
 		rc = fetch_all(app, source, &w);
+cleanup:
 	g_free(source);
 	g_free(date);
 	g_free(since);
 	g_free(until);
-	return rc == 1 ? 0 : rc;
+	return rc;
 }

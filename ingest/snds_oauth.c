@@ -643,14 +643,15 @@ snds_login_cmd(struct app *app, int argc, char **argv)
 	struct snds_source *s = NULL;
 	struct rw_db *db = NULL;
 	char *state_dir = NULL, *path = NULL;
-	int rc = app_parse_options(&argc, &argv, "snds login NAME [--port PORT]",
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "snds login NAME [--port PORT]",
 	    "Sign in for API source NAME (OAuth2 with PKCE) and store its "
 	    "refresh token in state_dir/tokens/. Prints the address to open; "
 	    "the browser's redirect is caught on 127.0.0.1, or the final "
 	    "address can be pasted on standard input.", entries);
 
-	if (rc != 0)
-		return rc == 1 ? 0 : rc;
+	if (rc != 0 || help)
+		return rc;
 	if (argc != 2)
 		return rw_error_set(RW_EUSAGE, "usage: repwatch snds login NAME");
 	rc = app_db(&db, app);

@@ -13,7 +13,7 @@
 -- on day or ip reaches the table indexes instead of computing all history.
 -- They follow the 0004 conventions exactly (abuse reports only; no SNDS row
 -- = NULL recipients and rate, never 0; worst filter of the day); the test
--- tests/outputs/test_dashboard.sh compares them with repwatch.ip_day_facts.
+-- tests/out/test_dashboard.sh compares them with repwatch.ip_day_facts.
 
 CREATE SCHEMA IF NOT EXISTS dashboard;
 COMMENT ON SCHEMA dashboard IS

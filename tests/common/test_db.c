@@ -156,6 +156,7 @@ static void
 test_errors_and_locks(void **state)
 {
 	struct rw_db *db = NULL, *db2 = NULL;
+	bool taken = false;
 	struct rw_copy *c = NULL;
 	char *ci = NULL;
 
@@ -172,10 +173,13 @@ test_errors_and_locks(void **state)
 	assert_non_null(strstr(rw_error_message(), "repwatch.analysis_run"));
 	/* advisory locks exclude a second session */
 	assert_int_equal(rw_db_connect(&db2, ci), 0);
-	assert_int_equal(rw_db_trylock(db, RW_LOCK_NIGHTLY), 1);
-	assert_int_equal(rw_db_trylock(db2, RW_LOCK_NIGHTLY), 0);
+	assert_int_equal(rw_db_trylock(&taken, db, RW_LOCK_NIGHTLY), 0);
+	assert_true(taken);
+	assert_int_equal(rw_db_trylock(&taken, db2, RW_LOCK_NIGHTLY), 0);
+	assert_false(taken);
 	assert_int_equal(rw_db_unlock(db, RW_LOCK_NIGHTLY), 0);
-	assert_int_equal(rw_db_trylock(db2, RW_LOCK_NIGHTLY), 1);
+	assert_int_equal(rw_db_trylock(&taken, db2, RW_LOCK_NIGHTLY), 0);
+	assert_true(taken);
 	/* unreachable server: temporary failure */
 	rw_db_free(db2);
 	assert_int_equal(rw_db_connect(&db2, "host=/nonexistent dbname=x"),

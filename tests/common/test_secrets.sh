@@ -5,7 +5,7 @@
 # path is the secret (config show, errors, the nightly step line,
 # repwatch.run_log, the permission check of the configuration file).
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../outputs/lib_outputs.sh"
+. "$(dirname "$0")/../out/lib_outputs.sh"
 unset REPWATCH_CONFIG
 
 # --- (a) conninfo parse errors: nothing of the text is printed -----------

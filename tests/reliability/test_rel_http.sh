@@ -1,5 +1,5 @@
 #!/bin/bash
-# test_rel_http - SNDS HTTP faults not covered by tests/snds/test_snds_http.sh
+# test_rel_http - SNDS HTTP faults not covered by tests/ingest/test_snds_http.sh
 # (which has time-out, truncated and oversize bodies, the HTML sign-in page,
 # 500-then-200 and a redirect to the sign-in host): connection refused,
 # reset mid-body, a persistent 5xx, a 5xx burst outlasting or not the

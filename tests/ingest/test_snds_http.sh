@@ -1,6 +1,6 @@
 #!/bin/bash
 # test_snds_http - "snds fetch", "snds link set", "snds login" against a
-# fake SNDS on 127.0.0.1 (tests/snds/fake_snds.py, started and stopped
+# fake SNDS on 127.0.0.1 (tests/ingest/fake_snds.py, started and stopped
 # here) and a real PostgreSQL (PG* from scripts/test.sh): every response
 # class, retries, link age, OAuth with PKCE and token rotation. Asserts
 # exit codes, database contents, and that no key or token is ever printed

@@ -236,10 +236,12 @@ test_db_lock(void **state)
 	struct fixture *f = *state;
 	struct app_nightly_result res = {0};
 	struct rw_db *other = NULL;
+	bool taken = false;
 
 	TESTDB_REQUIRE();
 	assert_int_equal(rw_db_connect(&other, f->ci), 0);
-	assert_int_equal(rw_db_trylock(other, RW_LOCK_NIGHTLY), 1);
+	assert_int_equal(rw_db_trylock(&taken, other, RW_LOCK_NIGHTLY), 0);
+	assert_true(taken);
 	assert_int_equal(app_nightly_run(&res, &f->app, &fake_ops), RW_ETEMP);
 	assert_int_equal(trace->len, 0);
 	assert_int_equal(rw_exit_code(RW_ETEMP), 75);

@@ -1,6 +1,6 @@
 # snds_lib.sh - shared set-up of the shell SNDS tests, sourced after
 # tests/lib.sh with SNDS_DB_PREFIX set: skip without PostgreSQL, a scratch
-# database, the fake SNDS on 127.0.0.1 (tests/snds/fake_snds.py) and the
+# database, the fake SNDS on 127.0.0.1 (tests/ingest/fake_snds.py) and the
 # helpers every test uses. snds_cleanup is installed as the EXIT trap; a
 # test with more to stop sets SNDS_CLEANUP_EXTRA to a command run first.
 unset REPWATCH_CONFIG
@@ -26,7 +26,7 @@ snds_cleanup() {
 trap snds_cleanup EXIT
 
 psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
-python3 "$REPWATCH_SRC/tests/snds/fake_snds.py" --port-file "$T_TMP/port" &
+python3 "$REPWATCH_SRC/tests/ingest/fake_snds.py" --port-file "$T_TMP/port" &
 SERVER_PID=$!
 for _ in $(seq 50); do [ -s "$T_TMP/port" ] && break; sleep 0.1; done
 PORT=$(cat "$T_TMP/port")

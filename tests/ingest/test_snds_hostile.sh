@@ -2,7 +2,7 @@
 # test_snds_hostile - issue 17, SNDS side: hostile files in an "snds load"
 # directory, a stalled endpoint, names that try to leave their directory,
 # redirects off the loopback host. A fake SNDS on 127.0.0.1 (random port,
-# tests/snds/fake_snds.py) and a real PostgreSQL (PG* from scripts/test.sh).
+# tests/ingest/fake_snds.py) and a real PostgreSQL (PG* from scripts/test.sh).
 . "$(dirname "$0")/../lib.sh"
 SNDS_DB_PREFIX=rwtest_snds_hostile
 . "$(dirname "$0")/snds_lib.sh"
