@@ -298,3 +298,22 @@ an_alerts_latest_day(char **out, struct rw_db *db)
 	    "repwatch.analysis_run WHERE day <= repwatch.an_horizon()", 0,
 	    NULL);
 }
+
+int
+an_alerts_open_counts(int *out_open, int *out_critical, struct rw_db *db)
+{
+	PGresult *res = NULL;
+	int rc = rw_db_query(&res, db, "SELECT count(*), count(*) FILTER "
+	    "(WHERE severity = 'critical') FROM repwatch.alert WHERE state = "
+	    "'open'", 0, NULL);
+
+	*out_open = *out_critical = 0;
+	if (rc == 0) {
+		*out_open = (int)g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL,
+		    10);
+		*out_critical = (int)g_ascii_strtoll(PQgetvalue(res, 0, 1),
+		    NULL, 10);
+	}
+	PQclear(res);
+	return rc;
+}

@@ -48,4 +48,7 @@ int an_alerts_list(GPtrArray **out, struct rw_db *db, const char *from,
 /* an_alerts_latest_day - the latest analyzed day (NULL when none) */
 int an_alerts_latest_day(char **out, struct rw_db *db);
 
+/* an_alerts_open_counts - alerts open now, and how many are critical */
+int an_alerts_open_counts(int *out_open, int *out_critical, struct rw_db *db);
+
 #endif

@@ -207,3 +207,78 @@ an_run_range(struct rw_db *db, const char *from, const char *to,
 	}
 	return rc;
 }
+
+/* the complaint day zone: the first SNDS source's (all should agree) */
+static int
+sync_timezone(struct rw_db *db, const struct rw_config *cfg)
+{
+	char **names = rw_config_instances(cfg, "snds");
+	int rc = 0;
+
+	if (names != NULL && names[0] != NULL) {
+		g_autofree char *sec = g_strdup_printf("snds.%s", names[0]);
+		const char *tz = rw_config_get(cfg, sec, "timezone");
+
+		if (tz != NULL)
+			rc = an_facts_set_timezone(db, tz);
+	}
+	g_strfreev(names);
+	return rc;
+}
+
+static int
+count_days(int *out, const char *from, const char *to)
+{
+	GDate a, b;
+	int rc = rw_parse_date(&a, from);
+
+	if (rc == 0)
+		rc = rw_parse_date(&b, to);
+	*out = rc == 0 ? g_date_days_between(&a, &b) + 1 : 0;
+	return rc;
+}
+
+int
+an_run_analyze(struct an_run_totals *out, struct rw_db *db,
+    const struct rw_config *cfg, const char *from, const char *to)
+{
+	struct an_params p;
+	bool taken = false;
+	int rc = rw_db_trylock(&taken, db, RW_LOCK_ANALYZE);
+
+	*out = (struct an_run_totals){0};
+	if (rc == 0 && !taken)
+		rc = rw_error_set(RW_ETEMP, "another analyze is running");
+	if (rc != 0)
+		return rc;
+	an_params_load(&p, cfg);
+	rc = sync_timezone(db, cfg);
+	if (rc == 0)
+		rc = an_run_range(db, from, to, &p);
+	if (rc == 0)
+		rc = count_days(&out->days, from, to);
+	if (rc == 0)
+		rc = an_alerts_open_counts(&out->open, &out->critical, db);
+	rw_db_unlock(db, RW_LOCK_ANALYZE);
+	return rc;
+}
+
+int
+an_run_pending(char **out_from, char **out_to, struct rw_db *db)
+{
+	PGresult *res = NULL;
+	int rc = rw_db_query(&res, db, "WITH d AS (SELECT min(day) AS first, "
+	    "max(day) AS last FROM repwatch.snds_daily WHERE day <= "
+	    "repwatch.an_horizon()), a AS (SELECT max(day) AS done FROM "
+	    "repwatch.analysis_run WHERE day <= repwatch.an_horizon()) "
+	    "SELECT greatest(d.first, least(coalesce(a.done + 1, d.first), "
+	    "d.last - 2))::text, d.last::text FROM d, a", 0, NULL);
+
+	*out_from = *out_to = NULL;
+	if (rc == 0 && !PQgetisnull(res, 0, 1)) {
+		*out_from = g_strdup(PQgetvalue(res, 0, 0));
+		*out_to = g_strdup(PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	return rc;
+}

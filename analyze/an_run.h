@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "analyze/an_rules.h"
+#include "common/rw_config.h"
 #include "common/rw_db.h"
 
 struct an_day_summary {
@@ -31,5 +32,29 @@ int an_run_day(struct an_day_summary *out, struct rw_db *db,
  * per day */
 int an_run_range(struct rw_db *db, const char *from, const char *to,
     const struct an_params *p);
+
+struct an_run_totals {
+	int days;     /* days analyzed */
+	int open;     /* alerts open afterwards */
+	int critical; /* of which critical */
+};
+
+/*
+ * an_run_analyze - the area's entry point, for "analyze" and nightly: take
+ * the analyze lock (RW_ETEMP when another analysis holds it), book
+ * complaints in the first SNDS source's zone, run FROM..TO with the
+ * [analyze] parameters of CFG, and count the open alerts.
+ */
+int an_run_analyze(struct an_run_totals *out, struct rw_db *db,
+    const struct rw_config *cfg, const char *from, const char *to);
+
+/*
+ * an_run_pending - the days nightly analyzes: from the day after the last
+ * analyzed one (at least the last 3 days with data, which a fetch may have
+ * revised) to the last day with SNDS data; both NULL when there is none.
+ * Days after the horizon (stored by an earlier version) are ignored: they
+ * would otherwise be the only ones analyzed, night after night.
+ */
+int an_run_pending(char **out_from, char **out_to, struct rw_db *db);
 
 #endif

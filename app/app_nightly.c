@@ -11,19 +11,20 @@
 
 #include <json-glib/json-glib.h>
 
-#include "common/rw_json.h"
+#include "analyze/an_run.h"
 #include "app/app_cmds.h"
-#include "out/out_prom.h"
 #include "app/app_nightly.h"
-#include "out/out_notify.h"
 #include "app/app_prune.h"
-#include "out/out_html.h"
 #include "arf/arf_ingest.h"
 #include "common/rw_error.h"
+#include "common/rw_json.h"
 #include "common/rw_log.h"
 #include "common/rw_util.h"
 #include "ingest/snds_fetch.h"
 #include "ingest/snds_source.h"
+#include "out/out_html.h"
+#include "out/out_notify.h"
+#include "out/out_prom.h"
 
 struct run {
 	struct app_nightly_result *res;
@@ -273,6 +274,21 @@ missing(const char *kind)
 	    "this build", kind);
 }
 
+/* fail_step - a step that could not start: the recorded error is why */
+static void
+fail_step(struct run *run, const char *kind, const char *arg)
+{
+	struct app_nightly_step *s = g_new0(struct app_nightly_step, 1);
+
+	s->kind = g_strdup(kind);
+	s->arg = g_strdup(arg);
+	s->status = rw_error_code() != 0 ? rw_error_code() : RW_EFAIL;
+	s->message = g_strdup(rw_error_message());
+	rw_error_print();
+	g_ptr_array_add(run->res->steps, s);
+	run->res->status = rw_status_worse(run->res->status, s->status);
+}
+
 static void
 run_or_missing(struct run *run, const char *kind, const char *arg,
     app_nightly_fn fn)
@@ -281,15 +297,8 @@ run_or_missing(struct run *run, const char *kind, const char *arg,
 		run_step(run, kind, arg, fn);
 		return;
 	}
-	struct app_nightly_step *s = g_new0(struct app_nightly_step, 1);
-
-	s->kind = g_strdup(kind);
-	s->arg = g_strdup(arg);
-	s->status = missing(kind);
-	s->message = g_strdup(rw_error_message());
-	rw_error_print();
-	g_ptr_array_add(run->res->steps, s);
-	run->res->status = rw_status_worse(run->res->status, s->status);
+	missing(kind);
+	fail_step(run, kind, arg);
 }
 
 static void
@@ -326,45 +335,26 @@ ingest_steps(struct run *run, const struct app_nightly_ops *ops)
 }
 
 /*
- * analyze_range - the days to analyze: from the day after the last
- * analyzed one (but at least the last 3 days, which a fetch may have
- * revised) to the last day with SNDS data. NULL when there is no data.
- * Days after the horizon (stored by an earlier version) are ignored: they
- * would otherwise be the only ones analyzed, night after night.
+ * analyze_step - the days an_run_pending names; when they cannot be read
+ * (the database failed), the step fails with that error
  */
-static int
-analyze_range(char **out, struct app *app)
-{
-	struct rw_db *db = NULL;
-	int rc = app_db(&db, app);
-
-	*out = NULL;
-	if (rc == 0)
-		rc = rw_db_query1(out, db, "WITH d AS (SELECT min(day) AS "
-		    "first, max(day) AS last FROM repwatch.snds_daily WHERE "
-		    "day <= repwatch.an_horizon()), a AS (SELECT max(day) AS "
-		    "done FROM repwatch.analysis_run WHERE day <= "
-		    "repwatch.an_horizon()) "
-		    "SELECT "
-		    "greatest(d.first, least(coalesce(a.done + 1, d.first), "
-		    "d.last - 2)) || '..' || d.last FROM d, a", 0, NULL);
-	return rc;
-}
-
 static void
 analyze_step(struct run *run, const struct app_nightly_ops *ops)
 {
-	char *range = NULL;
+	g_autofree char *from = NULL, *to = NULL, *range = NULL;
+	struct rw_db *db = NULL;
+	int rc = app_db(&db, run->app);
 
-	if (analyze_range(&range, run->app) != 0) {
-		run_or_missing(run, "analyze", NULL, NULL);
-		return;
-	}
-	if (range == NULL)
+	if (rc == 0)
+		rc = an_run_pending(&from, &to, db);
+	if (rc != 0) {
+		fail_step(run, "analyze", NULL);
+	} else if (to == NULL) {
 		skip_step(run, "analyze", "no SNDS data yet");
-	else
+	} else {
+		range = g_strdup_printf("%s..%s", from, to);
 		run_or_missing(run, "analyze", range, ops->analyze);
-	g_free(range);
+	}
 }
 
 static void
@@ -540,15 +530,19 @@ static int
 step_analyze(GString *counts, struct app *app, const char *range)
 {
 	g_auto(GStrv) days = g_strsplit(range, "..", 2);
-	const char *args[] = {"analyze", "--from", days[0], "--to",
-	    days[1], NULL};
-	int status = app_cmd_call(app, cmd_analyze, args);
+	struct an_run_totals t;
+	struct rw_db *db = NULL;
+	int rc = app_db(&db, app);
 
-	counts_since(counts, app, "SELECT ($2::date - $1::date + 1) || "
-	    "' day(s) analyzed, ' || count(*) || ' alerts open (' || count(*) "
-	    "FILTER (WHERE severity = 'critical') || ' critical)' FROM "
-	    "repwatch.alert WHERE state = 'open'", days[0], days[1]);
-	return status;
+	if (rc == 0 && g_strv_length(days) != 2)
+		rc = rw_error_set(RW_ESOFTWARE, "analyze: bad range \"%s\"",
+		    range);
+	if (rc == 0)
+		rc = an_run_analyze(&t, db, app->cfg, days[0], days[1]);
+	if (rc == 0)
+		g_string_append_printf(counts, "%d day(s) analyzed, %d alerts "
+		    "open (%d critical)", t.days, t.open, t.critical);
+	return rc;
 }
 
 static int

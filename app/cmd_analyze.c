@@ -63,34 +63,7 @@ day_opts_check(struct day_opts *o)
 	return rc;
 }
 
-/* the complaint day zone: the first SNDS source's (all should agree) */
-static int
-sync_timezone(struct app *app, struct rw_db *db)
-{
-	char **names = rw_config_instances(app->cfg, "snds");
-	int rc = 0;
 
-	if (names != NULL && names[0] != NULL) {
-		g_autofree char *sec = g_strdup_printf("snds.%s", names[0]);
-		const char *tz = rw_config_get(app->cfg, sec, "timezone");
-
-		if (tz != NULL)
-			rc = an_facts_set_timezone(db, tz);
-	}
-	g_strfreev(names);
-	return rc;
-}
-
-static int
-lock_analyze(struct rw_db *db)
-{
-	bool taken = false;
-	int rc = rw_db_trylock(&taken, db, RW_LOCK_ANALYZE);
-
-	if (rc == 0 && !taken)
-		rc = rw_error_set(RW_ETEMP, "another analyze is running");
-	return rc;
-}
 
 /* default range: the latest day with SNDS data */
 static int
@@ -149,24 +122,16 @@ refuse_future(struct day_opts *o, struct rw_db *db)
 static int
 analyze(struct app *app, struct day_opts *o)
 {
-	struct an_params p;
+	struct an_run_totals t;
 	struct rw_db *db = NULL;
-	int rc;
+	int rc = app_db(&db, app);
 
-	an_params_load(&p, app->cfg);
-	rc = app_db(&db, app);
-	if (rc == 0)
-		rc = lock_analyze(db);
-	if (rc != 0)
-		return rc;
-	rc = sync_timezone(app, db);
 	if (rc == 0)
 		rc = refuse_future(o, db);
 	if (rc == 0)
 		rc = default_days(o, db);
 	if (rc == 0)
-		rc = an_run_range(db, o->from, o->to, &p);
-	rw_db_unlock(db, RW_LOCK_ANALYZE);
+		rc = an_run_analyze(&t, db, app->cfg, o->from, o->to);
 	return rc;
 }
 

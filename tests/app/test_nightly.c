@@ -180,6 +180,45 @@ test_failure_isolated_worst_exit(void **state)
 	expect_worst(f, "prune:400", RW_ECONFIG, RW_ECONFIG);
 }
 
+/*
+ * When the days to analyze cannot be read, the analyze step fails with the
+ * database's error and status (it once said "step analyze is not available
+ * in this build", status 70).
+ */
+static void
+test_analyze_range_error(void **state)
+{
+	struct fixture *f = *state;
+	struct app_nightly_result res = {0};
+	const struct app_nightly_step *s = NULL;
+	struct rw_db *db = NULL;
+
+	TESTDB_REQUIRE();
+	assert_int_equal(app_db(&db, &f->app), 0);
+	assert_int_equal(rw_db_exec(db, "ALTER TABLE repwatch.analysis_run "
+	    "RENAME TO analysis_run_gone"), 0);
+	assert_int_equal(app_nightly_run(&res, &f->app, &fake_ops), 0);
+	for (guint i = 0; i < res.steps->len; i++) {
+		const struct app_nightly_step *x = res.steps->pdata[i];
+
+		if (strcmp(x->kind, "analyze") == 0)
+			s = x;
+	}
+	assert_non_null(s);
+	/* the fake analyze step never ran: there was no range to give it */
+	assert_null(strstr(trace->str, "analyze:"));
+	assert_int_equal(s->status, RW_EFAIL);
+	assert_non_null(s->message);
+	assert_non_null(strstr(s->message, "analysis_run"));
+	assert_null(strstr(s->message, "not available"));
+	assert_int_equal(res.status, RW_EFAIL);
+	/* the other steps still ran */
+	assert_non_null(strstr(trace->str, "prune:400"));
+	assert_int_equal(rw_db_exec(db, "ALTER TABLE repwatch."
+	    "analysis_run_gone RENAME TO analysis_run"), 0);
+	app_nightly_result_clear(&res);
+}
+
 static void
 test_run_log(void **state)
 {
@@ -284,6 +323,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_failure_isolated_worst_exit,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_analyze_range_error, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_file_lock, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_db_lock, setup, teardown),
