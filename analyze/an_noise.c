@@ -217,7 +217,7 @@ day_string(char *buf, size_t len, const GDate *end, int back)
 }
 
 /*
- * spike_decay - a finding whose evidence is one past day: NULL (resolved)
+ * an_noise_spike_decay - a finding whose evidence is one past day: NULL (resolved)
  * once the last spike_days days are back at baseline, info before that,
  * with the days in the message. F unchanged when it is no spike.
  */

@@ -1,6 +1,6 @@
 /*
  * app_cli - the repwatch command line: global options, then one command
- * from the table in rw_cli.c.
+ * from the table in app_cli.c.
  */
 #ifndef APP_CLI_H
 #define APP_CLI_H

@@ -459,7 +459,7 @@ app_nightly_print_summary(FILE *out, const struct app_nightly_result *r,
 /* ---- the real steps --------------------------------------------------- */
 
 
-/* since - the database clock now, to count the rows a step writes */
+/* db_now - the database clock now, to count the rows a step writes */
 static int
 db_now(char **out, struct app *app)
 {

@@ -2,8 +2,8 @@
  * arf_edge - where the receiving provider took the message in from
  * outside: the trust-boundary walk over the original's Received fields
  * (newest first, stepping over the provider's own hops) and the
- * provider's independent witnesses of the same connection (reference
- * arf.md section 7).
+ * provider's independent witnesses of the same connection (doc/arf.md,
+ * "The sending IP").
  *
  * A hop is the provider's own when its "by" host is provider
  * infrastructure and its "from" host name or address is too (or the

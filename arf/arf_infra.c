@@ -3,7 +3,7 @@
  *
  * Sources of the built-in table (reviewed 2026-12):
  *  - Microsoft: host names as they appear in real Exchange Online and
- *    Outlook.com Received fields (reference arf.md section 7); networks
+ *    Outlook.com Received fields (doc/arf.md, "The sending IP"); networks
  *    from Microsoft's "Office 365 URLs and IP address ranges" (Exchange
  *    Online, endpoint set IDs 1, 2, 9 and 10; web service
  *    https://endpoints.office.com/endpoints/worldwide), Microsoft's

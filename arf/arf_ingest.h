@@ -11,7 +11,7 @@
 
 struct rw_config;
 
-/* arf_source_opts_from_config - defaults from [arf] and [mailbox.NAME] */
+/* arf_source_opts_init - defaults from [arf] and [mailbox.NAME] */
 void arf_source_opts_init(struct arf_source_opts *out,
     const struct rw_config *cfg, const char *mailbox);
 

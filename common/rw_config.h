@@ -51,7 +51,8 @@ struct rw_config;
  * return RW_ECONFIG.
  */
 int rw_config_load(struct rw_config **out, const char *path);
-/* rw_config_new_empty - defaults and environment only (tests, demo) */
+/* rw_config_load_data - DATA as if read from file NAME; NULL, NULL:
+ * defaults and environment only (tests, demo) */
 int rw_config_load_data(struct rw_config **out, const char *name,
     const char *data);
 void rw_config_free(struct rw_config *cfg);

@@ -687,7 +687,7 @@ rw_db_migrate(struct rw_db *db, int *out_applied)
 	return rc;
 }
 
-/* table_exists - has schema_migrations been created yet */
+/* migrations_table - has schema_migrations been created yet */
 static int
 migrations_table(bool *out, struct rw_db *db)
 {

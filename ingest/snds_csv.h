@@ -2,7 +2,7 @@
  * snds_csv - streaming parser for SNDS CSV reports (libcsv underneath).
  *
  * Two kinds of input: the 14-column data report and the 4-column IP-status
- * report (reference: shared/reference/snds.md sections 2-4). Bytes are fed
+ * report (doc/snds.md, "Data"). Bytes are fed
  * in any chunking; each valid row goes to on_data / on_status, each bad row
  * to on_reject with its line number, raw text and reason. A bad row never
  * stops the parse; only a callback returning < 0 or a hard ceiling does.

@@ -10,7 +10,7 @@
 
 #include "app/app.h"
 
-/* snds_build_data_url - URL for DAY (YYYY-MM-DD) of a link or API source */
+/* snds_link_url_for_day - URL for DAY (YYYY-MM-DD) of a link or API source */
 int snds_link_url_for_day(char **out, const char *url, const char *day);
 
 int snds_fetch_cmd(struct app *app, int argc, char **argv);

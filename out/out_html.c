@@ -417,7 +417,7 @@ draw_thresholds(xmlNode *svg, const struct scale *sc)
 	}
 }
 
-/* path_rate - the complaint rate, broken where SNDS has no data */
+/* draw_rate - the complaint rate, broken where SNDS has no data */
 static void
 draw_rate(xmlNode *svg, const struct series *s, const struct scale *sc)
 {

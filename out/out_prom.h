@@ -8,7 +8,7 @@
  * severity of its open alerts; per /24 the open alert severity; per SNDS
  * source the last success, link days left and token state; per mailbox the
  * last success and quarantine total; run totals. Names and labels:
- * doc/README-outputs.md.
+ * doc/outputs.md.
  */
 #ifndef OUT_PROM_H
 #define OUT_PROM_H
