@@ -5,7 +5,6 @@
 
 #include "common/rw_db.h"
 #include "common/rw_error.h"
-#include "common/rw_util.h"
 #include "arf/arf_json.h"
 #include "arf/arf_parse.h"
 #include "arf/arf_reparse.h"
