@@ -511,19 +511,19 @@ step_fetch(GString *counts, struct app *app, const char *source)
 static int
 step_ingest(GString *counts, struct app *app, const char *mailbox)
 {
-	const char *args[] = {"ingest", mailbox, NULL};
-	g_autofree char *since = NULL;
-	int status;
+	struct arf_ingest_totals t;
+	struct rw_db *db = NULL;
+	int rc = app_db(&db, app);
 
-	db_now(&since, app);
-	status = app_cmd_call(app, arf_ingest_cmd, args);
-	counts_since(counts, app, "SELECT coalesce(sum(messages), 0) || "
-	    "' messages, ' || coalesce(sum(complaints), 0) || ' complaints, ' "
-	    "|| coalesce(sum(duplicates), 0) || ' duplicates, ' || coalesce("
-	    "sum(quarantined), 0) || ' quarantined' FROM repwatch.arf_run "
-	    "WHERE mailbox = $1 AND started_at >= $2::timestamptz", mailbox,
-	    since);
-	return status;
+	/* no database, no counts */
+	if (rc != 0)
+		return rc;
+	rc = app_arf_ingest(&t, app, mailbox);
+	g_string_append_printf(counts, "%lld messages, %lld complaints, "
+	    "%lld duplicates, %lld quarantined", t.counts.messages,
+	    t.counts.complaints, t.counts.duplicates, t.counts.quarantined);
+	arf_ingest_totals_clear(&t);
+	return rc;
 }
 
 static int

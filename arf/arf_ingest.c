@@ -1,19 +1,17 @@
 /*
- * arf_ingest - "repwatch arf ingest": sources -> parser -> batches.
+ * arf_ingest - one source -> parser -> batches ("repwatch arf ingest").
  *
  * Exactly-once: messages are acknowledged in their mailbox only after the
  * batch holding them committed, and every message is keyed by its content
  * hash (and report Message-ID), so a re-run after a crash at any point
  * stores nothing twice and loses nothing.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/rw_config.h"
 #include "common/rw_db.h"
 #include "common/rw_error.h"
-#include "common/rw_log.h"
 #include "common/rw_util.h"
 #include "arf/arf_ingest.h"
 #include "arf/arf_parse.h"
@@ -24,14 +22,6 @@
 #define BATCH_BYTES (32u * 1024 * 1024)
 /* the largest password or token file read */
 #define SECRET_MAX 65536
-
-/* one source to read: its options own the strings they point to */
-struct ingest_src {
-	char *name;  /* mailbox key in the database */
-	char *spec;  /* path, "-" or URL */
-	struct arf_source_opts opts;
-	char *processed, *quarantine, *user, *password, *bearer, *ca_file;
-};
 
 static const char *
 mailbox_get(const struct rw_config *cfg, const char *mailbox,
@@ -168,19 +158,10 @@ store_batch(struct arf_store *st, struct arf_source *src,
 	return rc;
 }
 
-static void
-progress_line(const char *name, const struct arf_counts *c)
-{
-	if (!rw_log_interactive())
-		return;
-	fprintf(stderr, "\r%s: %lld messages read, %lld complaints stored",
-	    name, c->messages, c->complaints);
-}
-
 /* the reader thread parses ahead while this thread stores and acks */
 static int
 read_all(struct arf_store *st, struct arf_source *src,
-    const struct ingest_src *is, const struct arf_limits *lim,
+    const struct arf_ingest_spec *spec, const struct arf_limits *lim,
     long long batch_size, struct arf_counts *sum)
 {
 	struct arf_pipe *pipe = NULL;
@@ -195,11 +176,13 @@ read_all(struct arf_store *st, struct arf_source *src,
 		arf_pipe_done(pipe, b);
 		if (end)
 			break;
-		progress_line(is->name, sum);
+		if (spec->progress != NULL)
+			spec->progress(spec->progress_ctx, spec->name, sum,
+			    false);
 	}
 	arf_pipe_stop(pipe);
-	if (rw_log_interactive() && sum->messages >= 1000)
-		fprintf(stderr, "\n");
+	if (spec->progress != NULL)
+		spec->progress(spec->progress_ctx, spec->name, sum, true);
 	return rc;
 }
 
@@ -209,15 +192,15 @@ read_all(struct arf_store *st, struct arf_source *src,
  * "./md/" and "/abs/md" used to run side by side.
  */
 static int64_t
-lock_key(const struct ingest_src *is)
+lock_key(const struct arf_ingest_spec *spec)
 {
 	char *real = NULL;
-	const char *key = is->name;
+	const char *key = spec->name;
 	int64_t k;
 
-	if (!g_str_has_prefix(is->spec, "imap://") &&
-	    !g_str_has_prefix(is->spec, "imaps://"))
-		real = realpath(is->spec, NULL);
+	if (!g_str_has_prefix(spec->source, "imap://") &&
+	    !g_str_has_prefix(spec->source, "imaps://"))
+		real = realpath(spec->source, NULL);
 	if (real != NULL)
 		key = real;
 	k = (int64_t)(INT64_C(0x7277410000000000) |
@@ -226,87 +209,74 @@ lock_key(const struct ingest_src *is)
 	return k;
 }
 
+/* the run's breakdown by feedback type and provider, when it has one */
 static void
-print_summary(struct arf_store *st, const struct ingest_src *is,
-    const struct arf_counts *c)
+get_breakdown(struct arf_ingest_totals *t, struct arf_store *st)
 {
-	char *types = NULL, *providers = NULL;
-
-	printf("%s: %lld messages, %lld complaints stored (%lld reports), "
-	    "%lld duplicates, %lld not a report, %lld quarantined, "
-	    "%lld without sending IP\n", is->name, c->messages, c->complaints,
-	    c->reports, c->duplicates, c->not_a_report, c->quarantined,
-	    c->without_ip);
-	if (c->reports > 0 &&
-	    arf_store_run_breakdown(st, &types, &providers) == 0)
-		printf("%s: by feedback type: %s; by provider: %s\n", is->name,
-		    types != NULL ? types : "none",
-		    providers != NULL ? providers : "none");
+	if (t->counts.reports > 0 &&
+	    arf_store_run_breakdown(st, &t->types, &t->providers) == 0)
+		t->has_breakdown = true;
 	rw_error_clear();
-	g_free(types);
-	g_free(providers);
 }
 
 static int
-ingest_locked(struct rw_db *db, const struct ingest_src *is,
-    const struct arf_limits *lim, long long batch_size,
-    long long quarantine_max)
+ingest_locked(struct arf_ingest_totals *out, struct rw_db *db,
+    const struct arf_ingest_spec *spec, const struct arf_limits *lim,
+    long long batch_size, long long quarantine_max)
 {
 	struct arf_checkpoint resume;
 	struct arf_source *src = NULL;
 	struct arf_store *st = NULL;
-	struct arf_counts sum = {0};
 	bool found = false;
 	int rc;
 
 	memset(&resume, 0, sizeof(resume));
-	rc = arf_store_progress(&resume, db, is->name, "", &found);
+	rc = arf_store_progress(&resume, db, spec->name, "", &found);
 	if (rc == 0)
-		rc = arf_source_open(&src, is->spec, &is->opts,
+		rc = arf_source_open(&src, spec->source, &spec->opts,
 		    found ? &resume : NULL);
 	if (rc == 0)
-		rc = arf_store_new(&st, db, is->name, lim, quarantine_max);
+		rc = arf_store_new(&st, db, spec->name, lim, quarantine_max);
 	if (rc == 0)
 		rc = arf_store_run_begin(st);
 	if (rc == 0)
-		rc = read_all(st, src, is, lim, batch_size, &sum);
+		rc = read_all(st, src, spec, lim, batch_size, &out->counts);
 	if (st != NULL && (rc == 0 || rc != RW_ETEMP))
 		arf_store_run_end(st, rc == 0 ? "ok" : "failed");
 	if (rc == 0)
-		print_summary(st, is, &sum);
+		get_breakdown(out, st);
 	else
-		rw_error_prefix("mailbox \"%s\"", is->name);
+		rw_error_prefix("mailbox \"%s\"", spec->name);
 	arf_store_free(st);
 	arf_source_free(src);
 	arf_checkpoint_clear(&resume);
 	return rc;
 }
 
-static int
-ingest_one(struct app *app, const struct ingest_src *is)
+int
+arf_ingest_run(struct arf_ingest_totals *out, struct rw_db *db,
+    const struct rw_config *cfg, const struct arf_ingest_spec *spec)
 {
 	struct arf_limits lim;
 	char **trace = NULL;
-	struct rw_db *db = NULL;
-	int64_t key = lock_key(is);
+	int64_t key = lock_key(spec);
 	/* MTA deliveries run in parallel: standard input needs no lock */
-	bool lock = strcmp(is->spec, "-") != 0;
+	bool lock = strcmp(spec->source, "-") != 0;
 	bool taken = true;
-	int rc = app_db(&db, app);
+	int rc = 0;
 
-	if (rc != 0)
-		return rc;
+	memset(out, 0, sizeof(*out));
 	if (lock)
 		rc = rw_db_trylock(&taken, db, key);
 	if (rc != 0)
 		return rc;
 	if (!taken)
 		return rw_error_set(RW_ETEMP, "mailbox \"%s\" is being read by "
-		    "another ingest", is->name);
-	arf_limits_from_config(&lim, &trace, app->cfg);
-	rc = ingest_locked(db, is, &lim,
-	    rw_config_int(app->cfg, "arf", "batch_size"),
-	    rw_config_int(app->cfg, "arf", "quarantine_max_bytes"));
+		    "another ingest", spec->name);
+	arf_limits_from_config(&lim, &trace, cfg);
+	rc = ingest_locked(out, db, spec, &lim,
+	    rw_config_int(cfg, "arf", "batch_size"),
+	    rw_config_int(cfg, "arf", "quarantine_max_bytes"));
 	if (lock && rc == 0) {
 		rc = rw_db_unlock(db, key);
 	} else if (lock && PQstatus(rw_db_conn(db)) == CONNECTION_OK) {
@@ -321,11 +291,19 @@ ingest_one(struct app *app, const struct ingest_src *is)
 	return rc;
 }
 
-static void
-src_free(struct ingest_src *s)
+void
+arf_ingest_totals_clear(struct arf_ingest_totals *t)
+{
+	g_free(t->types);
+	g_free(t->providers);
+	memset(t, 0, sizeof(*t));
+}
+
+void
+arf_ingest_spec_clear(struct arf_ingest_spec *s)
 {
 	g_free(s->name);
-	g_free(s->spec);
+	g_free(s->source);
 	g_free(s->user);
 	g_free(s->password);
 	g_free(s->bearer);
@@ -348,7 +326,7 @@ read_secret(char **out, const char *path, const char *what)
 
 /* [mailbox.NAME] credentials: password, password_file, bearer token */
 static int
-src_secrets(struct ingest_src *s, const struct rw_config *cfg,
+spec_secrets(struct arf_ingest_spec *s, const struct rw_config *cfg,
     const char *name)
 {
 	const char *pw = mailbox_get(cfg, name, "password");
@@ -371,74 +349,27 @@ src_secrets(struct ingest_src *s, const struct rw_config *cfg,
 	return rc;
 }
 
-/* ARG names a [mailbox.NAME] section or is a path / URL itself */
-static int
-src_init(struct ingest_src *s, struct app *app, const char *arg)
+int
+arf_ingest_spec_init(struct arf_ingest_spec *out,
+    const struct rw_config *cfg, const char *source)
 {
-	const char *url = mailbox_get(app->cfg, arg, "url");
-	char **names = rw_config_instances(app->cfg, "mailbox");
+	const char *url = mailbox_get(cfg, source, "url");
+	char **names = rw_config_instances(cfg, "mailbox");
 	bool named = names != NULL && g_strv_contains(
-	    (const char *const *)names, arg);
+	    (const char *const *)names, source);
 	int rc = 0;
 
 	g_strfreev(names);
-	memset(s, 0, sizeof(*s));
+	memset(out, 0, sizeof(*out));
 	if (named && url == NULL)
 		return rw_error_set(RW_ECONFIG, "mailbox \"%s\" has no url",
-		    arg);
-	s->spec = g_strdup(named ? url : arg);
-	s->name = named ? g_strdup(arg) : (g_str_has_prefix(arg, "imap") ?
-	    rw_mask_url(arg) : g_strdup(arg));
-	arf_source_opts_init(&s->opts, app->cfg, named ? arg : NULL);
+		    source);
+	out->source = g_strdup(named ? url : source);
+	out->name = named ? g_strdup(source) :
+	    (g_str_has_prefix(source, "imap") ? rw_mask_url(source) :
+	    g_strdup(source));
+	arf_source_opts_init(&out->opts, cfg, named ? source : NULL);
 	if (named)
-		rc = src_secrets(s, app->cfg, arg);
-	return rc;
-}
-
-/* every source is tried; the exit status is the worst outcome */
-static int
-ingest_args(struct app *app, char **args, int n)
-{
-	int worst = 0;
-
-	for (int i = 0; i < n; i++) {
-		struct ingest_src s;
-		int rc = src_init(&s, app, args[i]);
-
-		if (rc == 0)
-			rc = ingest_one(app, &s);
-		if (rc != 0) {
-			rw_error_print();
-			worst = rw_status_worse(worst, rc);
-		}
-		src_free(&s);
-	}
-	return worst;
-}
-
-int
-arf_ingest_cmd(struct app *app, int argc, char **argv)
-{
-	char **names = NULL;
-	bool help;
-	int rc = app_parse_options(&help, &argc, &argv, "arf ingest [SOURCE...]",
-	    "Load complaint reports into the database. SOURCE is a Maildir, "
-	    "an mbox file, an .eml file or folder, - (one message on standard "
-	    "input, for MTA delivery), an imap:// or imaps:// URL, or the NAME "
-	    "of a [mailbox.NAME] section; without SOURCE, every configured "
-	    "mailbox.", NULL);
-
-	if (rc != 0 || help)
-		return rc;
-	if (argc >= 2)
-		return ingest_args(app, argv + 1, argc - 1);
-	names = rw_config_instances(app->cfg, "mailbox");
-	if (names == NULL || names[0] == NULL) {
-		g_strfreev(names);
-		return rw_error_set(RW_EUSAGE, "no source given and no "
-		    "[mailbox.NAME] section configured");
-	}
-	rc = ingest_args(app, names, (int)g_strv_length(names));
-	g_strfreev(names);
+		rc = spec_secrets(out, cfg, source);
 	return rc;
 }

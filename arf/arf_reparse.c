@@ -1,12 +1,10 @@
 /*
  * arf_reparse - re-derivation of stored sending IPs.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "common/rw_db.h"
 #include "common/rw_error.h"
-#include "common/rw_util.h"
 #include "arf/arf_json.h"
 #include "arf/arf_parse.h"
 #include "arf/arf_reparse.h"
@@ -14,8 +12,6 @@
 #define BOUNDARY "=_repwatch_reparse_="
 /* rows per FETCH: bounded memory whatever the table size */
 #define FETCH_ROWS 500
-/* from -> to pairs printed; the rest are summed on one line */
-#define MAX_PAIRS 30
 
 /* next block of RAW at *POS: up to a blank line (or the end) */
 static bool
@@ -150,13 +146,13 @@ arf_reparse_message(const char *raw, size_t len, const char *format)
 	return s;
 }
 
-/* --- the command --------------------------------------------------------- */
+/* --- the run ------------------------------------------------------------- */
 
 struct reparse {
 	struct rw_db *db;
 	struct arf_limits lim;
 	char **trace;
-	long long read, unreadable, skipped;
+	struct arf_reparse_result *res;
 };
 
 static const char temp_sql[] =
@@ -200,10 +196,10 @@ reparse_row(struct reparse *rp, struct rw_copy *c, PGresult *res, int i)
 	PQfreemem(raw);
 	arf_parse(&r, msg->str, msg->len, PQgetvalue(res, i, 0), &rp->lim);
 	g_string_free(msg, TRUE);
-	rp->read++;
+	rp->res->read++;
 	/* rebuilt headers that no longer read as a report: left as they are */
 	if (!arf_record_is_report(r)) {
-		rp->unreadable++;
+		rp->res->unreadable++;
 		arf_record_free(r);
 		return 0;
 	}
@@ -287,40 +283,37 @@ static const char update_sql[] =
     " OR r.inside_provider <> n.inside)";
 
 static void
-print_moves(PGresult *moves, const struct reparse *rp, const char *days,
-    bool dry_run)
+move_clear(gpointer p)
 {
-	long long reports = 0, complaints = 0, rest = 0, rest_pairs = 0;
-	int n = PQntuples(moves);
+	struct arf_reparse_move *m = p;
 
-	for (int i = 0; i < n; i++) {
-		reports += g_ascii_strtoll(PQgetvalue(moves, i, 2), NULL, 10);
-		complaints += g_ascii_strtoll(PQgetvalue(moves, i, 3), NULL,
-		    10);
+	g_free(m->from);
+	g_free(m->to);
+}
+
+static void
+get_moves(struct arf_reparse_result *out, PGresult *moves)
+{
+	for (int i = 0; i < PQntuples(moves); i++) {
+		struct arf_reparse_move m = {
+			.from = g_strdup(PQgetvalue(moves, i, 0)),
+			.to = g_strdup(PQgetvalue(moves, i, 1)),
+			.reports = g_ascii_strtoll(PQgetvalue(moves, i, 2),
+			    NULL, 10),
+			.complaints = g_ascii_strtoll(PQgetvalue(moves, i, 3),
+			    NULL, 10),
+		};
+
+		g_array_append_val(out->moves, m);
 	}
-	printf("%s %lld stored reports: %lld %s to another IP (%lld "
-	    "complaints, %s days of facts)\n", dry_run ? "would reparse" :
-	    "reparsed", rp->read - rp->unreadable, reports, dry_run ?
-	    "would move" : "moved", complaints, days);
-	for (int i = 0; i < n; i++) {
-		if (i >= MAX_PAIRS) {
-			rest += g_ascii_strtoll(PQgetvalue(moves, i, 2), NULL,
-			    10);
-			rest_pairs++;
-			continue;
-		}
-		printf("  %8s  %s -> %s\n", PQgetvalue(moves, i, 2),
-		    PQgetvalue(moves, i, 0), PQgetvalue(moves, i, 1));
-	}
-	if (rest_pairs > 0)
-		printf("  %8lld  in %lld more from -> to pairs\n", rest,
-		    rest_pairs);
-	if (rp->unreadable > 0)
-		printf("%lld stored reports no longer read as reports; left "
-		    "unchanged\n", rp->unreadable);
-	if (rp->skipped > 0)
-		printf("%lld reports without stored headers ([arf] keep = none)"
-		    "; left unchanged\n", rp->skipped);
+}
+
+void
+arf_reparse_result_clear(struct arf_reparse_result *r)
+{
+	if (r->moves != NULL)
+		g_array_free(r->moves, TRUE);
+	memset(r, 0, sizeof(*r));
 }
 
 static int
@@ -334,7 +327,7 @@ count_skipped(struct reparse *rp, const char *since)
 	    "AT TIME ZONE repwatch.an_timezone())", 1, params);
 
 	if (rc == 0 && v != NULL)
-		rp->skipped = g_ascii_strtoll(v, NULL, 10);
+		rp->res->skipped = g_ascii_strtoll(v, NULL, 10);
 	g_free(v);
 	return rc;
 }
@@ -367,60 +360,36 @@ reparse_run(struct reparse *rp, const char *since, bool dry_run)
 	else
 		rw_db_rollback(rp->db);
 	if (rc == 0)
-		print_moves(moves, rp, days ? days : "0", dry_run);
+		get_moves(rp->res, moves);
+	if (rc == 0 && days != NULL)
+		rp->res->days = g_ascii_strtoll(days, NULL, 10);
 	PQclear(moves);
 	g_free(days);
 	return rc;
 }
 
-
 int
-arf_reparse_cmd(struct app *app, int argc, char **argv)
+arf_reparse_run(struct arf_reparse_result *out, struct rw_db *db,
+    const struct rw_config *cfg, const char *since, bool dry_run)
 {
-	char *since = NULL;
-	gboolean dry_run = FALSE;
-	GOptionEntry entries[] = {
-		{"since", 0, 0, G_OPTION_ARG_STRING, &since,
-		    "Only reports that arrived on or after this day",
-		    "YYYY-MM-DD"},
-		{"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
-		    "Show what would move; change nothing", NULL},
-		G_OPTION_ENTRY_NULL,
-	};
-	struct reparse rp = {0};
-	GDate d;
-	bool help, taken = false;
-	int rc = app_parse_options(&help, &argc, &argv, "arf reparse [--since YYYY-MM-DD] "
-	    "[--dry-run]",
-	    "Derive the sending IP of stored reports again from their stored "
-	    "headers ([arf] keep = headers or full) with this version's "
-	    "parser and provider tables, update the reports and the "
-	    "analyzer's daily facts of the days whose complaints moved, and "
-	    "print how many moved from which IP to which.", entries);
+	struct reparse rp = {.db = db, .res = out};
+	bool taken = false;
+	int rc;
 
-	if (rc != 0 || help) {
-		g_free(since);
-		return rc;
-	}
-	if (argc > 1 || (since != NULL && rw_parse_date(&d, since) != 0)) {
-		g_free(since);
-		return app_usage(NULL, "arf reparse [--since YYYY-MM-DD] "
-		    "[--dry-run]");
-	}
-	rc = app_db(&rp.db, app);
-	if (rc == 0)
-		rc = rw_db_trylock(&taken, rp.db, RW_LOCK_ANALYZE);
+	memset(out, 0, sizeof(*out));
+	out->moves = g_array_new(FALSE, TRUE, sizeof(struct arf_reparse_move));
+	g_array_set_clear_func(out->moves, move_clear);
+	rc = rw_db_trylock(&taken, db, RW_LOCK_ANALYZE);
 	if (rc == 0 && !taken)
 		rc = rw_error_set(RW_ETEMP, "arf reparse: the analyzer is "
 		    "running");
 	if (rc == 0) {
-		arf_limits_from_config(&rp.lim, &rp.trace, app->cfg);
+		arf_limits_from_config(&rp.lim, &rp.trace, cfg);
 		rp.lim.keep = ARF_KEEP_NONE;
 		rc = reparse_run(&rp, since, dry_run);
-		rw_db_unlock(rp.db, RW_LOCK_ANALYZE);
+		rw_db_unlock(db, RW_LOCK_ANALYZE);
 		arf_limits_clear(&rp.lim);
 		g_strfreev(rp.trace);
 	}
-	g_free(since);
 	return rc;
 }

@@ -118,30 +118,3 @@ arf_stats_print(struct rw_db *db, FILE *out, bool json)
 	PQclear(prov);
 	return rc;
 }
-
-int
-arf_stats_cmd(struct app *app, int argc, char **argv)
-{
-	gboolean json = FALSE;
-	GOptionEntry entries[] = {
-		{"json", 0, 0, G_OPTION_ARG_NONE, &json,
-		    "One JSON object", NULL},
-		G_OPTION_ENTRY_NULL,
-	};
-	struct rw_db *db = NULL;
-	bool help;
-	int rc = app_parse_options(&help, &argc, &argv, "arf stats [--json]",
-	    "Totals of complaint ingestion in the database: messages read, "
-	    "complaints by feedback type and provider, duplicates, not a "
-	    "report, quarantined, reports without a sending IP, complaints "
-	    "whose "
-	    "sending IP is inside the receiving provider's own networks "
-	    "(inside_provider: a wrongly derived IP; must be 0).", entries);
-
-	if (rc != 0 || help)
-		return rc;
-	rc = app_db(&db, app);
-	if (rc == 0)
-		rc = arf_stats_print(db, stdout, json);
-	return rc;
-}

@@ -7,13 +7,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "app/app.h"
-
 struct rw_db;
 
 /* arf_stats_print - totals in the database, as text or one JSON object */
 int arf_stats_print(struct rw_db *db, FILE *out, bool json);
-
-int arf_stats_cmd(struct app *app, int argc, char **argv);
 
 #endif
