@@ -26,11 +26,12 @@ int app_analyze_and_report(struct app *app, FILE *out);
 struct arf_ingest_totals;
 
 /*
- * app_arf_ingest - ingest SOURCE as "arf ingest SOURCE" does: progress on
- * a terminal, its summary on stdout when it succeeds, OUT filled either
- * way (arf_ingest_totals_clear it). The error is recorded, not printed.
+ * app_arf_ingest - ingest SOURCE as "arf ingest SOURCE" does: with SHOW,
+ * progress on a terminal and its summary on stdout when it succeeds; OUT
+ * filled either way (arf_ingest_totals_clear it). The error is recorded,
+ * not printed.
  */
 int app_arf_ingest(struct arf_ingest_totals *out, struct app *app,
-    const char *source);
+    const char *source, bool show);
 
 #endif

@@ -29,7 +29,6 @@
 struct run {
 	struct app_nightly_result *res;
 	struct app *app;
-	bool capture;  /* hide the steps' own stdout (cron) */
 };
 
 static void
@@ -192,53 +191,17 @@ log_finish(struct app_nightly_result *res, struct app *app)
 
 /* ---- steps ---------------------------------------------------------- */
 
-/*
- * hide_stdout - the steps are whole commands that print their own results;
- * under cron the summary replaces them, so stdout goes to /dev/null.
- */
-static int
-hide_stdout(void)
-{
-	int saved, null;
-
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (saved < 0 || null < 0) {
-		if (saved >= 0)
-			close(saved);
-		if (null >= 0)
-			close(null);
-		return -1;
-	}
-	dup2(null, STDOUT_FILENO);
-	close(null);
-	return saved;
-}
-
-static void
-restore_stdout(int saved)
-{
-	if (saved < 0)
-		return;
-	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
-}
-
 static struct app_nightly_step *
 run_step(struct run *run, const char *kind, const char *arg, app_nightly_fn fn)
 {
 	struct app_nightly_step *s = g_new0(struct app_nightly_step, 1);
 	GString *counts = g_string_new(NULL);
 	gint64 t0 = g_get_monotonic_time();
-	int saved = run->capture ? hide_stdout() : -1;
 
 	s->kind = g_strdup(kind);
 	s->arg = g_strdup(arg);
 	rw_error_clear();
 	s->status = fn(counts, run->app, arg);
-	restore_stdout(saved);
 	if (s->status > 0) /* a command's exit status */
 		s->status = s->status == 1 ? RW_EFAIL : -s->status;
 	if (s->status != 0) {
@@ -401,6 +364,12 @@ run_steps(struct run *run, const struct app_nightly_ops *ops)
 	prune_step(run, ops);
 }
 
+bool
+app_nightly_show_steps(const struct app *app)
+{
+	return app->verbosity > 0 || rw_log_interactive();
+}
+
 int
 app_nightly_run(struct app_nightly_result *out, struct app *app,
     const struct app_nightly_ops *ops)
@@ -411,7 +380,6 @@ app_nightly_run(struct app_nightly_result *out, struct app *app,
 
 	memset(out, 0, sizeof(*out));
 	out->steps = g_ptr_array_new_with_free_func(step_free);
-	run.capture = app->verbosity <= 0 && !rw_log_interactive();
 	rc = take_flock(&fd, app);
 	if (rc == 0)
 		rc = take_db_lock(app);
@@ -518,7 +486,7 @@ step_ingest(GString *counts, struct app *app, const char *mailbox)
 	/* no database, no counts */
 	if (rc != 0)
 		return rc;
-	rc = app_arf_ingest(&t, app, mailbox);
+	rc = app_arf_ingest(&t, app, mailbox, app_nightly_show_steps(app));
 	g_string_append_printf(counts, "%lld messages, %lld complaints, "
 	    "%lld duplicates, %lld quarantined", t.counts.messages,
 	    t.counts.complaints, t.counts.duplicates, t.counts.quarantined);

@@ -76,6 +76,12 @@ int app_nightly_run(struct app_nightly_result *out, struct app *app,
 void app_nightly_print_summary(FILE *out, const struct app_nightly_result *r,
     bool only_failed);
 
+/*
+ * app_nightly_show_steps - whether the steps print what the commands they
+ * stand for print (with -v or on a terminal); under cron only the summary
+ */
+bool app_nightly_show_steps(const struct app *app);
+
 /* app_nightly_lock_path - STATE_DIR/nightly.lock (new string) */
 char *app_nightly_lock_path(struct app *app);
 

@@ -121,19 +121,19 @@ print_totals(const char *name, const struct arf_ingest_totals *t)
 
 int
 app_arf_ingest(struct arf_ingest_totals *out, struct app *app,
-    const char *source)
+    const char *source, bool show)
 {
 	struct arf_ingest_spec spec;
 	struct rw_db *db = NULL;
 	int rc = arf_ingest_spec_init(&spec, app->cfg, source);
 
 	memset(out, 0, sizeof(*out));
-	spec.progress = ingest_progress;
+	spec.progress = show ? ingest_progress : NULL;
 	if (rc == 0)
 		rc = app_db(&db, app);
 	if (rc == 0)
 		rc = arf_ingest_run(out, db, app->cfg, &spec);
-	if (rc == 0)
+	if (rc == 0 && show)
 		print_totals(spec.name, out);
 	arf_ingest_spec_clear(&spec);
 	return rc;
@@ -147,7 +147,7 @@ ingest_args(struct app *app, char **args, int n)
 
 	for (int i = 0; i < n; i++) {
 		struct arf_ingest_totals t;
-		int rc = app_arf_ingest(&t, app, args[i]);
+		int rc = app_arf_ingest(&t, app, args[i], true);
 
 		if (rc != 0) {
 			rw_error_print();

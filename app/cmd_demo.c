@@ -88,7 +88,7 @@ demo_arf(struct app *app, const char *data_dir, const char *state)
 	fflush(stdout);
 	rc = copy_tree(sample, copy);
 	if (rc == 0)
-		status = app_arf_ingest(&t, app, copy);
+		status = app_arf_ingest(&t, app, copy, true);
 	fflush(stdout);
 	arf_ingest_totals_clear(&t);
 	g_free(sample);
