@@ -32,7 +32,7 @@
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 #include "arf/arf_imap_reply.h"
-#include "arf/arf_source.h"
+#include "arf/arf_source_int.h"
 
 /* one response line: a SEARCH of a large folder is the longest */
 #define LINE_MAX_BYTES (64u * 1024 * 1024)
