@@ -26,10 +26,9 @@
 #include <poll.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "common/rw_config.h"
 #include "common/rw_error.h"
+#include "common/rw_http.h"
 #include "common/rw_log.h"
 #include "arf/arf_imap_reply.h"
 #include "arf/arf_source_int.h"
@@ -46,7 +45,7 @@
 
 struct imap {
 	struct arf_source base;
-	CURL *curl;               /* NULL while not connected */
+	struct rw_http *http;     /* NULL while not connected */
 	curl_socket_t sock;
 	struct arf_imap_reader *rd;
 	char *base_url;           /* imap://host:port/ */
@@ -70,46 +69,41 @@ struct imap {
 	struct arf_imap_limits lim;
 };
 
-static bool
-transient(CURLcode c)
-{
-	return c == CURLE_COULDNT_CONNECT || c == CURLE_OPERATION_TIMEDOUT ||
-	    c == CURLE_RECV_ERROR || c == CURLE_SEND_ERROR ||
-	    c == CURLE_GOT_NOTHING || c == CURLE_COULDNT_RESOLVE_HOST ||
-	    c == CURLE_PARTIAL_FILE || c == CURLE_WEIRD_SERVER_REPLY;
-}
-
-static void
-setup_handle(struct imap *m)
+/* a handle that connects and logs in only: the commands are ours */
+static int
+new_handle(struct imap *m)
 {
 	const struct arf_source_opts *o = &m->base.opts;
+	const struct rw_http_opts ho = {
+		.protocols = "imap,imaps",
+		.ca_file = o->ca_file,
+		.connect_timeout = o->timeout,
+		.timeout = 2 * o->timeout,
+	};
+	int rc = rw_http_new(&m->http, &ho);
+	CURL *c;
 
-	curl_easy_setopt(m->curl, CURLOPT_URL, m->base_url);
-	/* connect and log in only: the commands are ours */
-	curl_easy_setopt(m->curl, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(m->curl, CURLOPT_CONNECTTIMEOUT, o->timeout);
-	curl_easy_setopt(m->curl, CURLOPT_TIMEOUT, 2 * o->timeout);
-	curl_easy_setopt(m->curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, o->timeout);
-	curl_easy_setopt(m->curl, CURLOPT_NOSIGNAL, 1L);
+	if (rc != 0)
+		return rc;
+	c = rw_http_curl(m->http);
+	curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, o->timeout);
 	if (o->user != NULL)
-		curl_easy_setopt(m->curl, CURLOPT_USERNAME, o->user);
+		curl_easy_setopt(c, CURLOPT_USERNAME, o->user);
 	if (o->password != NULL)
-		curl_easy_setopt(m->curl, CURLOPT_PASSWORD, o->password);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, o->password);
 	if (o->bearer != NULL) {
-		curl_easy_setopt(m->curl, CURLOPT_XOAUTH2_BEARER, o->bearer);
-		curl_easy_setopt(m->curl, CURLOPT_LOGIN_OPTIONS,
-		    "AUTH=XOAUTH2");
+		curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, o->bearer);
+		curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
 	}
-	if (o->ca_file != NULL)
-		curl_easy_setopt(m->curl, CURLOPT_CAINFO, o->ca_file);
+	return 0;
 }
 
 static void
 conn_close(struct imap *m)
 {
-	if (m->curl != NULL)
-		curl_easy_cleanup(m->curl);
-	m->curl = NULL;
+	rw_http_free(m->http);
+	m->http = NULL;
 	arf_imap_reader_reset(m->rd);
 }
 
@@ -164,7 +158,7 @@ conn_fill(void *ctx, char *buf, size_t cap, size_t *out_n)
 
 		if (rc != 0)
 			return rc;
-		c = curl_easy_recv(m->curl, buf, cap, out_n);
+		c = curl_easy_recv(rw_http_curl(m->http), buf, cap, out_n);
 		if (c == CURLE_OK)
 			return 0;
 		if (c != CURLE_AGAIN)
@@ -183,7 +177,8 @@ conn_send(struct imap *m, const char *line, size_t len)
 
 	while (off < len) {
 		size_t n = 0;
-		CURLcode c = curl_easy_send(m->curl, line + off, len - off, &n);
+		CURLcode c = curl_easy_send(rw_http_curl(m->http), line + off,
+		    len - off, &n);
 		int rc = 0;
 
 		if (c == CURLE_AGAIN)
@@ -260,22 +255,24 @@ static int
 conn_open(struct imap *m)
 {
 	CURLcode c;
-	int rc;
+	int rc = new_handle(m);
 
-	m->curl = curl_easy_init();
-	if (m->curl == NULL)
-		return rw_error_set(RW_EFAIL, "could not start libcurl");
-	setup_handle(m);
-	c = curl_easy_perform(m->curl);
+	if (rc != 0)
+		return rc;
+	rw_http_perform(m->http, m->base_url);
+	c = rw_http_result(m->http);
 	if (c == CURLE_OK)
-		c = curl_easy_getinfo(m->curl, CURLINFO_ACTIVESOCKET, &m->sock);
+		c = curl_easy_getinfo(rw_http_curl(m->http),
+		    CURLINFO_ACTIVESOCKET, &m->sock);
 	if (c == CURLE_OK && m->sock == CURL_SOCKET_BAD)
 		c = CURLE_GOT_NOTHING;
 	arf_imap_reader_reset(m->rd);
 	m->final = m->final || c == CURLE_LOGIN_DENIED;
+	/* IMAP's own message: the callers' prefix (where) names the URL */
 	rc = c == CURLE_OK ? select_folder(m) :
-	    rw_error_set(transient(c) || c == CURLE_LOGIN_DENIED ? RW_ETEMP :
-	    RW_EUNAVAIL, "could not log in: %s", curl_easy_strerror(c));
+	    rw_error_set(rw_http_transient(c) || c == CURLE_LOGIN_DENIED ?
+	    RW_ETEMP : RW_EUNAVAIL, "could not log in: %s",
+	    curl_easy_strerror(c));
 	if (rc != 0)
 		conn_close(m);
 	return rc;
@@ -300,7 +297,7 @@ exec(struct imap *m, const char *cmd, struct arf_imap_reply *out,
 			arf_imap_reply_init(out);
 		}
 		m->final = false;
-		rc = m->curl != NULL ? 0 : conn_open(m);
+		rc = m->http != NULL ? 0 : conn_open(m);
 		if (rc == 0)
 			rc = exec_once(m, cmd, out, body_total);
 		if (rc == 0)
@@ -708,7 +705,7 @@ logout(struct imap *m)
 	struct arf_imap_reply r;
 
 	arf_imap_reply_init(&r);
-	if (m->curl != NULL && exec_once(m, "LOGOUT", &r, 0) != 0)
+	if (m->http != NULL && exec_once(m, "LOGOUT", &r, 0) != 0)
 		rw_error_clear();
 	arf_imap_reply_clear(&r);
 }
@@ -803,14 +800,8 @@ int
 arf_imap_open(struct arf_source **out, const char *url,
     const struct arf_source_opts *opts, const struct arf_checkpoint *resume)
 {
-	static gsize init;
 	struct imap *m = imap_new(opts);
-	int rc;
-
-	if (g_once_init_enter(&init))
-		g_once_init_leave(&init, curl_global_init(CURL_GLOBAL_DEFAULT) ==
-		    CURLE_OK ? 1 : 2);
-	rc = split_url(m, url);
+	int rc = split_url(m, url);
 	if (rc == 0)
 		rc = conn_open(m);
 	if (rc != 0)
