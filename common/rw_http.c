@@ -24,8 +24,8 @@ rw_http_init(void)
 	static gsize done;
 
 	if (g_once_init_enter(&done))
-		g_once_init_leave(&done, curl_global_init(CURL_GLOBAL_DEFAULT) ==
-		    CURLE_OK ? 1 : 2);
+		g_once_init_leave(&done,
+		    curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : 2);
 	return done == 1 ? 0 : rw_error_set(RW_ESOFTWARE, "cannot start "
 	    "libcurl (curl_global_init failed)");
 }
@@ -90,7 +90,8 @@ setup(struct rw_http *h)
 	if (o->timeout > 0)
 		curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout);
 	if (o->low_speed_time > 0) {
-		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT,
+		    o->low_speed_limit);
 		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
 	}
 	if (o->max_body > 0)

@@ -21,7 +21,7 @@ struct rw_http_opts {
 	long connect_timeout;    /* seconds, 0 = libcurl's default */
 	long timeout;            /* seconds for the whole transfer, 0 = none */
 	long low_speed_limit;    /* bytes/s ... */
-	long low_speed_time;     /* ... for this many seconds: give up; 0 = off */
+	long low_speed_time;     /* ... for this long (s): give up; 0 = off */
 	/* response bodies are kept up to this many bytes and the transfer
 	 * aborted past it; 0 = bodies are read and dropped */
 	long long max_body;

@@ -171,7 +171,8 @@ follow(struct rw_http *h, struct snds_http_resp *out, const char *url,
 		out->fail = fail_of(rc);
 		if (rc != 0 || out->status < 300 || out->status >= 400)
 			break;
-		curl_easy_getinfo(rw_http_curl(h), CURLINFO_REDIRECT_URL, &next);
+		curl_easy_getinfo(rw_http_curl(h), CURLINFO_REDIRECT_URL,
+		    &next);
 		if (next == NULL)
 			break;
 		out->fail = check_redirect(url, next);

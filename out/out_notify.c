@@ -256,7 +256,8 @@ post_webhook(const char *url, const char *lines, int timeout, int retries)
 	int rc = rw_http_new(&h, &o);
 
 	if (rc == 0) {
-		hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+		hdrs = curl_slist_append(NULL,
+		    "Content-Type: application/json");
 		curl_easy_setopt(rw_http_curl(h), CURLOPT_HTTPHEADER, hdrs);
 		curl_easy_setopt(rw_http_curl(h), CURLOPT_POSTFIELDS, body);
 		rc = RW_ETEMP;
