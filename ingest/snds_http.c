@@ -197,12 +197,15 @@ snds_http_request(struct snds_http_resp *out, const char *url,
 		.timeout = o->timeout > 0 ? o->timeout : 60L,
 		.max_body = o->max_body,
 	};
+	/* the outcome is OUT's: what rw_http records is put back */
+	struct rw_error_saved *saved = rw_error_save();
 	struct rw_http *h = NULL;
 
 	memset(out, 0, sizeof(*out));
 	if (rw_http_new(&h, &ho) != 0) {
 		out->fail = SNDS_HTTP_ERROR;
 		g_strlcpy(out->error, "cannot start libcurl", sizeof(out->error));
+		rw_error_restore(saved);
 		return;
 	}
 	setup(rw_http_curl(h), o);
@@ -212,6 +215,7 @@ snds_http_request(struct snds_http_resp *out, const char *url,
 		    rw_http_reason(h) : "transfer failed", sizeof(out->error));
 	out->body = rw_http_take_body(h, &out->len);
 	rw_http_free(h);
+	rw_error_restore(saved);
 }
 
 void
