@@ -175,18 +175,17 @@ cleanup:
 	return rc;
 }
 
-/* "{"a","b"}" - a text[] literal; keys are addresses and CIDRs */
+/* the text[] literal of the subjects' keys */
 static char *
-array_literal(GPtrArray *subjects)
+keys_literal(GPtrArray *subjects)
 {
-	GString *s = g_string_new("{");
+	const char **keys = g_new(const char *, subjects->len);
+	GString *s = g_string_new(NULL);
 
-	for (guint i = 0; i < subjects->len; i++) {
-		const struct an_subject *x = subjects->pdata[i];
-
-		g_string_append_printf(s, "%s\"%s\"", i ? "," : "", x->key);
-	}
-	g_string_append_c(s, '}');
+	for (guint i = 0; i < subjects->len; i++)
+		keys[i] = ((const struct an_subject *)subjects->pdata[i])->key;
+	rw_db_array_literal(s, keys, subjects->len);
+	g_free(keys);
 	return g_string_free(s, FALSE);
 }
 
@@ -271,7 +270,7 @@ an_facts_trends(struct rw_db *db, const char *day, GPtrArray *subjects,
 	rc = rw_parse_date(&end, day);
 	if (rc != 0)
 		return rc;
-	keys = array_literal(subjects);
+	keys = keys_literal(subjects);
 	params[2] = keys;
 	snprintf(n, sizeof(n), "%d", len);
 	rc = rw_db_query(&r, db, "SELECT subject, day - $1::date, "

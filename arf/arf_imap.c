@@ -26,320 +26,20 @@
 #include <poll.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "common/rw_config.h"
 #include "common/rw_error.h"
+#include "common/rw_http.h"
 #include "common/rw_log.h"
+#include "arf/arf_imap_int.h"
 #include "arf/arf_imap_reply.h"
-#include "arf/arf_source.h"
+#include "arf/arf_source_int.h"
 
 /* one response line: a SEARCH of a large folder is the longest */
 #define LINE_MAX_BYTES (64u * 1024 * 1024)
-#define RETRIES 3
 /* UIDs per MOVE / COPY / STORE / EXPUNGE command */
 #define MOVE_CHUNK 500
 /* size of a UID that was expunged before its fetch */
 #define GONE (-2)
-
-/* ---- the connection ---------------------------------------------------- */
-
-struct imap {
-	struct arf_source base;
-	CURL *curl;               /* NULL while not connected */
-	curl_socket_t sock;
-	struct arf_imap_reader *rd;
-	char *base_url;           /* imap://host:port/ */
-	char *folder;             /* decoded folder name */
-	char *folder_q;           /* ... as an IMAP quoted string */
-	char *where;              /* folder and masked URL, for messages */
-	guint tag;
-	bool final;               /* the last error is not cured by retrying */
-	gint64 deadline;          /* monotonic µs the command must end by */
-	long limit;               /* its seconds, for messages */
-	gint64 uidvalidity;       /* -1 until the first SELECT */
-	gint64 last_uid;          /* highest UID returned */
-	GArray *uids;             /* guint64, ascending, still to read */
-	GArray *sizes;            /* gint64 per UID: RFC822.SIZE, -1, GONE */
-	guint next;               /* index of the next UID to fetch */
-	guint sized;              /* UIDs below this index have a size */
-	GPtrArray *batch;         /* struct arf_imap_msg * fetched */
-	guint batch_next;
-	GArray *done[2];          /* UIDs acknowledged per enum arf_ack */
-	bool created[2];          /* target folder created this run */
-	struct arf_imap_limits lim;
-};
-
-static bool
-transient(CURLcode c)
-{
-	return c == CURLE_COULDNT_CONNECT || c == CURLE_OPERATION_TIMEDOUT ||
-	    c == CURLE_RECV_ERROR || c == CURLE_SEND_ERROR ||
-	    c == CURLE_GOT_NOTHING || c == CURLE_COULDNT_RESOLVE_HOST ||
-	    c == CURLE_PARTIAL_FILE || c == CURLE_WEIRD_SERVER_REPLY;
-}
-
-static void
-setup_handle(struct imap *m)
-{
-	const struct arf_source_opts *o = &m->base.opts;
-
-	curl_easy_setopt(m->curl, CURLOPT_URL, m->base_url);
-	/* connect and log in only: the commands are ours */
-	curl_easy_setopt(m->curl, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(m->curl, CURLOPT_CONNECTTIMEOUT, o->timeout);
-	curl_easy_setopt(m->curl, CURLOPT_TIMEOUT, 2 * o->timeout);
-	curl_easy_setopt(m->curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, o->timeout);
-	curl_easy_setopt(m->curl, CURLOPT_NOSIGNAL, 1L);
-	if (o->user != NULL)
-		curl_easy_setopt(m->curl, CURLOPT_USERNAME, o->user);
-	if (o->password != NULL)
-		curl_easy_setopt(m->curl, CURLOPT_PASSWORD, o->password);
-	if (o->bearer != NULL) {
-		curl_easy_setopt(m->curl, CURLOPT_XOAUTH2_BEARER, o->bearer);
-		curl_easy_setopt(m->curl, CURLOPT_LOGIN_OPTIONS,
-		    "AUTH=XOAUTH2");
-	}
-	if (o->ca_file != NULL)
-		curl_easy_setopt(m->curl, CURLOPT_CAINFO, o->ca_file);
-}
-
-static void
-conn_close(struct imap *m)
-{
-	if (m->curl != NULL)
-		curl_easy_cleanup(m->curl);
-	m->curl = NULL;
-	arf_imap_reader_reset(m->rd);
-}
-
-/*
- * A server that keeps talking but never finishes (untagged "* OK" lines
- * once a second) is as stuck as a silent one: the command has run out of
- * time. Another connection would fare no better, so no retry; the run
- * stops with a temporary failure and the next one tries again.
- */
-static int
-past_deadline(struct imap *m)
-{
-	if (g_get_monotonic_time() < m->deadline)
-		return 0;
-	m->final = true;
-	return rw_error_set(RW_ETEMP, "the imap server did not finish "
-	    "answering within %ld s", m->limit);
-}
-
-/*
- * wait until the socket is ready for EVENTS, at most timeout seconds of
- * silence and never past the command's deadline
- */
-static int
-wait_sock(struct imap *m, short events)
-{
-	struct pollfd p = {.fd = (int)m->sock, .events = events};
-	gint64 silence = (gint64)m->base.opts.timeout * 1000;
-	gint64 left;
-	int n;
-
-	do {
-		left = (m->deadline - g_get_monotonic_time()) / 1000 + 1;
-		n = poll(&p, 1, (int)CLAMP(MIN(silence, left), 0, G_MAXINT));
-	} while (n < 0 && errno == EINTR);
-	if (n > 0)
-		return 0;
-	if (left <= silence)
-		return past_deadline(m);
-	return rw_error_set(RW_ETEMP, "no answer from the imap server for "
-	    "%ld s", m->base.opts.timeout);
-}
-
-static int
-conn_fill(void *ctx, char *buf, size_t cap, size_t *out_n)
-{
-	struct imap *m = ctx;
-
-	for (;;) {
-		CURLcode c;
-		int rc = past_deadline(m);
-
-		if (rc != 0)
-			return rc;
-		c = curl_easy_recv(m->curl, buf, cap, out_n);
-		if (c == CURLE_OK)
-			return 0;
-		if (c != CURLE_AGAIN)
-			return rw_error_set(RW_ETEMP, "could not read from the "
-			    "imap server: %s", curl_easy_strerror(c));
-		rc = wait_sock(m, POLLIN);
-		if (rc != 0)
-			return rc;
-	}
-}
-
-static int
-conn_send(struct imap *m, const char *line, size_t len)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		size_t n = 0;
-		CURLcode c = curl_easy_send(m->curl, line + off, len - off, &n);
-		int rc = 0;
-
-		if (c == CURLE_AGAIN)
-			rc = wait_sock(m, POLLOUT);
-		else if (c != CURLE_OK)
-			rc = rw_error_set(RW_ETEMP, "could not send to the imap "
-			    "server: %s", curl_easy_strerror(c));
-		if (rc != 0)
-			return rc;
-		off += n;
-	}
-	return 0;
-}
-
-/* the slowest transfer a command's deadline allows for, bytes/s */
-#define MIN_RATE (64 * 1024)
-
-/* send "TAG CMD" and read the reply; BODY_TOTAL caps its message bytes */
-static int
-exec_once(struct imap *m, const char *cmd, struct arf_imap_reply *out,
-    size_t body_total)
-{
-	char tag[24];
-	struct arf_imap_limits lim = m->lim;
-	char *line;
-	int rc;
-
-	/* timeout seconds per command, plus time for the bodies it fetches */
-	m->limit = m->base.opts.timeout + (long)(body_total / MIN_RATE);
-	m->deadline = g_get_monotonic_time() + (gint64)m->limit *
-	    G_USEC_PER_SEC;
-	g_snprintf(tag, sizeof(tag), "rw%u", ++m->tag);
-	line = g_strdup_printf("%s %s\r\n", tag, cmd);
-	lim.total_max = body_total;
-	rw_log_debug("%s: %s %s", m->where, tag, cmd);
-	rc = conn_send(m, line, strlen(line));
-	if (rc == 0)
-		rc = arf_imap_read_reply(out, m->rd, tag, &lim);
-	g_free(line);
-	return rc;
-}
-
-static int
-select_folder(struct imap *m)
-{
-	struct arf_imap_reply r;
-	char *cmd = g_strdup_printf("SELECT %s", m->folder_q);
-	int rc;
-
-	arf_imap_reply_init(&r);
-	rc = exec_once(m, cmd, &r, 0);
-	if (rc == 0 && r.status != 'O')
-		rc = rw_error_set(RW_EUNAVAIL, "could not select the folder: %s",
-		    r.text != NULL ? r.text : "");
-	else if (rc == 0 && r.uidvalidity < 0)
-		rc = rw_error_set(RW_EUNAVAIL, "no UIDVALIDITY in the SELECT "
-		    "response");
-	else if (rc == 0 && m->uidvalidity >= 0 &&
-	    r.uidvalidity != m->uidvalidity)
-		rc = rw_error_set(RW_ETEMP, "UIDVALIDITY changed from %lld to "
-		    "%lld during the run; the next run reads the folder again",
-		    (long long)m->uidvalidity, (long long)r.uidvalidity);
-	else if (rc == 0)
-		m->uidvalidity = r.uidvalidity;
-	/* answered but refused: another connection will not help */
-	m->final = m->final || (rc != 0 && r.status != 0);
-	arf_imap_reply_clear(&r);
-	g_free(cmd);
-	return rc;
-}
-
-/* connect, log in (libcurl), select the folder */
-static int
-conn_open(struct imap *m)
-{
-	CURLcode c;
-	int rc;
-
-	m->curl = curl_easy_init();
-	if (m->curl == NULL)
-		return rw_error_set(RW_EFAIL, "could not start libcurl");
-	setup_handle(m);
-	c = curl_easy_perform(m->curl);
-	if (c == CURLE_OK)
-		c = curl_easy_getinfo(m->curl, CURLINFO_ACTIVESOCKET, &m->sock);
-	if (c == CURLE_OK && m->sock == CURL_SOCKET_BAD)
-		c = CURLE_GOT_NOTHING;
-	arf_imap_reader_reset(m->rd);
-	m->final = m->final || c == CURLE_LOGIN_DENIED;
-	rc = c == CURLE_OK ? select_folder(m) :
-	    rw_error_set(transient(c) || c == CURLE_LOGIN_DENIED ? RW_ETEMP :
-	    RW_EUNAVAIL, "could not log in: %s", curl_easy_strerror(c));
-	if (rc != 0)
-		conn_close(m);
-	return rc;
-}
-
-/* CMD with reconnects (OUT initialised by the caller): a lost or silent connection is opened again and
- * CMD repeated (every command here may be: FETCH is PEEK, MOVE of moved
- * UIDs moves nothing) */
-static int
-exec(struct imap *m, const char *cmd, struct arf_imap_reply *out,
-    size_t body_total)
-{
-	int rc = 0;
-
-	for (int attempt = 0; attempt <= RETRIES; attempt++) {
-		if (attempt > 0) {
-			rw_log_info("%s: %s; connecting again", m->where,
-			    rw_error_message());
-			rw_error_clear();
-			g_usleep((gulong)(250000 << attempt));
-			arf_imap_reply_clear(out);
-			arf_imap_reply_init(out);
-		}
-		m->final = false;
-		rc = m->curl != NULL ? 0 : conn_open(m);
-		if (rc == 0)
-			rc = exec_once(m, cmd, out, body_total);
-		if (rc == 0)
-			return 0;
-		conn_close(m);
-		if (rc != RW_ETEMP || m->final)
-			break;
-	}
-	rw_error_prefix("%s", m->where);
-	return rc;
-}
-
-/* the command name for messages: "UID FETCH", "CREATE" */
-static char *
-cmd_name(const char *cmd)
-{
-	const char *sp = strchr(cmd, ' ');
-
-	if (sp != NULL && g_str_has_prefix(cmd, "UID "))
-		sp = strchr(sp + 1, ' ');
-	return sp != NULL ? g_strndup(cmd, (gsize)(sp - cmd)) : g_strdup(cmd);
-}
-
-/* CMD must end in OK */
-static int
-exec_ok(struct imap *m, const char *cmd, struct arf_imap_reply *out,
-    size_t body_total)
-{
-	int rc = exec(m, cmd, out, body_total);
-	char *name;
-
-	if (rc != 0 || out->status == 'O')
-		return rc;
-	name = cmd_name(cmd);
-	rc = rw_error_set(RW_EUNAVAIL, "%s: %s failed: %s", m->where, name,
-	    out->text != NULL ? out->text : "no status");
-	g_free(name);
-	return rc;
-}
 
 /* ---- the folder ---------------------------------------------------------- */
 
@@ -386,7 +86,7 @@ list_uids(struct imap *m)
 	int rc;
 
 	arf_imap_reply_init(&r);
-	rc = exec_ok(m, "UID SEARCH ALL", &r, 0);
+	rc = arf_imap_exec_ok(m, "UID SEARCH ALL", &r, 0);
 
 	/* every UID: those at or below last_uid are crash leftovers */
 	if (rc == 0) {
@@ -429,7 +129,7 @@ fetch_sizes(struct imap *m)
 	int rc;
 
 	arf_imap_reply_init(&r);
-	rc = exec_ok(m, cmd, &r, 0);
+	rc = arf_imap_exec_ok(m, cmd, &r, 0);
 	for (guint i = m->next; rc == 0 && i < end; i++)
 		g_array_index(m->sizes, gint64, i) = GONE;
 	for (guint i = 0; rc == 0 && i < r.msgs->len; i++) {
@@ -513,7 +213,7 @@ fetch_bodies(struct imap *m)
 	arf_imap_reply_init(&r);
 	/* a server whose sizes are a little off: one message of slack */
 	if (pick->len > 0)
-		rc = exec_ok(m, cmd, &r, total + m->lim.body_max);
+		rc = arf_imap_exec_ok(m, cmd, &r, total + m->lim.body_max);
 	if (rc == 0) {
 		take_bodies(m, &r, pick);
 		m->next += span;
@@ -611,7 +311,7 @@ run_each(struct imap *m, const struct step *steps, const char *set)
 		char *cmd = g_strconcat(steps[i].pre, set, steps[i].post, NULL);
 
 		arf_imap_reply_init(&r);
-		rc = exec_ok(m, cmd, &r, 0);
+		rc = arf_imap_exec_ok(m, cmd, &r, 0);
 		arf_imap_reply_clear(&r);
 		g_free(cmd);
 	}
@@ -632,7 +332,7 @@ move_set(struct imap *m, const char *set, const char *q)
 	int rc;
 
 	arf_imap_reply_init(&r);
-	rc = exec(m, cmd, &r, 0);
+	rc = arf_imap_exec(m, cmd, &r, 0);
 	if (rc == 0 && r.status != 'O')
 		rc = run_each(m, fallback, set);
 	arf_imap_reply_clear(&r);
@@ -653,7 +353,7 @@ create_once(struct imap *m, enum arf_ack how, const char *q)
 		return 0;
 	cmd = g_strdup_printf("CREATE %s", q);
 	arf_imap_reply_init(&r);
-	rc = exec(m, cmd, &r, 0);
+	rc = arf_imap_exec(m, cmd, &r, 0);
 	m->created[how] = rc == 0;
 	arf_imap_reply_clear(&r);
 	g_free(cmd);
@@ -708,7 +408,7 @@ logout(struct imap *m)
 	struct arf_imap_reply r;
 
 	arf_imap_reply_init(&r);
-	if (m->curl != NULL && exec_once(m, "LOGOUT", &r, 0) != 0)
+	if (m->http != NULL && arf_imap_exec_once(m, "LOGOUT", &r, 0) != 0)
 		rw_error_clear();
 	arf_imap_reply_clear(&r);
 }
@@ -719,7 +419,7 @@ imap_free(struct arf_source *s)
 	struct imap *m = (struct imap *)s;
 
 	logout(m);
-	conn_close(m);
+	arf_imap_conn_close(m);
 	arf_imap_reader_free(m->rd);
 	g_free(m->base_url);
 	g_free(m->folder);
@@ -788,7 +488,7 @@ imap_new(const struct arf_source_opts *opts)
 	m->base.opts = *opts;
 	m->base.opts.fetch_batch = CLAMP(opts->fetch_batch, 1, 1000);
 	m->uidvalidity = -1;
-	m->rd = arf_imap_reader_new(conn_fill, m);
+	m->rd = arf_imap_reader_new(arf_imap_conn_fill, m);
 	m->uids = g_array_new(FALSE, FALSE, sizeof(guint64));
 	m->sizes = g_array_new(FALSE, TRUE, sizeof(gint64));
 	m->batch = g_ptr_array_new_with_free_func(arf_imap_msg_free);
@@ -803,16 +503,10 @@ int
 arf_imap_open(struct arf_source **out, const char *url,
     const struct arf_source_opts *opts, const struct arf_checkpoint *resume)
 {
-	static gsize init;
 	struct imap *m = imap_new(opts);
-	int rc;
-
-	if (g_once_init_enter(&init))
-		g_once_init_leave(&init, curl_global_init(CURL_GLOBAL_DEFAULT) ==
-		    CURLE_OK ? 1 : 2);
-	rc = split_url(m, url);
+	int rc = split_url(m, url);
 	if (rc == 0)
-		rc = conn_open(m);
+		rc = arf_imap_conn_open(m);
 	if (rc != 0)
 		rw_error_prefix("%s", m->where != NULL ? m->where : "imap");
 	if (rc == 0) {

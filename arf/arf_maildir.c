@@ -17,7 +17,7 @@
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 #include "common/rw_util.h"
-#include "arf/arf_source.h"
+#include "arf/arf_source_int.h"
 
 struct maildir {
 	struct arf_source base;

@@ -37,7 +37,7 @@
 
 #include "common/rw_error.h"
 #include "common/rw_log.h"
-#include "arf/arf_source.h"
+#include "arf/arf_source_int.h"
 
 /* bytes read at a time while looking for message boundaries */
 #define WINDOW 65536

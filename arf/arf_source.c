@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "common/rw_error.h"
-#include "arf/arf_source.h"
+#include "arf/arf_source_int.h"
 
 void
 arf_msg_clear(struct arf_msg *m)

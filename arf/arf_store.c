@@ -116,60 +116,15 @@ arf_store_run_breakdown(struct arf_store *s, char **out_types,
 	return rc;
 }
 
-/* a PostgreSQL array literal {"a","b"} of N strings (NULLs skipped) */
-static char *
-strv_literal(const char *const *v, guint n)
-{
-	GString *s = g_string_new("{");
-	bool first = true;
-
-	for (guint i = 0; i < n; i++) {
-		if (v[i] == NULL)
-			continue;
-		if (!first)
-			g_string_append_c(s, ',');
-		first = false;
-		g_string_append_c(s, '"');
-		for (const char *p = v[i]; *p != '\0'; p++) {
-			if (*p == '"' || *p == '\\')
-				g_string_append_c(s, '\\');
-			g_string_append_c(s, *p);
-		}
-		g_string_append_c(s, '"');
-	}
-	g_string_append_c(s, '}');
-	return g_string_free(s, FALSE);
-}
-
-/* a PostgreSQL array literal {"a","b"} of the record list L */
-static char *
-array_literal(const struct arf_record *r, enum arf_list l)
-{
-	const char *const *v = arf_record_list(r, l);
-	GString *s = g_string_new("{");
-
-	for (int i = 0; v[i] != NULL; i++) {
-		if (i > 0)
-			g_string_append_c(s, ',');
-		g_string_append_c(s, '"');
-		for (const char *p = v[i]; *p != '\0'; p++) {
-			if (*p == '"' || *p == '\\')
-				g_string_append_c(s, '\\');
-			g_string_append_c(s, *p);
-		}
-		g_string_append_c(s, '"');
-	}
-	g_string_append_c(s, '}');
-	return g_string_free(s, FALSE);
-}
-
 static void
 field_list(struct rw_copy *c, const struct arf_record *r, enum arf_list l)
 {
-	char *a = array_literal(r, l);
+	GString *a = g_string_new(NULL);
 
-	rw_copy_field(c, a);
-	g_free(a);
+	rw_db_array_literal(a, arf_record_list(r, l),
+	    arf_record_list_len(r, l));
+	rw_copy_field(c, a->str);
+	g_string_free(a, TRUE);
 }
 
 static void
@@ -440,19 +395,26 @@ find_duplicates(struct arf_store *s, struct arf_record *const *recs,
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, NULL);
 	PGresult *res = NULL;
-	char *params[2];
+	GString *lit[2] = {g_string_new(NULL), g_string_new(NULL)};
+	const char *params[2];
+	size_t nsha = 0, nids = 0;
 	int rc;
 
 	for (guint i = 0; i < n; i++) {
+		const char *id;
+
 		if (!arf_record_is_report(recs[i]))
 			continue;
-		sha[i] = arf_record_sha256(recs[i]);
-		ids[i] = arf_record_get(recs[i], ARF_K_REPORT_MESSAGE_ID);
+		sha[nsha++] = arf_record_sha256(recs[i]);
+		id = arf_record_get(recs[i], ARF_K_REPORT_MESSAGE_ID);
+		if (id != NULL)
+			ids[nids++] = id;
 	}
-	params[0] = strv_literal(sha, n);
-	params[1] = strv_literal(ids, n);
-	rc = rw_db_query(&res, s->db, existing_sql, 2,
-	    (const char *const *)params);
+	rw_db_array_literal(lit[0], sha, nsha);
+	rw_db_array_literal(lit[1], ids, nids);
+	params[0] = lit[0]->str;
+	params[1] = lit[1]->str;
+	rc = rw_db_query(&res, s->db, existing_sql, 2, params);
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
 		g_hash_table_add(seen, g_strdup(PQgetvalue(res, i, 0)));
 		g_hash_table_add(seen, g_strdup(PQgetvalue(res, i, 1)));
@@ -461,8 +423,8 @@ find_duplicates(struct arf_store *s, struct arf_record *const *recs,
 		mark_duplicates(seen, recs, n, dup);
 	g_hash_table_unref(seen);
 	PQclear(res);
-	g_free(params[0]);
-	g_free(params[1]);
+	g_string_free(lit[0], TRUE);
+	g_string_free(lit[1], TRUE);
 	g_free(sha);
 	g_free(ids);
 	return rc;

@@ -12,33 +12,13 @@
 #include <unistd.h>
 
 #include "common/rw_config.h"
+#include "common/rw_config_int.h"
 #include "common/rw_error.h"
-#include "common/rw_ip.h"
 #include "common/rw_log.h"
 #include "common/rw_util.h"
 
 #define RW_SYSTEM_CONFIG REPWATCH_SYSCONFDIR "/repwatch/repwatch.conf"
 #define RW_CONFIG_MAX_BYTES (1024 * 1024)
-
-extern char **environ;
-
-enum origin { ORIGIN_FILE, ORIGIN_ENV, ORIGIN_SET };
-
-struct value {
-	char *text;
-	enum origin origin;
-	char *where; /* "repwatch.conf:12" or "REPWATCH_X" */
-};
-
-struct rw_config {
-	char *path;        /* NULL: no file */
-	char *name;        /* file's base name for messages */
-	char *text;        /* file contents, for line lookups */
-	bool on_disk;      /* path is a real file (permission check) */
-	GHashTable *values; /* "section\nkey" -> struct value */
-	GPtrArray *sections; /* every section seen, in order */
-	GPtrArray *warnings; /* NULL-terminated, logged when found */
-};
 
 static void
 value_free(void *p)
@@ -134,122 +114,6 @@ file_where(const struct rw_config *cfg, const char *section, const char *key)
 	return g_strdup(cfg->name);
 }
 
-/* check_range - "min..max" bounds of INT and DOUBLE keys */
-static bool
-check_range(const struct rw_config_key *k, double v)
-{
-	char **b;
-	double lo, hi;
-	bool ok = true;
-
-	if (k->choices == NULL)
-		return true;
-	b = g_strsplit(k->choices, "..", 2);
-	if (b[0] && b[1] && rw_parse_double(&lo, b[0]) == 0 &&
-	    rw_parse_double(&hi, b[1]) == 0)
-		ok = v >= lo && v <= hi;
-	g_strfreev(b);
-	return ok;
-}
-
-static bool
-enum_ok(const struct rw_config_key *k, const char *text)
-{
-	char **c = g_strsplit(k->choices, "|", -1);
-	bool ok = g_strv_contains((const char *const *)c, text);
-
-	g_strfreev(c);
-	return ok;
-}
-
-/* url_problem - NULL for an http(s) or imap(s) URL; a mailbox may also be
- * a path */
-static const char *
-url_problem(const struct rw_config_key *k, const char *text)
-{
-	static const char *const schemes[] = {"http", "https", "imap", "imaps",
-		NULL};
-	char *scheme;
-	bool known;
-
-	if (strstr(text, "://") == NULL)
-		return strcmp(k->section, "mailbox.*") == 0 ? NULL : "not a URL";
-	if (!g_uri_is_valid(text, G_URI_FLAGS_ENCODED, NULL))
-		return "not a valid URL";
-	scheme = g_uri_parse_scheme(text);
-	known = scheme != NULL && g_strv_contains(schemes, scheme);
-	g_free(scheme);
-	return known ? NULL : "unsupported URL scheme";
-}
-
-/* list_problem - every item of a list of networks or host names */
-static const char *
-list_problem(const struct rw_config_key *k, const char *text)
-{
-	bool cidr = k->choices != NULL && strcmp(k->choices, "CIDR networks")
-	    == 0;
-	bool host = k->choices != NULL && strcmp(k->choices, "host names")
-	    == 0;
-	char **items = g_strsplit(text, ",", -1);
-	const char *problem = NULL;
-
-	for (int i = 0; problem == NULL && items[i] != NULL; i++) {
-		char *it = g_strstrip(items[i]);
-		struct rw_cidr c;
-
-		if (*it == '\0')
-			continue;
-		if (cidr && !rw_cidr_parse(&c, it))
-			problem = "not a list of CIDR networks (a.b.c.d/n, x:y::/n)";
-		else if (host && strspn(it, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_*") != strlen(it))
-			problem = "not a list of host names";
-	}
-	g_strfreev(items);
-	return problem;
-}
-
-/* validate - NULL when TEXT suits K, else what is wrong (static text) */
-static const char *
-validate(const struct rw_config_key *k, const char *text)
-{
-	long long ll;
-	double d;
-	bool b;
-	GDate date;
-	GTimeZone *tz;
-
-	switch (k->type) {
-	case RW_CT_INT:
-		if (rw_parse_ll(&ll, text, G_MININT64, G_MAXINT64) != 0)
-			return "not an integer";
-		return check_range(k, (double)ll) ? NULL : "out of range";
-	case RW_CT_DOUBLE:
-		if (rw_parse_double(&d, text) != 0)
-			return "not a number";
-		return check_range(k, d) ? NULL : "out of range";
-	case RW_CT_BOOL:
-		return rw_parse_bool(&b, text) == 0 ? NULL : "not a boolean";
-	case RW_CT_DATE:
-		return rw_parse_date(&date, text) == 0 ? NULL : "not a date";
-	case RW_CT_ENUM:
-		return enum_ok(k, text) ? NULL : "not one of the allowed values";
-	case RW_CT_URL:
-	case RW_CT_SECRET_URL:
-		return url_problem(k, text);
-	case RW_CT_TIMEZONE:
-		tz = g_time_zone_new_identifier(text);
-		if (tz == NULL)
-			return "not a known time zone";
-		g_time_zone_unref(tz);
-		return NULL;
-	case RW_CT_LIST:
-		return list_problem(k, text);
-	default:
-		return NULL;
-	}
-}
-
 /*
  * instance_check - the NAME of a [snds.NAME] or [mailbox.NAME] section
  * becomes a directory and file name (raw/NAME/, tokens/NAME.json), so it
@@ -274,9 +138,8 @@ instance_check(const char *section, const char *where)
 	return 0;
 }
 
-/* store - validate and remember one value; WHERE is consumed */
-static int
-store(struct rw_config *cfg, const char *section, const char *key,
+int
+rw_config_store(struct rw_config *cfg, const char *section, const char *key,
     const char *text, enum origin origin, char *where)
 {
 	const struct rw_config_key *k = find_key(section, key);
@@ -293,7 +156,7 @@ store(struct rw_config *cfg, const char *section, const char *key,
 		g_free(where);
 		return RW_ECONFIG;
 	}
-	problem = validate(k, text);
+	problem = rw_config_validate(k, text);
 	if (problem != NULL) {
 		rw_error_set(RW_ECONFIG, "%s: [%s] %s: %s", where, section, key,
 		    problem);
@@ -339,8 +202,8 @@ load_group(struct rw_config *cfg, GKeyFile *kf, const char *group)
 	for (int i = 0; keys != NULL && keys[i] != NULL && rc == 0; i++) {
 		gchar *val = g_key_file_get_value(kf, group, keys[i], NULL);
 
-		rc = store(cfg, group, keys[i], val ? val : "", ORIGIN_FILE,
-		    file_where(cfg, group, keys[i]));
+		rc = rw_config_store(cfg, group, keys[i], val ? val : "",
+		    ORIGIN_FILE, file_where(cfg, group, keys[i]));
 		g_free(val);
 	}
 cleanup:
@@ -476,164 +339,6 @@ cleanup:
 	return rc;
 }
 
-/* upper_name - upper case, dots and dashes as underscores */
-static char *
-upper_name(const char *s)
-{
-	char *u = g_ascii_strup(s, -1);
-
-	for (char *p = u; *p; p++)
-		if (*p == '.' || *p == '-')
-			*p = '_';
-	return u;
-}
-
-/* env_name - REPWATCH_<SECTION>_<KEY> */
-static char *
-env_name(const char *section, const char *key)
-{
-	char *s = g_strdup_printf("REPWATCH_%s_%s", section, key);
-	char *u = upper_name(s);
-
-	g_free(s);
-	return u;
-}
-
-/* env_value - the value of VAR, or of the file named by VAR_FILE */
-static int
-env_value(char **out, const char *var, const char *raw, bool is_file)
-{
-	char *data = NULL;
-	int rc;
-
-	if (!is_file) {
-		*out = g_strdup(raw);
-		return 0;
-	}
-	rc = rw_read_file(&data, NULL, raw, 64 * 1024);
-	if (rc != 0) {
-		rw_error_prefix("environment variable %s_FILE", var);
-		return rw_error_recode(RW_ECONFIG);
-	}
-	g_strchomp(data);
-	*out = data;
-	return 0;
-}
-
-/* match_pattern - REPWATCH_SNDS_<NAME>_<KEY> for pattern row K */
-static bool
-match_pattern(const struct rw_config_key *k, const char *name,
-    char **out_section)
-{
-	size_t sl = strlen(k->section);
-	char *base = g_strndup(k->section, sl - 2);
-	char *prefix = env_name(base, "");
-	char *ukey = upper_name(k->key);
-	char *suffix = g_strconcat("_", ukey, NULL);
-	size_t nl = strlen(name), pl = strlen(prefix), xl = strlen(suffix);
-	bool hit = nl > pl + xl && g_str_has_prefix(name, prefix) &&
-	    g_str_has_suffix(name, suffix);
-
-	if (hit) {
-		char *inst = g_ascii_strdown(name + pl, (gssize)(nl - pl - xl));
-
-		*out_section = g_strdup_printf("%s.%s", base, inst);
-		g_free(inst);
-	}
-	g_free(base);
-	g_free(prefix);
-	g_free(ukey);
-	g_free(suffix);
-	return hit;
-}
-
-/* match_env - find (section, key) for an environment variable name */
-static bool
-match_env(const char *name, char **out_section, const char **out_key)
-{
-	for (const struct rw_config_key *k = rw_config_keys; k->section; k++) {
-		size_t sl = strlen(k->section);
-		bool hit;
-
-		if (sl > 2 && strcmp(k->section + sl - 2, ".*") == 0) {
-			hit = match_pattern(k, name, out_section);
-		} else {
-			char *want = env_name(k->section, k->key);
-
-			hit = strcmp(want, name) == 0;
-			g_free(want);
-			if (hit)
-				*out_section = g_strdup(k->section);
-		}
-		if (hit) {
-			*out_key = k->key;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool
-env_reserved(const char *name)
-{
-	static const char *const reserved[] = {
-		"REPWATCH_CONFIG", "REPWATCH_BIN", "REPWATCH_SRC", NULL,
-	};
-
-	return g_strv_contains(reserved, name) ||
-	    g_str_has_prefix(name, "REPWATCH_TEST");
-}
-
-static int
-load_env_var(struct rw_config *cfg, const char *entry)
-{
-	const char *eq = strchr(entry, '=');
-	char *name = g_strndup(entry, (gsize)(eq - entry));
-	char *section = NULL, *val = NULL;
-	const char *key;
-	bool is_file = false;
-	int rc = 0;
-
-	if (g_str_has_suffix(name, "_FILE") && !match_env(name, &section, &key)) {
-		name[strlen(name) - 5] = '\0';
-		is_file = true;
-	}
-	g_free(section);
-	section = NULL;
-	if (!match_env(name, &section, &key))
-		goto cleanup; /* not one of ours: ignore */
-	rc = env_value(&val, name, eq + 1, is_file);
-	if (rc == 0)
-		rc = store(cfg, section, key, val, ORIGIN_ENV,
-		    g_strdup_printf("environment variable %s%s", name,
-			is_file ? "_FILE" : ""));
-cleanup:
-	g_free(name);
-	g_free(section);
-	g_free(val);
-	return rc;
-}
-
-static int
-load_env(struct rw_config *cfg)
-{
-	for (char **e = environ; *e != NULL; e++) {
-		int rc;
-
-		if (!g_str_has_prefix(*e, "REPWATCH_") || strchr(*e, '=') == NULL)
-			continue;
-		char *name = g_strndup(*e, (gsize)(strchr(*e, '=') - *e));
-		bool skip = env_reserved(name);
-		g_free(name);
-		if (skip)
-			continue;
-		rc = load_env_var(cfg, *e);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
-
 static struct rw_config *
 config_new(void)
 {
@@ -714,7 +419,7 @@ config_from_text(struct rw_config **out, const char *name, const char *data,
 		rc = load_file(cfg);
 	}
 	if (rc == 0)
-		rc = load_env(cfg);
+		rc = rw_config_load_env(cfg);
 	if (rc == 0)
 		rc = check_order(cfg);
 	if (rc != 0) {
@@ -901,7 +606,7 @@ int
 rw_config_set(struct rw_config *cfg, const char *section, const char *key,
     const char *value)
 {
-	return store(cfg, section, key, value, ORIGIN_SET,
+	return rw_config_store(cfg, section, key, value, ORIGIN_SET,
 	    g_strdup("command line"));
 }
 

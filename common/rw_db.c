@@ -201,6 +201,28 @@ rw_db_conn(struct rw_db *db)
 	return db->conn;
 }
 
+void
+rw_db_array_literal(GString *out, const char *const *items, size_t n)
+{
+	g_string_append_c(out, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			g_string_append_c(out, ',');
+		if (items[i] == NULL) {
+			g_string_append(out, "NULL");
+			continue;
+		}
+		g_string_append_c(out, '"');
+		for (const char *p = items[i]; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				g_string_append_c(out, '\\');
+			g_string_append_c(out, *p);
+		}
+		g_string_append_c(out, '"');
+	}
+	g_string_append_c(out, '}');
+}
+
 const char *
 rw_db_where(struct rw_db *db)
 {

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <glib.h>
 #include <libpq-fe.h>
 
 struct rw_db;
@@ -33,6 +34,13 @@ int rw_db_query(PGresult **out, struct rw_db *db, const char *sql,
 /* rw_db_query1 - single value of row 0 column 0 as a new string (or NULL) */
 int rw_db_query1(char **out, struct rw_db *db, const char *sql, int nparams,
     const char *const *params);
+
+/*
+ * rw_db_array_literal - append to OUT the text[] literal of the N ITEMS:
+ * {"a","b\"c",NULL,""}. Every element is quoted (so "" and "NULL" stay
+ * strings), '"' and '\\' are escaped, a NULL item is an SQL NULL.
+ */
+void rw_db_array_literal(GString *out, const char *const *items, size_t n);
 
 int rw_db_begin(struct rw_db *db);
 int rw_db_commit(struct rw_db *db);

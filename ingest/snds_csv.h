@@ -127,7 +127,7 @@ int snds_csv_feed(struct snds_csv *p, const char *buf, size_t len);
 int snds_csv_finish(struct snds_csv *p);
 void snds_csv_get_stats(struct snds_csv_stats *out, const struct snds_csv *p);
 
-/* field parsers, exposed for the tests and for other loaders */
+/* field parsers (snds_csv_value.c), exposed for the tests and loaders */
 int snds_rate_parse(struct snds_rate *out, const char *text);
 int snds_time_parse(struct snds_time *out, GTimeZone *tz, const char *text);
 int snds_filter_parse(enum snds_filter *out, const char *text);

@@ -1,31 +1,16 @@
 /*
- * snds_http - libcurl underneath; see snds_http.h.
+ * snds_http - common/rw_http underneath; see snds_http.h.
  */
 #include <string.h>
 #include <curl/curl.h>
 #include <glib.h>
 #include <gio/gio.h>
 
+#include "common/rw_error.h"
+#include "common/rw_http.h"
 #include "ingest/snds_http.h"
 
 #define MAX_REDIRECTS 5
-
-struct sink {
-	GString *body;
-	long long max;
-	bool too_big;
-};
-
-void
-snds_http_init(void)
-{
-	static gsize done;
-
-	if (g_once_init_enter(&done)) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		g_once_init_leave(&done, 1);
-	}
-}
 
 bool
 snds_sign_in_host(const char *host)
@@ -40,20 +25,6 @@ snds_sign_in_host(const char *host)
 			return true;
 	}
 	return false;
-}
-
-static size_t
-on_body(char *data, size_t size, size_t n, void *ctx)
-{
-	struct sink *s = ctx;
-	size_t len = size * n;
-
-	if ((long long)(s->body->len + len) > s->max) {
-		s->too_big = true;
-		return 0; /* libcurl aborts the transfer */
-	}
-	g_string_append_len(s->body, data, (gssize)len);
-	return len;
 }
 
 static struct curl_slist *
@@ -73,50 +44,25 @@ headers_for(const struct snds_http_opts *o, bool same_host)
 	return h;
 }
 
+/* the HTTP-only options: the rest is rw_http's */
 static void
-setup(CURL *c, const struct snds_http_opts *o, struct sink *s, char *errbuf)
+setup(CURL *c, const struct snds_http_opts *o)
 {
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	/* redirects are followed by hand (follow), each hop checked */
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (o->ca_file != NULL)
-		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout > 0 ? o->timeout : 60L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "repwatch/" REPWATCH_VERSION);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	if (o->form != NULL)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, o->form);
 }
 
+/* rw_http_perform's status as a failure kind */
 static enum snds_http_fail
-fail_of(CURLcode cc, const struct sink *s)
+fail_of(int rc)
 {
-	switch (cc) {
-	case CURLE_OK:
+	switch (rc) {
+	case 0:
 		return SNDS_HTTP_OK;
-	case CURLE_FILESIZE_EXCEEDED:
+	case RW_EDATA:
 		return SNDS_HTTP_TOO_BIG;
-	case CURLE_WRITE_ERROR:
-		return s->too_big ? SNDS_HTTP_TOO_BIG : SNDS_HTTP_ERROR;
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-	case CURLE_BAD_CONTENT_ENCODING:
+	case RW_ETEMP:
 		return SNDS_HTTP_TRANSIENT;
 	default:
 		return SNDS_HTTP_ERROR;
@@ -187,46 +133,46 @@ check_redirect(const char *first, const char *next)
 	return f;
 }
 
-/* one hop; returns the curl code, fills status and content type */
-static CURLcode
-one_hop(CURL *c, struct snds_http_resp *out, const char *url,
+/* one hop; returns rw_http_perform's status, fills status and type */
+static int
+one_hop(struct rw_http *h, struct snds_http_resp *out, const char *url,
     const struct snds_http_opts *o, bool same_host)
 {
-	struct curl_slist *h = headers_for(o, same_host);
+	CURL *c = rw_http_curl(h);
+	struct curl_slist *hd = headers_for(o, same_host);
 	const char *ct = NULL;
-	CURLcode cc;
+	int rc;
 
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hd);
+	rc = rw_http_perform(h, url);
+	out->status = rw_http_response_code(h);
 	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
 	g_free(out->content_type);
 	out->content_type = g_strdup(ct);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-	curl_slist_free_all(h);
-	return cc;
+	curl_slist_free_all(hd);
+	return rc;
 }
 
 static void
-follow(CURL *c, struct snds_http_resp *out, const char *url,
-    const struct snds_http_opts *o, struct sink *s)
+follow(struct rw_http *h, struct snds_http_resp *out, const char *url,
+    const struct snds_http_opts *o)
 {
 	char *first_host = host_of(url);
 	char *cur = g_strdup(url);
-	CURLcode cc = CURLE_OK;
 
 	for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
 		char *host = host_of(cur);
 		const char *next = NULL;
+		int rc = one_hop(h, out, cur, o,
+		    g_strcmp0(host, first_host) == 0);
 
-		g_string_truncate(s->body, 0);
-		cc = one_hop(c, out, cur, o, g_strcmp0(host, first_host) == 0);
 		g_free(host);
-		out->fail = fail_of(cc, s);
-		if (cc != CURLE_OK || out->status < 300 || out->status >= 400)
+		out->fail = fail_of(rc);
+		if (rc != 0 || out->status < 300 || out->status >= 400)
 			break;
-		curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &next);
+		curl_easy_getinfo(rw_http_curl(h), CURLINFO_REDIRECT_URL,
+		    &next);
 		if (next == NULL)
 			break;
 		out->fail = check_redirect(url, next);
@@ -235,7 +181,7 @@ follow(CURL *c, struct snds_http_resp *out, const char *url,
 		if (out->fail != SNDS_HTTP_OK)
 			break;
 		/* a redirected POST becomes a GET, as browsers do */
-		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(rw_http_curl(h), CURLOPT_HTTPGET, 1L);
 	}
 	out->final_url = cur;
 	g_free(first_host);
@@ -245,27 +191,31 @@ void
 snds_http_request(struct snds_http_resp *out, const char *url,
     const struct snds_http_opts *o)
 {
-	struct sink s = {g_string_new(NULL), o->max_body, false};
-	char errbuf[CURL_ERROR_SIZE] = "";
-	CURL *c;
+	const struct rw_http_opts ho = {
+		.ca_file = o->ca_file,
+		.connect_timeout = 30,
+		.timeout = o->timeout > 0 ? o->timeout : 60L,
+		.max_body = o->max_body,
+	};
+	/* the outcome is OUT's: what rw_http records is put back */
+	struct rw_error_saved *saved = rw_error_save();
+	struct rw_http *h = NULL;
 
 	memset(out, 0, sizeof(*out));
-	snds_http_init();
-	c = curl_easy_init();
-	if (c == NULL) {
+	if (rw_http_new(&h, &ho) != 0) {
 		out->fail = SNDS_HTTP_ERROR;
 		g_strlcpy(out->error, "cannot start libcurl", sizeof(out->error));
-		g_string_free(s.body, TRUE);
+		rw_error_restore(saved);
 		return;
 	}
-	setup(c, o, &s, errbuf);
-	follow(c, out, url, o, &s);
+	setup(rw_http_curl(h), o);
+	follow(h, out, url, o);
 	if (out->fail != SNDS_HTTP_OK)
-		g_strlcpy(out->error, errbuf[0] ? errbuf : "transfer failed",
-		    sizeof(out->error));
-	out->len = s.body->len;
-	out->body = g_string_free(s.body, FALSE);
-	curl_easy_cleanup(c);
+		g_strlcpy(out->error, rw_http_result(h) != CURLE_OK ?
+		    rw_http_reason(h) : "transfer failed", sizeof(out->error));
+	out->body = rw_http_take_body(h, &out->len);
+	rw_http_free(h);
+	rw_error_restore(saved);
 }
 
 void

@@ -1,5 +1,5 @@
 /*
- * snds_http - one HTTP exchange with libcurl, for SNDS and its OAuth
+ * snds_http - one HTTP exchange (common/rw_http), for SNDS and its OAuth
  * endpoints. TLS verification is always on; bodies are capped; redirects
  * are followed by hand so that a hop to a sign-in page is seen (and never
  * requested) and a bearer token never leaves the original host.
@@ -37,9 +37,6 @@ struct snds_http_resp {
 	char *final_url;         /* secret-bearing: mask before printing */
 	char error[256];         /* libcurl's reason, no URL in it */
 };
-
-/* snds_http_init - global libcurl setup, once per process */
-void snds_http_init(void);
 
 /* snds_http_request - GET (or POST when o->form) URL; see fail */
 void snds_http_request(struct snds_http_resp *out, const char *url,

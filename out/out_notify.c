@@ -8,12 +8,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <json-glib/json-glib.h>
 
 #include "common/rw_json.h"
 #include "out/out_notify.h"
 #include "common/rw_error.h"
+#include "common/rw_http.h"
 #include "common/rw_log.h"
 #include "common/rw_mask.h"
 
@@ -223,48 +223,24 @@ webhook_body(const char *lines)
 	return text;
 }
 
-static size_t
-discard(char *p, size_t size, size_t n, void *ctx)
-{
-	(void)p, (void)ctx;
-	return size * n;
-}
-
-/* one POST: 0 on 2xx, RW_ETEMP worth a retry, RW_EUNAVAIL not */
+/* one POST: 0 on 2xx, RW_ETEMP worth a retry, RW_EUNAVAIL not; the
+ * message names the webhook */
 static int
-post_once(CURL *c, long *out_code)
+post_once(struct rw_http *h, const char *url, const char *masked)
 {
-	CURLcode res = curl_easy_perform(c);
+	long code;
 
-	*out_code = 0;
-	if (res != CURLE_OK)
-		return rw_error_set(RW_ETEMP, "%s", curl_easy_strerror(res));
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, out_code);
-	if (*out_code >= 200 && *out_code < 300)
+	/* whatever stopped the transfer is worth another try */
+	if (rw_http_perform(h, url) != 0)
+		return rw_error_recode(RW_ETEMP);
+	code = rw_http_response_code(h);
+	if (code >= 200 && code < 300)
 		return 0;
-	if (*out_code >= 500 || *out_code == 429 || *out_code == 408)
-		return rw_error_set(RW_ETEMP, "HTTP status %ld", *out_code);
-	return rw_error_set(RW_EUNAVAIL, "HTTP status %ld", *out_code);
-}
-
-static CURL *
-webhook_handle(struct curl_slist **hdrs, const char *url, const char *body,
-    int timeout)
-{
-	CURL *c = curl_easy_init();
-
-	if (c == NULL)
-		return NULL;
-	*hdrs = curl_slist_append(NULL, "Content-Type: application/json");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hdrs);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)timeout);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "repwatch/" REPWATCH_VERSION);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	return c;
+	if (code >= 500 || code == 429 || code == 408)
+		return rw_error_set(RW_ETEMP, "webhook %s: HTTP status %ld",
+		    masked, code);
+	return rw_error_set(RW_EUNAVAIL, "webhook %s: HTTP status %ld",
+	    masked, code);
 }
 
 static int
@@ -273,26 +249,30 @@ post_webhook(const char *url, const char *lines, int timeout, int retries)
 	g_autofree char *body = webhook_body(lines);
 	/* the whole URL is the credential (Slack .../services/T/B/KEY) */
 	g_autofree char *masked = rw_mask_webhook(url);
+	g_autofree char *name = g_strdup_printf("webhook %s", masked);
+	const struct rw_http_opts o = {.name = name, .timeout = timeout};
 	struct curl_slist *hdrs = NULL;
-	CURL *c = webhook_handle(&hdrs, url, body, timeout);
-	long code = 0;
-	int rc = c == NULL ? rw_error_set(RW_ESOFTWARE, "curl_easy_init "
-	    "failed") : RW_ETEMP;
+	struct rw_http *h = NULL;
+	int rc = rw_http_new(&h, &o);
 
-	for (int i = 0; c != NULL && i <= retries && rc == RW_ETEMP; i++) {
+	if (rc == 0) {
+		hdrs = curl_slist_append(NULL,
+		    "Content-Type: application/json");
+		curl_easy_setopt(rw_http_curl(h), CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(rw_http_curl(h), CURLOPT_POSTFIELDS, body);
+		rc = RW_ETEMP;
+	}
+	for (int i = 0; h != NULL && i <= retries && rc == RW_ETEMP; i++) {
 		if (i > 0) {
-			rw_log_warning("webhook %s: %s; retry %d of %d", masked,
-			    rw_error_message(), i, retries);
+			rw_log_warning("%s; retry %d of %d", rw_error_message(),
+			    i, retries);
 			g_usleep((gulong)(G_USEC_PER_SEC << (i - 1 < 5 ? i - 1 :
 			    5)));
 		}
-		rc = post_once(c, &code);
+		rc = post_once(h, url, masked);
 	}
-	if (rc != 0)
-		rw_error_prefix("webhook %s", masked);
+	rw_http_free(h);
 	curl_slist_free_all(hdrs);
-	if (c != NULL)
-		curl_easy_cleanup(c);
 	return rc;
 }
 

@@ -152,6 +152,49 @@ test_copy_and_params_roundtrip(void **state)
 	g_free(ci);
 }
 
+/* rw_db_array_literal: what the server parses is what went in, NULLs and
+ * the string "NULL" included */
+static void
+test_array_literal_roundtrip(void **state)
+{
+	static const char *const values[] = {
+		"plain", "it's \"quoted\"", "back\\slash\\", "tab\there",
+		"new\nline\r\n", "{a,b}", NULL, "NULL", "", " sp ",
+		"ünïcødé ✓",
+	};
+	const size_t n = G_N_ELEMENTS(values);
+	GString *lit = g_string_new(NULL);
+	const char *p[1];
+	struct rw_db *db = NULL;
+	PGresult *r = NULL;
+	char *ci = NULL;
+
+	(void)state;
+	TESTDB_REQUIRE();
+	assert_int_equal(testdb_open(&db, &ci), 0);
+	rw_db_array_literal(lit, values, n);
+	p[0] = lit->str;
+	assert_int_equal(rw_db_query(&r, db, "SELECT x FROM unnest($1::text[]) "
+	    "WITH ORDINALITY AS u(x, i) ORDER BY i", 1, p), 0);
+	assert_int_equal(PQntuples(r), (int)n);
+	for (size_t i = 0; i < n; i++) {
+		if (values[i] == NULL) {
+			if (!PQgetisnull(r, (int)i, 0))
+				fail_msg("element %zu: got \"%s\", want NULL",
+				    i, PQgetvalue(r, (int)i, 0));
+		} else if (PQgetisnull(r, (int)i, 0) ||
+		    strcmp(PQgetvalue(r, (int)i, 0), values[i]) != 0) {
+			fail_msg("element %zu: got \"%s\", want \"%s\"", i,
+			    PQgetvalue(r, (int)i, 0), values[i]);
+		}
+	}
+	PQclear(r);
+	g_string_free(lit, TRUE);
+	rw_db_free(db);
+	testdb_drop(ci);
+	g_free(ci);
+}
+
 static void
 test_errors_and_locks(void **state)
 {
@@ -197,6 +240,7 @@ main(void)
 		cmocka_unit_test(test_migrate_fresh_and_noop),
 		cmocka_unit_test(test_migrate_concurrent),
 		cmocka_unit_test(test_copy_and_params_roundtrip),
+		cmocka_unit_test(test_array_literal_roundtrip),
 		cmocka_unit_test(test_errors_and_locks),
 	};
 

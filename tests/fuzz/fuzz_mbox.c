@@ -31,7 +31,7 @@
 
 #include "common/rw_error.h"
 #include "common/rw_log.h"
-#include "arf/arf_source.h"
+#include "arf/arf_source_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
