@@ -104,7 +104,10 @@ cmd_config(struct app *app, int argc, char **argv)
 	if (argc != 2)
 		return app_usage(NULL, "config show|check|keys|example [--all]");
 	if (strcmp(argv[1], "show") == 0) {
-		rw_config_dump(app->cfg, stdout, all);
+		g_autoptr(GString) text = g_string_new(NULL);
+
+		rw_config_render(text, app->cfg, all);
+		fputs(text->str, stdout);
 	} else if (strcmp(argv[1], "check") == 0) {
 		printf("configuration ok: %s\n", rw_config_file(app->cfg) ?
 		    rw_config_file(app->cfg) : "built-in defaults");

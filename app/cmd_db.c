@@ -33,15 +33,17 @@ static int
 db_status(struct app *app)
 {
 	struct rw_db *db;
+	g_autoptr(GString) text = g_string_new(NULL);
 	int pending = 0;
 	int rc = app_db_raw(&db, app);
 
 	if (rc == 0)
-		rc = rw_db_print_status(db, stdout);
+		rc = rw_db_render_status(text, db);
 	if (rc == 0)
 		rc = rw_db_pending(&pending, db);
 	if (rc != 0)
 		return rc;
+	fputs(text->str, stdout);
 	if (app->cluster != NULL)
 		printf("embedded cluster: %s\n",
 		    rw_cluster_datadir(app->cluster));

@@ -641,38 +641,38 @@ shown_value(const struct rw_config_key *k, const char *text)
 }
 
 static void
-dump_key(const struct rw_config *cfg, FILE *out, const char *section,
+dump_key(const struct rw_config *cfg, GString *out, const char *section,
     const struct rw_config_key *k, bool defaults)
 {
 	const struct value *v = lookup(cfg, section, k->key);
 	char *shown = shown_value(k, v ? v->text : k->def);
 
 	if (v != NULL)
-		fprintf(out, "%s = %s\t# %s\n", k->key, shown, v->where);
+		g_string_append_printf(out, "%s = %s\t# %s\n", k->key, shown, v->where);
 	else if (shown != NULL)
-		fprintf(out, "%s = %s\t# default\n", k->key, shown);
+		g_string_append_printf(out, "%s = %s\t# default\n", k->key, shown);
 	else if (defaults)
-		fprintf(out, "# %s =\t# unset\n", k->key);
+		g_string_append_printf(out, "# %s =\t# unset\n", k->key);
 	g_free(shown);
 }
 
 static void
-dump_section(const struct rw_config *cfg, FILE *out, const char *pattern,
+dump_section(const struct rw_config *cfg, GString *out, const char *pattern,
     const char *section, bool defaults)
 {
-	fprintf(out, "[%s]\n", section);
+	g_string_append_printf(out, "[%s]\n", section);
 	for (const struct rw_config_key *k = rw_config_keys; k->section; k++)
 		if (strcmp(k->section, pattern) == 0)
 			dump_key(cfg, out, section, k, defaults);
-	fputc('\n', out);
+	g_string_append_c(out, '\n');
 }
 
 void
-rw_config_dump(const struct rw_config *cfg, FILE *out, bool defaults)
+rw_config_render(GString *out, const struct rw_config *cfg, bool defaults)
 {
 	const char *prev = "";
 
-	fprintf(out, "# configuration: %s\n\n",
+	g_string_append_printf(out, "# configuration: %s\n\n",
 	    cfg->path ? cfg->path : "built-in defaults");
 	for (const struct rw_config_key *k = rw_config_keys; k->section; k++) {
 		size_t sl = strlen(k->section);

@@ -87,8 +87,12 @@ char **rw_config_instances(const struct rw_config *cfg, const char *prefix);
 int rw_config_set(struct rw_config *cfg, const char *section, const char *key,
     const char *value);
 
-/* rw_config_dump - "config show": every key, effective value, origin */
-void rw_config_dump(const struct rw_config *cfg, FILE *out, bool defaults);
+/*
+ * rw_config_render - "config show": every key, its effective value (secrets
+ * masked) and origin, appended to OUT
+ */
+void rw_config_render(GString *out, const struct rw_config *cfg,
+    bool defaults);
 
 /* rw_config_state_dir - [paths] state_dir or the per-user default */
 char *rw_config_state_dir(const struct rw_config *cfg);

@@ -742,7 +742,7 @@ rw_db_pending(int *out_pending, struct rw_db *db)
 }
 
 int
-rw_db_print_status(struct rw_db *db, FILE *out)
+rw_db_render_status(GString *out, struct rw_db *db)
 {
 	GHashTable *set = NULL;
 	bool exists;
@@ -752,11 +752,11 @@ rw_db_print_status(struct rw_db *db, FILE *out)
 		rc = applied_set(&set, db);
 	if (rc != 0)
 		return rc;
-	fprintf(out, "database: %s\n", db->where);
+	g_string_append_printf(out, "database: %s\n", db->where);
 	for (const struct rw_sqlfile *f = rw_migrations; f->name; f++) {
 		bool done = set && is_applied(set, migration_version(f->name));
 
-		fprintf(out, "  %-8s %s\n", done ? "applied" : "pending", f->name);
+		g_string_append_printf(out, "  %-8s %s\n", done ? "applied" : "pending", f->name);
 	}
 	if (set != NULL)
 		g_hash_table_destroy(set);

@@ -80,6 +80,7 @@ void rw_copy_abort(struct rw_copy *c, const char *reason);
 int rw_db_migrate(struct rw_db *db, int *out_applied);
 /* number of migrations not yet applied (0 = up to date) */
 int rw_db_pending(int *out_pending, struct rw_db *db);
-int rw_db_print_status(struct rw_db *db, FILE *out);
+/* rw_db_render_status - "db status": where, then each migration's state */
+int rw_db_render_status(GString *out, struct rw_db *db);
 
 #endif
