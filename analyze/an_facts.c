@@ -299,30 +299,45 @@ static const char sources_sql[] =
     "          WHERE l.source = s.name AND l.started_at < z.day_end) "
     "FROM repwatch.snds_source s, z ORDER BY s.name";
 
-int
-an_facts_sources(GPtrArray **out, struct rw_db *db, const char *day)
+typedef void *(*row_fn)(const PGresult *r, int i);
+
+/* day_rows - one struct per row of SQL ($1 = DAY), made by MAKE */
+static int
+day_rows(GPtrArray **out, struct rw_db *db, const char *sql, const char *day,
+    GDestroyNotify free_fn, row_fn make)
 {
 	const char *params[] = {day};
 	PGresult *r = NULL;
 	int rc;
 
-	*out = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)an_source_state_free);
-	rc = rw_db_query(&r, db, sources_sql, 1, params);
-	for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
-		struct an_source_state *s = g_new0(struct an_source_state, 1);
-		bool fetched_before = strcmp(PQgetvalue(r, i, 5), "t") == 0;
-
-		s->name = col_s(r, i, 0);
-		s->kind = col_s(r, i, 1);
-		/* fetched before, but never successfully: as stale as it gets */
-		s->days_since_fetch = col_i(r, i, 2, fetched_before ? 999 : -1);
-		s->link_age_days = col_i(r, i, 3, -1);
-		s->token_state = col_s(r, i, 4);
-		g_ptr_array_add(*out, s);
-	}
+	*out = g_ptr_array_new_with_free_func(free_fn);
+	rc = rw_db_query(&r, db, sql, 1, params);
+	for (int i = 0; rc == 0 && i < PQntuples(r); i++)
+		g_ptr_array_add(*out, make(r, i));
 	PQclear(r);
 	return rc;
+}
+
+static void *
+source_row(const PGresult *r, int i)
+{
+	struct an_source_state *s = g_new0(struct an_source_state, 1);
+	bool fetched_before = strcmp(PQgetvalue(r, i, 5), "t") == 0;
+
+	s->name = col_s(r, i, 0);
+	s->kind = col_s(r, i, 1);
+	/* fetched before, but never successfully: as stale as it gets */
+	s->days_since_fetch = col_i(r, i, 2, fetched_before ? 999 : -1);
+	s->link_age_days = col_i(r, i, 3, -1);
+	s->token_state = col_s(r, i, 4);
+	return s;
+}
+
+int
+an_facts_sources(GPtrArray **out, struct rw_db *db, const char *day)
+{
+	return day_rows(out, db, sources_sql, day,
+	    (GDestroyNotify)an_source_state_free, source_row);
 }
 
 static const char listings_sql[] =
@@ -345,30 +360,26 @@ static const char listings_sql[] =
     "  ON r.source = snap.source AND r.day = snap.day "
     "ORDER BY r.first_ip, r.last_ip, r.source";
 
+static void *
+listing_row(const PGresult *r, int i)
+{
+	struct an_listing *l = g_new0(struct an_listing, 1);
+
+	l->first_ip = col_s(r, i, 0);
+	l->last_ip = col_s(r, i, 1);
+	l->source = col_s(r, i, 2);
+	l->reason = col_s(r, i, 3);
+	l->blocked = strcmp(PQgetvalue(r, i, 4), "t") == 0;
+	l->is_new = strcmp(PQgetvalue(r, i, 5), "t") == 0;
+	l->listed_days = col_i(r, i, 6, 0);
+	return l;
+}
+
 int
 an_facts_listings(GPtrArray **out, struct rw_db *db, const char *day)
 {
-	const char *params[] = {day};
-	PGresult *r = NULL;
-	int rc;
-
-	*out = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)an_listing_free);
-	rc = rw_db_query(&r, db, listings_sql, 1, params);
-	for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
-		struct an_listing *l = g_new0(struct an_listing, 1);
-
-		l->first_ip = col_s(r, i, 0);
-		l->last_ip = col_s(r, i, 1);
-		l->source = col_s(r, i, 2);
-		l->reason = col_s(r, i, 3);
-		l->blocked = strcmp(PQgetvalue(r, i, 4), "t") == 0;
-		l->is_new = strcmp(PQgetvalue(r, i, 5), "t") == 0;
-		l->listed_days = col_i(r, i, 6, 0);
-		g_ptr_array_add(*out, l);
-	}
-	PQclear(r);
-	return rc;
+	return day_rows(out, db, listings_sql, day,
+	    (GDestroyNotify)an_listing_free, listing_row);
 }
 
 int
