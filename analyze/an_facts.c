@@ -3,6 +3,7 @@
  * repwatch.an_ip_window (0004_analyze.sql): one grouped scan per day.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -93,41 +94,51 @@ an_facts_day_has_data(bool *out, struct rw_db *db, const char *day)
 	return rc;
 }
 
-/* one row of repwatch.an_ip_window (column order of the function) */
+/* the double columns of repwatch.an_ip_window (its column order) */
+static const struct {
+	size_t offset;
+	int col;
+} window_doubles[] = {
+	{offsetof(struct an_subject, n_recent), 2},
+	{offsetof(struct an_subject, c_recent), 3},
+	{offsetof(struct an_subject, days_recent), 4},
+	{offsetof(struct an_subject, n_base), 5},
+	{offsetof(struct an_subject, c_base), 6},
+	{offsetof(struct an_subject, days_base), 7},
+	{offsetof(struct an_subject, n_last), 8},
+	{offsetof(struct an_subject, c_last), 9},
+	{offsetof(struct an_subject, n_day), 10},
+	{offsetof(struct an_subject, c_day), 11},
+	{offsetof(struct an_subject, snds_low), 12},
+	{offsetof(struct an_subject, snds_rated), 13},
+	{offsetof(struct an_subject, filter_base), 15},
+	{offsetof(struct an_subject, traps_last), 16},
+	{offsetof(struct an_subject, data_days), 18},
+	{offsetof(struct an_subject, n_match_span), 19},
+	{offsetof(struct an_subject, n_long), 20},
+	{offsetof(struct an_subject, c_long), 21},
+	{offsetof(struct an_subject, snds_low_long), 22},
+	{offsetof(struct an_subject, snds_rated_long), 23},
+	{offsetof(struct an_subject, f_days), 24},
+	{offsetof(struct an_subject, f_yellow), 25},
+	{offsetof(struct an_subject, f_red), 26},
+	{offsetof(struct an_subject, fh_days), 27},
+	{offsetof(struct an_subject, fh_yellow), 28},
+	{offsetof(struct an_subject, fh_red), 29},
+};
+
+/* one row of repwatch.an_ip_window */
 static struct an_subject *
 subject_from_row(const PGresult *r, int i)
 {
 	struct an_subject *s = an_subject_new(PQgetvalue(r, i, 0), false);
 
 	s->net = col_s(r, i, 1);
-	s->n_recent = col_d(r, i, 2);
-	s->c_recent = col_d(r, i, 3);
-	s->days_recent = col_d(r, i, 4);
-	s->n_base = col_d(r, i, 5);
-	s->c_base = col_d(r, i, 6);
-	s->days_base = col_d(r, i, 7);
-	s->n_last = col_d(r, i, 8);
-	s->c_last = col_d(r, i, 9);
-	s->n_day = col_d(r, i, 10);
-	s->c_day = col_d(r, i, 11);
-	s->snds_low = col_d(r, i, 12);
-	s->snds_rated = col_d(r, i, 13);
+	for (size_t k = 0; k < G_N_ELEMENTS(window_doubles); k++)
+		*(double *)(void *)((char *)s + window_doubles[k].offset) =
+		    col_d(r, i, window_doubles[k].col);
 	s->filter_last = col_i(r, i, 14, 0);
-	s->filter_base = col_d(r, i, 15);
-	s->traps_last = col_d(r, i, 16);
 	s->days_since_data = col_i(r, i, 17, -1);
-	s->data_days = col_d(r, i, 18);
-	s->n_match_span = col_d(r, i, 19);
-	s->n_long = col_d(r, i, 20);
-	s->c_long = col_d(r, i, 21);
-	s->snds_low_long = col_d(r, i, 22);
-	s->snds_rated_long = col_d(r, i, 23);
-	s->f_days = col_d(r, i, 24);
-	s->f_yellow = col_d(r, i, 25);
-	s->f_red = col_d(r, i, 26);
-	s->fh_days = col_d(r, i, 27);
-	s->fh_yellow = col_d(r, i, 28);
-	s->fh_red = col_d(r, i, 29);
 	s->red_last2 = col_i(r, i, 30, 0);
 	/* complaints of an IP SNDS never rated match no IP: keep them for
 	 * the unmatched share (they enter no rate: no recipients) */
