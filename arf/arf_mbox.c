@@ -341,23 +341,6 @@ mbox_checkpoint(struct arf_source *s, struct arf_checkpoint *out)
 	return true;
 }
 
-static int
-mbox_ack(struct arf_source *s, const struct arf_msg *msg, enum arf_ack how)
-{
-	/* the checkpoint stored with the batch is the acknowledgement */
-	(void)s;
-	(void)msg;
-	(void)how;
-	return 0;
-}
-
-static int
-mbox_flush(struct arf_source *s)
-{
-	(void)s;
-	return 0;
-}
-
 /* remove our dotlock, unless someone took it as stale and made theirs */
 static void
 dotlock_release(struct mbox *m)
@@ -390,7 +373,9 @@ mbox_free(struct arf_source *s)
 }
 
 static const struct arf_source_ops mbox_ops = {
-	mbox_next, mbox_checkpoint, mbox_ack, mbox_flush, mbox_free, false,
+	/* the checkpoint stored with the batch is the acknowledgement */
+	mbox_next, mbox_checkpoint, arf_source_ack_none, arf_source_flush_none,
+	mbox_free, false,
 };
 
 /*

@@ -134,8 +134,9 @@ no_checkpoint(struct arf_source *s, struct arf_checkpoint *out)
 	return false;
 }
 
-static int
-no_ack(struct arf_source *s, const struct arf_msg *m, enum arf_ack how)
+int
+arf_source_ack_none(struct arf_source *s, const struct arf_msg *m,
+    enum arf_ack how)
 {
 	(void)s;
 	(void)m;
@@ -143,8 +144,8 @@ no_ack(struct arf_source *s, const struct arf_msg *m, enum arf_ack how)
 	return 0;
 }
 
-static int
-no_flush(struct arf_source *s)
+int
+arf_source_flush_none(struct arf_source *s)
 {
 	(void)s;
 	return 0;
@@ -157,7 +158,8 @@ one_free(struct arf_source *s)
 }
 
 static const struct arf_source_ops one_ops = {
-	one_next, no_checkpoint, no_ack, no_flush, one_free, false,
+	one_next, no_checkpoint, arf_source_ack_none, arf_source_flush_none,
+	one_free, false,
 };
 
 static bool

@@ -24,6 +24,15 @@ struct arf_source_ops {
 	bool ack_alongside_next;
 };
 
+/*
+ * arf_source_ack_none / arf_source_flush_none - for backends whose
+ * acknowledgement is the checkpoint stored with the batch, or that have
+ * nothing to acknowledge
+ */
+int arf_source_ack_none(struct arf_source *s, const struct arf_msg *m,
+    enum arf_ack how);
+int arf_source_flush_none(struct arf_source *s);
+
 struct arf_source {
 	const struct arf_source_ops *ops;
 	GMutex lock; /* the ingest reader thread and acks share the source */
