@@ -23,4 +23,8 @@ int cmd_export(struct app *app, int argc, char **argv);
 
 int app_analyze_and_report(struct app *app, FILE *out);
 
+struct snds_fetch_event;
+/* cmd_snds_fetch_report - the line "snds fetch" prints for a report */
+void cmd_snds_fetch_report(const struct snds_fetch_event *e, void *data);
+
 #endif

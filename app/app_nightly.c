@@ -502,19 +502,17 @@ counts_since(GString *counts, struct app *app, const char *sql,
 static int
 step_fetch(GString *counts, struct app *app, const char *source)
 {
-	const char *args[] = {"fetch", "--source", source, NULL};
-	g_autofree char *since = NULL;
-	int status;
+	const struct snds_window w = {.on_report = cmd_snds_fetch_report};
+	struct snds_fetch_totals t = {0};
+	struct rw_db *db = NULL;
+	int status = app_db(&db, app);
 
-	db_now(&since, app);
-	status = app_cmd_call(app, snds_fetch_cmd, args);
-	counts_since(counts, app, "SELECT count(*) FILTER (WHERE kind = 'data' "
-	    "AND outcome = 'ok') || ' days fetched, ' || coalesce(sum("
-	    "rows_loaded), 0) || ' rows loaded, ' || coalesce(sum("
-	    "rows_rejected), 0) || ' rejected, ' || count(*) FILTER (WHERE "
-	    "outcome NOT IN ('ok', 'no-data')) || ' failed requests' FROM "
-	    "repwatch.snds_fetch_log WHERE source = $1 AND started_at >= "
-	    "$2::timestamptz", source, since);
+	if (status == 0) {
+		status = snds_fetch_run(&t, db, app->cfg, source, &w);
+		g_string_append_printf(counts, "%ld days fetched, %ld rows "
+		    "loaded, %ld rejected, %ld failed requests", t.days, t.rows,
+		    t.rejected, t.failed);
+	}
 	return status;
 }
 

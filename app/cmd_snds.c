@@ -23,6 +23,66 @@
 static const char snds_usage[] =
     "snds fetch|load|show|status|links|link set|login [options]";
 
+/* ---- fetch ---- */
+
+void
+cmd_snds_fetch_report(const struct snds_fetch_event *e, void *data)
+{
+	(void)data;
+	if (e->no_data != NULL)
+		printf("source %s: %s %s: no data yet (%s)\n", e->source,
+		    e->kind, e->day, e->no_data);
+	else
+		printf("source %s: %s %s: %ld %s loaded, %ld rejected\n",
+		    e->source, e->kind, e->day, e->rows,
+		    strcmp(e->kind, "status") == 0 ? "ranges" : "rows",
+		    e->rejected);
+}
+
+static int
+snds_fetch_cmd(struct app *app, int argc, char **argv)
+{
+	char *source = NULL;
+	char *date = NULL, *since = NULL, *until = NULL;
+	GOptionEntry entries[] = {
+		{"source", 's', 0, G_OPTION_ARG_STRING, &source,
+		    "Only this source", "NAME"},
+		{"date", 'D', 0, G_OPTION_ARG_STRING, &date, "Only this day",
+		    "D"},
+		{"since", 0, 0, G_OPTION_ARG_STRING, &since, "First day", "D1"},
+		{"until", 0, 0, G_OPTION_ARG_STRING, &until,
+		    "Last day (default: today)", "D2"},
+		G_OPTION_ENTRY_NULL,
+	};
+	struct snds_fetch_totals t;
+	struct rw_db *db = NULL;
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "snds fetch [--source NAME] "
+	    "[--date D | --since D1 --until D2]", "Fetch SNDS data reports "
+	    "(default: every missing day of the last lookback_days plus the "
+	    "last 3 days) and the IP-status report of every source.", entries);
+	struct snds_window w = {date, since, until, cmd_snds_fetch_report,
+	    NULL};
+
+	if (rc == 0 && help)
+		goto cleanup;
+	if (rc == 0 && argc > 1)
+		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
+		    argv[1]);
+	if (rc == 0)
+		rc = snds_window_check(&w);
+	if (rc == 0)
+		rc = app_db(&db, app);
+	if (rc == 0)
+		rc = snds_fetch_run(&t, db, app->cfg, source, &w);
+cleanup:
+	g_free(source);
+	g_free(date);
+	g_free(since);
+	g_free(until);
+	return rc;
+}
+
 /* ---- load ---- */
 
 static int
@@ -362,6 +422,61 @@ cleanup:
 	g_free(issued);
 	g_free(keyfile);
 	g_free(state);
+	return rc;
+}
+
+/* ---- login ---- */
+
+static void
+login_prompt(const char *url, const char *redirect_uri, void *data)
+{
+	(void)data;
+	printf("Open this address in a browser and sign in with the "
+	    "Microsoft account that has SNDS access:\n\n  %s\n\n"
+	    "Waiting for the browser on %s ...\nOn a headless server, paste "
+	    "the address the browser ends on here:\n", url, redirect_uri);
+	fflush(stdout);
+}
+
+static void
+login_bad_paste(void *data)
+{
+	(void)data;
+	fprintf(stderr, "paste the whole URL of the page the browser ended "
+	    "on\n");
+}
+
+static int
+snds_login_cmd(struct app *app, int argc, char **argv)
+{
+	int port = 0;
+	GOptionEntry entries[] = {
+		{"port", 'p', 0, G_OPTION_ARG_INT, &port,
+		    "Port of the redirect listener on 127.0.0.1 (default: any)",
+		    "PORT"},
+		G_OPTION_ENTRY_NULL,
+	};
+	const struct snds_login_ui ui = {login_prompt, login_bad_paste, NULL};
+	struct rw_db *db = NULL;
+	char *path = NULL;
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "snds login NAME [--port PORT]",
+	    "Sign in for API source NAME (OAuth2 with PKCE) and store its "
+	    "refresh token in state_dir/tokens/. Prints the address to open; "
+	    "the browser's redirect is caught on 127.0.0.1, or the final "
+	    "address can be pasted on standard input.", entries);
+
+	if (rc != 0 || help)
+		return rc;
+	if (argc != 2)
+		return rw_error_set(RW_EUSAGE, "usage: repwatch snds login NAME");
+	rc = app_db(&db, app);
+	if (rc == 0)
+		rc = snds_login_run(&path, db, app->cfg, argv[1], port, &ui);
+	if (rc == 0)
+		printf("source %s: signed in; refresh token saved in %s\n",
+		    argv[1], path);
+	g_free(path);
 	return rc;
 }
 
