@@ -4,13 +4,12 @@
  * Each problem is logged when it happens (a run covers many days and
  * sources); the status is the worst of them.
  */
-#include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_prune.h"
 #include "common/rw_util.h"
 #include "ingest/snds_classify.h"
 #include "ingest/snds_fetch.h"
@@ -426,27 +425,18 @@ save_raw(struct src_run *r, const char *kind, const char *day,
 	return path;
 }
 
+/* the copies past their retention (rw_prune.h: the one rule) */
 static void
-app_prune_raw(struct src_run *r)
+prune_raw(struct src_run *r, const struct rw_config *cfg)
 {
 	char *dir = g_build_filename(r->state_dir, "raw", r->s->name, NULL);
-	GDir *d = g_dir_open(dir, 0, NULL);
-	gint64 cutoff = g_get_real_time() / G_USEC_PER_SEC -
-	    (gint64)r->s->raw_retention_days * 86400;
-	const char *n;
+	int days = rw_prune_raw_days(cfg, r->s->name, (int)rw_config_int(cfg,
+	    "nightly", "keep_days"));
 
-	while (d != NULL && (n = g_dir_read_name(d)) != NULL) {
-		char *p = g_build_filename(dir, n, NULL);
-		struct stat st;
-
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (gint64)st.st_mtime < cutoff && unlink(p) != 0)
-			rw_log_warning("cannot remove \"%s\": %s", p,
-			    g_strerror(errno));
-		g_free(p);
+	if (rw_prune_files(NULL, dir, RW_PRUNE_RAW_GLOB, days) != 0) {
+		rw_log_debug("source %s: %s", r->s->name, rw_error_message());
+		rw_error_clear();
 	}
-	if (d != NULL)
-		g_dir_close(d);
 	g_free(dir);
 }
 
@@ -721,7 +711,7 @@ fetch_source(struct snds_fetch_totals *tot, struct rw_db *db,
 		fail(&r, rc);
 	else
 		run_days(&r, w);
-	app_prune_raw(&r);
+	prune_raw(&r, cfg);
 	if (r.token != NULL)
 		memset(r.token, 0, strlen(r.token));
 	g_free(r.token);
