@@ -23,6 +23,10 @@ int cmd_export(struct app *app, int argc, char **argv);
 
 int app_analyze_and_report(struct app *app, FILE *out);
 
+/* "arf stats" (cmd_arf_stats.c); the totals as text or one JSON object */
+int cmd_arf_stats(struct app *app, int argc, char **argv);
+int cmd_arf_stats_print(struct rw_db *db, FILE *out, bool json);
+
 struct snds_fetch_event;
 /* cmd_snds_fetch_report - the line "snds fetch" prints for a report */
 void cmd_snds_fetch_report(const struct snds_fetch_event *e, void *data);

@@ -94,7 +94,7 @@ cmd_arf(struct app *app, int argc, char **argv)
 	} subs[] = {
 		{"parse", arf_parse_cmd},
 		{"ingest", arf_ingest_cmd},
-		{"stats", arf_stats_cmd},
+		{"stats", cmd_arf_stats},
 		{"reparse", arf_reparse_cmd},
 	};
 

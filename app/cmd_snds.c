@@ -8,6 +8,7 @@
 
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_rows.h"
 #include "common/rw_seal.h"
 #include "common/rw_util.h"
 #include "app/app_cmds.h"
@@ -142,6 +143,82 @@ cleanup:
 
 /* ---- show / status ---- */
 
+/* text: the columns that fit a terminal; JSON or CSV give them all */
+static const struct rw_col daily_text[] = {
+	{"day", RW_COL_TEXT, -10, NULL}, {"source", RW_COL_TEXT, -10, NULL},
+	{"ip", RW_COL_TEXT, -15, NULL}, {"filter", RW_COL_TEXT, -6, NULL},
+	{"recipients", RW_COL_TEXT, 10, NULL},
+	{"complaints", RW_COL_TEXT, -12, NULL},
+	{"traps", RW_COL_TEXT, 5, NULL}, {"activity", RW_COL_TEXT, 0, "  "},
+};
+
+static const struct rw_col status_text[] = {
+	{"day", RW_COL_TEXT, -10, NULL}, {"source", RW_COL_TEXT, -10, NULL},
+	{"first_ip", RW_COL_TEXT, -15, NULL},
+	{"last_ip", RW_COL_TEXT, -15, NULL},
+	{"blocked", RW_COL_TEXT, -7, NULL}, {"reason", RW_COL_TEXT, 0, NULL},
+};
+
+static void
+daily_text_row(struct rw_rows *w, char **v)
+{
+	g_autofree char *activity = g_strdup_printf("%s .. %s", v[3], v[4]);
+
+	rw_rows_str(w, v[2]);
+	rw_rows_str(w, v[0]);
+	rw_rows_str(w, v[1]);
+	rw_rows_str(w, v[8]);
+	rw_rows_str(w, v[7]);
+	rw_rows_str(w, v[9]);
+	rw_rows_str(w, v[12] != NULL ? v[12] : "-");
+	rw_rows_str(w, activity);
+}
+
+static void
+status_text_row(struct rw_rows *w, char **v)
+{
+	rw_rows_str(w, v[1]);
+	rw_rows_str(w, v[0]);
+	rw_rows_str(w, v[2]);
+	rw_rows_str(w, v[3]);
+	rw_rows_str(w, strcmp(v[4], "true") == 0 ? "yes" : "no");
+	rw_rows_str(w, v[5]);
+}
+
+/* T as text (TEXT_COLS, one TEXT_ROW per row; NONE when empty), JSON or CSV */
+static void
+print_table(const struct snds_table *t, enum rw_rows_format fmt,
+    const struct rw_col *text_cols, size_t ntext,
+    void (*text_row)(struct rw_rows *, char **), const char *none)
+{
+	struct rw_rows *w = fmt == RW_ROWS_TEXT ? rw_rows_new(stdout, fmt,
+	    text_cols, ntext, 0) : rw_rows_new(stdout, fmt, t->cols, t->ncols,
+	    RW_ROWS_CRLF);
+
+	for (guint i = 0; i < t->rows->len; i++) {
+		char **v = t->rows->pdata[i];
+
+		if (fmt == RW_ROWS_TEXT)
+			text_row(w, v);
+		else
+			for (size_t j = 0; j < t->ncols; j++)
+				rw_rows_str(w, v[j]);
+		rw_rows_end(w);
+	}
+	if (fmt == RW_ROWS_TEXT && rw_rows_count(w) == 0)
+		printf("%s\n", none);
+	rw_rows_free(w);
+}
+
+static int
+format_parse(enum rw_rows_format *out, const char *text)
+{
+	if (!rw_rows_format_from(out, text))
+		return rw_error_set(RW_EUSAGE, "--format: unknown format "
+		    "\"%s\"", text);
+	return 0;
+}
+
 static int
 snds_show_cmd(struct app *app, int argc, char **argv)
 {
@@ -161,6 +238,8 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 		G_OPTION_ENTRY_NULL,
 	};
 	struct snds_show_opts o = {0};
+	struct snds_table t = {0};
+	enum rw_rows_format fmt = RW_ROWS_TEXT;
 	struct rw_db *db;
 	bool help;
 	int rc = app_parse_options(&help, &argc, &argv, "snds show [--source NAME] "
@@ -175,7 +254,7 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 	else if (date != NULL && (from != NULL || to != NULL))
 		rc = rw_error_set(RW_EUSAGE, "--date excludes --from and --to");
 	if (rc == 0)
-		rc = snds_format_parse(&o.format, format);
+		rc = format_parse(&fmt, format);
 	o.source = source;
 	o.from = date != NULL ? date : from;
 	o.to = date != NULL ? date : to;
@@ -183,7 +262,11 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 	if (rc == 0)
 		rc = app_db(&db, app);
 	if (rc == 0)
-		rc = snds_show_daily(db, app->cfg, &o, stdout);
+		rc = snds_show_daily(&t, db, app->cfg, &o);
+	if (rc == 0)
+		print_table(&t, fmt, daily_text, G_N_ELEMENTS(daily_text),
+		    daily_text_row, "no SNDS data stored for this selection");
+	snds_table_clear(&t);
 cleanup:
 	g_free(source);
 	g_free(date);
@@ -208,6 +291,8 @@ snds_status_cmd(struct app *app, int argc, char **argv)
 		G_OPTION_ENTRY_NULL,
 	};
 	struct snds_show_opts o = {0};
+	struct snds_table t = {0};
+	enum rw_rows_format fmt = RW_ROWS_TEXT;
 	struct rw_db *db;
 	bool help;
 	int rc = app_parse_options(&help, &argc, &argv, "snds status [--source NAME] "
@@ -220,13 +305,17 @@ snds_status_cmd(struct app *app, int argc, char **argv)
 		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
 		    argv[1]);
 	if (rc == 0)
-		rc = snds_format_parse(&o.format, format);
+		rc = format_parse(&fmt, format);
 	o.source = source;
 	o.from = date;
 	if (rc == 0)
 		rc = app_db(&db, app);
 	if (rc == 0)
-		rc = snds_show_status(db, &o, stdout);
+		rc = snds_show_status(&t, db, &o);
+	if (rc == 0)
+		print_table(&t, fmt, status_text, G_N_ELEMENTS(status_text),
+		    status_text_row, "no listed IP ranges in this snapshot");
+	snds_table_clear(&t);
 cleanup:
 	g_free(source);
 	g_free(date);
