@@ -1,11 +1,7 @@
 /*
  * app_prune - batched deletes by age.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "app/app_prune.h"
 #include "common/rw_error.h"

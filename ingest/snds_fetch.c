@@ -5,7 +5,6 @@
  * sources); the status is the worst of them.
  */
 #include <string.h>
-#include <unistd.h>
 
 #include "common/rw_error.h"
 #include "common/rw_log.h"
