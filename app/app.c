@@ -146,25 +146,3 @@ app_parse_options(bool *out_help, int *argc, char ***argv, const char *usage,
 	g_option_context_free(ctx);
 	return rc;
 }
-
-int
-app_cmd_call(struct app *app, app_cmd_fn fn, const char *const *args)
-{
-	int argc = 0;
-	char **argv, **keep;
-	int status;
-
-	while (args[argc] != NULL)
-		argc++;
-	argv = g_new0(char *, argc + 1);
-	for (int i = 0; i < argc; i++)
-		argv[i] = g_strdup(args[i]);
-	/* option parsing drops entries from argv: free through a copy */
-	keep = g_memdup2(argv, sizeof(char *) * (gsize)(argc + 1));
-	fflush(stdout);
-	status = fn(app, argc, argv);
-	fflush(stdout);
-	g_strfreev(keep);
-	g_free(argv);
-	return status;
-}

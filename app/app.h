@@ -67,10 +67,4 @@ int app_parse_options(bool *out_help, int *argc, char ***argv,
  */
 int app_usage(const char *msg, const char *usage);
 
-/*
- * app_cmd_call - run another command's handler with a literal,
- * NULL-terminated ARGS (args[0] = command name); returns its exit status.
- */
-int app_cmd_call(struct app *app, app_cmd_fn fn, const char *const *args);
-
 #endif

@@ -34,4 +34,8 @@ struct arf_ingest_totals;
 int app_arf_ingest(struct arf_ingest_totals *out, struct app *app,
     const char *source, bool show);
 
+struct snds_fetch_event;
+/* cmd_snds_fetch_report - the line "snds fetch" prints for a report */
+void cmd_snds_fetch_report(const struct snds_fetch_event *e, void *data);
+
 #endif

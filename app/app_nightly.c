@@ -202,10 +202,8 @@ run_step(struct run *run, const char *kind, const char *arg, app_nightly_fn fn)
 	s->arg = g_strdup(arg);
 	rw_error_clear();
 	s->status = fn(counts, run->app, arg);
-	if (s->status > 0) /* a command's exit status */
-		s->status = s->status == 1 ? RW_EFAIL : -s->status;
 	if (s->status != 0) {
-		/* whole commands print their own errors: point there */
+		/* a step that printed its own errors recorded none */
 		s->message = g_strdup(rw_error_code() != 0 ?
 		    rw_error_message() : "see the errors above");
 		if (rw_error_code() != 0)
@@ -427,52 +425,21 @@ app_nightly_print_summary(FILE *out, const struct app_nightly_result *r,
 /* ---- the real steps --------------------------------------------------- */
 
 
-/* db_now - the database clock now, to count the rows a step writes */
-static int
-db_now(char **out, struct app *app)
-{
-	struct rw_db *db = NULL;
-	int rc = app_db(&db, app);
-
-	*out = NULL;
-	if (rc == 0)
-		rc = rw_db_query1(out, db, "SELECT clock_timestamp()::text", 0,
-		    NULL);
-	return rc;
-}
-
-/* counts_since - SQL with $1 = name, $2 = start: one text column */
-static void
-counts_since(GString *counts, struct app *app, const char *sql,
-    const char *name, const char *since)
-{
-	const char *params[] = {name, since};
-	struct rw_db *db = NULL;
-	char *v = NULL;
-
-	if (since != NULL && app_db(&db, app) == 0 &&
-	    rw_db_query1(&v, db, sql, 2, params) == 0 && v != NULL)
-		g_string_append(counts, v);
-	rw_error_clear();
-	g_free(v);
-}
-
 static int
 step_fetch(GString *counts, struct app *app, const char *source)
 {
-	const char *args[] = {"fetch", "--source", source, NULL};
-	g_autofree char *since = NULL;
-	int status;
+	const struct snds_window w = {.on_report = app_nightly_show_steps(app) ?
+	    cmd_snds_fetch_report : NULL};
+	struct snds_fetch_totals t = {0};
+	struct rw_db *db = NULL;
+	int status = app_db(&db, app);
 
-	db_now(&since, app);
-	status = app_cmd_call(app, snds_fetch_cmd, args);
-	counts_since(counts, app, "SELECT count(*) FILTER (WHERE kind = 'data' "
-	    "AND outcome = 'ok') || ' days fetched, ' || coalesce(sum("
-	    "rows_loaded), 0) || ' rows loaded, ' || coalesce(sum("
-	    "rows_rejected), 0) || ' rejected, ' || count(*) FILTER (WHERE "
-	    "outcome NOT IN ('ok', 'no-data')) || ' failed requests' FROM "
-	    "repwatch.snds_fetch_log WHERE source = $1 AND started_at >= "
-	    "$2::timestamptz", source, since);
+	if (status == 0) {
+		status = snds_fetch_run(&t, db, app->cfg, source, &w);
+		g_string_append_printf(counts, "%ld days fetched, %ld rows "
+		    "loaded, %ld rejected, %ld failed requests", t.days, t.rows,
+		    t.rejected, t.failed);
+	}
 	return status;
 }
 

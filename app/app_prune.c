@@ -1,15 +1,12 @@
 /*
  * app_prune - batched deletes by age.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "app/app_prune.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_prune.h"
 #include "common/rw_util.h"
 
 /*
@@ -119,42 +116,31 @@ app_prune_db(struct app_prune_counts *out, struct rw_db *db, int keep_days,
 	return rc;
 }
 
-static int
-prune_dir(struct app_prune_counts *out, const char *dir, time_t cutoff)
+int
+app_prune_raw(struct app_prune_counts *out, const struct rw_config *cfg,
+    const char *dir, int keep_days)
 {
-	GError *err = NULL;
-	GDir *d = g_dir_open(dir, 0, &err);
+	GDir *d = g_dir_open(dir, 0, NULL);
 	const char *name;
 	int rc = 0;
 
-	if (d == NULL) {
-		bool gone = g_error_matches(err, G_FILE_ERROR,
-		    G_FILE_ERROR_NOENT);
-
-		g_error_free(err);
-		return gone ? 0 : rw_error_set(RW_EIO, "cannot read \"%s\"",
-		    dir);
-	}
-	while (rc == 0 && (name = g_dir_read_name(d)) != NULL) {
+	/* each source's copies by the one rule (rw_prune.h) */
+	while (rc == 0 && d != NULL && (name = g_dir_read_name(d)) != NULL) {
 		g_autofree char *path = g_build_filename(dir, name, NULL);
-		struct stat st;
 
-		if (lstat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			rc = prune_dir(out, path, cutoff);
-		else if (S_ISREG(st.st_mode) && st.st_mtime < cutoff &&
-		    unlink(path) == 0)
-			out->raw_files++;
+		if (g_file_test(path, G_FILE_TEST_IS_DIR) &&
+		    !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+			rc = rw_prune_files(&out->raw_files, path,
+			    RW_PRUNE_RAW_GLOB, rw_prune_raw_days(cfg, name,
+			    keep_days));
 	}
-	g_dir_close(d);
+	if (d != NULL)
+		g_dir_close(d);
+	/* and copies lying elsewhere under DIR, by KEEP_DAYS */
+	if (rc == 0)
+		rc = rw_prune_files(&out->raw_files, dir,
+		    RW_PRUNE_RAW_GLOB, keep_days);
 	return rc;
-}
-
-int
-app_prune_raw(struct app_prune_counts *out, const char *dir, int keep_days)
-{
-	return prune_dir(out, dir, time(NULL) - (time_t)keep_days * 86400);
 }
 
 int
@@ -172,7 +158,7 @@ app_prune_app(struct app_prune_counts *out, struct app *app, int keep_days)
 		rw_error_hint("Keep at least window_days + baseline_days.");
 		return RW_ECONFIG;
 	}
-	rc = app_prune_raw(out, raw, keep_days);
+	rc = app_prune_raw(out, app->cfg, raw, keep_days);
 	if (rc == 0)
 		rc = app_db(&db, app);
 	if (rc == 0)

@@ -29,8 +29,14 @@ int app_prune_min_days(const struct rw_config *cfg);
 int app_prune_db(struct app_prune_counts *out, struct rw_db *db, int keep_days,
     long batch);
 
-/* app_prune_raw - files older than KEEP_DAYS under DIR (missing DIR is fine) */
-int app_prune_raw(struct app_prune_counts *out, const char *dir, int keep_days);
+/*
+ * app_prune_raw - raw copies under DIR (STATE_DIR/raw) past the retention
+ * rule of rw_prune.h with KEEP_DAYS: each source directory by its
+ * source's raw_retention_days capped by KEEP_DAYS, the rest by KEEP_DAYS
+ * (missing DIR is fine)
+ */
+int app_prune_raw(struct app_prune_counts *out, const struct rw_config *cfg,
+    const char *dir, int keep_days);
 
 /* app_prune_app - both, with the application's database and state dir */
 int app_prune_app(struct app_prune_counts *out, struct app *app, int keep_days);

@@ -6,14 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rw_json.h"
 #include "analyze/an_alerts.h"
 #include "app/app_cmds.h"
 #include "analyze/an_facts.h"
 #include "analyze/an_run.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
-#include "common/rw_out.h"
+#include "common/rw_rows.h"
 #include "common/rw_util.h"
 
 /* --date D | --from D1 --to D2, checked; missing ones stay NULL */
@@ -206,145 +205,78 @@ source_of(const struct an_alert_row *a)
 	return strcmp(a->subject_kind, "source") == 0 ? a->subject : NULL;
 }
 
-static void
-json_str(JsonBuilder *b, const char *name, const char *v)
-{
-	json_builder_set_member_name(b, name);
-	if (v != NULL)
-		json_builder_add_string_value(b, v);
-	else
-		json_builder_add_null_value(b);
-}
+static const struct rw_col alert_cols[] = {
+	{"ip", RW_COL_TEXT, 0, NULL}, {"source", RW_COL_TEXT, 0, NULL},
+	{"day", RW_COL_TEXT, 0, NULL}, {"rule", RW_COL_TEXT, 0, NULL},
+	{"severity", RW_COL_TEXT, 0, NULL}, {"state", RW_COL_TEXT, 0, NULL},
+	{"first_day", RW_COL_TEXT, 0, NULL}, {"rate_7d", RW_COL_REAL, 0, NULL},
+	{"recipients_7d", RW_COL_INT, 0, NULL},
+	{"complaints_7d", RW_COL_INT, 0, NULL},
+	{"baseline_rate", RW_COL_REAL, 0, NULL},
+	{"ratio", RW_COL_REAL, 0, NULL}, {"p_value", RW_COL_REAL, 0, NULL},
+	{"forecast_days", RW_COL_INT, 0, NULL},
+	{"message", RW_COL_TEXT, 0, NULL},
+};
+
+static const struct rw_col alert_text[] = {
+	{"DAY", RW_COL_TEXT, -10, NULL}, {"SEVERITY", RW_COL_TEXT, -8, "  "},
+	{"STATE", RW_COL_TEXT, -8, "  "}, {"RULE", RW_COL_TEXT, -12, "  "},
+	{"SUBJECT", RW_COL_TEXT, -18, "  "}, {"SINCE", RW_COL_TEXT, -10, "  "},
+	{"WHAT", RW_COL_TEXT, 0, "  "},
+};
 
 static void
-json_num(JsonBuilder *b, const char *name, double v, bool integer)
-{
-	json_builder_set_member_name(b, name);
-	if (isnan(v))
-		json_builder_add_null_value(b);
-	else if (integer)
-		json_builder_add_int_value(b, (gint64)llround(v));
-	else
-		json_builder_add_double_value(b, v);
-}
-
-static void
-print_json(FILE *out, const struct an_alert_row *a)
-{
-	JsonBuilder *b = json_builder_new();
-	JsonObject *d = a->details;
-	JsonNode *root;
-	char *s;
-
-	json_builder_begin_object(b);
-	json_str(b, "ip", is_address(a) ? a->subject : NULL);
-	json_str(b, "source", source_of(a));
-	json_str(b, "day", a->day);
-	json_str(b, "rule", a->rule);
-	json_str(b, "severity", a->severity);
-	json_str(b, "state", a->state);
-	json_str(b, "first_day", a->first_day);
-	json_num(b, "rate_7d", num_member(d, "rate_7d"), false);
-	json_num(b, "recipients_7d", num_member(d, "recipients_7d"), true);
-	json_num(b, "complaints_7d", num_member(d, "complaints_7d"), true);
-	json_num(b, "baseline_rate", num_member(d, "baseline_rate"), false);
-	json_num(b, "ratio", num_member(d, "ratio"), false);
-	json_num(b, "p_value", num_member(d, "p_value"), false);
-	json_num(b, "forecast_days", num_member(d, "forecast_days"), true);
-	json_str(b, "message", str_member(d, "message"));
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	s = rw_json_to_string(root);
-	fprintf(out, "%s\n", s);
-	g_free(s);
-	json_node_unref(root);
-	g_object_unref(b);
-}
-
-/* RFC 4180 field, neutralized against formula injection (rw_out): the
- * message quotes SNDS text such as the IP-status reason */
-static void
-csv_field(FILE *out, const char *v, bool last)
-{
-	GString *cell = g_string_new(NULL);
-
-	rw_out_csv_cell(cell, v);
-	g_string_append_c(cell, last ? '\n' : ',');
-	fputs(cell->str, out);
-	g_string_free(cell, TRUE);
-}
-
-static void
-csv_num(FILE *out, double v, bool integer)
-{
-	char buf[64] = "";
-
-	if (!isnan(v))
-		snprintf(buf, sizeof(buf), integer ? "%.0f" : "%.6g", v);
-	csv_field(out, buf, false);
-}
-
-static const char csv_header[] =
-    "ip,source,day,rule,severity,state,first_day,rate_7d,recipients_7d,"
-    "complaints_7d,baseline_rate,ratio,p_value,forecast_days,message\n";
-
-static void
-print_csv(FILE *out, const struct an_alert_row *a)
+alert_row(struct rw_rows *w, const struct an_alert_row *a)
 {
 	JsonObject *d = a->details;
 
-	csv_field(out, is_address(a) ? a->subject : NULL, false);
-	csv_field(out, source_of(a), false);
-	csv_field(out, a->day, false);
-	csv_field(out, a->rule, false);
-	csv_field(out, a->severity, false);
-	csv_field(out, a->state, false);
-	csv_field(out, a->first_day, false);
-	csv_num(out, num_member(d, "rate_7d"), false);
-	csv_num(out, num_member(d, "recipients_7d"), true);
-	csv_num(out, num_member(d, "complaints_7d"), true);
-	csv_num(out, num_member(d, "baseline_rate"), false);
-	csv_num(out, num_member(d, "ratio"), false);
-	csv_num(out, num_member(d, "p_value"), false);
-	csv_num(out, num_member(d, "forecast_days"), true);
-	csv_field(out, str_member(d, "message"), true);
+	rw_rows_str(w, is_address(a) ? a->subject : NULL);
+	rw_rows_str(w, source_of(a));
+	rw_rows_str(w, a->day);
+	rw_rows_str(w, a->rule);
+	rw_rows_str(w, a->severity);
+	rw_rows_str(w, a->state);
+	rw_rows_str(w, a->first_day);
+	rw_rows_num(w, num_member(d, "rate_7d"));
+	rw_rows_num(w, num_member(d, "recipients_7d"));
+	rw_rows_num(w, num_member(d, "complaints_7d"));
+	rw_rows_num(w, num_member(d, "baseline_rate"));
+	rw_rows_num(w, num_member(d, "ratio"));
+	rw_rows_num(w, num_member(d, "p_value"));
+	rw_rows_num(w, num_member(d, "forecast_days"));
+	rw_rows_str(w, str_member(d, "message"));
+}
+
+/* text: no control character reaches the terminal (rw_rows) */
+static void
+alert_text_row(struct rw_rows *w, const struct an_alert_row *a)
+{
+	rw_rows_str(w, a->day);
+	rw_rows_str(w, a->severity);
+	rw_rows_str(w, a->state);
+	rw_rows_str(w, a->rule);
+	rw_rows_str(w, a->subject);
+	rw_rows_str(w, a->first_day);
+	rw_rows_str(w, str_member(a->details, "message"));
 }
 
 static void
-print_text(FILE *out, const struct an_alert_row *a)
+print_rows(FILE *out, GPtrArray *rows, enum rw_rows_format fmt)
 {
-	/* no control character reaches the terminal (ESC sequences) */
-	g_autofree char *msg = rw_out_text(str_member(a->details,
-	    "message"));
-	g_autofree char *subject = rw_out_text(a->subject);
-	g_autofree char *rule = rw_out_text(a->rule);
+	struct rw_rows *w = fmt == RW_ROWS_TEXT ? rw_rows_new(out, fmt,
+	    alert_text, G_N_ELEMENTS(alert_text), 0) : rw_rows_new(out, fmt,
+	    alert_cols, G_N_ELEMENTS(alert_cols), 0);
 
-	fprintf(out, "%-10s  %-8s  %-8s  %-12s  %-18s  %-10s  %s\n", a->day,
-	    a->severity, a->state, rule, subject, a->first_day,
-	    msg != NULL ? msg : "");
-}
-
-enum out_format { FMT_TEXT, FMT_JSON, FMT_CSV };
-
-static void
-print_rows(FILE *out, GPtrArray *rows, enum out_format fmt)
-{
-	if (fmt == FMT_CSV)
-		fputs(csv_header, out);
-	if (fmt == FMT_TEXT && rows->len == 0)
-		fprintf(out, "no alerts\n");
-	else if (fmt == FMT_TEXT)
-		fprintf(out, "%-10s  %-8s  %-8s  %-12s  %-18s  %-10s  %s\n",
-		    "DAY", "SEVERITY", "STATE", "RULE", "SUBJECT", "SINCE",
-		    "WHAT");
 	for (guint i = 0; i < rows->len; i++) {
-		if (fmt == FMT_JSON)
-			print_json(out, rows->pdata[i]);
-		else if (fmt == FMT_CSV)
-			print_csv(out, rows->pdata[i]);
+		if (fmt == RW_ROWS_TEXT)
+			alert_text_row(w, rows->pdata[i]);
 		else
-			print_text(out, rows->pdata[i]);
+			alert_row(w, rows->pdata[i]);
+		rw_rows_end(w);
 	}
+	if (fmt == RW_ROWS_TEXT && rows->len == 0)
+		fprintf(out, "no alerts\n");
+	rw_rows_free(w);
 }
 
 /* any open alert at FAIL_ON or worse among ROWS */
@@ -366,22 +298,8 @@ struct alerts_opts {
 	gboolean open;
 	char *min_severity, *format, *fail_on;
 	int min_rank, fail_rank;
-	enum out_format fmt;
+	enum rw_rows_format fmt;
 };
-
-static int
-parse_format(enum out_format *out, const char *s)
-{
-	if (s == NULL || strcmp(s, "text") == 0)
-		*out = FMT_TEXT;
-	else if (strcmp(s, "json") == 0)
-		*out = FMT_JSON;
-	else if (strcmp(s, "csv") == 0)
-		*out = FMT_CSV;
-	else
-		return rw_error_set(RW_EUSAGE, "invalid --format \"%s\"", s);
-	return 0;
-}
 
 static int
 alerts_opts_check(struct alerts_opts *o)
@@ -390,8 +308,9 @@ alerts_opts_check(struct alerts_opts *o)
 
 	o->min_rank = o->min_severity ? an_severity_parse(o->min_severity) : 0;
 	o->fail_rank = o->fail_on ? an_severity_parse(o->fail_on) : -1;
-	if (rc == 0)
-		rc = parse_format(&o->fmt, o->format);
+	if (rc == 0 && !rw_rows_format_from(&o->fmt, o->format))
+		rc = rw_error_set(RW_EUSAGE, "invalid --format \"%s\"",
+		    o->format);
 	if (rc == 0 && o->min_rank < 0)
 		rc = rw_error_set(RW_EUSAGE, "invalid --min-severity \"%s\"",
 		    o->min_severity);

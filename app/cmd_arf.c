@@ -4,9 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rw_error.h"
-#include "common/rw_log.h"
-#include "common/rw_util.h"
 #include "app/app_cmds.h"
 #include "arf/arf_ingest.h"
 #include "arf/arf_json.h"
@@ -14,6 +11,10 @@
 #include "arf/arf_reparse.h"
 #include "arf/arf_source.h"
 #include "arf/arf_stats.h"
+#include "common/rw_error.h"
+#include "common/rw_log.h"
+#include "common/rw_rows.h"
+#include "common/rw_util.h"
 
 static const char arf_usage[] = "arf parse|ingest|stats|reparse ...";
 
@@ -186,6 +187,104 @@ arf_ingest_cmd(struct app *app, int argc, char **argv)
 }
 
 /* ---- stats ------------------------------------------------------------- */
+
+/* text: "messages       12", "feedback type  abuse        10" */
+static const struct rw_col stats_cols[] = {
+	{"", RW_COL_TEXT, -14, NULL}, {"", RW_COL_TEXT, -12, NULL},
+	{"", RW_COL_TEXT, 0, NULL},
+};
+
+static void
+text_groups(struct rw_rows *w, const char *label, const GPtrArray *g)
+{
+	for (guint i = 0; i < g->len; i++) {
+		const struct arf_stats_count *c = g->pdata[i];
+		g_autofree char *n = g_strdup_printf("%lld", c->count);
+
+		/* feedback types come from the reports: rw_rows neutralizes */
+		rw_rows_str(w, label);
+		rw_rows_str(w, c->name);
+		rw_rows_str(w, n);
+		rw_rows_end(w);
+	}
+}
+
+static void
+stats_text(FILE *out, const struct arf_stats *s)
+{
+	struct rw_rows *w = rw_rows_new(out, RW_ROWS_TEXT, stats_cols,
+	    G_N_ELEMENTS(stats_cols), RW_ROWS_NO_HEADER);
+
+	for (int i = 0; i < ARF_STATS_TOTALS; i++) {
+		g_autofree char *n = g_strdup_printf("%lld", s->totals[i]);
+
+		rw_rows_str(w, arf_stats_total_names[i]);
+		rw_rows_str(w, n);
+		rw_rows_end(w);
+	}
+	text_groups(w, "feedback type", s->by_feedback_type);
+	text_groups(w, "provider", s->by_provider);
+	rw_rows_free(w);
+}
+
+static JsonNode *
+group_object(const GPtrArray *g)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *n;
+
+	json_builder_begin_object(b);
+	for (guint i = 0; i < g->len; i++) {
+		const struct arf_stats_count *c = g->pdata[i];
+
+		json_builder_set_member_name(b, c->name);
+		json_builder_add_int_value(b, c->count);
+	}
+	json_builder_end_object(b);
+	n = json_builder_get_root(b);
+	g_object_unref(b);
+	return n;
+}
+
+/* JSON: one object, the totals then by_feedback_type and by_provider */
+static void
+stats_json(FILE *out, const struct arf_stats *s)
+{
+	struct rw_col cols[ARF_STATS_TOTALS + 2];
+	struct rw_rows *w;
+
+	for (int i = 0; i < ARF_STATS_TOTALS; i++)
+		cols[i] = (struct rw_col){arf_stats_total_names[i], RW_COL_INT,
+		    0, NULL};
+	cols[ARF_STATS_TOTALS] = (struct rw_col){"by_feedback_type",
+	    RW_COL_JSON, 0, NULL};
+	cols[ARF_STATS_TOTALS + 1] = (struct rw_col){"by_provider",
+	    RW_COL_JSON, 0, NULL};
+	w = rw_rows_new(out, RW_ROWS_JSON, cols, G_N_ELEMENTS(cols), 0);
+	for (int i = 0; i < ARF_STATS_TOTALS; i++) {
+		g_autofree char *n = g_strdup_printf("%lld", s->totals[i]);
+
+		rw_rows_str(w, n);
+	}
+	rw_rows_json(w, group_object(s->by_feedback_type));
+	rw_rows_json(w, group_object(s->by_provider));
+	rw_rows_end(w);
+	rw_rows_free(w);
+}
+
+static int
+arf_stats_print(struct rw_db *db, FILE *out, bool json)
+{
+	struct arf_stats s;
+	int rc = arf_stats_get(&s, db);
+
+	if (rc == 0 && json)
+		stats_json(out, &s);
+	else if (rc == 0)
+		stats_text(out, &s);
+	arf_stats_clear(&s);
+	return rc;
+}
 
 static int
 arf_stats_cmd(struct app *app, int argc, char **argv)

@@ -8,6 +8,7 @@
 
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_rows.h"
 #include "common/rw_seal.h"
 #include "common/rw_util.h"
 #include "app/app_cmds.h"
@@ -22,6 +23,66 @@
 
 static const char snds_usage[] =
     "snds fetch|load|show|status|links|link set|login [options]";
+
+/* ---- fetch ---- */
+
+void
+cmd_snds_fetch_report(const struct snds_fetch_event *e, void *data)
+{
+	(void)data;
+	if (e->no_data != NULL)
+		printf("source %s: %s %s: no data yet (%s)\n", e->source,
+		    e->kind, e->day, e->no_data);
+	else
+		printf("source %s: %s %s: %ld %s loaded, %ld rejected\n",
+		    e->source, e->kind, e->day, e->rows,
+		    strcmp(e->kind, "status") == 0 ? "ranges" : "rows",
+		    e->rejected);
+}
+
+static int
+snds_fetch_cmd(struct app *app, int argc, char **argv)
+{
+	char *source = NULL;
+	char *date = NULL, *since = NULL, *until = NULL;
+	GOptionEntry entries[] = {
+		{"source", 's', 0, G_OPTION_ARG_STRING, &source,
+		    "Only this source", "NAME"},
+		{"date", 'D', 0, G_OPTION_ARG_STRING, &date, "Only this day",
+		    "D"},
+		{"since", 0, 0, G_OPTION_ARG_STRING, &since, "First day", "D1"},
+		{"until", 0, 0, G_OPTION_ARG_STRING, &until,
+		    "Last day (default: today)", "D2"},
+		G_OPTION_ENTRY_NULL,
+	};
+	struct snds_fetch_totals t;
+	struct rw_db *db = NULL;
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "snds fetch [--source NAME] "
+	    "[--date D | --since D1 --until D2]", "Fetch SNDS data reports "
+	    "(default: every missing day of the last lookback_days plus the "
+	    "last 3 days) and the IP-status report of every source.", entries);
+	struct snds_window w = {date, since, until, cmd_snds_fetch_report,
+	    NULL};
+
+	if (rc == 0 && help)
+		goto cleanup;
+	if (rc == 0 && argc > 1)
+		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
+		    argv[1]);
+	if (rc == 0)
+		rc = snds_window_check(&w);
+	if (rc == 0)
+		rc = app_db(&db, app);
+	if (rc == 0)
+		rc = snds_fetch_run(&t, db, app->cfg, source, &w);
+cleanup:
+	g_free(source);
+	g_free(date);
+	g_free(since);
+	g_free(until);
+	return rc;
+}
 
 /* ---- load ---- */
 
@@ -82,6 +143,82 @@ cleanup:
 
 /* ---- show / status ---- */
 
+/* text: the columns that fit a terminal; JSON or CSV give them all */
+static const struct rw_col daily_text[] = {
+	{"day", RW_COL_TEXT, -10, NULL}, {"source", RW_COL_TEXT, -10, NULL},
+	{"ip", RW_COL_TEXT, -15, NULL}, {"filter", RW_COL_TEXT, -6, NULL},
+	{"recipients", RW_COL_TEXT, 10, NULL},
+	{"complaints", RW_COL_TEXT, -12, NULL},
+	{"traps", RW_COL_TEXT, 5, NULL}, {"activity", RW_COL_TEXT, 0, "  "},
+};
+
+static const struct rw_col status_text[] = {
+	{"day", RW_COL_TEXT, -10, NULL}, {"source", RW_COL_TEXT, -10, NULL},
+	{"first_ip", RW_COL_TEXT, -15, NULL},
+	{"last_ip", RW_COL_TEXT, -15, NULL},
+	{"blocked", RW_COL_TEXT, -7, NULL}, {"reason", RW_COL_TEXT, 0, NULL},
+};
+
+static void
+daily_text_row(struct rw_rows *w, char **v)
+{
+	g_autofree char *activity = g_strdup_printf("%s .. %s", v[3], v[4]);
+
+	rw_rows_str(w, v[2]);
+	rw_rows_str(w, v[0]);
+	rw_rows_str(w, v[1]);
+	rw_rows_str(w, v[8]);
+	rw_rows_str(w, v[7]);
+	rw_rows_str(w, v[9]);
+	rw_rows_str(w, v[12] != NULL ? v[12] : "-");
+	rw_rows_str(w, activity);
+}
+
+static void
+status_text_row(struct rw_rows *w, char **v)
+{
+	rw_rows_str(w, v[1]);
+	rw_rows_str(w, v[0]);
+	rw_rows_str(w, v[2]);
+	rw_rows_str(w, v[3]);
+	rw_rows_str(w, strcmp(v[4], "true") == 0 ? "yes" : "no");
+	rw_rows_str(w, v[5]);
+}
+
+/* T as text (TEXT_COLS, one TEXT_ROW per row; NONE when empty), JSON or CSV */
+static void
+print_table(const struct snds_table *t, enum rw_rows_format fmt,
+    const struct rw_col *text_cols, size_t ntext,
+    void (*text_row)(struct rw_rows *, char **), const char *none)
+{
+	struct rw_rows *w = fmt == RW_ROWS_TEXT ? rw_rows_new(stdout, fmt,
+	    text_cols, ntext, 0) : rw_rows_new(stdout, fmt, t->cols, t->ncols,
+	    RW_ROWS_CRLF);
+
+	for (guint i = 0; i < t->rows->len; i++) {
+		char **v = t->rows->pdata[i];
+
+		if (fmt == RW_ROWS_TEXT)
+			text_row(w, v);
+		else
+			for (size_t j = 0; j < t->ncols; j++)
+				rw_rows_str(w, v[j]);
+		rw_rows_end(w);
+	}
+	if (fmt == RW_ROWS_TEXT && rw_rows_count(w) == 0)
+		printf("%s\n", none);
+	rw_rows_free(w);
+}
+
+static int
+format_parse(enum rw_rows_format *out, const char *text)
+{
+	if (!rw_rows_format_from(out, text))
+		return rw_error_set(RW_EUSAGE, "--format: unknown format "
+		    "\"%s\"", text);
+	return 0;
+}
+
 static int
 snds_show_cmd(struct app *app, int argc, char **argv)
 {
@@ -101,6 +238,8 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 		G_OPTION_ENTRY_NULL,
 	};
 	struct snds_show_opts o = {0};
+	struct snds_table t = {0};
+	enum rw_rows_format fmt = RW_ROWS_TEXT;
 	struct rw_db *db;
 	bool help;
 	int rc = app_parse_options(&help, &argc, &argv, "snds show [--source NAME] "
@@ -115,7 +254,7 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 	else if (date != NULL && (from != NULL || to != NULL))
 		rc = rw_error_set(RW_EUSAGE, "--date excludes --from and --to");
 	if (rc == 0)
-		rc = snds_format_parse(&o.format, format);
+		rc = format_parse(&fmt, format);
 	o.source = source;
 	o.from = date != NULL ? date : from;
 	o.to = date != NULL ? date : to;
@@ -123,7 +262,11 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 	if (rc == 0)
 		rc = app_db(&db, app);
 	if (rc == 0)
-		rc = snds_show_daily(db, app->cfg, &o, stdout);
+		rc = snds_show_daily(&t, db, app->cfg, &o);
+	if (rc == 0)
+		print_table(&t, fmt, daily_text, G_N_ELEMENTS(daily_text),
+		    daily_text_row, "no SNDS data stored for this selection");
+	snds_table_clear(&t);
 cleanup:
 	g_free(source);
 	g_free(date);
@@ -148,6 +291,8 @@ snds_status_cmd(struct app *app, int argc, char **argv)
 		G_OPTION_ENTRY_NULL,
 	};
 	struct snds_show_opts o = {0};
+	struct snds_table t = {0};
+	enum rw_rows_format fmt = RW_ROWS_TEXT;
 	struct rw_db *db;
 	bool help;
 	int rc = app_parse_options(&help, &argc, &argv, "snds status [--source NAME] "
@@ -160,13 +305,17 @@ snds_status_cmd(struct app *app, int argc, char **argv)
 		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
 		    argv[1]);
 	if (rc == 0)
-		rc = snds_format_parse(&o.format, format);
+		rc = format_parse(&fmt, format);
 	o.source = source;
 	o.from = date;
 	if (rc == 0)
 		rc = app_db(&db, app);
 	if (rc == 0)
-		rc = snds_show_status(db, &o, stdout);
+		rc = snds_show_status(&t, db, &o);
+	if (rc == 0)
+		print_table(&t, fmt, status_text, G_N_ELEMENTS(status_text),
+		    status_text_row, "no listed IP ranges in this snapshot");
+	snds_table_clear(&t);
 cleanup:
 	g_free(source);
 	g_free(date);
@@ -362,6 +511,61 @@ cleanup:
 	g_free(issued);
 	g_free(keyfile);
 	g_free(state);
+	return rc;
+}
+
+/* ---- login ---- */
+
+static void
+login_prompt(const char *url, const char *redirect_uri, void *data)
+{
+	(void)data;
+	printf("Open this address in a browser and sign in with the "
+	    "Microsoft account that has SNDS access:\n\n  %s\n\n"
+	    "Waiting for the browser on %s ...\nOn a headless server, paste "
+	    "the address the browser ends on here:\n", url, redirect_uri);
+	fflush(stdout);
+}
+
+static void
+login_bad_paste(void *data)
+{
+	(void)data;
+	fprintf(stderr, "paste the whole URL of the page the browser ended "
+	    "on\n");
+}
+
+static int
+snds_login_cmd(struct app *app, int argc, char **argv)
+{
+	int port = 0;
+	GOptionEntry entries[] = {
+		{"port", 'p', 0, G_OPTION_ARG_INT, &port,
+		    "Port of the redirect listener on 127.0.0.1 (default: any)",
+		    "PORT"},
+		G_OPTION_ENTRY_NULL,
+	};
+	const struct snds_login_ui ui = {login_prompt, login_bad_paste, NULL};
+	struct rw_db *db = NULL;
+	char *path = NULL;
+	bool help;
+	int rc = app_parse_options(&help, &argc, &argv, "snds login NAME [--port PORT]",
+	    "Sign in for API source NAME (OAuth2 with PKCE) and store its "
+	    "refresh token in state_dir/tokens/. Prints the address to open; "
+	    "the browser's redirect is caught on 127.0.0.1, or the final "
+	    "address can be pasted on standard input.", entries);
+
+	if (rc != 0 || help)
+		return rc;
+	if (argc != 2)
+		return rw_error_set(RW_EUSAGE, "usage: repwatch snds login NAME");
+	rc = app_db(&db, app);
+	if (rc == 0)
+		rc = snds_login_run(&path, db, app->cfg, argv[1], port, &ui);
+	if (rc == 0)
+		printf("source %s: signed in; refresh token saved in %s\n",
+		    argv[1], path);
+	g_free(path);
 	return rc;
 }
 

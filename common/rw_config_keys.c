@@ -72,7 +72,9 @@ const struct rw_config_key rw_config_keys[] = {
 	{"snds.*", "max_body", RW_CT_INT, "67108864", "1024..4294967296",
 	    "Largest response body accepted, in bytes."},
 	{"snds.*", "raw_retention_days", RW_CT_INT, "90", "0..3650",
-	    "Days raw responses are kept under state_dir/raw/ (0 = not kept)."},
+	    "Days raw responses are kept under state_dir/raw/NAME/ (0 = not "
+	    "kept). One rule for snds fetch and prune: a shorter [nightly] "
+	    "keep_days (or prune --keep-days) wins."},
 
 	/* [mailbox.NAME] - one section per complaint mailbox */
 	{"mailbox.*", "url", RW_CT_URL, NULL, NULL,
@@ -233,7 +235,9 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Write a node_exporter textfile here after each nightly run."},
 	{"nightly", "keep_days", RW_CT_INT, "0", "0..36500",
 	    "Prune data older than this many days after each nightly run "
-	    "(0 = keep everything; at least window_days + baseline_days)."},
+	    "(0 = keep everything; at least window_days + baseline_days). "
+	    "Raw responses go after the shorter of this and their source's "
+	    "raw_retention_days."},
 
 	/* [notify] */
 	{"notify", "command", RW_CT_STRING, NULL, NULL,

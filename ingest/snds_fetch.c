@@ -1,17 +1,14 @@
 /*
- * snds_fetch - "repwatch snds fetch" (see snds_fetch.h).
+ * snds_fetch - fetch SNDS reports (see snds_fetch.h).
  *
- * Each problem is printed when it happens (a run covers many days and
- * sources); the exit status is the worst of them.
+ * Each problem is logged when it happens (a run covers many days and
+ * sources); the status is the worst of them.
  */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/rw_error.h"
 #include "common/rw_log.h"
+#include "common/rw_prune.h"
 #include "common/rw_util.h"
 #include "ingest/snds_classify.h"
 #include "ingest/snds_fetch.h"
@@ -25,8 +22,9 @@
 #define ALWAYS_REFETCH_DAYS 3
 
 struct src_run {
-	struct app *app;
 	struct rw_db *db;
+	const struct snds_window *w;
+	struct snds_fetch_totals *tot;
 	struct snds_source *s;
 	const char *state_dir;
 	char today[11];
@@ -178,6 +176,32 @@ status_url(struct src_run *r)
 
 /* ---- recording ---- */
 
+/* count - what one fetch log row adds to the totals */
+static void
+count(struct src_run *r, const char *kind, const char *outcome, long rows,
+    long rejected)
+{
+	if (strcmp(kind, "data") == 0 && strcmp(outcome, "ok") == 0)
+		r->tot->days++;
+	if (rows > 0)
+		r->tot->rows += rows;
+	if (rejected > 0)
+		r->tot->rejected += rejected;
+	if (strcmp(outcome, "ok") != 0 && strcmp(outcome, "no-data") != 0)
+		r->tot->failed++;
+}
+
+static void
+report(struct src_run *r, const char *kind, const char *day, long rows,
+    long rejected, const char *no_data)
+{
+	struct snds_fetch_event e = {r->s->name, kind, day, rows, rejected,
+	    no_data};
+
+	if (r->w->on_report != NULL)
+		r->w->on_report(&e, r->w->on_report_data);
+}
+
 static void
 fail(struct src_run *r, int code)
 {
@@ -208,6 +232,8 @@ log_outcome(struct src_run *r, const char *day, const char *kind,
 	rec.message = message;
 	if (snds_fetch_log_write(NULL, r->db, &rec) != 0)
 		rw_error_print();
+	else
+		count(r, kind, outcome, -1, -1);
 	g_free(masked);
 	g_free(sha);
 }
@@ -398,27 +424,18 @@ save_raw(struct src_run *r, const char *kind, const char *day,
 	return path;
 }
 
+/* the copies past their retention (rw_prune.h: the one rule) */
 static void
-app_prune_raw(struct src_run *r)
+prune_raw(struct src_run *r, const struct rw_config *cfg)
 {
 	char *dir = g_build_filename(r->state_dir, "raw", r->s->name, NULL);
-	GDir *d = g_dir_open(dir, 0, NULL);
-	gint64 cutoff = g_get_real_time() / G_USEC_PER_SEC -
-	    (gint64)r->s->raw_retention_days * 86400;
-	const char *n;
+	int days = rw_prune_raw_days(cfg, r->s->name, (int)rw_config_int(cfg,
+	    "nightly", "keep_days"));
 
-	while (d != NULL && (n = g_dir_read_name(d)) != NULL) {
-		char *p = g_build_filename(dir, n, NULL);
-		struct stat st;
-
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (gint64)st.st_mtime < cutoff && unlink(p) != 0)
-			rw_log_warning("cannot remove \"%s\": %s", p,
-			    g_strerror(errno));
-		g_free(p);
+	if (rw_prune_files(NULL, dir, RW_PRUNE_RAW_GLOB, days) != 0) {
+		rw_log_debug("source %s: %s", r->s->name, rw_error_message());
+		rw_error_clear();
 	}
-	if (d != NULL)
-		g_dir_close(d);
 	g_free(dir);
 }
 
@@ -444,13 +461,16 @@ load_body(struct src_run *r, const char *day, bool status, const char *url,
 	o.log.http_status = resp->status;
 	o.log.raw_path = raw;
 	rc = snds_load_buffer(&res, r->db, &o, resp->body, resp->len);
+	/* the load wrote its fetch log row (snds_load.c load_outcome) */
+	count(r, status ? "status" : "data", rc != 0 ? "error" :
+	    res.rejected > 0 ? "rejected" : !status && res.rows == 0 ?
+	    "no-data" : "ok", rc != 0 ? 0 : res.rows, res.rejected);
 	if (rc != 0) {
 		rw_error_prefix("source %s", r->s->name);
 		fail(r, rc);
 	} else {
-		printf("source %s: %s %s: %ld %s loaded, %ld rejected\n",
-		    r->s->name, status ? "status" : "data", o.day, res.rows,
-		    status ? "ranges" : "rows", res.rejected);
+		report(r, status ? "status" : "data", o.day, res.rows,
+		    res.rejected, NULL);
 		if (res.rejected > 0)
 			r->status = rw_status_worse(r->status, RW_EDATA);
 	}
@@ -479,8 +499,7 @@ fetch_report(struct src_run *r, const char *day, bool status)
 	} else if (resp.fail == SNDS_HTTP_OK && v.cls == SNDS_CLASS_NO_DATA) {
 		log_outcome(r, status ? NULL : day, kind, url, &resp, "no-data",
 		    v.why);
-		printf("source %s: %s %s: no data yet (%s)\n", r->s->name, kind,
-		    status ? r->today : day, v.why);
+		report(r, kind, status ? r->today : day, 0, 0, v.why);
 	} else {
 		not_csv(r, status ? NULL : day, kind, url, &resp, &v);
 	}
@@ -532,12 +551,8 @@ default_days(GPtrArray *days, struct src_run *r)
 	return rc;
 }
 
-struct window {
-	const char *date, *since, *until;
-};
-
 static int
-window_days(GPtrArray *days, struct src_run *r, const struct window *w)
+window_days(GPtrArray *days, struct src_run *r, const struct snds_window *w)
 {
 	char d[11];
 
@@ -604,9 +619,13 @@ api_checks(struct src_run *r)
 		rc = snds_url_allowed(r->s->name, r->s->token_url);
 	if (rc == 0)
 		rc = snds_source_register(r->db, r->s);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = snds_oauth_access_token(&r->token, r->db, r->s,
 		    r->state_dir);
+		/* a failed token request is a fetch log row of kind token */
+		if (rc != 0)
+			count(r, "token", "error", -1, -1);
+	}
 	if (rc != 0)
 		r->stop = true;
 	return rc;
@@ -642,7 +661,7 @@ skip_rest(struct src_run *r, GPtrArray *days, guint next)
 }
 
 static void
-run_days(struct src_run *r, const struct window *w)
+run_days(struct src_run *r, const struct snds_window *w)
 {
 	GPtrArray *days = g_ptr_array_new_with_free_func(g_free);
 	guint i;
@@ -668,16 +687,18 @@ http_opts(struct src_run *r)
 }
 
 static int
-fetch_source(struct app *app, struct rw_db *db, const char *state_dir,
-    const char *name, const struct window *w)
+fetch_source(struct snds_fetch_totals *tot, struct rw_db *db,
+    const struct rw_config *cfg, const char *state_dir, const char *name,
+    const struct snds_window *w)
 {
 	struct src_run r = {0};
 	int rc;
 
-	r.app = app;
 	r.db = db;
+	r.w = w;
+	r.tot = tot;
 	r.state_dir = state_dir;
-	rc = snds_source_get(&r.s, app->cfg, db, name, false);
+	rc = snds_source_get(&r.s, cfg, db, name, false);
 	if (rc != 0) {
 		rw_error_print();
 		return rc;
@@ -689,7 +710,7 @@ fetch_source(struct app *app, struct rw_db *db, const char *state_dir,
 		fail(&r, rc);
 	else
 		run_days(&r, w);
-	app_prune_raw(&r);
+	prune_raw(&r, cfg);
 	if (r.token != NULL)
 		memset(r.token, 0, strlen(r.token));
 	g_free(r.token);
@@ -698,11 +719,12 @@ fetch_source(struct app *app, struct rw_db *db, const char *state_dir,
 	return r.status;
 }
 
-/* ---- command ---- */
+/* ---- entry point ---- */
 
-static int
-check_window(const struct window *w)
+int
+snds_window_check(const struct snds_window *w)
 {
+	const char *const days[] = {w->date, w->since, w->until};
 	GDate d;
 
 	if (w->date != NULL && (w->since != NULL || w->until != NULL))
@@ -710,80 +732,40 @@ check_window(const struct window *w)
 		    "--until");
 	if (w->until != NULL && w->since == NULL)
 		return rw_error_set(RW_EUSAGE, "--until needs --since");
-	for (const char *const *p = &w->date; p <= &w->until; p++) {
-		if (*p != NULL && rw_parse_date(&d, *p) != 0)
+	for (size_t i = 0; i < G_N_ELEMENTS(days); i++) {
+		if (days[i] != NULL && rw_parse_date(&d, days[i]) != 0)
 			return rw_error_set(RW_EUSAGE, "not a date: \"%s\"",
-			    *p);
+			    days[i]);
 	}
 	return 0;
 }
 
-static int
-fetch_all(struct app *app, const char *only, const struct window *w)
+int
+snds_fetch_run(struct snds_fetch_totals *out, struct rw_db *db,
+    const struct rw_config *cfg, const char *source,
+    const struct snds_window *window)
 {
-	struct rw_db *db;
 	char **names = NULL;
-	char *state = rw_config_state_dir(app->cfg);
+	char *state;
 	int worst = 0;
-	int rc = app_db(&db, app);
+	int rc = snds_window_check(window);
 
-	if (rc == 0 && only == NULL)
-		rc = snds_source_names(&names, app->cfg, db);
-	if (rc == 0 && only == NULL && names[0] == NULL)
+	memset(out, 0, sizeof(*out));
+	if (rc == 0 && source == NULL)
+		rc = snds_source_names(&names, cfg, db);
+	if (rc == 0 && source == NULL && names[0] == NULL)
 		rc = rw_error_set(RW_ECONFIG, "no SNDS source is configured");
 	if (rc != 0) {
 		g_strfreev(names);
-		g_free(state);
 		return rc;
 	}
-	if (only != NULL)
-		worst = fetch_source(app, db, state, only, w);
+	state = rw_config_state_dir(cfg);
+	if (source != NULL)
+		worst = fetch_source(out, db, cfg, state, source, window);
 	for (int i = 0; names != NULL && names[i] != NULL; i++)
-		worst = rw_status_worse(worst, fetch_source(app, db, state,
-		    names[i], w));
+		worst = rw_status_worse(worst, fetch_source(out, db, cfg,
+		    state, names[i], window));
 	g_strfreev(names);
 	g_free(state);
 	return worst;
-}
-
-int
-snds_fetch_cmd(struct app *app, int argc, char **argv)
-{
-	char *source = NULL;
-	struct window w = {0};
-	char *date = NULL, *since = NULL, *until = NULL;
-	GOptionEntry entries[] = {
-		{"source", 's', 0, G_OPTION_ARG_STRING, &source,
-		    "Only this source", "NAME"},
-		{"date", 'D', 0, G_OPTION_ARG_STRING, &date, "Only this day",
-		    "D"},
-		{"since", 0, 0, G_OPTION_ARG_STRING, &since, "First day", "D1"},
-		{"until", 0, 0, G_OPTION_ARG_STRING, &until,
-		    "Last day (default: today)", "D2"},
-		G_OPTION_ENTRY_NULL,
-	};
-	bool help;
-	int rc = app_parse_options(&help, &argc, &argv, "snds fetch [--source NAME] "
-	    "[--date D | --since D1 --until D2]", "Fetch SNDS data reports "
-	    "(default: every missing day of the last lookback_days plus the "
-	    "last 3 days) and the IP-status report of every source.", entries);
-
-	w.date = date;
-	w.since = since;
-	w.until = until;
-	if (rc == 0 && help)
-		goto cleanup;
-	if (rc == 0 && argc > 1)
-		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
-		    argv[1]);
-	if (rc == 0)
-		rc = check_window(&w);
-	if (rc == 0)
-		rc = fetch_all(app, source, &w);
-cleanup:
-	g_free(source);
-	g_free(date);
-	g_free(since);
-	g_free(until);
-	return rc;
 }

@@ -367,6 +367,7 @@ snds_oauth_access_token(char **out, struct rw_db *db,
 
 struct login {
 	const struct snds_source *s;
+	const struct snds_login_ui *ui;
 	char *verifier;
 	char *state;
 	char *redirect_uri;
@@ -529,8 +530,8 @@ from_stdin(struct login *l, bool *eof)
 	code = code_from_url(l, line);
 	if (code == NULL) {
 		rw_error_print();
-		fprintf(stderr, "paste the whole URL of the page the browser "
-		    "ended on\n");
+		if (l->ui->bad_paste != NULL)
+			l->ui->bad_paste(l->ui->data);
 	}
 	return code;
 }
@@ -599,11 +600,8 @@ login_flow(struct login *l, const char *path, int port)
 		return rc;
 	challenge = snds_pkce_challenge(l->verifier);
 	url = authorize_url(l, challenge);
-	printf("Open this address in a browser and sign in with the "
-	    "Microsoft account that has SNDS access:\n\n  %s\n\n"
-	    "Waiting for the browser on %s ...\nOn a headless server, paste "
-	    "the address the browser ends on here:\n", url, l->redirect_uri);
-	fflush(stdout);
+	if (l->ui->prompt != NULL)
+		l->ui->prompt(url, l->redirect_uri, l->ui->data);
 	rc = wait_for_code(&code, l);
 	if (rc == 0)
 		rc = redeem(l, code, path);
@@ -614,10 +612,10 @@ login_flow(struct login *l, const char *path, int port)
 }
 
 static int
-login_source(struct snds_source **out, struct app *app, struct rw_db *db,
-    const char *name)
+login_source(struct snds_source **out, const struct rw_config *cfg,
+    struct rw_db *db, const char *name)
 {
-	int rc = snds_source_get(out, app->cfg, db, name, false);
+	int rc = snds_source_get(out, cfg, db, name, false);
 
 	if (rc == 0 && (*out)->kind != SNDS_KIND_API)
 		rc = rw_error_set(RW_EUSAGE, "source %s uses report links "
@@ -630,37 +628,20 @@ login_source(struct snds_source **out, struct app *app, struct rw_db *db,
 }
 
 int
-snds_login_cmd(struct app *app, int argc, char **argv)
+snds_login_run(char **out_path, struct rw_db *db, const struct rw_config *cfg,
+    const char *name, int port, const struct snds_login_ui *ui)
 {
-	int port = 0;
-	GOptionEntry entries[] = {
-		{"port", 'p', 0, G_OPTION_ARG_INT, &port,
-		    "Port of the redirect listener on 127.0.0.1 (default: any)",
-		    "PORT"},
-		G_OPTION_ENTRY_NULL,
-	};
 	struct login l = {0};
 	struct snds_source *s = NULL;
-	struct rw_db *db = NULL;
 	char *state_dir = NULL, *path = NULL;
-	bool help;
-	int rc = app_parse_options(&help, &argc, &argv, "snds login NAME [--port PORT]",
-	    "Sign in for API source NAME (OAuth2 with PKCE) and store its "
-	    "refresh token in state_dir/tokens/. Prints the address to open; "
-	    "the browser's redirect is caught on 127.0.0.1, or the final "
-	    "address can be pasted on standard input.", entries);
+	int rc = login_source(&s, cfg, db, name);
 
-	if (rc != 0 || help)
-		return rc;
-	if (argc != 2)
-		return rw_error_set(RW_EUSAGE, "usage: repwatch snds login NAME");
-	rc = app_db(&db, app);
-	if (rc == 0)
-		rc = login_source(&s, app, db, argv[1]);
+	*out_path = NULL;
 	if (rc == 0) {
-		state_dir = rw_config_state_dir(app->cfg);
+		state_dir = rw_config_state_dir(cfg);
 		path = snds_token_path(state_dir, s->name);
 		l.s = s;
+		l.ui = ui;
 		l.verifier = snds_pkce_verifier();
 		l.state = random_token(16);
 		rc = login_flow(&l, path, port);
@@ -668,8 +649,7 @@ snds_login_cmd(struct app *app, int argc, char **argv)
 		    rc == 0 ? "ok" : outcome_for("failed", rc));
 	}
 	if (rc == 0)
-		printf("source %s: signed in; refresh token saved in %s\n",
-		    s->name, path);
+		*out_path = g_steal_pointer(&path);
 	if (l.sock != NULL)
 		g_object_unref(l.sock);
 	g_free(l.verifier);

@@ -9,7 +9,8 @@
 #ifndef SNDS_OAUTH_H
 #define SNDS_OAUTH_H
 
-#include "app/app.h"
+#include "common/rw_config.h"
+#include "common/rw_db.h"
 #include "ingest/snds_source.h"
 
 /* PKCE pieces, exposed for the tests */
@@ -29,7 +30,23 @@ char *snds_token_path(const char *state_dir, const char *name);
 int snds_oauth_access_token(char **out, struct rw_db *db,
     const struct snds_source *s, const char *state_dir);
 
-/* "repwatch snds login NAME" */
-int snds_login_cmd(struct app *app, int argc, char **argv);
+/* the user's side of a login: what to show them */
+struct snds_login_ui {
+	/* open URL in a browser; its redirect is awaited on REDIRECT_URI */
+	void (*prompt)(const char *url, const char *redirect_uri, void *data);
+	/* a pasted line was no redirect URL (the error is logged already) */
+	void (*bad_paste)(void *data);
+	void *data;
+};
+
+/*
+ * snds_login_run - sign in for API source NAME (OAuth2 with PKCE): the
+ * browser's redirect is caught on 127.0.0.1:PORT (0 = any), or the final
+ * address is read from standard input; the refresh token is saved and
+ * *OUT_PATH gets the token file's path (g_free it).
+ */
+int snds_login_run(char **out_path, struct rw_db *db,
+    const struct rw_config *cfg, const char *name, int port,
+    const struct snds_login_ui *ui);
 
 #endif

@@ -1,39 +1,36 @@
 /*
- * snds_show - stored SNDS rows as text, JSON lines (json-glib) or CSV
- * (libcsv's writer).
+ * snds_show - stored SNDS rows and IP-status ranges as text cells (see
+ * snds_show.h); app/ formats them through rw_rows.
  */
 #include <string.h>
-#include <csv.h>
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 
-#include "common/rw_json.h"
 #include "common/rw_error.h"
 #include "common/rw_ip.h"
-#include "common/rw_out.h"
 #include "common/rw_util.h"
 #include "ingest/snds_show.h"
 
-enum col_type { C_STR, C_TIME, C_INT, C_NUM, C_BOOL };
-
-struct col {
-	const char *name;
-	enum col_type type;
+static const struct rw_col daily_cols[] = {
+	{"source", RW_COL_TEXT, 0, NULL}, {"ip", RW_COL_TEXT, 0, NULL},
+	{"day", RW_COL_TEXT, 0, NULL},
+	{"activity_start", RW_COL_TEXT, 0, NULL},
+	{"activity_end", RW_COL_TEXT, 0, NULL},
+	{"rcpt_commands", RW_COL_INT, 0, NULL},
+	{"data_commands", RW_COL_INT, 0, NULL},
+	{"recipients", RW_COL_INT, 0, NULL}, {"filter", RW_COL_TEXT, 0, NULL},
+	{"complaint_rate_text", RW_COL_TEXT, 0, NULL},
+	{"complaint_rate_low", RW_COL_REAL, 0, NULL},
+	{"complaint_rate_high", RW_COL_REAL, 0, NULL},
+	{"trap_hits", RW_COL_INT, 0, NULL},
+	{"sample_helo", RW_COL_TEXT, 0, NULL},
+	{"jmr_p1_sender", RW_COL_TEXT, 0, NULL},
+	{"comments", RW_COL_TEXT, 0, NULL},
 };
 
-static const struct col daily_cols[] = {
-	{"source", C_STR}, {"ip", C_STR}, {"day", C_STR},
-	{"activity_start", C_TIME}, {"activity_end", C_TIME},
-	{"rcpt_commands", C_INT}, {"data_commands", C_INT},
-	{"recipients", C_INT}, {"filter", C_STR},
-	{"complaint_rate_text", C_STR}, {"complaint_rate_low", C_NUM},
-	{"complaint_rate_high", C_NUM}, {"trap_hits", C_INT},
-	{"sample_helo", C_STR}, {"jmr_p1_sender", C_STR}, {"comments", C_STR},
-};
-
-static const struct col status_cols[] = {
-	{"source", C_STR}, {"day", C_STR}, {"first_ip", C_STR},
-	{"last_ip", C_STR}, {"blocked", C_BOOL}, {"reason", C_STR},
+static const struct rw_col status_cols[] = {
+	{"source", RW_COL_TEXT, 0, NULL}, {"day", RW_COL_TEXT, 0, NULL},
+	{"first_ip", RW_COL_TEXT, 0, NULL}, {"last_ip", RW_COL_TEXT, 0, NULL},
+	{"blocked", RW_COL_BOOL, 0, NULL}, {"reason", RW_COL_TEXT, 0, NULL},
 };
 
 static const char daily_sql[] =
@@ -64,31 +61,12 @@ static const char status_sql[] =
     "  AND day <= repwatch.an_horizon()))"
     " ORDER BY source, first_ip, last_ip";
 
-int
-snds_format_parse(enum snds_format *out, const char *text)
-{
-	static const char *const names[] = {"text", "json", "csv"};
-
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		if (text == NULL || strcmp(text, names[i]) == 0) {
-			*out = (enum snds_format)(text == NULL ? 0 : i);
-			return 0;
-		}
-	}
-	return rw_error_set(RW_EUSAGE, "--format: unknown format \"%s\"",
-	    text);
-}
-
 /* --- value conversion --- */
 
 struct show_ctx {
 	const struct rw_config *cfg;
 	GHashTable *zones;       /* source name -> GTimeZone */
-	enum snds_format format;
-	const struct col *cols;
-	int ncols;
-	FILE *out;
-	long rows;
+	struct snds_table *out;
 };
 
 static GTimeZone *
@@ -130,128 +108,22 @@ cell_text(struct show_ctx *c, PGresult *r, int row, int i)
 
 	if (PQgetisnull(r, row, i))
 		return NULL;
-	if (c->cols[i].type == C_TIME)
+	/* activity_start, activity_end: epoch seconds from the query */
+	if (c->out->cols == daily_cols && (i == 3 || i == 4))
 		return iso_time(c, PQgetvalue(r, row, 0), v);
-	if (c->cols[i].type == C_BOOL)
+	if (c->out->cols[i].kind == RW_COL_BOOL)
 		return g_strdup(strcmp(v, "t") == 0 ? "true" : "false");
 	return g_strdup(v);
 }
 
-/* --- writers --- */
-
 static void
-json_value(JsonBuilder *b, const struct col *col, const char *v)
+add_row(struct show_ctx *c, PGresult *r, int row)
 {
-	if (v == NULL)
-		json_builder_add_null_value(b);
-	else if (col->type == C_INT)
-		json_builder_add_int_value(b, g_ascii_strtoll(v, NULL, 10));
-	else if (col->type == C_NUM)
-		json_builder_add_double_value(b, g_ascii_strtod(v, NULL));
-	else if (col->type == C_BOOL)
-		json_builder_add_boolean_value(b, strcmp(v, "true") == 0);
-	else
-		json_builder_add_string_value(b, v);
-}
+	char **vals = g_new0(char *, c->out->ncols + 1);
 
-static void
-write_json(struct show_ctx *c, char **vals)
-{
-	JsonBuilder *b = json_builder_new();
-	JsonNode *root;
-	char *text;
-
-	json_builder_begin_object(b);
-	for (int i = 0; i < c->ncols; i++) {
-		json_builder_set_member_name(b, c->cols[i].name);
-		json_value(b, &c->cols[i], vals[i]);
-	}
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	text = rw_json_to_string(root);
-	fprintf(c->out, "%s\n", text);
-	g_free(text);
-	json_node_unref(root);
-	g_object_unref(b);
-}
-
-static void
-write_csv_line(struct show_ctx *c, const char *const *vals)
-{
-	for (int i = 0; i < c->ncols; i++) {
-		const char *v = vals[i] != NULL ? vals[i] : "";
-
-		GString *cell = g_string_new(i > 0 ? "," : "");
-
-		/* neutralized: sample_helo, comments: a stranger's text */
-		rw_out_csv_cell(cell, v);
-		fputs(cell->str, c->out);
-		g_string_free(cell, TRUE);
-	}
-	fputs("\r\n", c->out);
-}
-
-static void
-write_header(struct show_ctx *c)
-{
-	const char *names[G_N_ELEMENTS(daily_cols)];
-
-	if (c->format != SNDS_FMT_CSV)
-		return;
-	for (int i = 0; i < c->ncols; i++)
-		names[i] = c->cols[i].name;
-	write_csv_line(c, names);
-}
-
-/* text: the columns that fit a terminal; JSON or CSV give them all */
-static void
-write_text_daily(struct show_ctx *c, char **v)
-{
-	if (c->rows == 0)
-		fprintf(c->out, "%-10s %-10s %-15s %-6s %10s %-12s %5s  %s\n",
-		    "day", "source", "ip", "filter", "recipients",
-		    "complaints", "traps", "activity");
-	fprintf(c->out, "%-10s %-10s %-15s %-6s %10s %-12s %5s  %s .. %s\n",
-	    v[2], v[0], v[1], v[8], v[7], v[9], v[12] ? v[12] : "-", v[3],
-	    v[4]);
-}
-
-static void
-write_text_status(struct show_ctx *c, char **v)
-{
-	if (c->rows == 0)
-		fprintf(c->out, "%-10s %-10s %-15s %-15s %-7s %s\n", "day",
-		    "source", "first_ip", "last_ip", "blocked", "reason");
-	fprintf(c->out, "%-10s %-10s %-15s %-15s %-7s %s\n", v[1], v[0], v[2],
-	    v[3], strcmp(v[4], "true") == 0 ? "yes" : "no", v[5]);
-}
-
-static void
-write_row(struct show_ctx *c, PGresult *r, int row)
-{
-	char *vals[G_N_ELEMENTS(daily_cols)];
-
-	for (int i = 0; i < c->ncols; i++) {
-		vals[i] = cell_text(c, r, row, i);
-		if (c->format == SNDS_FMT_TEXT && vals[i] != NULL) {
-			/* no ESC sequence from a report reaches the terminal */
-			char *t = rw_out_text(vals[i]);
-
-			g_free(vals[i]);
-			vals[i] = t;
-		}
-	}
-	if (c->format == SNDS_FMT_JSON)
-		write_json(c, vals);
-	else if (c->format == SNDS_FMT_CSV)
-		write_csv_line(c, (const char *const *)vals);
-	else if (c->cols == daily_cols)
-		write_text_daily(c, vals);
-	else
-		write_text_status(c, vals);
-	c->rows++;
-	for (int i = 0; i < c->ncols; i++)
-		g_free(vals[i]);
+	for (size_t i = 0; i < c->out->ncols; i++)
+		vals[i] = cell_text(c, r, row, (int)i);
+	g_ptr_array_add(c->out->rows, vals);
 }
 
 static int
@@ -292,24 +164,46 @@ run(struct show_ctx *c, struct rw_db *db, const char *sql,
 		return rc;
 	c->zones = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_time_zone_unref);
-	write_header(c);
 	for (int i = 0; i < PQntuples(r); i++)
-		write_row(c, r, i);
+		add_row(c, r, i);
 	g_hash_table_destroy(c->zones);
 	PQclear(r);
 	return 0;
 }
 
-int
-snds_show_daily(struct rw_db *db, const struct rw_config *cfg,
-    const struct snds_show_opts *o, FILE *out)
+static void
+table_init(struct snds_table *t, const struct rw_col *cols, size_t ncols)
 {
-	struct show_ctx c = {cfg, NULL, o->format, daily_cols,
-	    (int)G_N_ELEMENTS(daily_cols), out, 0};
+	t->cols = cols;
+	t->ncols = ncols;
+	t->rows = g_ptr_array_new();
+}
+
+void
+snds_table_clear(struct snds_table *t)
+{
+	for (guint i = 0; t->rows != NULL && i < t->rows->len; i++) {
+		char **vals = t->rows->pdata[i];
+
+		for (size_t j = 0; j < t->ncols; j++)
+			g_free(vals[j]);
+		g_free(vals);
+	}
+	if (t->rows != NULL)
+		g_ptr_array_free(t->rows, TRUE);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+snds_show_daily(struct snds_table *out, struct rw_db *db,
+    const struct rw_config *cfg, const struct snds_show_opts *o)
+{
+	struct show_ctx c = {cfg, NULL, out};
 	const char *p[4] = {o->source, o->from, o->to, o->ip};
 	char ip[RW_IP_BUF];
 	int rc = check_dates(o);
 
+	table_init(out, daily_cols, G_N_ELEMENTS(daily_cols));
 	/* --ip ::ffff:a.b.c.d asks for the IPv4 address SNDS rows are keyed on */
 	if (o->ip != NULL && strchr(o->ip, '/') == NULL &&
 	    rw_ip_normalize(ip, o->ip, strlen(o->ip)))
@@ -318,22 +212,19 @@ snds_show_daily(struct rw_db *db, const struct rw_config *cfg,
 		rc = check_ip(p[3]);
 	if (rc == 0)
 		rc = run(&c, db, daily_sql, p, 4);
-	if (rc == 0 && c.rows == 0 && o->format == SNDS_FMT_TEXT)
-		fprintf(out, "no SNDS data stored for this selection\n");
 	return rc;
 }
 
 int
-snds_show_status(struct rw_db *db, const struct snds_show_opts *o, FILE *out)
+snds_show_status(struct snds_table *out, struct rw_db *db,
+    const struct snds_show_opts *o)
 {
-	struct show_ctx c = {NULL, NULL, o->format, status_cols,
-	    (int)G_N_ELEMENTS(status_cols), out, 0};
+	struct show_ctx c = {NULL, NULL, out};
 	const char *p[2] = {o->source, o->from};
 	int rc = check_dates(o);
 
+	table_init(out, status_cols, G_N_ELEMENTS(status_cols));
 	if (rc == 0)
 		rc = run(&c, db, status_sql, p, 2);
-	if (rc == 0 && c.rows == 0 && o->format == SNDS_FMT_TEXT)
-		fprintf(out, "no listed IP ranges in this snapshot\n");
 	return rc;
 }
