@@ -560,6 +560,57 @@ test_silence_refused(void **state)
 	rw_error_clear();
 }
 
+/* one query's rows as "a|b|c" lines */
+static char *
+q(struct fx *f, const char *sql)
+{
+	PGresult *r = NULL;
+	GString *s = g_string_new(NULL);
+
+	check_rc(rw_db_query(&r, f->db, sql, 0, NULL), sql);
+	for (int i = 0; i < PQntuples(r); i++) {
+		for (int j = 0; j < PQnfields(r); j++)
+			g_string_append_printf(s, "%s%s", j ? "|" : "",
+			    PQgetisnull(r, i, j) ? "NULL" : PQgetvalue(r, i, j));
+		g_string_append_c(s, '\n');
+	}
+	PQclear(r);
+	return g_string_free(s, FALSE);
+}
+
+/* the dashboard view: one row per current incident, silences shown,
+ * readable by repwatch_reader (the tables behind it are not) */
+static void
+test_current_view(void **state)
+{
+	struct fx *f = *state;
+	const char *want =
+	    "192.0.2.50|ip|critical|{}|t|2026-03-09\n"
+	    "198.51.100.0/24|range|warning|{198.51.100.20,198.51.100.21,"
+	    "198.51.100.22,198.51.100.23,198.51.100.24,198.51.100.25,"
+	    "198.51.100.26,198.51.100.27}|f|NULL\n";
+	char *got;
+
+	TESTDB_REQUIRE();
+	run_day(f, "2026-03-01", "ip 203.0.113.9 trap warning", 1);
+	run_day(f, "2026-03-02", "ip 192.0.2.50 listed critical;"
+	    "cidr 198.51.100.0/24 range-rising warning;" EIGHT_RISING, 1);
+	check_rc(an_silence_set(NULL, f->db, "192.0.2.50", "2026-03-09",
+	    "ticket 42", "alice"), "silence");
+	check_rc(rw_db_exec(f->db, "SET ROLE repwatch_reader"), "role");
+	got = q(f, "SELECT subject, kind, severity, members, listed, "
+	    "silenced_until FROM repwatch.incident_current ORDER BY subject");
+	if (strcmp(got, want) != 0) {
+		print_error("incident_current:\n got:\n%s want:\n%s", got, want);
+		fail();
+	}
+	g_free(got);
+	assert_int_not_equal(rw_db_exec(f->db, "SELECT count(*) FROM "
+	    "repwatch.incident_day"), 0);
+	rw_error_clear();
+	check_rc(rw_db_exec(f->db, "RESET ROLE"), "reset");
+}
+
 int
 main(void)
 {
@@ -581,6 +632,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_silence_by_id, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_silence_refused, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_current_view, setup,
 		    teardown),
 	};
 
