@@ -654,8 +654,7 @@ static const char pending_sql[] =
     "  WHERE s.lifted_at IS NULL AND s.until >= d.day "
     "  AND (s.incident_id = i.id OR (s.incident_id IS NULL "
     "    AND s.subject = i.subject)) "
-    "  AND (d.escalated_day IS NULL OR s.from_day IS NULL "
-    "    OR d.escalated_day <= s.from_day)) "
+    "  AND (d.escalated_day IS NULL OR d.escalated_day <= s.from_day)) "
     "ORDER BY repwatch.severity_rank(d.severity) DESC, i.subject";
 
 int

@@ -114,6 +114,10 @@ resolve_target(char **out_subject, char **out_id, struct rw_db *db,
 			rw_error_hint("\"repwatch alerts\" lists the incidents "
 			    "with their ids.");
 		}
+		if (rc == 0 && inc->state == AN_INC_RESOLVED)
+			rc = rw_error_set(RW_EUSAGE, "incident %s (%s) resolved "
+			    "on %s: nothing to silence", target, inc->subject,
+			    inc->resolved_day);
 		if (rc == 0) {
 			*out_subject = g_strdup(inc->subject);
 			*out_id = g_strdup(inc->id);

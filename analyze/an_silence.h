@@ -39,8 +39,9 @@ void an_silence_free(struct an_silence *s);
  * an_silence_set - silence TARGET (an incident id, an IP or a /24) until
  * the day UNTIL with NOTE (nullable), set by WHO; a silence of the same
  * target in force is replaced. *out (nullable) receives the silence.
- * RW_EUSAGE, naming the target, for an unknown id, a malformed subject, an
- * IP that is a member of a range incident, a bad or past day, a long note.
+ * RW_EUSAGE, naming the target, for an unknown or resolved incident, a
+ * malformed subject, an IP that is a member of a range incident, a bad or
+ * past day, a long note.
  */
 int an_silence_set(struct an_silence **out, struct rw_db *db,
     const char *target, const char *until, const char *note,

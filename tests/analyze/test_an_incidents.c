@@ -496,23 +496,35 @@ test_silence_until_escalation(void **state)
 	g_ptr_array_free(v, TRUE);
 }
 
-/* a silence by id covers that incident only, not a later one */
+/* a silence by id covers that incident only, not a later one; a resolved
+ * incident cannot be silenced */
 static void
 test_silence_by_id(void **state)
 {
 	struct fx *f = *state;
 	struct an_incident *x = NULL;
+	char *x_id;
 
 	TESTDB_REQUIRE();
 	run_day(f, "2026-03-01", "ip 192.0.2.50 rising warning", 1);
 	check_rc(an_incident_get(&x, f->db, "192.0.2.50"), "get");
 	check_rc(an_silence_set(NULL, f->db, x->id, "2026-03-09", NULL,
 	    "alice"), "silence");
+	x_id = g_strdup(x->id);
 	an_incident_free(x);
 	expect_pending(f, "silenced by id", "");
 	run_day(f, "2026-03-02", "", 1);
 	run_day(f, "2026-03-03", "ip 192.0.2.50 rising warning", 1);
 	expect_pending(f, "reopened", "192.0.2.50:new");
+	assert_int_equal(an_silence_set(NULL, f->db, x_id, "2026-03-09", NULL,
+	    "alice"), RW_EUSAGE);
+	if (strstr(rw_error_message(), "resolved on 2026-03-02") == NULL) {
+		print_error("silence of a resolved incident: got \"%s\", want "
+		    "\"...resolved on 2026-03-02...\"\n", rw_error_message());
+		fail();
+	}
+	rw_error_clear();
+	g_free(x_id);
 }
 
 /* bad silences: RW_EUSAGE with the target in the message */
