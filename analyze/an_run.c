@@ -6,6 +6,7 @@
 
 #include "analyze/an_alerts.h"
 #include "analyze/an_facts.h"
+#include "analyze/an_incidents.h"
 #include "analyze/an_run.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
@@ -164,6 +165,8 @@ an_run_day(struct an_day_summary *out, struct rw_db *db, const char *day,
 	if (rc == 0)
 		rc = an_alerts_write_day(&out->open, db, day, findings,
 		    out->subjects);
+	if (rc == 0)
+		rc = an_incidents_write_day(NULL, db, day, p->spike_days);
 	if (rc == 0)
 		rc = rw_db_commit(db);
 	else
