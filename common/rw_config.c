@@ -36,7 +36,7 @@ vkey(const char *section, const char *key)
 	return g_strconcat(section, "\n", key, NULL);
 }
 
-/* pattern_prefix - "snds" for "snds.*", NULL for a plain section */
+/* section_matches - SECTION is PATTERN, or an instance of "name.*" */
 static bool
 section_matches(const char *pattern, const char *section)
 {
