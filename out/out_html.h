@@ -5,11 +5,12 @@
  *
  *  - a summary: sources, days covered, volumes and complaint totals, feed
  *    health of every SNDS source and mailbox;
- *  - the alerts open on day D, most severe first;
- *  - for each flagged IP or IP range an inline SVG chart of the 60 days up
- *    to D: complaint rate with the 0.1% and 0.3% lines and the fitted
- *    trend, recipients as bars, the SNDS filter colour as a band, and the
- *    forecast of the alerts.
+ *  - the incidents open on day D (an_incidents_list), one row each, most
+ *    severe first, silenced ones marked; then the data-health alerts;
+ *  - for each incident an inline SVG chart of the 60 days up to D of its
+ *    subject (a range: the /24): complaint rate with the 0.1% and 0.3%
+ *    lines and the fitted trend, recipients as bars, the SNDS filter
+ *    colour as a band; its forecast, its silence, a range's members.
  */
 #ifndef OUT_HTML_H
 #define OUT_HTML_H

@@ -1,8 +1,9 @@
 /*
- * out_notify - pending alerts as JSON (json-glib), a command fed on stdin, a
- * webhook POST with libcurl.
+ * out_notify - pending incidents and data-health alerts as JSON lines
+ * (json-glib), a command fed on stdin, a webhook POST with libcurl.
  */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "analyze/an_incidents.h"
 #include "common/rw_json.h"
 #include "out/out_notify.h"
 #include "common/rw_error.h"
@@ -17,39 +19,45 @@
 #include "common/rw_log.h"
 #include "common/rw_mask.h"
 
-/* every open warning or critical alert never sent, or sent at a lower
- * severity (info is evidence, e.g. one YELLOW day: not worth a message) */
-static const char pending_sql[] =
+/* ---- what to send ------------------------------------------------- */
+
+/* the data-health alerts (no IP or range subject, so no incident: stale
+ * fetch, link expiry, login, unmatched complaints): open warning or
+ * critical, never sent or sent at a lower severity */
+static const char health_sql[] =
     "SELECT a.id, CASE WHEN a.notified_severity IS NULL THEN 'new' "
     "ELSE 'escalated' END, a.subject_kind, a.subject, a.source, a.rule, "
     "a.severity, a.notified_severity, a.first_day::text, a.last_day::text, "
     "a.details::text FROM repwatch.alert a WHERE a.state = 'open' AND "
+    "a.subject_kind NOT IN ('ip', 'cidr') AND "
     "a.severity <> 'info' AND (a.notified_severity IS NULL OR "
     "repwatch.severity_rank(a.severity) > "
     "repwatch.severity_rank(a.notified_severity)) "
     "ORDER BY repwatch.severity_rank(a.severity) DESC, a.id";
 
-static const char *const fields[] = {
+static const char *const health_fields[] = {
 	"alert_id", "event", "subject_kind", "subject", "source", "rule",
 	"severity", "previous_severity", "first_day", "last_day",
 };
 
 static JsonNode *
-alert_json(PGresult *r, int row)
+health_json(PGresult *r, int row)
 {
 	JsonObject *o = json_object_new();
 	JsonNode *node = json_node_new(JSON_NODE_OBJECT);
 	JsonNode *details = json_from_string(PQgetvalue(r, row, 10), NULL);
 
-	for (int c = 0; c < (int)G_N_ELEMENTS(fields); c++) {
+	for (int c = 0; c < (int)G_N_ELEMENTS(health_fields); c++) {
 		if (PQgetisnull(r, row, c))
-			json_object_set_null_member(o, fields[c]);
+			json_object_set_null_member(o, health_fields[c]);
 		else if (c == 0)
-			json_object_set_int_member(o, fields[c],
+			json_object_set_int_member(o, health_fields[c],
 			    g_ascii_strtoll(PQgetvalue(r, row, c), NULL, 10));
 		else
-			json_object_set_string_member(o, fields[c],
+			json_object_set_string_member(o, health_fields[c],
 			    PQgetvalue(r, row, c));
+		if (c == 1) /* after "event": what the line is */
+			json_object_set_string_member(o, "kind", "health");
 	}
 	if (details != NULL && JSON_NODE_HOLDS_OBJECT(details)) {
 		JsonObject *d = json_node_get_object(details);
@@ -64,34 +72,154 @@ alert_json(PGresult *r, int row)
 	return node;
 }
 
-int
-out_notify_pending(char **out_lines, char **out_ids, int *out_count,
-    struct rw_db *db)
+static void
+set_opt_string(JsonObject *o, const char *key, const char *v)
+{
+	if (v == NULL)
+		json_object_set_null_member(o, key);
+	else
+		json_object_set_string_member(o, key, v);
+}
+
+static void
+set_number(JsonObject *o, const char *key, double v)
+{
+	if (isfinite(v))
+		json_object_set_double_member(o, key, v);
+	else
+		json_object_set_null_member(o, key);
+}
+
+static JsonArray *
+string_array(char *const *v)
+{
+	JsonArray *a = json_array_new();
+
+	for (int k = 0; v != NULL && v[k] != NULL; k++)
+		json_array_add_string_element(a, v[k]);
+	return a;
+}
+
+/* incident_json - the keys of "alerts --format json", plus "event" */
+static JsonNode *
+incident_json(const struct an_incident *i)
+{
+	JsonObject *o = json_object_new();
+	JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+	JsonArray *members = json_array_new();
+
+	json_object_set_string_member(o, "incident_id", i->id);
+	json_object_set_string_member(o, "event", i->event != NULL ?
+	    i->event : "new");
+	json_object_set_string_member(o, "subject", i->subject);
+	json_object_set_string_member(o, "kind", an_incident_kind(i));
+	json_object_set_string_member(o, "severity",
+	    an_severity_name(i->severity));
+	json_object_set_string_member(o, "state",
+	    an_incident_state_name(i->state));
+	set_opt_string(o, "first_day", i->first_day);
+	set_opt_string(o, "last_day", i->last_day);
+	json_object_set_array_member(o, "rules", string_array(i->rules));
+	for (guint k = 0; k < i->members->len; k++)
+		json_array_add_string_element(members, ((const struct
+		    an_incident_member *)i->members->pdata[k])->ip);
+	json_object_set_array_member(o, "members", members);
+	set_number(o, "rate_7d", i->num.rate_7d);
+	set_number(o, "recipients_7d", i->num.recipients_7d);
+	set_number(o, "complaints_7d", i->num.complaints_7d);
+	set_number(o, "baseline_rate", i->num.baseline_rate);
+	if (i->num.forecast_days < 0)
+		json_object_set_null_member(o, "forecast_days");
+	else
+		json_object_set_int_member(o, "forecast_days",
+		    i->num.forecast_days);
+	json_object_set_boolean_member(o, "listed", i->num.listed);
+	set_opt_string(o, "filter", i->num.filter);
+	set_opt_string(o, "message", i->num.message);
+	set_opt_string(o, "silenced_until", i->silenced_until);
+	json_node_take_object(node, o);
+	return node;
+}
+
+static void
+append_line(GString *lines, JsonNode *n)
+{
+	char *text = rw_json_to_string(n);
+
+	g_string_append_printf(lines, "%s\n", text);
+	g_free(text);
+	json_node_unref(n);
+}
+
+/* what one run sends: the JSON lines, then what to mark once sent */
+struct pending {
+	GString *lines;
+	GPtrArray *incidents;   /* struct an_incident */
+	GString *alert_ids;     /* the health alerts, an array literal */
+	int count;
+};
+
+static void
+pending_clear(struct pending *p)
+{
+	if (p->lines != NULL)
+		g_string_free(p->lines, TRUE);
+	if (p->incidents != NULL)
+		g_ptr_array_free(p->incidents, TRUE);
+	if (p->alert_ids != NULL)
+		g_string_free(p->alert_ids, TRUE);
+}
+
+static int
+pending_load(struct pending *p, struct rw_db *db)
 {
 	PGresult *r = NULL;
-	GString *lines = g_string_new(NULL);
-	GString *ids = g_string_new("{");
 	int rc = rw_db_exec(db, "UPDATE repwatch.alert SET notified_severity "
 	    "= NULL WHERE state = 'resolved' AND notified_severity IS NOT "
 	    "NULL");
 
+	p->lines = g_string_new(NULL);
+	p->alert_ids = g_string_new("{");
+	p->count = 0;
 	if (rc == 0)
-		rc = rw_db_query(&r, db, pending_sql, 0, NULL);
+		rc = an_incidents_pending(&p->incidents, db);
+	for (guint k = 0; rc == 0 && k < p->incidents->len; k++)
+		append_line(p->lines, incident_json(p->incidents->pdata[k]));
+	if (rc == 0)
+		rc = rw_db_query(&r, db, health_sql, 0, NULL);
 	for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
-		JsonNode *n = alert_json(r, i);
-		char *text = rw_json_to_string(n);
-
-		g_string_append_printf(lines, "%s\n", text);
-		g_string_append_printf(ids, "%s%s", i ? "," : "",
+		append_line(p->lines, health_json(r, i));
+		g_string_append_printf(p->alert_ids, "%s%s", i ? "," : "",
 		    PQgetvalue(r, i, 0));
-		g_free(text);
-		json_node_unref(n);
 	}
-	*out_count = rc == 0 ? PQntuples(r) : 0;
-	g_string_append_c(ids, '}');
+	g_string_append_c(p->alert_ids, '}');
+	if (rc == 0)
+		p->count = (int)p->incidents->len + PQntuples(r);
 	PQclear(r);
-	*out_lines = g_string_free(lines, FALSE);
+	return rc;
+}
+
+int
+out_notify_pending(char **out_lines, char **out_ids, int *out_count,
+    struct rw_db *db)
+{
+	struct pending p = {0};
+	int rc = pending_load(&p, db);
+	GString *ids = g_string_new("{");
+
+	for (guint k = 0; p.incidents != NULL && k < p.incidents->len; k++)
+		g_string_append_printf(ids, "%s%s", k ? "," : "",
+		    ((const struct an_incident *)p.incidents->pdata[k])->id);
+	/* then the health alerts' ids, without their braces */
+	if (p.alert_ids->len > 2)
+		g_string_append_printf(ids, "%s%.*s", ids->len > 1 ? "," : "",
+		    (int)p.alert_ids->len - 2, p.alert_ids->str + 1);
+	g_string_append_c(ids, '}');
+	*out_count = rc == 0 ? p.count : 0;
+	*out_lines = g_string_free(p.lines, FALSE);
 	*out_ids = g_string_free(ids, FALSE);
+	p.lines = NULL;
+	pending_clear(&p);
 	return rc;
 }
 
@@ -276,14 +404,28 @@ post_webhook(const char *url, const char *lines, int timeout, int retries)
 	return rc;
 }
 
+/* mark_sent - the incidents and health alerts of P as sent, together */
 static int
-mark_sent(struct rw_db *db, const char *ids)
+mark_sent(struct rw_db *db, const struct pending *p)
 {
-	const char *params[] = {ids};
+	const char *params[] = {p->alert_ids->str};
+	int rc = rw_db_begin(db);
 
-	return rw_db_query(NULL, db, "UPDATE repwatch.alert SET "
-	    "notified_severity = severity WHERE id = ANY ($1::bigint[])", 1,
-	    params);
+	if (rc == 0)
+		rc = an_incidents_mark_notified(db, p->incidents);
+	if (rc == 0)
+		rc = rw_db_query(NULL, db, "UPDATE repwatch.alert SET "
+		    "notified_severity = severity WHERE id = ANY "
+		    "($1::bigint[])", 1, params);
+	if (rc == 0)
+		return rw_db_commit(db);
+	{
+		struct rw_error_saved *saved = rw_error_save();
+
+		rw_db_rollback(db);
+		rw_error_restore(saved);
+	}
+	return rc;
 }
 
 int
@@ -293,19 +435,20 @@ out_notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg)
 	const char *url = rw_config_get(cfg, "notify", "webhook_url");
 	int timeout = (int)rw_config_int(cfg, "notify", "timeout");
 	int retries = (int)rw_config_int(cfg, "notify", "retries");
-	char *lines = NULL, *ids = NULL;
-	int count = 0, worst = 0;
-	int rc = out_notify_pending(&lines, &ids, &count, db);
+	struct pending p = {0};
+	int worst = 0;
+	int rc = pending_load(&p, db);
+	int count = rc == 0 ? p.count : 0;
 
 	*out_sent = 0;
 	if (rc == 0 && count > 0 && cmd != NULL && *cmd)
-		worst = run_command(cmd, lines, timeout);
+		worst = run_command(cmd, p.lines->str, timeout);
 	if (rc == 0 && count > 0 && url != NULL && *url) {
 		int cmd_rc = worst;
 
 		if (cmd_rc != 0)
 			rw_error_print(); /* keep the command's error visible */
-		worst = rw_status_worse(worst, post_webhook(url, lines,
+		worst = rw_status_worse(worst, post_webhook(url, p.lines->str,
 		    timeout, retries));
 		if (worst == cmd_rc && cmd_rc != 0)
 			rw_error_set(cmd_rc, "notify command failed (the "
@@ -315,10 +458,9 @@ out_notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg)
 	if (rc == 0)
 		rc = worst;
 	if (rc == 0 && count > 0)
-		rc = mark_sent(db, ids);
+		rc = mark_sent(db, &p);
 	if (rc == 0)
 		*out_sent = count;
-	g_free(lines);
-	g_free(ids);
+	pending_clear(&p);
 	return rc;
 }

@@ -79,6 +79,19 @@ static const struct prom_query queries[] = {
 	    {"repwatch_alerts_open", "gauge",
 		"Open alerts by severity.", 1},
 	}},
+	/* incident_current holds open and escalated incidents only */
+	{"SELECT v.s, v.st, count(c.incident_id), count(c.silenced_until) "
+	    "FROM (SELECT s, st FROM unnest(ARRAY['info', 'warning', "
+	    "'critical']) s, unnest(ARRAY['open', 'escalated']) st) v "
+	    "LEFT JOIN repwatch.incident_current c ON c.severity = v.s AND "
+	    "c.state = v.st WHERE $1::date IS NOT NULL GROUP BY v.s, v.st "
+	    "ORDER BY v.s, v.st", 2, {"severity", "state"}, {
+	    {"repwatch_incidents", "gauge",
+		"Incidents open on the latest analyzed day, by severity and "
+		"state (open, escalated).", 2},
+	    {"repwatch_incidents_silenced", "gauge",
+		"Of those, the incidents under a silence.", 3},
+	}},
 	{"SELECT source, extract(epoch FROM last_success)::bigint, "
 	    "link_days_left, (token_state = 'ok')::int, coalesce(token_state, "
 	    "'none'), failures_24h FROM dashboard.feed_snds WHERE $1::date IS "

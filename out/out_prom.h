@@ -7,8 +7,9 @@
  * filter level, whether the latest IP-status lists or blocks it, and the
  * severity of its open alerts; per /24 the open alert severity; per SNDS
  * source the last success, link days left and token state; per mailbox the
- * last success and quarantine total; run totals. Names and labels:
- * doc/outputs.md.
+ * last success and quarantine total; incident counts by severity and
+ * state (repwatch.incident_current, zeros included); run totals. Names
+ * and labels: doc/outputs.md.
  */
 #ifndef OUT_PROM_H
 #define OUT_PROM_H

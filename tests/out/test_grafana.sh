@@ -21,4 +21,24 @@ else
 	nok "dashboard queries"
 fi
 cat "$T_TMP/g.out"
+# the incidents panel: backed by incident_current, which the reader reads
+# (0011 grants it) while the tables behind it stay closed
+expect_grep "$T_TMP/g.out" '^ok - panel [0-9]+ "Open incidents": [0-9]+ rows$' \
+	"the Open incidents panel has rows"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = [p for p in d["panels"] if p["title"] == "Open incidents"]
+assert len(p) == 1 and "repwatch.incident_current" in p[0]["targets"][0]["rawSql"]
+' "$src/sql/grafana/repwatch.json" && ok "the panel reads repwatch.incident_current" ||
+	nok "no Open incidents panel on incident_current"
+want=$(q "SELECT count(*) FROM repwatch.incident_current")
+got=$(psql -X -q -At -d "$OUT_DB" -c "SET ROLE repwatch_reader" \
+	-c "SELECT count(*) FROM repwatch.incident_current" 2>&1)
+[ "$got" = "$want" ] && [ "$want" -gt 0 ] &&
+	ok "repwatch_reader reads incident_current ($got rows)" ||
+	nok "reader: '$got', owner: $want"
+expect_status 1 "repwatch_reader cannot read repwatch.incident" \
+	psql -X -q -At -v ON_ERROR_STOP=1 -d "$OUT_DB" \
+	-c "SET ROLE repwatch_reader" -c "SELECT 1 FROM repwatch.incident"
 finish

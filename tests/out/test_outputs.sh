@@ -1,8 +1,8 @@
 #!/bin/bash
 # test_outputs - the real commands on the sample data: nightly (steps,
-# quiet under cron, exit status, lock), HTML report (well-formed, one chart
-# per flagged subject, self-contained), Prometheus file (format line by
-# line), prune.
+# quiet under cron, exit status, lock), HTML report (well-formed, the
+# incidents of incident_current with one chart each, self-contained),
+# Prometheus file (format line by line, incident counts), prune.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_outputs.sh"
 need_db
@@ -16,13 +16,27 @@ expect_status 0 "report --html" "$RW" -q --db "$DB" report --html \
 	"$T_TMP/r.html" --date 2026-08-14
 html=$T_TMP/r.html
 expect_status 0 "report is well-formed XML (xmllint)" xmllint --noout "$html"
-flagged=$(q "SELECT count(DISTINCT (subject_kind, subject))
-	FROM dashboard.alert_history
+# the report lists the incidents of incident_current (the latest analyzed
+# day is 2026-08-14), one row and one chart each
+q "SELECT incident_id FROM repwatch.incident_current ORDER BY 1" \
+	>"$T_TMP/want_ids"
+xmllint --xpath '//*[local-name()="table"][@class="incidents"]/*[local-name()="tr"]/*[local-name()="td"][last()]/text()' \
+	"$html" 2>/dev/null | sort >"$T_TMP/got_ids"
+n=$(wc -l <"$T_TMP/want_ids")
+[ "$n" -ge 2 ] && cmp -s "$T_TMP/want_ids" "$T_TMP/got_ids" &&
+	ok "report rows = incident_current ($n incidents)" ||
+	nok "report rows: $(tr '\n' ' ' <"$T_TMP/got_ids"), want: $(tr '\n' ' ' <"$T_TMP/want_ids")"
+rules=$(q "SELECT count(*) FROM dashboard.alert_history
 	WHERE day = '2026-08-14' AND subject_kind IN ('ip', 'cidr')")
+[ "$rules" -gt "$n" ] && ok "fewer rows than rule rows ($n < $rules)" ||
+	nok "$n incidents, $rules rule rows"
 charts=$(grep -o '<svg' "$html" | wc -l)
-[ "$flagged" -gt 2 ] && [ "$charts" = "$flagged" ] &&
-	ok "one chart per flagged subject ($charts)" ||
-	nok "$charts charts for $flagged flagged subjects"
+[ "$charts" = "$n" ] && ok "one chart per incident ($charts)" ||
+	nok "$charts charts for $n incidents"
+expect_grep "$html" '>198\.51\.100\.20-27 \(8\)</td>' \
+	"range members in short form"
+expect_grep "$html" '<td>198\.51\.100\.27</td>' \
+	"members listed under the range chart"
 expect_no_grep "$html" '(src|href)=' "no src= or href= at all"
 expect_no_grep "$html" '<script|<link|<img|<iframe|url\(' \
 	"no script, stylesheet link, image or url()"
@@ -30,10 +44,10 @@ expect_grep "$html" 'Range 198\.51\.100\.0/24' "the rising /24 has a chart"
 expect_grep "$html" 'IP 192\.0\.2\.50' "the rising IP has a chart"
 expect_grep "$html" '0\.3%' "threshold line labels"
 expect_grep "$html" 'Forecast: ' "forecasts"
-# the severity order of the alert table
+# the severity order of the incident table
 first=$(xmllint --xpath 'string((//*[local-name()="tr"][@class])[1]/@class)' \
 	"$html" 2>/dev/null)
-[ "$first" = critical ] && ok "alerts most severe first" || nok "first: $first"
+[ "$first" = critical ] && ok "incidents most severe first" || nok "first: $first"
 # escaping by construction: a hostile mailbox name in the health table
 q "INSERT INTO repwatch.arf_run (mailbox, outcome)
    VALUES ('<script>x</script>&', 'ok')" >/dev/null
@@ -61,6 +75,19 @@ expect_grep "$prom" '^repwatch_ip_blocked\{ip="192\.0\.2\.10",[^}]*\} 0$' "clean
 expect_grep "$prom" '^repwatch_source_last_success_timestamp_seconds\{source="demo"\} [0-9]+$' "source last success"
 expect_grep "$prom" '^repwatch_mailbox_quarantined_total\{mailbox="<script>x</script>&"\} 0$' "label value kept verbatim"
 expect_grep "$prom" '^repwatch_alerts_open\{severity="critical"\} [1-9]' "open alerts by severity"
+# incident counts: every severity and state, equal to incident_current
+bad=0
+for sev in info warning critical; do
+	for state in open escalated; do
+		want=$(q "SELECT count(*) FROM repwatch.incident_current
+			WHERE severity = '$sev' AND state = '$state'")
+		grep -qx "repwatch_incidents{severity=\"$sev\",state=\"$state\"} $want" \
+			"$prom" || { bad=1; echo "# $sev $state: want $want"; }
+	done
+done
+[ "$bad" = 0 ] && ok "repwatch_incidents matches incident_current, zeros included" ||
+	nok "repwatch_incidents"
+expect_grep "$prom" '^# TYPE repwatch_incidents gauge$' "incident metric typed"
 ls "$T_TMP"/.rw.prom* "$T_TMP"/rw.prom.* >/dev/null 2>&1 &&
 	nok "temporary file left behind" || ok "no temporary file left"
 
@@ -89,7 +116,10 @@ expect_status 0 "nightly succeeds" "${N[@]}" nightly
 python3 "$dir/check_prom.py" "$T_TMP/night.prom" >/dev/null &&
 	ok "nightly wrote the Prometheus file" || nok "no prometheus file"
 n=$(wc -l <"$T_TMP/notified.jsonl")
-[ "$n" -gt 0 ] && ok "notify command got $n alerts" || nok "nothing notified"
+inc=$(q "SELECT count(*) FROM repwatch.incident_current
+	WHERE severity <> 'info'")
+[ "$n" -gt 0 ] && [ "$n" = "$inc" ] && ok "notify command got the $n incidents" ||
+	nok "notified $n lines for $inc incidents"
 v=$(q "SELECT exit_code || ' ' || jsonb_array_length(summary->'steps')
        FROM repwatch.run_log WHERE command = 'nightly' ORDER BY id DESC LIMIT 1")
 [ "$v" = "0 6" ] && ok "run_log: exit 0, 6 steps" || nok "run_log: $v"
