@@ -168,7 +168,8 @@ cmd_analyze(struct app *app, int argc, char **argv)
 		{"date", 0, 0, G_OPTION_ARG_STRING, &o.date,
 		    "Day to analyze (default: latest day with data)", "D"},
 		{"from", 0, 0, G_OPTION_ARG_STRING, &o.from,
-		    "First day of a replay", "D1"},
+		    "First day of a replay (alone: to the latest day with "
+		    "data)", "D1"},
 		{"to", 0, 0, G_OPTION_ARG_STRING, &o.to,
 		    "Last day of a replay (default: latest day with data)",
 		    "D2"},
@@ -420,7 +421,7 @@ cmd_alerts(struct app *app, int argc, char **argv)
 		{"date", 0, 0, G_OPTION_ARG_STRING, &o.days.date,
 		    "Day to list (default: latest analyzed day)", "D"},
 		{"from", 0, 0, G_OPTION_ARG_STRING, &o.days.from,
-		    "First day", "D1"},
+		    "First day (alone: to the latest analyzed day)", "D1"},
 		{"to", 0, 0, G_OPTION_ARG_STRING, &o.days.to,
 		    "Last day (default: latest analyzed day)", "D2"},
 		{"open", 0, 0, G_OPTION_ARG_NONE, &o.open,
@@ -451,9 +452,10 @@ cmd_alerts(struct app *app, int argc, char **argv)
 	rc = app_parse_options(&help, &argc, &argv, "alerts [--date D | "
 	    "--from D1 [--to D2]] [--open] [--min-severity S] [--by "
 	    "incident|rule] [--format text|json|csv] [--fail-on "
-	    "warning|critical]\n  alerts silence SUBJECT|INCIDENT_ID --until "
-	    "D [--note TEXT]\n  alerts unsilence SUBJECT|INCIDENT_ID\n  "
-	    "alerts silences [--format text|json|csv]", "List the incidents "
+	    "warning|critical]\n   or: repwatch alerts silence "
+	    "SUBJECT|INCIDENT_ID --until D [--note TEXT]\n   or: repwatch "
+	    "alerts unsilence SUBJECT|INCIDENT_ID\n   or: repwatch alerts "
+	    "silences [--format text|json|csv]", "List the incidents "
 	    "of analyzed days, one row each, most severe first (--by rule: "
 	    "the alert rows); silence incidents.", entries);
 
