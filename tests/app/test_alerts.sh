@@ -138,6 +138,16 @@ expect_eq "$v" "2026-08-13 2026-08-14 " "snds show --from: to the latest stored 
 expect_status 64 "snds show --to alone" R snds show --to 2026-08-14
 expect_grep "$T_TMP/err" 'to needs --from' "snds show --to alone: said so"
 
+# --- [analyze] resolve_days: quiet analyzed days before an incident resolves
+v=$(q "SELECT coalesce(max(quiet_days), 0) FROM repwatch.incident_day WHERE state <> 'resolved'")
+[ "$v" -lt 2 ] && ok "default resolve_days 2: open incidents have < 2 quiet days" ||
+	nok "an open incident with $v quiet days (resolve_days 2)"
+expect_status 0 "replay with resolve_days 30" env REPWATCH_ANALYZE_RESOLVE_DAYS=30 \
+	"$RW" -q --db "$DB" analyze --from 2026-07-01
+v=$(q "SELECT coalesce(max(quiet_days), 0) FROM repwatch.incident_day WHERE state <> 'resolved'")
+[ "$v" -ge 2 ] && [ "$v" -lt 30 ] && ok "resolve_days 30: incidents stay open through $v quiet days" ||
+	nok "resolve_days 30: max quiet days of an open incident $v, want 2..29"
+
 # --- prune: incident days, resolved incidents, ended silences by age ----
 before=$(q "SELECT count(*) FROM repwatch.incident_day")
 [ "$before" -gt 0 ] && ok "incident days stored ($before)" || nok "no incident_day rows"
