@@ -34,6 +34,7 @@ an_params_default(struct an_params *out)
 		.warning_rate = 0.001, .critical_rate = 0.003,
 		.min_recipients = 1000, .level_confidence = 0.95,
 		.window_days = 7, .baseline_days = 28, .spike_days = 2,
+		.resolve_days = 2,
 		.alpha = 0.02, .min_ratio = 1.5, .min_complaints = 5,
 		.baseline_floor_rate = 0.0002, .range_min_ips = 2,
 		.trend_days = 14, .trend_z = 1.645, .forecast_days = 30,
@@ -72,6 +73,7 @@ an_params_load(struct an_params *out, const struct rw_config *cfg)
 	out->window_days = num(cfg, "window_days");
 	out->baseline_days = num(cfg, "baseline_days");
 	out->spike_days = num(cfg, "spike_days");
+	out->resolve_days = num(cfg, "resolve_days");
 	out->alpha = dbl(cfg, "alpha");
 	out->min_ratio = dbl(cfg, "min_ratio");
 	out->min_complaints = num(cfg, "min_complaints");

@@ -37,6 +37,7 @@ struct an_params {
 	int window_days;
 	int baseline_days;
 	int spike_days;
+	int resolve_days;           /* incidents: quiet days to resolve */
 	double alpha;
 	double min_ratio;
 	double min_complaints;

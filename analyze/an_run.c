@@ -166,7 +166,7 @@ an_run_day(struct an_day_summary *out, struct rw_db *db, const char *day,
 		rc = an_alerts_write_day(&out->open, db, day, findings,
 		    out->subjects);
 	if (rc == 0)
-		rc = an_incidents_write_day(NULL, db, day, p->spike_days);
+		rc = an_incidents_write_day(NULL, db, day, p->resolve_days);
 	if (rc == 0)
 		rc = rw_db_commit(db);
 	else

@@ -16,7 +16,7 @@
 
 /* every command, in the order --help lists them */
 const struct app_cmd app_commands[] = {
-	{"alerts", cmd_alerts, "List alerts: text, JSON lines or CSV; --fail-on for cron"},
+	{"alerts", cmd_alerts, "List incidents (--by rule: alert rows), silence them; --fail-on for cron"},
 	{"analyze", cmd_analyze, "Evaluate the alert rules for a day, or replay a range"},
 	{"arf", cmd_arf, "Complaint reports (ARF/JMRP): parse, ingest, stats"},
 	{"config", cmd_config, "Show the effective configuration (secrets masked)"},

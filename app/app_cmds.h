@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "app/app.h"
+#include "common/rw_rows.h"
 
 int cmd_config(struct app *app, int argc, char **argv);
 int cmd_db(struct app *app, int argc, char **argv);
@@ -22,6 +23,21 @@ int cmd_report(struct app *app, int argc, char **argv);
 int cmd_export(struct app *app, int argc, char **argv);
 
 int app_analyze_and_report(struct app *app, FILE *out);
+
+/* "alerts silence", "alerts unsilence", "alerts silences" (cmd_alerts.c) */
+int cmd_alerts_silence(struct app *app, int argc, char **argv);
+int cmd_alerts_unsilence(struct app *app, int argc, char **argv);
+int cmd_alerts_silences(struct app *app, int argc, char **argv);
+
+/*
+ * app_incidents_print - INCIDENTS (struct an_incident) one row each: text
+ * (aligned, members and rules in short form), JSON lines or CSV (rw_rows)
+ */
+void app_incidents_print(FILE *out, GPtrArray *incidents,
+    enum rw_rows_format fmt);
+/* app_incidents_fail - an open or escalated incident at FAIL_ON or worse
+ * (-1: never) */
+bool app_incidents_fail(GPtrArray *incidents, int fail_on);
 
 struct arf_ingest_totals;
 

@@ -11,7 +11,8 @@
 
 /*
  * Each pruned table with its age test; $1 is the cutoff day. Children go
- * before parents (alert_day before alert). Tables another area may not
+ * before parents (alert_day before alert, incident_member_day before
+ * incident_day before incident). Tables another area may not
  * have created yet are skipped.
  */
 struct prune_table {
@@ -33,6 +34,11 @@ static const struct prune_table prune_tables[] = {
 	{"repwatch.arf_run", "started_at < $1::date"},
 	{"repwatch.alert_day", "day < $1::date"},
 	{"repwatch.alert", "state = 'resolved' AND resolved_day < $1::date"},
+	{"repwatch.incident_member_day", "day < $1::date"},
+	{"repwatch.incident_day", "day < $1::date"},
+	{"repwatch.incident",
+	    "state = 'resolved' AND resolved_day < $1::date"},
+	{"repwatch.silence", "coalesce(lifted_at::date, until) < $1::date"},
 	{"repwatch.analysis_run", "day < $1::date"},
 	{"repwatch.run_log", "started_at < $1::date"},
 	{NULL, NULL},

@@ -9,13 +9,18 @@
 #include "analyze/an_alerts.h"
 #include "app/app_cmds.h"
 #include "analyze/an_facts.h"
+#include "analyze/an_incidents.h"
 #include "analyze/an_run.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
 #include "common/rw_rows.h"
 #include "common/rw_util.h"
 
-/* --date D | --from D1 --to D2, checked; missing ones stay NULL */
+/*
+ * --date D | --from D1 [--to D2], checked; missing ones stay NULL. --from
+ * alone runs to the latest day (each command knows which), --to alone is
+ * refused.
+ */
 struct day_opts {
 	char *date, *from, *to;
 };
@@ -50,9 +55,12 @@ day_opts_check(struct day_opts *o)
 	if (rc == 0 && o->date != NULL && (o->from || o->to))
 		rc = rw_error_set(RW_EUSAGE, "--date cannot be combined with "
 		    "--from or --to");
-	if (rc == 0 && (o->from == NULL) != (o->to == NULL))
-		rc = rw_error_set(RW_EUSAGE, "--from and --to go together");
-	if (rc == 0 && o->from && strcmp(o->from, o->to) > 0)
+	if (rc == 0 && o->from == NULL && o->to != NULL) {
+		rc = rw_error_set(RW_EUSAGE, "--to needs --from");
+		rw_error_hint("Give the first day with --from D1; --from "
+		    "alone runs to the latest day.");
+	}
+	if (rc == 0 && o->from && o->to && strcmp(o->from, o->to) > 0)
 		rc = rw_error_set(RW_EUSAGE, "--from %s is after --to %s",
 		    o->from, o->to);
 	if (rc == 0 && o->date != NULL) {
@@ -62,7 +70,28 @@ day_opts_check(struct day_opts *o)
 	return rc;
 }
 
+/*
+ * day_opts_latest - fill in the days --from alone or no day option leave
+ * open with LAST, the latest day of WHAT ("analyzed day"...); RW_EUSAGE
+ * when --from is after it
+ */
+static int
+day_opts_latest(struct day_opts *o, char *last, const char *what)
+{
+	int rc = 0;
 
+	if (o->from != NULL && o->to != NULL) {
+		g_free(last);
+		return 0;
+	}
+	if (o->from != NULL && strcmp(o->from, last) > 0)
+		rc = rw_error_set(RW_EUSAGE, "--from %s is after the latest "
+		    "%s, %s", o->from, what, last);
+	if (o->from == NULL)
+		o->from = g_strdup(last);
+	o->to = last;
+	return rc;
+}
 
 /* default range: the latest day with SNDS data */
 static int
@@ -72,7 +101,7 @@ default_days(struct day_opts *o, struct rw_db *db)
 	char *last = NULL;
 	int rc;
 
-	if (o->from != NULL)
+	if (o->from != NULL && o->to != NULL)
 		return 0;
 	rc = an_facts_data_days(&first, &last, db);
 	if (rc == 0 && last == NULL) {
@@ -80,11 +109,8 @@ default_days(struct day_opts *o, struct rw_db *db)
 		rw_error_hint("Load data with \"repwatch fetch\" or "
 		    "\"repwatch load\" first.");
 	}
-	if (rc == 0) {
-		o->from = g_strdup(last);
-		o->to = last;
-		last = NULL;
-	}
+	if (rc == 0)
+		return day_opts_latest(o, last, "day with SNDS data");
 	g_free(last);
 	return rc;
 }
@@ -142,14 +168,16 @@ cmd_analyze(struct app *app, int argc, char **argv)
 		{"date", 0, 0, G_OPTION_ARG_STRING, &o.date,
 		    "Day to analyze (default: latest day with data)", "D"},
 		{"from", 0, 0, G_OPTION_ARG_STRING, &o.from,
-		    "First day of a replay", "D1"},
+		    "First day of a replay (alone: to the latest day with "
+		    "data)", "D1"},
 		{"to", 0, 0, G_OPTION_ARG_STRING, &o.to,
-		    "Last day of a replay", "D2"},
+		    "Last day of a replay (default: latest day with data)",
+		    "D2"},
 		G_OPTION_ENTRY_NULL,
 	};
 	bool help;
 	int rc = app_parse_options(&help, &argc, &argv,
-	    "analyze [--date D | --from D1 --to D2]",
+	    "analyze [--date D | --from D1 [--to D2]]",
 	    "Evaluate the alert rules for a day, or replay a range day by day "
 	    "(each day sees only data up to that day).", entries);
 
@@ -296,7 +324,8 @@ fails(GPtrArray *rows, int fail_on)
 struct alerts_opts {
 	struct day_opts days;
 	gboolean open;
-	char *min_severity, *format, *fail_on;
+	char *min_severity, *format, *fail_on, *by;
+	bool by_rule;
 	int min_rank, fail_rank;
 	enum rw_rows_format fmt;
 };
@@ -311,6 +340,11 @@ alerts_opts_check(struct alerts_opts *o)
 	if (rc == 0 && !rw_rows_format_from(&o->fmt, o->format))
 		rc = rw_error_set(RW_EUSAGE, "invalid --format \"%s\"",
 		    o->format);
+	if (rc == 0 && o->by != NULL && strcmp(o->by, "rule") != 0 &&
+	    strcmp(o->by, "incident") != 0)
+		rc = rw_error_set(RW_EUSAGE, "invalid --by \"%s\" (incident "
+		    "or rule)", o->by);
+	o->by_rule = o->by != NULL && strcmp(o->by, "rule") == 0;
 	if (rc == 0 && o->min_rank < 0)
 		rc = rw_error_set(RW_EUSAGE, "invalid --min-severity \"%s\"",
 		    o->min_severity);
@@ -326,21 +360,23 @@ latest_days(struct day_opts *o, struct rw_db *db)
 	char *last = NULL;
 	int rc;
 
-	if (o->from != NULL)
+	if (o->from != NULL && o->to != NULL)
 		return 0;
 	rc = an_alerts_latest_day(&last, db);
 	if (rc == 0 && last == NULL) {
 		rc = rw_error_set(RW_EDATA, "no analyzed day");
 		rw_error_hint("Run \"repwatch analyze\" first.");
 	}
-	if (rc == 0) {
-		o->from = g_strdup(last);
-		o->to = last;
-	}
+	if (rc == 0)
+		return day_opts_latest(o, last, "analyzed day");
+	g_free(last);
 	return rc;
 }
 
-/* list and print; *OUT_HIT when an open alert reaches --fail-on */
+/*
+ * list and print incidents (--by rule: alert rows); *OUT_HIT when an open
+ * or escalated incident (an open alert) reaches --fail-on
+ */
 static int
 alerts(bool *out_hit, struct app *app, struct alerts_opts *o, FILE *out)
 {
@@ -350,17 +386,32 @@ alerts(bool *out_hit, struct app *app, struct alerts_opts *o, FILE *out)
 
 	if (rc == 0)
 		rc = latest_days(&o->days, db);
-	if (rc == 0)
+	if (rc == 0 && o->by_rule)
 		rc = an_alerts_list(&rows, db, o->days.from, o->days.to,
 		    o->open, (enum an_severity)o->min_rank);
-	if (rc == 0) {
+	else if (rc == 0)
+		rc = an_incidents_list(&rows, db, o->days.from, o->days.to,
+		    o->open, (enum an_severity)o->min_rank);
+	if (rc == 0 && o->by_rule) {
 		print_rows(out, rows, o->fmt);
 		*out_hit = fails(rows, o->fail_rank);
+	} else if (rc == 0) {
+		app_incidents_print(out, rows, o->fmt);
+		*out_hit = app_incidents_fail(rows, o->fail_rank);
 	}
 	if (rows != NULL)
 		g_ptr_array_free(rows, TRUE);
 	return rc;
 }
+
+static const struct {
+	const char *name;
+	int (*fn)(struct app *app, int argc, char **argv);
+} alerts_subcommands[] = {
+	{"silence", cmd_alerts_silence},
+	{"unsilence", cmd_alerts_unsilence},
+	{"silences", cmd_alerts_silences},
+};
 
 int
 cmd_alerts(struct app *app, int argc, char **argv)
@@ -370,25 +421,43 @@ cmd_alerts(struct app *app, int argc, char **argv)
 		{"date", 0, 0, G_OPTION_ARG_STRING, &o.days.date,
 		    "Day to list (default: latest analyzed day)", "D"},
 		{"from", 0, 0, G_OPTION_ARG_STRING, &o.days.from,
-		    "First day", "D1"},
-		{"to", 0, 0, G_OPTION_ARG_STRING, &o.days.to, "Last day", "D2"},
+		    "First day (alone: to the latest analyzed day)", "D1"},
+		{"to", 0, 0, G_OPTION_ARG_STRING, &o.days.to,
+		    "Last day (default: latest analyzed day)", "D2"},
 		{"open", 0, 0, G_OPTION_ARG_NONE, &o.open,
-		    "Only alerts open on the day (not those resolved on it)",
-		    NULL},
+		    "Only incidents (alerts) open on the day, not those "
+		    "resolved on it", NULL},
 		{"min-severity", 0, 0, G_OPTION_ARG_STRING, &o.min_severity,
 		    "info, warning or critical", "S"},
+		{"by", 0, 0, G_OPTION_ARG_STRING, &o.by,
+		    "incident (default: one row per incident) or rule (one "
+		    "row per alert rule and subject)", "B"},
 		{"format", 0, 0, G_OPTION_ARG_STRING, &o.format,
-		    "text (default), json (one object per line) or csv", "F"},
+		    "text (default), json (one object per line) or csv (the "
+		    "lists rules and members joined with a space)", "F"},
 		{"fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
-		    "Exit 1 when an open alert at this severity exists "
-		    "(warning or critical)", "S"},
+		    "Exit 1 when an open or escalated incident (with --by "
+		    "rule: an open alert) at this severity exists (warning or "
+		    "critical)", "S"},
 		G_OPTION_ENTRY_NULL,
 	};
 	bool help;
-	int rc = app_parse_options(&help, &argc, &argv, "alerts [--date D | --from D1 "
-	    "--to D2] [--open] [--min-severity S] [--format text|json|csv] "
-	    "[--fail-on warning|critical]", "List the alerts of analyzed "
-	    "days, most severe first.", entries);
+	int rc;
+
+	for (size_t i = 0; argc > 1 && i < G_N_ELEMENTS(alerts_subcommands);
+	    i++)
+		if (strcmp(argv[1], alerts_subcommands[i].name) == 0)
+			return alerts_subcommands[i].fn(app, argc - 1,
+			    argv + 1);
+	rc = app_parse_options(&help, &argc, &argv, "alerts [--date D | "
+	    "--from D1 [--to D2]] [--open] [--min-severity S] [--by "
+	    "incident|rule] [--format text|json|csv] [--fail-on "
+	    "warning|critical]\n   or: repwatch alerts silence "
+	    "SUBJECT|INCIDENT_ID --until D [--note TEXT]\n   or: repwatch "
+	    "alerts unsilence SUBJECT|INCIDENT_ID\n   or: repwatch alerts "
+	    "silences [--format text|json|csv]", "List the incidents "
+	    "of analyzed days, one row each, most severe first (--by rule: "
+	    "the alert rows); silence incidents.", entries);
 
 	if (rc == 0 && help)
 		goto cleanup;
@@ -404,6 +473,7 @@ cleanup:
 	g_free(o.min_severity);
 	g_free(o.format);
 	g_free(o.fail_on);
+	g_free(o.by);
 	return rc;
 }
 

@@ -2,7 +2,7 @@
  * cmd_demo - the whole pipeline on the bundled sample data, in a private
  * embedded cluster of its own (STATE/demo) so it never mixes with real data:
  * SNDS reports -> loader, complaint Maildir -> ARF ingest, analysis of every
- * day, alerts, and the HTML report.
+ * day, the incidents open on the last day, and the HTML report.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -108,8 +108,8 @@ demo_analyze(struct app *app)
 {
 	int rc;
 
-	printf("\n== Analysis: replaying every day, alerts open on the last "
-	    "day\n");
+	printf("\n== Analysis: replaying every day, incidents open on the "
+	    "last day\n");
 	fflush(stdout);
 	rc = app_analyze_and_report(app, stdout);
 	fflush(stdout);
@@ -206,7 +206,7 @@ cmd_demo(struct app *app, int argc, char **argv)
 	bool help;
 	int rc = app_parse_options(&help, &argc, &argv, "demo [--data DIR]",
 	    "Load the bundled sample SNDS data and complaint mailbox into a "
-	    "private database, analyze every day and list the alerts.", entries);
+	    "private database, analyze every day and list the incidents.", entries);
 
 	if (rc == 0 && !help)
 		rc = demo_run(app, data_dir ? data_dir : default_data_dir());

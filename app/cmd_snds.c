@@ -229,8 +229,10 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 		    "Only this source", "NAME"},
 		{"date", 'D', 0, G_OPTION_ARG_STRING, &date,
 		    "One day (default: the latest stored)", "D"},
-		{"from", 0, 0, G_OPTION_ARG_STRING, &from, "First day", "D1"},
-		{"to", 0, 0, G_OPTION_ARG_STRING, &to, "Last day", "D2"},
+		{"from", 0, 0, G_OPTION_ARG_STRING, &from,
+		    "First day (alone: to the latest stored)", "D1"},
+		{"to", 0, 0, G_OPTION_ARG_STRING, &to,
+		    "Last day (default: the latest stored)", "D2"},
 		{"ip", 0, 0, G_OPTION_ARG_STRING, &ip, "One IP or CIDR block",
 		    "IP"},
 		{"format", 'f', 0, G_OPTION_ARG_STRING, &format,
@@ -243,7 +245,7 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 	struct rw_db *db;
 	bool help;
 	int rc = app_parse_options(&help, &argc, &argv, "snds show [--source NAME] "
-	    "[--date D | --from D1 --to D2] [--ip IP] [--format text|json|csv]",
+	    "[--date D | --from D1 [--to D2]] [--ip IP] [--format text|json|csv]",
 	    "Print stored SNDS daily rows.", entries);
 
 	if (rc != 0 || help)
@@ -253,6 +255,11 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 		    argv[1]);
 	else if (date != NULL && (from != NULL || to != NULL))
 		rc = rw_error_set(RW_EUSAGE, "--date excludes --from and --to");
+	else if (to != NULL && from == NULL) {
+		rc = rw_error_set(RW_EUSAGE, "--to needs --from");
+		rw_error_hint("Give the first day with --from D1; --from "
+		    "alone runs to the latest stored day.");
+	}
 	if (rc == 0)
 		rc = format_parse(&fmt, format);
 	o.source = source;

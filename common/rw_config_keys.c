@@ -177,6 +177,9 @@ const struct rw_config_key rw_config_keys[] = {
 	    "bad day stops alerting within N days. Spike decay: an alert "
 	    "whose evidence is one past day is info until N days are back "
 	    "at baseline, then resolved."},
+	{"analyze", "resolve_days", RW_CT_INT, "2", "1..60",
+	    "Incidents: an incident resolves after this many analyzed days "
+	    "in a row without a rule of its own."},
 	{"analyze", "range_min_ips", RW_CT_INT, "2", "1..256",
 	    "Range rules: IPs with data a /24 needs before it is judged as a "
 	    "whole (1 would repeat every single-IP alert)."},

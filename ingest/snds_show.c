@@ -45,8 +45,9 @@ static const char daily_sql[] =
     " AND day BETWEEN COALESCE($2::date, (SELECT max(day)"
     "  FROM repwatch.snds_daily WHERE ($1::text IS NULL OR source = $1)"
     "  AND day <= repwatch.an_horizon()))"
-    " AND COALESCE($3::date, $2::date, (SELECT max(day)"
+    " AND COALESCE($3::date, (SELECT max(day)"
     "  FROM repwatch.snds_daily WHERE ($1::text IS NULL OR source = $1)"
+    "  AND ($4::inet IS NULL OR ip <<= $4::inet)"
     "  AND day <= repwatch.an_horizon()))"
     " AND ($4::inet IS NULL OR ip <<= $4::inet)"
     " ORDER BY day, source, ip, activity_start";

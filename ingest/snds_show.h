@@ -12,7 +12,7 @@
 struct snds_show_opts {
 	const char *source;  /* NULL = every source */
 	const char *from;    /* YYYY-MM-DD; NULL = the latest stored day */
-	const char *to;
+	const char *to;      /* NULL = the latest stored day of the selection */
 	const char *ip;      /* an IP or CIDR, NULL = all */
 };
 

@@ -12,10 +12,17 @@ cp "$out" "$T_TMP/demo.out"
 expect_grep "$out" "46 report file\(s\), 840 row\(s\) loaded, 0 rejected" "SNDS sample loaded through the loader"
 expect_grep "$out" "989 messages, 988 complaints stored" "sample Maildir ingested"
 expect_grep "$out" "1 not a report" "the bounce is not counted"
-expect_grep "$out" "critical +open +level +192\.0\.2\.50 " "the rising IP is flagged critical"
-expect_grep "$out" "rising +198\.51\.100\.2[0-7] " "the /24 that rises together is flagged"
-expect_grep "$out" "range-(rising|level) +198\.51\.100\.0/24" "the range rule names the /24"
-expect_no_grep "$out" "(level|rising) +192\.0\.2\.1[0-7] " "clean senders are not flagged"
+# the analysis ends with the incident listing (issue 13): one line per
+# incident, at most 4 on the sample (192.0.2.50 and 198.51.100.0/24)
+sed -n '/^== Analysis/,/^== Report/p' "$out" | grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} ' >"$T_TMP/incidents"
+n=$(wc -l <"$T_TMP/incidents")
+[ "$n" -ge 1 ] && [ "$n" -le 4 ] && ok "demo ends with $n incident line(s), at most 4" ||
+	nok "demo lists $n incident lines, want 1 to 4"
+expect_grep "$out" "^DAY +SEVERITY +STATE +SUBJECT +SINCE +RATE_7D +ID +RULES$" "the incident heading"
+expect_grep "$T_TMP/incidents" "critical +(open|escalated) +192\.0\.2\.50 .* inc-[0-9a-f]{12} .*level" "the rising IP is a critical incident"
+expect_grep "$T_TMP/incidents" " 198\.51\.100\.0/24 \(8 IPs: \.20-\.27\) .*range-(rising|level)" "the /24 that rises together is one incident with 8 members"
+expect_no_grep "$T_TMP/incidents" " 198\.51\.100\.2[0-7] " "its members are not listed again"
+expect_no_grep "$T_TMP/incidents" " 192\.0\.2\.1[0-7] " "clean senders are not flagged"
 expect_grep "$out" "HTML report written to $REPWATCH_PATHS_STATE_DIR/report.html" "demo says where the report is"
 xmllint --noout --html "$REPWATCH_PATHS_STATE_DIR/report.html" 2>/dev/null &&
 	ok "the report parses" || nok "report.html is not well-formed"

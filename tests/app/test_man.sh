@@ -10,6 +10,11 @@ cmds=$(sed -n '/^Commands:/,/^$/p' "$T_TMP/help" | awk 'NF > 1 {print $1}')
 for c in $cmds; do
 	expect_grep "$man" "^\\.SS \"$c( |\")" "command $c documented"
 done
+# subcommands of alerts (issue 13)
+for c in "alerts silence" "alerts unsilence" "alerts silences"; do
+	expect_grep "$man" "^\\.SS \"$c " "command $c documented"
+done
+expect_grep "$man" '^\.B \\-\\-by rule$' "alerts --by rule documented"
 "$RW" config keys | grep '^\[' | while read -r sec key _; do
 	sec=${sec#[}; sec=${sec%]}; sec=${sec/.\*/.NAME}
 	k=${key//_/_}
