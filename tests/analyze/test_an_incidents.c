@@ -18,38 +18,6 @@
 #include "common/rw_error.h"
 #include "tests/common/testdb.h"
 
-struct fx {
-	struct rw_db *db;
-	char *conninfo;
-};
-
-static int
-setup(void **state)
-{
-	struct fx *f = g_new0(struct fx, 1);
-
-	*state = f;
-	if (!testdb_available())
-		return 0;
-	if (testdb_open(&f->db, &f->conninfo) != 0) {
-		rw_error_print();
-		return -1;
-	}
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	rw_db_free(f->db);
-	testdb_drop(f->conninfo);
-	g_free(f->conninfo);
-	g_free(f);
-	return 0;
-}
-
 static void
 check_rc(int rc, const char *what)
 {
@@ -66,7 +34,7 @@ check_rc(int rc, const char *what)
  * the analyzer writes a day.
  */
 static void
-run_day(struct fx *f, const char *day, const char *findings,
+run_day(struct testdb_fx *f, const char *day, const char *findings,
     int resolve_days)
 {
 	GPtrArray *v = an_findings_new();
@@ -112,7 +80,7 @@ cmp_line(gconstpointer a, gconstpointer b)
 /* the incidents of DAY, one line each, by subject:
  * "SUBJECT KIND STATE SEVERITY FIRST_DAY RULES MEMBERS" */
 static char *
-summary(struct fx *f, const char *day)
+summary(struct testdb_fx *f, const char *day)
 {
 	GPtrArray *v = NULL;
 	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
@@ -140,7 +108,7 @@ summary(struct fx *f, const char *day)
 }
 
 static void
-expect_day(struct fx *f, const char *day, const char *want)
+expect_day(struct testdb_fx *f, const char *day, const char *want)
 {
 	char *got = summary(f, day);
 
@@ -158,7 +126,7 @@ struct step {
 };
 
 static void
-run_steps(struct fx *f, const struct step *steps, int resolve_days)
+run_steps(struct testdb_fx *f, const struct step *steps, int resolve_days)
 {
 	for (int i = 0; steps[i].day != NULL; i++) {
 		run_day(f, steps[i].day, steps[i].findings, resolve_days);
@@ -177,7 +145,7 @@ run_steps(struct fx *f, const struct step *steps, int resolve_days)
 static void
 test_one_ip_four_rules(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	static const struct step steps[] = {
 		{"2026-03-01", "ip 192.0.2.50 rising warning 0.004",
 		    "192.0.2.50 ip open warning 2026-03-01 rising 0"},
@@ -210,7 +178,7 @@ test_one_ip_four_rules(void **state)
 static void
 test_range_eight_members(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	static const struct step steps[] = {
 		{"2026-03-01", "cidr 198.51.100.0/24 range-rising warning",
 		    "198.51.100.0/24 range open warning 2026-03-01 "
@@ -240,7 +208,7 @@ test_range_eight_members(void **state)
 static void
 test_member_outlives_range(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	static const struct step steps[] = {
 		{"2026-03-01", "cidr 198.51.100.0/24 range-rising warning;"
 		    EIGHT_RISING,
@@ -267,7 +235,7 @@ test_member_outlives_range(void **state)
 static void
 test_ip_folds_into_range(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	static const struct step steps[] = {
 		{"2026-03-01", "ip 198.51.100.20 rising warning;"
 		    "cidr 198.51.100.0/24 range-rising warning",
@@ -314,7 +282,7 @@ static const struct step reopen_steps[] = {
 };
 
 static char *
-id_on(struct fx *f, const char *day)
+id_on(struct testdb_fx *f, const char *day)
 {
 	GPtrArray *v = NULL;
 	char *id;
@@ -331,7 +299,7 @@ id_on(struct fx *f, const char *day)
 static void
 test_escalate_resolve_reopen(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	char *a, *b, *c;
 
 	TESTDB_REQUIRE();
@@ -353,7 +321,7 @@ test_escalate_resolve_reopen(void **state)
 
 /* every incident row of every day, for comparing replays */
 static char *
-history(struct fx *f)
+history(struct testdb_fx *f)
 {
 	GPtrArray *v = NULL;
 	GString *s = g_string_new(NULL);
@@ -376,7 +344,7 @@ history(struct fx *f)
 static void
 test_replay_same_ids(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	static const struct step more[] = {
 		{"2026-03-07", "cidr 198.51.100.0/24 range-rising warning;"
 		    EIGHT_RISING, NULL},
@@ -419,7 +387,7 @@ test_replay_same_ids(void **state)
 
 /* the subjects of the notify set, space-separated as "SUBJECT:EVENT" */
 static char *
-pending(struct fx *f)
+pending(struct testdb_fx *f)
 {
 	GPtrArray *v = NULL;
 	GString *s = g_string_new(NULL);
@@ -436,7 +404,7 @@ pending(struct fx *f)
 }
 
 static void
-expect_pending(struct fx *f, const char *when, const char *want)
+expect_pending(struct testdb_fx *f, const char *when, const char *want)
 {
 	char *got = pending(f);
 
@@ -453,7 +421,7 @@ expect_pending(struct fx *f, const char *when, const char *want)
 static void
 test_silence_until_escalation(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	struct an_silence *s = NULL;
 	struct an_incident *x = NULL;
 	GPtrArray *v = NULL;
@@ -501,7 +469,7 @@ test_silence_until_escalation(void **state)
 static void
 test_silence_by_id(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	struct an_incident *x = NULL;
 	char *x_id;
 
@@ -531,7 +499,7 @@ test_silence_by_id(void **state)
 static void
 test_silence_refused(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	static const struct {
 		const char *target, *until, *note, *who, *want;
 	} cases[] = {
@@ -574,7 +542,7 @@ test_silence_refused(void **state)
 
 /* one query's rows as "a|b|c" lines */
 static char *
-q(struct fx *f, const char *sql)
+q(struct testdb_fx *f, const char *sql)
 {
 	PGresult *r = NULL;
 	GString *s = g_string_new(NULL);
@@ -595,7 +563,7 @@ q(struct fx *f, const char *sql)
 static void
 test_current_view(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	const char *want =
 	    "192.0.2.50|ip|critical|{}|t|2026-03-09\n"
 	    "198.51.100.0/24|range|warning|{198.51.100.20,198.51.100.21,"
@@ -627,26 +595,26 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_one_ip_four_rules, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_one_ip_four_rules, testdb_fx_setup,
+		    testdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_range_eight_members,
-		    setup, teardown),
+		    testdb_fx_setup, testdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_member_outlives_range,
-		    setup, teardown),
+		    testdb_fx_setup, testdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_ip_folds_into_range,
-		    setup, teardown),
+		    testdb_fx_setup, testdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_escalate_resolve_reopen,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_replay_same_ids, setup,
-		    teardown),
+		    testdb_fx_setup, testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_replay_same_ids, testdb_fx_setup,
+		    testdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_silence_until_escalation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_silence_by_id, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_silence_refused, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_current_view, setup,
-		    teardown),
+		    test_silence_until_escalation, testdb_fx_setup, testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_silence_by_id, testdb_fx_setup,
+		    testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_silence_refused, testdb_fx_setup,
+		    testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_current_view, testdb_fx_setup,
+		    testdb_fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,3 +66,30 @@ testdb_drop(const char *conninfo)
 	    conninfo + strlen("dbname=")) != 0)
 		rw_error_clear();
 }
+
+int
+testdb_fx_setup(void **state)
+{
+	struct testdb_fx *f = g_new0(struct testdb_fx, 1);
+
+	*state = f;
+	if (!testdb_available())
+		return 0;
+	if (testdb_open(&f->db, &f->conninfo) != 0) {
+		rw_error_print();
+		return -1;
+	}
+	return 0;
+}
+
+int
+testdb_fx_teardown(void **state)
+{
+	struct testdb_fx *f = *state;
+
+	rw_db_free(f->db);
+	testdb_drop(f->conninfo);
+	g_free(f->conninfo);
+	g_free(f);
+	return 0;
+}

@@ -17,6 +17,20 @@ int testdb_create(char **out_conninfo);
 int testdb_open(struct rw_db **out, char **out_conninfo);
 void testdb_drop(const char *conninfo);
 
+/* a migrated database of its own for each cmocka test */
+struct testdb_fx {
+	struct rw_db *db;
+	char *conninfo;
+};
+
+/*
+ * testdb_fx_setup / testdb_fx_teardown - cmocka setup and teardown: *STATE
+ * is a struct testdb_fx, its db NULL when no server is configured (the
+ * test's TESTDB_REQUIRE skips then)
+ */
+int testdb_fx_setup(void **state);
+int testdb_fx_teardown(void **state);
+
 /* skip (or fail under scripts/test.sh) when no server is configured */
 #define TESTDB_REQUIRE()                                                    \
 	do {                                                                \

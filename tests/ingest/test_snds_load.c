@@ -19,41 +19,9 @@
 #define FIX "tests/fixtures/snds/"
 #define LA "America/Los_Angeles"
 
-struct fx {
-	struct rw_db *db;
-	char *conninfo;
-};
-
-static int
-setup(void **state)
-{
-	struct fx *f = g_new0(struct fx, 1);
-
-	*state = f;
-	if (!testdb_available())
-		return 0;
-	if (testdb_open(&f->db, &f->conninfo) != 0) {
-		rw_error_print();
-		return -1;
-	}
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	rw_db_free(f->db);
-	testdb_drop(f->conninfo);
-	g_free(f->conninfo);
-	g_free(f);
-	return 0;
-}
-
 /* one query's rows as "a|b|c" lines joined by "\n" */
 static char *
-q(struct fx *f, const char *sql)
+q(struct testdb_fx *f, const char *sql)
 {
 	PGresult *r = NULL;
 	GString *s = g_string_new(NULL);
@@ -77,7 +45,7 @@ q(struct fx *f, const char *sql)
 }
 
 static void
-expect_q(struct fx *f, const char *sql, const char *want)
+expect_q(struct testdb_fx *f, const char *sql, const char *want)
 {
 	char *got = q(f, sql);
 
@@ -89,7 +57,7 @@ expect_q(struct fx *f, const char *sql, const char *want)
 }
 
 static int
-load(struct snds_load_result *res, struct fx *f, enum snds_csv_kind kind,
+load(struct snds_load_result *res, struct testdb_fx *f, enum snds_csv_kind kind,
     const char *day, const char *file)
 {
 	struct snds_load_opts o = {0};
@@ -121,7 +89,7 @@ temp_report(const char *text)
 static void
 test_data_load(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	struct snds_load_result res;
 
 	TESTDB_REQUIRE();
@@ -167,7 +135,7 @@ test_data_load(void **state)
 static void
 test_revised_and_duplicates(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	struct snds_load_result res;
 	char *path;
 	static const char revised[] =
@@ -207,7 +175,7 @@ test_revised_and_duplicates(void **state)
 static void
 test_paths_agree(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	struct snds_load_result res;
 	char *direct, *merged;
 
@@ -242,7 +210,7 @@ test_paths_agree(void **state)
 static void
 test_path_taken(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	struct snds_load_result res;
 	static const char unsorted[] =
 	    "198.51.100.9,3/2/2026 12:00 AM,3/2/2026 11:59 PM,10,10,10,"
@@ -270,7 +238,7 @@ test_path_taken(void **state)
 static void
 test_direct_collision(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	struct snds_load_result res;
 	char *path;
 	static const char dup[] =
@@ -302,7 +270,7 @@ test_direct_collision(void **state)
 static void
 test_rejects(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	struct snds_load_result res;
 
 	TESTDB_REQUIRE();
@@ -326,7 +294,7 @@ test_rejects(void **state)
 static void
 test_status_snapshot(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	struct snds_load_result res;
 	char *empty;
 
@@ -367,7 +335,7 @@ test_status_snapshot(void **state)
 static void
 test_missing_file(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	struct snds_load_totals t;
 	const char *paths[] = {"tests/fixtures/snds/nope.csv"};
 
@@ -403,7 +371,7 @@ static const struct ceiling_case ceiling_cases[] = {
 static void
 test_file_ceiling(void **state)
 {
-	struct fx *f = *state;
+	struct testdb_fx *f = *state;
 	const char *row = "192.0.2.1,3/2/2026 12:00 AM,3/2/2026 11:59 PM,"
 	    "1,1,1,GREEN,0%,,,,h,s,c\n";
 
@@ -456,22 +424,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_data_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_load, testdb_fx_setup, testdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_revised_and_duplicates,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_paths_agree, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_direct_collision, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_path_taken, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_rejects, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_status_snapshot, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_missing_file, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_file_ceiling, setup,
-		    teardown),
+		    testdb_fx_setup, testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_paths_agree, testdb_fx_setup,
+		    testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_direct_collision, testdb_fx_setup,
+		    testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_path_taken, testdb_fx_setup,
+		    testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rejects, testdb_fx_setup, testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_status_snapshot, testdb_fx_setup,
+		    testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, testdb_fx_setup,
+		    testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_file_ceiling, testdb_fx_setup,
+		    testdb_fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
