@@ -258,7 +258,8 @@ cmd_export(struct app *app, int argc, char **argv)
 	int rc = app_parse_options(&help, &argc, &argv,
 	    "export prometheus FILE | export notify [--dry-run]",
 	    "Write a node_exporter textfile (prometheus), or send the new and "
-	    "escalated alerts to [notify] command / webhook_url (notify).",
+	    "escalated incidents and data-health alerts to [notify] command / "
+	    "webhook_url (notify).",
 	    entries);
 
 	if (rc != 0 || help)
