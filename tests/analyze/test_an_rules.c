@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -155,6 +156,22 @@ find_rule(GPtrArray *f, const char *rule)
 	return NULL;
 }
 
+/* need_rule F RULE : the finding of RULE in F, or the test fails. cmocka's
+ * fail() does not return but is not declared noreturn: the abort() tells
+ * the compiler, else -O2's -Wnull-dereference sees the NULL path. */
+static const struct an_finding *
+need_rule(GPtrArray *f, const char *rule)
+{
+	const struct an_finding *x = find_rule(f, rule);
+
+	if (x == NULL) {
+		print_error("no \"%s\" finding\n", rule);
+		fail();
+		abort();
+	}
+	return x;
+}
+
 static int
 severity_of(GPtrArray *f, const char *rule)
 {
@@ -239,8 +256,7 @@ test_level_snds_witness(void **state)
 	s->snds_rated = 20000;
 	s->snds_low = 80;
 	an_rules_subject(f, s, &p);
-	lv = find_rule(f, "level");
-	assert_non_null(lv);
+	lv = need_rule(f, "level");
 	assert_int_equal(lv->severity, AN_CRITICAL);
 	assert_string_equal(json_object_get_string_member(lv->extra,
 	    "witness"), "snds");
@@ -263,8 +279,7 @@ test_rising_ramp(void **state)
 	for (int d = 35; d < DAYS; d++)
 		x.c[d] = round(20000 * 0.0004 * pow(1.15, d - 34));
 	f = findings_at(&x, 41, &p);
-	r = find_rule(f, "rising");
-	assert_non_null(r);
+	r = need_rule(f, "rising");
 	assert_true(r->q_value <= p.alpha);
 	assert_true(r->ratio >= p.min_ratio);
 	/* the level rule has not fired yet: that is the lead time */
@@ -421,8 +436,7 @@ test_filter_and_trap(void **state)
 	s->fh_yellow = 3;
 	s->traps_last = 4;
 	an_rules_subject(f, s, &p);
-	x = find_rule(f, "filter");
-	assert_non_null(x);
+	x = need_rule(f, "filter");
 	assert_int_equal(x->severity, AN_INFO);
 	assert_non_null(find_rule(f, "trap"));
 	g_ptr_array_free(f, TRUE);

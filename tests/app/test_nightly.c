@@ -204,7 +204,11 @@ test_analyze_range_error(void **state)
 		if (strcmp(x->kind, "analyze") == 0)
 			s = x;
 	}
-	assert_non_null(s);
+	if (s == NULL) {
+		/* fail() returns to cmocka, but is not declared noreturn */
+		fail_msg("no analyze step");
+		abort();
+	}
 	/* the fake analyze step never ran: there was no range to give it */
 	assert_null(strstr(trace->str, "analyze:"));
 	assert_int_equal(s->status, RW_EFAIL);
