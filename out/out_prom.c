@@ -93,14 +93,16 @@ static const struct prom_query queries[] = {
 		"Of those, the incidents under a silence.", 3},
 	}},
 	{"SELECT source, extract(epoch FROM last_success)::bigint, "
-	    "link_days_left, (token_state = 'ok')::int, coalesce(token_state, "
+	    "CASE kind WHEN 'link' THEN extract(epoch FROM "
+	    "link_expires::timestamp)::bigint END, "
+	    "(token_state = 'ok')::int, coalesce(token_state, "
 	    "'none'), failures_24h FROM dashboard.feed_snds WHERE $1::date IS "
 	    "NOT NULL ORDER BY source", 1, {"source"}, {
 	    {"repwatch_source_last_success_timestamp_seconds", "gauge",
 		"Last successful SNDS request of the source.", 1},
-	    {"repwatch_source_link_days_left", "gauge",
-		"Days until the source's report links expire (link sources).",
-		2},
+	    {"repwatch_source_link_expiry_timestamp_seconds", "gauge",
+		"Start of the day the source's report links expire (UTC "
+		"midnight; link sources).", 2},
 	    {"repwatch_source_token_ok", "gauge",
 		"1 when the source's OAuth token is usable (API sources).", 3},
 	    {"repwatch_source_failed_requests_24h", "gauge",
