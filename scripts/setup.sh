@@ -8,7 +8,12 @@ libgmime-3.0-dev libglib2.0-dev libcsv-dev libcurl4-openssl-dev libxml2-dev
 libxml2-utils libpq-dev libssl-dev libjson-glib-dev libgsl-dev libcmocka-dev
 libmimalloc-dev
 postgresql-15 postgresql-client-15 dovecot-imapd python3 curl clang libclang-rt-14-dev util-linux
-procps time"
+procps time
+python3-yaml prometheus prometheus-node-exporter"
+
+# Daemons the test suite starts itself, on free ports, from the packages'
+# binaries: their own services must neither start on install nor at boot.
+OWN_SERVICES="prometheus prometheus-node-exporter"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "setup.sh: must run as root (it installs Debian packages)" >&2
@@ -24,8 +29,29 @@ if [ -n "$missing" ]; then
 	echo "setup.sh: installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
+	# No service starts during the install (there may be no systemd as
+	# PID 1; an existing policy-rc.d is left as it is).
+	rcd=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		rcd=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' >"$rcd"
+		chmod 755 "$rcd"
+		trap 'rm -f "$rcd"' EXIT
+	fi
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $missing
+	if [ -n "$rcd" ]; then
+		rm -f "$rcd"
+		trap - EXIT
+	fi
+	# the services of OWN_SERVICES installed now stay disabled (works
+	# without a running systemd; SysV links too)
+	for p in $OWN_SERVICES; do
+		case " $missing " in *" $p "*)
+			systemctl disable "$p.service" >/dev/null 2>&1 ||
+				echo "setup.sh: could not disable $p.service" >&2 ;;
+		esac
+	done
 fi
 
 # The embedded PostgreSQL and the test servers run as this unprivileged
