@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ]; then
 	scripts/setup.sh
 fi
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
+# only the program: no tests, no benchmarks
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREPWATCH_TESTS=OFF \
+	-DREPWATCH_BENCH=OFF >/dev/null
+cmake --build build --target repwatch -j"$(nproc)" >/dev/null
 exec build/repwatch demo "$@"
