@@ -35,5 +35,18 @@ load_sample() {
 		>>"$T_TMP/load.out" 2>&1 || { cat "$T_TMP/load.out"; return 1; }
 }
 
+# nightly_conf LINE... - write $T_TMP/rw.conf (mode 0600) for a nightly
+# run: the private state dir, a copy of the sample Maildir as mailbox
+# "good", then "[nightly]" and the LINEs ("key = value", more sections)
+nightly_conf() {
+	cp -r "${REPWATCH_SRC:-.}/data/sample/maildir" "$T_TMP/md2"
+	{
+		printf '[paths]\nstate_dir = %s\n' "$REPWATCH_PATHS_STATE_DIR"
+		printf '[mailbox.good]\nurl = %s\n[nightly]\n' "$T_TMP/md2"
+		printf '%s\n' "$@"
+	} >"$T_TMP/rw.conf"
+	chmod 600 "$T_TMP/rw.conf"
+}
+
 # q SQL - one value, unaligned
 q() { psql -X -q -At -d "$OUT_DB" -v ON_ERROR_STOP=1 -c "$1"; }

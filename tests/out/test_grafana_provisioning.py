@@ -46,15 +46,23 @@ PROVIDER_KEYS = {'name', 'orgId', 'folder', 'folderUid', 'type',
 PROVIDER_OPTION_KEYS = {'path', 'foldersFromFilesStructure'}
 
 
+def only_entry(doc, key):
+    """(the one entry of list KEY of a provisioning document, []) or
+    (None, [error])"""
+    if not isinstance(doc, dict) or doc.get('apiVersion') != 1:
+        return None, [f'{key}: apiVersion must be 1']
+    entries = doc.get(key)
+    if not isinstance(entries, list) or len(entries) != 1 or \
+            not isinstance(entries[0], dict):
+        return None, [f'{key}: one entry expected']
+    return entries[0], []
+
+
 def check_datasources(doc):
     """errors of a data source provisioning document"""
-    err = []
-    if not isinstance(doc, dict) or doc.get('apiVersion') != 1:
-        return ['datasources: apiVersion must be 1']
-    dss = doc.get('datasources')
-    if not isinstance(dss, list) or len(dss) != 1:
-        return ['datasources: one data source expected']
-    ds = dss[0]
+    ds, err = only_entry(doc, 'datasources')
+    if ds is None:
+        return err
     for k in sorted(set(ds) - DS_KEYS - DS_CLEAR_SECRETS):
         err.append(f'datasource: unknown key {k}')
     for k in sorted(set(ds) & DS_CLEAR_SECRETS):
@@ -95,13 +103,9 @@ def install_dir():
 
 def check_dashboards(doc, want_dir):
     """errors of a dashboard provider document"""
-    err = []
-    if not isinstance(doc, dict) or doc.get('apiVersion') != 1:
-        return ['dashboards: apiVersion must be 1']
-    ps = doc.get('providers')
-    if not isinstance(ps, list) or len(ps) != 1:
-        return ['dashboards: one provider expected']
-    p = ps[0]
+    p, err = only_entry(doc, 'providers')
+    if p is None:
+        return err
     for k in sorted(set(p) - PROVIDER_KEYS):
         err.append(f'provider: unknown key {k}')
     if not isinstance(p.get('name'), str) or not p['name']:
@@ -216,6 +220,9 @@ def main():
         return next(p for p in d['panels'] if p.get('targets'))['targets'][0]
 
     cases = [
+        ('apiVersion 2', check_datasources(dict(ds_doc, apiVersion=2))),
+        ('two providers', check_dashboards(
+            dict(db_doc, providers=db_doc['providers'] * 2), want_dir)),
         ('data source without a name', broken_ds(lambda d: d.pop('name'))),
         ('misspelt key', broken_ds(lambda d: d.update(jsonDate={}))),
         ('password in clear', broken_ds(lambda d: d.update(password='x'))),

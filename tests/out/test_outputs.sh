@@ -92,19 +92,9 @@ ls "$T_TMP"/.rw.prom* "$T_TMP"/rw.prom.* >/dev/null 2>&1 &&
 	nok "temporary file left behind" || ok "no temporary file left"
 
 # ---- nightly
-cp -r "${REPWATCH_SRC:-.}/data/sample/maildir" "$T_TMP/md2"
-cat >"$T_TMP/rw.conf" <<CONF
-[paths]
-state_dir = $st
-[mailbox.good]
-url = $T_TMP/md2
-[nightly]
-report_html = $T_TMP/night.html
-prometheus_file = $T_TMP/night.prom
-[notify]
-command = cat > $T_TMP/notified.jsonl
-CONF
-chmod 600 "$T_TMP/rw.conf"
+nightly_conf "report_html = $T_TMP/night.html" \
+	"prometheus_file = $T_TMP/night.prom" \
+	"[notify]" "command = cat > $T_TMP/notified.jsonl"
 N=("$RW" --config "$T_TMP/rw.conf" --db "$DB")
 expect_status 0 "nightly succeeds" "${N[@]}" nightly
 [ ! -s "$T_TMP/out" ] && ok "quiet on success without a terminal (stdout)" ||

@@ -55,16 +55,7 @@ wait_for() {
 expect_status 0 "sample data loaded and analyzed" load_sample
 textdir=$T_TMP/textfile
 mkdir -p "$textdir"
-cp -r "$src/data/sample/maildir" "$T_TMP/md2"
-cat >"$T_TMP/rw.conf" <<CONF
-[paths]
-state_dir = $REPWATCH_PATHS_STATE_DIR
-[mailbox.sample]
-url = $T_TMP/md2
-[nightly]
-prometheus_file = $textdir/repwatch.prom
-CONF
-chmod 600 "$T_TMP/rw.conf"
+nightly_conf "prometheus_file = $textdir/repwatch.prom"
 expect_status 0 "nightly writes the textfile" \
 	"$RW" --config "$T_TMP/rw.conf" --db "$DB" nightly
 cp "$textdir/repwatch.prom" "$T_TMP/nightly.prom"
