@@ -351,7 +351,7 @@ test_replay_same_ids(void **state)
 		{"2026-03-08", "ip 198.51.100.20 rising warning", NULL},
 		{NULL, NULL, NULL},
 	};
-	char *first, *again;
+	char *first = NULL, *again;
 
 	TESTDB_REQUIRE();
 	for (int round = 0; round < 2; round++) {
