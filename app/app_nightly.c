@@ -368,6 +368,33 @@ app_nightly_show_steps(const struct app *app)
 	return app->verbosity > 0 || rw_log_interactive();
 }
 
+/*
+ * refresh_prometheus - the Prometheus step ran before the run's end was
+ * recorded, so its file still showed the run before; write it again, so
+ * repwatch_nightly_last_exit_code is this run's. A failure here is only
+ * a warning: the step itself succeeded.
+ */
+static void
+refresh_prometheus(struct run *run, const struct app_nightly_ops *ops)
+{
+	const char *path = rw_config_get(run->app->cfg, "nightly",
+	    "prometheus_file");
+	g_autoptr(GString) counts = g_string_new(NULL);
+
+	for (guint i = 0; i < run->res->steps->len; i++) {
+		const struct app_nightly_step *s = run->res->steps->pdata[i];
+
+		if (strcmp(s->kind, "prometheus") != 0 || s->status != 0)
+			continue;
+		if (ops->prometheus(counts, run->app, path) != 0) {
+			rw_error_prefix("prometheus file not refreshed");
+			rw_log_warning("%s", rw_error_message());
+			rw_error_clear();
+		}
+		return;
+	}
+}
+
 int
 app_nightly_run(struct app_nightly_result *out, struct app *app,
     const struct app_nightly_ops *ops)
@@ -386,6 +413,7 @@ app_nightly_run(struct app_nightly_result *out, struct app *app,
 	if (rc == 0) {
 		run_steps(&run, ops);
 		log_finish(out, app);
+		refresh_prometheus(&run, ops);
 	}
 	/* the advisory lock ends with the session; the flock with fd */
 	if (fd >= 0)

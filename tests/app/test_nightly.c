@@ -142,8 +142,8 @@ test_order_and_all_ok(void **state)
 	assert_int_equal(app_nightly_run(&res, &f->app, &fake_ops), 0);
 	g_autofree char *want = g_strdup_printf("fetch:alpha fetch:beta "
 	    "ingest:m1 ingest:m2 analyze:2026-08-14..2026-08-14 "
-	    "report:%s/r.html prometheus:%s/r.prom notify:- prune:400 ",
-	    f->state, f->state);
+	    "report:%s/r.html prometheus:%s/r.prom notify:- prune:400 "
+	    "prometheus:%s/r.prom ", f->state, f->state, f->state);
 	assert_string_equal(trace->str, want);
 	assert_int_equal(res.status, 0);
 	assert_int_equal(res.steps->len, 9);

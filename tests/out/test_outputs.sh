@@ -129,6 +129,10 @@ expect_grep "$T_TMP/out" "^ingest dead +FAILED +\\(exit $code\\)" \
 	"the run's exit status is the failed step's"
 expect_grep "$T_TMP/out" '^analyze .* ok' "analysis still ran"
 [ -s "$T_TMP/night.prom" ] && ok "exports still ran" || nok "no exports"
+# the file is written again once the run's end is recorded: it already
+# carries this run's exit status, not the run before's (issue 16)
+expect_grep "$T_TMP/night.prom" "^repwatch_nightly_last_exit_code $code\$" \
+	"the Prometheus file has this run's exit status"
 expect_status "$code" "-q: failed steps only" "${N[@]}" nightly -q
 expect_no_grep "$T_TMP/out" 'ingest good' "-q hides successful steps"
 expect_grep "$T_TMP/out" 'ingest dead' "-q keeps the failed one"
