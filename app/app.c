@@ -109,6 +109,15 @@ app_usage(const char *msg, const char *usage)
 }
 
 int
+app_no_more_args(int argc, char **argv, int want)
+{
+	if (argc > want)
+		return rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
+		    argv[want]);
+	return 0;
+}
+
+int
 app_parse_options(bool *out_help, int *argc, char ***argv, const char *usage,
     const char *summary, const GOptionEntry *entries)
 {

@@ -67,4 +67,7 @@ int app_parse_options(bool *out_help, int *argc, char ***argv,
  */
 int app_usage(const char *msg, const char *usage);
 
+/* app_no_more_args - RW_EUSAGE naming ARGV[WANT] when ARGC > WANT */
+int app_no_more_args(int argc, char **argv, int want);
+
 #endif

@@ -244,8 +244,7 @@ one_target(const char **out, int argc, char **argv, const char *cmd)
 		return rw_error_set(RW_EUSAGE, "%s needs a subject (IP or /24) "
 		    "or an incident id", cmd);
 	if (argc > 2)
-		return rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
-		    argv[2]);
+		return app_no_more_args(argc, argv, 2);
 	*out = argv[1];
 	return 0;
 }
@@ -367,9 +366,8 @@ cmd_alerts_silences(struct app *app, int argc, char **argv)
 
 	if (rc == 0 && help)
 		goto cleanup;
-	if (rc == 0 && argc > 1)
-		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
-		    argv[1]);
+	if (rc == 0)
+		rc = app_no_more_args(argc, argv, 1);
 	if (rc == 0 && !rw_rows_format_from(&fmt, format))
 		rc = rw_error_set(RW_EUSAGE, "invalid --format \"%s\"",
 		    format);

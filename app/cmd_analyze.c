@@ -183,9 +183,8 @@ cmd_analyze(struct app *app, int argc, char **argv)
 
 	if (rc == 0 && help)
 		goto cleanup;
-	if (rc == 0 && argc > 1)
-		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
-		    argv[1]);
+	if (rc == 0)
+		rc = app_no_more_args(argc, argv, 1);
 	if (rc == 0)
 		rc = day_opts_check(&o);
 	if (rc == 0)
@@ -461,9 +460,8 @@ cmd_alerts(struct app *app, int argc, char **argv)
 
 	if (rc == 0 && help)
 		goto cleanup;
-	if (rc == 0 && argc > 1)
-		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
-		    argv[1]);
+	if (rc == 0)
+		rc = app_no_more_args(argc, argv, 1);
 	if (rc == 0)
 		rc = alerts_opts_check(&o);
 	if (rc == 0)

@@ -15,15 +15,6 @@
 #include "common/rw_log.h"
 #include "common/rw_util.h"
 
-static int
-no_more_args(int argc, char **argv, int want)
-{
-	if (argc > want)
-		return rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
-		    argv[want]);
-	return 0;
-}
-
 /* ---- nightly ---------------------------------------------------------- */
 
 /* apply_log - "nightly -q", "-v" and "--log syslog" as the globals */
@@ -88,7 +79,7 @@ cmd_nightly(struct app *app, int argc, char **argv)
 	if (rc == 0 && q && v)
 		rc = rw_error_set(RW_EUSAGE, "-q and -v cannot be combined");
 	if (rc == 0)
-		rc = no_more_args(argc, argv, 1);
+		rc = app_no_more_args(argc, argv, 1);
 	if (rc == 0)
 		rc = apply_log(app, quiet, log);
 	if (rc == 0)
@@ -149,7 +140,7 @@ cmd_prune(struct app *app, int argc, char **argv)
 	if (rc == 0 && help)
 		goto cleanup;
 	if (rc == 0)
-		rc = no_more_args(argc, argv, 1);
+		rc = app_no_more_args(argc, argv, 1);
 	if (rc == 0)
 		rc = keep_days(&keep, app, arg);
 	if (rc == 0 && keep <= 0) {
@@ -192,7 +183,7 @@ cmd_report(struct app *app, int argc, char **argv)
 	if (rc == 0 && help)
 		goto cleanup;
 	if (rc == 0)
-		rc = no_more_args(argc, argv, 1);
+		rc = app_no_more_args(argc, argv, 1);
 	if (rc == 0 && html == NULL)
 		rc = rw_error_set(RW_EUSAGE, "--html FILE is required");
 	if (rc == 0)
@@ -269,7 +260,7 @@ cmd_export(struct app *app, int argc, char **argv)
 		    rw_error_set(RW_EUSAGE, "usage: repwatch export "
 		    "prometheus FILE");
 	} else if (argc >= 2 && strcmp(argv[1], "notify") == 0) {
-		rc = no_more_args(argc, argv, 2);
+		rc = app_no_more_args(argc, argv, 2);
 		if (rc == 0)
 			rc = export_notify(app, dry_run);
 	} else {

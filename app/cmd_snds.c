@@ -67,9 +67,8 @@ snds_fetch_cmd(struct app *app, int argc, char **argv)
 
 	if (rc == 0 && help)
 		goto cleanup;
-	if (rc == 0 && argc > 1)
-		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
-		    argv[1]);
+	if (rc == 0)
+		rc = app_no_more_args(argc, argv, 1);
 	if (rc == 0)
 		rc = snds_window_check(&w);
 	if (rc == 0)
@@ -251,8 +250,7 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 	if (rc != 0 || help)
 		goto cleanup;
 	if (argc > 1)
-		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
-		    argv[1]);
+		rc = app_no_more_args(argc, argv, 1);
 	else if (date != NULL && (from != NULL || to != NULL))
 		rc = rw_error_set(RW_EUSAGE, "--date excludes --from and --to");
 	else if (to != NULL && from == NULL) {
@@ -309,8 +307,7 @@ snds_status_cmd(struct app *app, int argc, char **argv)
 	if (rc != 0 || help)
 		goto cleanup;
 	if (argc > 1)
-		rc = rw_error_set(RW_EUSAGE, "unexpected argument \"%s\"",
-		    argv[1]);
+		rc = app_no_more_args(argc, argv, 1);
 	if (rc == 0)
 		rc = format_parse(&fmt, format);
 	o.source = source;
