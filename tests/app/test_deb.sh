@@ -152,6 +152,11 @@ lifecycle() {
 	[ -f /var/lib/repwatch/pgdata/PG_VERSION ] &&
 		ok "the embedded cluster is in /var/lib/repwatch/pgdata" ||
 		nok "no cluster in /var/lib/repwatch/pgdata"
+	# root's default STATE_DIR is the service's: its commands see that cluster
+	expect_status 0 "repwatch db status as root" \
+		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+		/usr/bin/repwatch db status
+	expect_grep "$T_TMP/out" "/var/lib/repwatch/pgdata" "root's commands use the cluster in /var/lib/repwatch"
 	expect_status 0 "repwatch db start (left running for prerm)" \
 		as_repwatch "${envs[@]}" /usr/bin/repwatch db start
 	[ -f /var/lib/repwatch/pgdata/postmaster.pid ] && ok "cluster running" ||
