@@ -5,7 +5,8 @@
 # user through /usr/bin/repwatch, the units checked by systemd-analyze
 # verify, removed (conffile and state stay) and purged (nothing of it
 # stays). Root only (exit 77 otherwise); it refuses to touch a machine
-# where repwatch is installed already.
+# where repwatch is installed already or /var/lib/repwatch holds data
+# (the demo's sandbox of scripts/demo.sh is moved aside and back).
 #
 # The life cycle runs twice when it can: on the system as it is, where
 # scripts/setup.sh created a repwatch user before (the test suite's
@@ -223,9 +224,32 @@ fi
 for t in dpkg-buildpackage dh lintian fakeroot apt-get runuser; do
 	command -v "$t" >/dev/null || { echo "skipped: $t missing (scripts/setup.sh)"; exit 77; }
 done
-if dpkg-query -W repwatch >/dev/null 2>&1 || [ -e /etc/repwatch ] || [ -e /var/lib/repwatch ]; then
-	echo "skipped: repwatch is installed here (package, /etc/repwatch or /var/lib/repwatch); not touching it"
+if dpkg-query -W repwatch >/dev/null 2>&1 || [ -e /etc/repwatch ]; then
+	echo "skipped: repwatch is installed here (package or /etc/repwatch); not touching it"
 	exit 77
+fi
+# purge deletes /var/lib/repwatch. What "bash scripts/demo.sh" leaves
+# there as root (demo/, its cluster stopped) is moved aside meanwhile;
+# anything else is someone's data: skipped.
+backup=
+restore_state() {
+	if [ -n "$backup" ] && [ -d "$backup" ]; then
+		rm -rf /var/lib/repwatch
+		mv "$backup" /var/lib/repwatch
+	fi
+	rm -rf "$T_TMP"
+}
+if [ -e /var/lib/repwatch ]; then
+	if [ "$(ls -A /var/lib/repwatch)" = demo ] &&
+		[ ! -e /var/lib/repwatch/demo/pgdata/postmaster.pid ]; then
+		backup=/var/lib/repwatch.test_deb.$$
+		trap restore_state EXIT
+		mv /var/lib/repwatch "$backup"
+		echo "# scripts/demo.sh's /var/lib/repwatch moved to $backup until the end"
+	else
+		echo "skipped: /var/lib/repwatch holds data; not touching it"
+		exit 77
+	fi
 fi
 t0=$(date +%s)
 export REPWATCH_SRC=$src
