@@ -1,6 +1,8 @@
 #!/bin/sh
 # setup.sh - install everything repwatch needs to build, run and test, from
 # Debian 12 packages. Idempotent: installs only what is missing. Run as root.
+# debhelper, dpkg-dev, fakeroot, lintian and systemd (systemd-analyze) build
+# and check the Debian package (tests/app/test_deb.sh).
 set -eu
 
 PKGS="build-essential cmake pkg-config git
@@ -9,7 +11,8 @@ libxml2-utils libpq-dev libssl-dev libjson-glib-dev libgsl-dev libcmocka-dev
 libmimalloc-dev
 postgresql-15 postgresql-client-15 dovecot-imapd python3 curl clang libclang-rt-14-dev util-linux
 procps time
-python3-yaml prometheus prometheus-node-exporter"
+python3-yaml prometheus prometheus-node-exporter
+debhelper dpkg-dev fakeroot lintian systemd"
 
 # Daemons the test suite starts itself, on free ports, from the packages'
 # binaries: their own services must neither start on install nor at boot.
@@ -55,7 +58,8 @@ if [ -n "$missing" ]; then
 fi
 
 # The embedded PostgreSQL and the test servers run as this unprivileged
-# user when repwatch runs as root (initdb refuses root).
+# user when repwatch runs as root (initdb refuses root). The Debian package
+# uses this user if it exists and, not having created it, keeps it on purge.
 if ! id repwatch >/dev/null 2>&1; then
 	useradd --system --no-create-home --home-dir /var/lib/repwatch \
 		--shell /usr/sbin/nologin repwatch

@@ -31,6 +31,9 @@ expect_grep "$src/cron/repwatch-nightly.service" '^Type=oneshot$' "oneshot"
 expect_grep "$src/cron/repwatch.cron" \
 	'^[0-9*,/-]+ [0-9*,/-]+ [0-9*,/-]+ [0-9*,/-]+ [0-9*,/-]+[[:space:]]+repwatch[[:space:]]+/.*/repwatch nightly$' \
 	"crontab line: five fields, user, command"
+expect_grep "$src/cron/repwatch.cron" \
+	'^REPWATCH_PATHS_STATE_DIR=/var/lib/repwatch$' \
+	"crontab: the state directory root's commands use, as the service"
 if command -v systemd-analyze >/dev/null; then
 	systemd-analyze verify "$src/cron/repwatch-nightly.timer" \
 		>"$T_TMP/verify" 2>&1
