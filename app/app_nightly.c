@@ -75,6 +75,7 @@ take_flock(int *out_fd, struct app *app)
 	if (fd < 0)
 		return rw_error_set(RW_ECONFIG, "cannot open lock file "
 		    "\"%s\": %s", path, g_strerror(errno));
+	rw_give_to_dir_owner(fd, dir);
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		int e = errno;
 

@@ -377,6 +377,7 @@ lock_open(struct rw_cluster *c)
 		if (c->lock_fd < 0)
 			rc = rw_error_set(RW_EIO, "could not open \"%s\": %s", path,
 			    g_strerror(errno));
+		rw_give_to_dir_owner(c->lock_fd, c->state_dir);
 	}
 	g_free(path);
 	return rc;

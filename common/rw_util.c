@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/rw_error.h"
+#include "common/rw_log.h"
 #include "common/rw_util.h"
 
 int
@@ -268,6 +269,18 @@ rw_write_output(const char *path, const void *data, size_t len, int mode)
 	    "such as /dev/stdout; a directory, a block device or a socket is "
 	    "refused.");
 	return RW_EUSAGE;
+}
+
+void
+rw_give_to_dir_owner(int fd, const char *dir)
+{
+	struct stat st;
+
+	if (geteuid() != 0 || fd < 0 || stat(dir, &st) != 0 || st.st_uid == 0)
+		return;
+	if (fchown(fd, st.st_uid, st.st_gid) != 0)
+		rw_log_debug("could not give a file in \"%s\" to uid %u: %s",
+		    dir, (unsigned)st.st_uid, g_strerror(errno));
 }
 
 int

@@ -42,6 +42,13 @@ int rw_write_atomic(const char *path, const void *data, size_t len, int mode);
  * refused (RW_EUSAGE) */
 int rw_write_output(const char *path, const void *data, size_t len,
     int mode);
+/*
+ * rw_give_to_dir_owner - run as root, hand FD (a file just created in DIR)
+ * to DIR's owner when that is not root: a lock file root creates in the
+ * service user's state directory must stay openable by that user
+ */
+void rw_give_to_dir_owner(int fd, const char *dir);
+
 /* rw_check_state_dir - DIR, when it exists, is a directory owned by us, by
  * root or by ALSO ((uid_t)-1: nobody else); RW_ECONFIG otherwise: never
  * fill or chmod someone else's */
