@@ -186,7 +186,8 @@ numbers_at(struct an_incident_numbers *n, const PGresult *r, int row,
 	"(SELECT max(s.until) FROM repwatch.silence s "                    \
 	"  WHERE s.lifted_at IS NULL AND s.until >= d.day "                \
 	"  AND (s.incident_id = i.id OR (s.incident_id IS NULL "           \
-	"  AND s.subject = i.subject)))::text, "                          \
+	"  AND s.subject = i.subject)) AND (d.escalated_day IS NULL "      \
+	"  OR d.escalated_day <= s.from_day))::text, "                     \
 	"d.peak_severity, d.holding, d.quiet_days"
 
 #define INC_FROM                                                          \

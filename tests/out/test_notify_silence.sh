@@ -75,8 +75,20 @@ v=$(q "SELECT state || ' ' || severity || ' ' || escalated_day
 	nok "after 2026-08-08: $v"
 sent "notify after the escalation"
 expect_grep "$T_TMP/lines.jsonl" \
-	"^\\{\"incident_id\":\"$id\",\"event\":\"escalated\".*\"severity\":\"critical\".*\"silenced_until\":\"2026-08-31\"\\}$" \
-	"the escalation is sent, with its silence"
+	"^\\{\"incident_id\":\"$id\",\"event\":\"escalated\".*\"severity\":\"critical\".*\"silenced_until\":null\\}$" \
+	"the escalation is sent: the silence no longer holds"
+# nor is it shown or counted as silenced anywhere (the critical-incident
+# alerting rule subtracts the silenced count)
+v=$(q "SELECT coalesce(silenced_until::text, 'none')
+       FROM repwatch.incident_current WHERE incident_id = '$id'")
+[ "$v" = none ] && ok "incident_current: not silenced after the escalation" ||
+	nok "incident_current still silenced until $v"
+expect_status 0 "export prometheus" "${R[@]}" export prometheus "$T_TMP/p2.prom"
+expect_grep "$T_TMP/p2.prom" \
+	'^repwatch_incidents_silenced\{severity="critical",state="escalated"\} 0$' \
+	"the escalated incident is not counted as silenced"
+expect_status 0 "alerts" "${R[@]}" alerts
+expect_no_grep "$T_TMP/out" "silenced" "alerts does not mark it silenced"
 sent "notify once more"
 expect_grep "$T_TMP/out" '^0 alert\(s\) sent$' "the escalation is sent once"
 
