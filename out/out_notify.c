@@ -428,6 +428,31 @@ mark_sent(struct rw_db *db, const struct pending *p)
 	return rc;
 }
 
+/*
+ * both_channels - post to the webhook after the command returned CMD_RC;
+ * one recorded error says what happened to each channel
+ */
+static int
+both_channels(int cmd_rc, const char *url, const char *lines, int timeout,
+    int retries)
+{
+	g_autofree char *cmd_msg = cmd_rc != 0 ?
+	    g_strdup(rw_error_message()) : NULL;
+	int hook_rc;
+
+	rw_error_clear();
+	hook_rc = post_webhook(url, lines, timeout, retries);
+	if (cmd_rc == 0)
+		return hook_rc;
+	if (hook_rc == 0) {
+		rw_error_set(cmd_rc, "%s (the webhook took the alerts; they "
+		    "will be sent again)", cmd_msg);
+		return cmd_rc;
+	}
+	rw_error_prefix("%s; also", cmd_msg);
+	return rw_status_worse(cmd_rc, hook_rc);
+}
+
 int
 out_notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg)
 {
@@ -443,18 +468,9 @@ out_notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg)
 	*out_sent = 0;
 	if (rc == 0 && count > 0 && cmd != NULL && *cmd)
 		worst = run_command(cmd, p.lines->str, timeout);
-	if (rc == 0 && count > 0 && url != NULL && *url) {
-		int cmd_rc = worst;
-
-		if (cmd_rc != 0)
-			rw_error_print(); /* keep the command's error visible */
-		worst = rw_status_worse(worst, post_webhook(url, p.lines->str,
-		    timeout, retries));
-		if (worst == cmd_rc && cmd_rc != 0)
-			rw_error_set(cmd_rc, "notify command failed (the "
-			    "webhook took the alerts; they will be sent "
-			    "again)");
-	}
+	if (rc == 0 && count > 0 && url != NULL && *url)
+		worst = both_channels(worst, url, p.lines->str, timeout,
+		    retries);
 	if (rc == 0)
 		rc = worst;
 	if (rc == 0 && count > 0)

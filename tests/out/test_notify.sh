@@ -145,4 +145,15 @@ echo 0 >"$T_TMP/hook/fail"
 sed -i "s|^command = .*|command = exit 3|" "$T_TMP/rw.conf"
 expect_status 69 "failing command: exit 69" "${N[@]}" export notify
 expect_grep "$T_TMP/err" 'notify command failed' "command failure reported"
+expect_grep "$T_TMP/err" 'the webhook took the alerts' "the webhook did take them"
+# both fail: the message names both, and does not claim the webhook took
+# them (it did once, before review)
+q "UPDATE repwatch.incident SET notified_severity = NULL WHERE id = '$id'" \
+	>/dev/null
+echo 99 >"$T_TMP/hook/fail"
+expect_status 69 "command and webhook fail: the worse status" "${N[@]}" export notify
+expect_grep "$T_TMP/err" 'notify command failed.*also.*HTTP status 500' \
+	"both failures in one message"
+expect_no_grep "$T_TMP/err" 'took the alerts' "no claim the webhook took them"
+echo 0 >"$T_TMP/hook/fail"
 finish
