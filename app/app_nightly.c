@@ -273,8 +273,9 @@ fetch_steps(struct run *run, const struct app_nightly_ops *ops)
 	if (rc == 0)
 		rc = snds_source_names(&names, run->app->cfg, db);
 	if (rc != 0) {
-		rw_error_print();
-		skip_step(run, "fetch", "sources unknown");
+		/* a failure, not a skip: the run's status must show it */
+		g_strfreev(names);
+		fail_step(run, "fetch", NULL);
 		return;
 	}
 	if (names == NULL || names[0] == NULL)

@@ -227,7 +227,11 @@ login_name(void)
 {
 	struct passwd *pw = getpwuid(geteuid());
 	const char *env = g_getenv("LOGNAME");
+	const char *sudo = g_getenv("SUDO_USER");
 
+	/* under sudo the person is the one who ran it, not root */
+	if (geteuid() == 0 && sudo != NULL && sudo[0] != '\0')
+		return g_strdup(sudo);
 	if (pw != NULL && pw->pw_name != NULL && pw->pw_name[0] != '\0')
 		return g_strdup(pw->pw_name);
 	if (env != NULL && env[0] != '\0')

@@ -174,15 +174,12 @@ static int
 pending_load(struct pending *p, struct rw_db *db)
 {
 	PGresult *r = NULL;
-	int rc = rw_db_exec(db, "UPDATE repwatch.alert SET notified_severity "
-	    "= NULL WHERE state = 'resolved' AND notified_severity IS NOT "
-	    "NULL");
+	int rc;
 
 	p->lines = g_string_new(NULL);
 	p->alert_ids = g_string_new("{");
 	p->count = 0;
-	if (rc == 0)
-		rc = an_incidents_pending(&p->incidents, db);
+	rc = an_incidents_pending(&p->incidents, db);
 	for (guint k = 0; rc == 0 && k < p->incidents->len; k++)
 		append_line(p->lines, incident_json(p->incidents->pdata[k]));
 	if (rc == 0)
@@ -462,8 +459,15 @@ out_notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg)
 	int retries = (int)rw_config_int(cfg, "notify", "retries");
 	struct pending p = {0};
 	int worst = 0;
-	int rc = pending_load(&p, db);
-	int count = rc == 0 ? p.count : 0;
+	/* a resolved alert that reopens is new again (not on --dry-run) */
+	int rc = rw_db_exec(db, "UPDATE repwatch.alert SET notified_severity "
+	    "= NULL WHERE state = 'resolved' AND notified_severity IS NOT "
+	    "NULL");
+	int count;
+
+	if (rc == 0)
+		rc = pending_load(&p, db);
+	count = rc == 0 ? p.count : 0;
 
 	*out_sent = 0;
 	if (rc == 0 && count > 0 && cmd != NULL && *cmd)
