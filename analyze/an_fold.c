@@ -285,11 +285,31 @@ resolving(const struct subj *r, int resolve_days)
 	    r->prev->quiet_days + 1 >= resolve_days;
 }
 
+/*
+ * members_raise - a quiet range still carries its members: one of them
+ * worse than the range's severity raises it (and can escalate it), so a
+ * member turning critical under a quiet range is not absorbed unseen
+ */
+static bool
+members_raise(struct an_incident *i, GPtrArray *members)
+{
+	enum an_severity sev = i->severity;
+
+	for (guint k = 0; k < members->len; k++)
+		sev = max_severity(((const struct subj *)members->pdata[k])->own,
+		    sev);
+	if (sev <= i->severity)
+		return false;
+	i->severity = sev;
+	return true;
+}
+
 static struct an_incident *
 lifecycle(const struct subj *s, GPtrArray *ev, GPtrArray *members,
     const char *day, GHashTable *last_resolved, int resolve_days)
 {
 	struct an_incident *i = an_incident_new();
+	bool raised = false;
 
 	i->subject = g_strdup(s->subject);
 	i->is_range = s->is_range;
@@ -297,10 +317,12 @@ lifecycle(const struct subj *s, GPtrArray *ev, GPtrArray *members,
 	i->day = g_strdup(day);
 	if (s->prev != NULL)
 		carry(i, s->prev);
-	if (ev->len > 0)
+	if (ev->len > 0) {
 		held(i, ev, members, day);
-	else
+	} else {
 		quiet(i, s->prev, day, resolve_days);
+		raised = members_raise(i, members);
+	}
 	if (s->prev == NULL) {
 		const char *first = earliest(ev, NULL);
 		const char *after = g_hash_table_lookup(last_resolved,
@@ -315,7 +337,7 @@ lifecycle(const struct subj *s, GPtrArray *ev, GPtrArray *members,
 		i->id = an_incident_id(s->subject, first);
 		i->state = AN_INC_OPEN;
 		i->peak = i->severity;
-	} else if (i->holding && i->severity > i->peak) {
+	} else if ((i->holding || raised) && i->severity > i->peak) {
 		i->state = AN_INC_ESCALATED;
 		i->peak = i->severity;
 		g_free(i->escalated_day);
