@@ -82,6 +82,8 @@ def browser(tmp):
     svc = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"),
                   log_path=os.path.join(tmp, "chromedriver.log"))
     drv = webdriver.Chrome(service=svc, options=opts)
+    drv.set_page_load_timeout(60)
+    drv.set_script_timeout(30)
     # the viewport, not the window, is 1280 px wide
     drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1,

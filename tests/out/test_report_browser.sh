@@ -26,6 +26,7 @@ new_db browser
 pgid=
 trap '[ -n "$pgid" ] && kill -KILL -- "-$pgid" 2>/dev/null
 	dropdb --if-exists "$OUT_DB" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
+trap 'exit 143' TERM INT
 
 # load_sample's data, the mailbox under a name rather than a temporary path
 # (the screenshot shows it)
