@@ -12,7 +12,8 @@ libmimalloc-dev
 postgresql-15 postgresql-client-15 dovecot-imapd python3 curl clang libclang-rt-14-dev util-linux
 procps time
 python3-yaml prometheus prometheus-node-exporter
-debhelper dpkg-dev fakeroot lintian systemd"
+debhelper dpkg-dev fakeroot lintian systemd
+chromium chromium-driver python3-selenium"
 
 # Daemons the test suite starts itself, on free ports, from the packages'
 # binaries: their own services must neither start on install nor at boot.
