@@ -21,7 +21,7 @@ static const char css[] =
     "border-bottom:1px solid #ccc}h3{font-size:1em;margin-bottom:.2em}"
     "table{border-collapse:collapse;margin:.5em 0}"
     "td,th{border:1px solid #ddd;padding:.1em .4em;text-align:left;"
-    "font-size:.8em;white-space:nowrap}td.w{white-space:normal}"
+    "font-size:.8em;white-space:nowrap}td.w{white-space:normal;min-width:12em}"
     "th{background:#f4f4f4}td.n{text-align:right}"
     ".critical{background:#f8d0d0}.warning{background:#fbecc4}"
     ".info{background:#e4eefb}.bad{color:#b00;font-weight:bold}"

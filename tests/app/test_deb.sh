@@ -139,7 +139,7 @@ lifecycle() {
 	expect_grep "$T_TMP/demo" "46 report file\(s\), 840 row\(s\) loaded, 0 rejected" \
 		"demo: SNDS sample from /usr/share/repwatch/sample loaded"
 	expect_grep "$T_TMP/demo" "989 messages, 988 complaints stored" "demo: sample Maildir ingested"
-	expect_grep "$T_TMP/demo" "critical +open +level +192\.0\.2\.50 " "demo: the rising IP is flagged critical"
+	expect_grep "$T_TMP/demo" "critical +escalated +192\.0\.2\.50 " "demo: the rising IP is an incident, critical"
 	state=/var/lib/repwatch/.local/state/repwatch/demo
 	expect_grep "$T_TMP/demo" "HTML report written to $state/report.html" \
 		"demo: report in the repwatch user's state directory"
