@@ -2,9 +2,10 @@
  * mta_text - the line formats: Postfix's smtp/lmtp delivery status lines
  * and Exim's main log delivery lines (=>, ->, ==, **).
  *
- * A line names an attempt only when a remote host was reached or answered:
- * Postfix's relay=none and Exim's "retry time not reached" lines are not
- * attempts.
+ * A line names an attempt only when it names the remote host: Postfix's
+ * relay=none, Exim's local deliveries and "retry time not reached" lines
+ * are not attempts, nor Exim's host-level error lines (the == or ** line
+ * of each address carries the same answer).
  */
 #include <string.h>
 
@@ -274,7 +275,7 @@ mta_parse_exim(struct mta_attempt *a, bool *found, struct mta_parser *p,
 		    memchr(v, '[', n) != NULL)
 			host_ip(a, v, n + 1);
 	}
-	if (a->mx_host[0] == '\0' && a->mx_ip[0] == '\0' && a->reply == 0)
+	if (a->mx_host[0] == '\0' && a->mx_ip[0] == '\0')
 		return 0;
 	mta_source(a, p, NULL);
 	*found = true;
