@@ -4,9 +4,9 @@
 #   bash tests/check_source.sh BUILD_DIR [SOURCE_ROOT]
 #   bash tests/check_source.sh --self-test
 #
-# Scans the C sources (*.c, *.h) of app/ out/ analyze/ ingest/ arf/ common/
-# and prints one line per finding, "FILE:LINE: rule: what", then a count;
-# exits 1 on any finding, 0 on none, 2 on a usage error. The rules:
+# Scans the C sources (*.c, *.h) of app/ out/ analyze/ ingest/ arf/ mta/
+# common/ and prints one line per finding, "FILE:LINE: rule: what", then a
+# count; exits 1 on any finding, 0 on none, 2 on a usage error. The rules:
 #
 # heading   A comment right above a function definition (in a .c file) or a
 #           prototype (in a .h file) whose first line reads "name - ..."
@@ -29,7 +29,8 @@
 #           not depend on it. Cite the document in doc/ instead.
 # prefix    A symbol an object file of the build exports (nm -g
 #           --defined-only) lacks its folder's prefix: common rw_, ingest
-#           snds_, arf arf_, analyze an_, out out_, app app_ / cmd_ / main.
+#           snds_, arf arf_, mta mta_, analyze an_, out out_, app app_ /
+#           cmd_ / main.
 #           Objects are found anywhere under BUILD_DIR as
 #           <dir>/CMakeFiles/<target>.dir/<path>.c.o; the source they come
 #           from is <dir>/<path>.c ("__" for ".."), which gives the folder,
@@ -47,7 +48,7 @@
 # (and a clean file next to each) and fails unless every rule fires on its
 # plant, names file:line, and stays silent on the clean files.
 set -u
-FOLDERS="app out analyze ingest arf common"
+FOLDERS="app out analyze ingest arf mta common"
 MAX_LINES=800
 
 usage() {
@@ -61,6 +62,7 @@ prefix_of() {
 	common) echo '^rw_' ;;
 	ingest) echo '^snds_' ;;
 	arf) echo '^arf_' ;;
+	mta) echo '^mta_' ;;
 	analyze) echo '^an_' ;;
 	out) echo '^out_' ;;
 	app) echo '^(app_|cmd_|main$)' ;;
