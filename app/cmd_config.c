@@ -53,7 +53,8 @@ example_section(const char *section)
 
 		printf("\n# One [%s.NAME] section per %s; NAME is yours.\n"
 		    "#[%s.main]\n", base, strcmp(base, "snds") == 0 ?
-		    "SNDS source" : "complaint mailbox", base);
+		    "SNDS source" : strcmp(base, "mta") == 0 ?
+		    "MTA log source" : "complaint mailbox", base);
 	} else {
 		printf("\n#[%s]\n", section);
 	}

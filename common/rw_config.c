@@ -129,7 +129,8 @@ instance_check(const char *section, const char *where)
 		    !section_matches(k->section, section))
 			continue;
 		if (rw_name_check(g_str_has_prefix(section, "snds.") ?
-		    "SNDS source" : "mailbox", section + n - 1,
+		    "SNDS source" : g_str_has_prefix(section, "mta.") ?
+		    "MTA log source" : "mailbox", section + n - 1,
 		    RW_ECONFIG) == 0)
 			return 0;
 		rw_error_prefix("%s", where);

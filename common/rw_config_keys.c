@@ -103,6 +103,30 @@ const struct rw_config_key rw_config_keys[] = {
 	    "message; one above [arf] max_message_bytes is fetched only up to "
 	    "that limit and quarantined)."},
 
+	/* [mta.NAME] - one section per sending MTA's log */
+	{"mta.*", "type", RW_CT_ENUM, NULL, "postfix|exim|kumomta|powermta",
+	    "Log format: postfix, exim, kumomta (JSON log) or powermta "
+	    "(accounting CSV)."},
+	{"mta.*", "path", RW_CT_STRING, NULL, NULL,
+	    "Log file or glob(7) pattern matching the live file and its "
+	    "rotated copies, gzip-compressed ones included "
+	    "(/var/log/mail.log*). Only new lines are read on each run."},
+	{"mta.*", "source_ip", RW_CT_STRING, NULL, NULL,
+	    "Sending IP of every attempt when the log does not name it "
+	    "(Postfix with one outgoing address)."},
+	{"mta.*", "ip_by_service", RW_CT_LIST, NULL, NULL,
+	    "Postfix: sending IP per transport or service name "
+	    "(smtp-ip1:203.0.113.5, smtp-ip2:203.0.113.6); wins over "
+	    "source_ip."},
+	{"mta.*", "timezone", RW_CT_TIMEZONE, NULL, NULL,
+	    "Time zone of the log's time stamps when they carry none "
+	    "(syslog). Default: the local time zone."},
+	{"mta.*", "extra_rules", RW_CT_STRING, NULL, NULL,
+	    "More SMTP answer codes to classify, tried before the built-in "
+	    "table: CODE=CLASS separated by commas (S3160=blocked, "
+	    "4.7.652=deferred-throttle, 5.7.700-5.7.749=blocked); the class "
+	    "is deferred-throttle, deferred-other, blocked or bounced-other."},
+
 	/* [arf] */
 	{"arf", "keep", RW_CT_ENUM, "headers", "headers|full|none",
 	    "How much of each raw report is stored (reports carry personal "
