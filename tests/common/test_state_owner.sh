@@ -23,8 +23,13 @@ expect_status 0 "root: nightly (nothing configured) runs" "$RW" -q nightly
 owner=$(stat -c %U "$state/nightly.lock")
 [ "$owner" = repwatch ] && ok "nightly.lock belongs to the directory's owner" ||
 	nok "nightly.lock belongs to $owner, want repwatch"
+# a copy the service user can run: the build tree may sit in a 0700
+# directory (a clone in mktemp -d)
+install -m 0755 "$RW" "$T_TMP/repwatch"
 expect_status 0 "repwatch: db status after root's commands" \
-	runuser -u repwatch -- env REPWATCH_PATHS_STATE_DIR="$state" "$RW" -q db status
+	runuser -u repwatch -- env REPWATCH_PATHS_STATE_DIR="$state" \
+	"$T_TMP/repwatch" -q db status
 expect_status 0 "repwatch: nightly after root's" \
-	runuser -u repwatch -- env REPWATCH_PATHS_STATE_DIR="$state" "$RW" -q nightly
+	runuser -u repwatch -- env REPWATCH_PATHS_STATE_DIR="$state" \
+	"$T_TMP/repwatch" -q nightly
 finish
