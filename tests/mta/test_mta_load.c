@@ -4,8 +4,9 @@
  * hour, class, code; attempts, first and last time, the earliest answer),
  * the sending IP from the service or Microsoft's [IP], what is skipped and
  * counted, a re-run and appended lines counted once, flushes in batches
- * inside the transaction, a failed load rolled back whole, and FILE
- * arguments checkpointed under their source.
+ * inside the transaction, a failed load rolled back whole, FILE
+ * arguments checkpointed under their source, and a PowerMTA file read on
+ * from a checkpoint.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -357,6 +358,54 @@ test_files(void **state)
 	    RW_ECONFIG);
 }
 
+/*
+ * PowerMTA: a file read on from a checkpoint still knows its columns
+ * (the header row is read again)
+ */
+static void
+test_powermta_resume(void **state)
+{
+	struct fx *f = *state;
+	g_autofree char *fix = NULL, *acct = NULL, *conf = NULL;
+	g_auto(GStrv) rows = NULL;
+	struct rw_config *cfg = NULL;
+	struct mta_load_totals t;
+
+	TESTDB_REQUIRE();
+	assert_true(g_file_get_contents("tests/fixtures/mta/powermta.csv",
+	    &fix, NULL, NULL));
+	rows = g_strsplit(fix, "\n", -1);
+	acct = g_build_filename(f->dir, "acct-1.csv", NULL);
+	conf = g_strdup_printf("[mta.pm]\ntype = powermta\npath = %s/acct-*"
+	    ".csv\ntimezone = UTC\n", f->dir);
+	assert_int_equal(rw_config_load_data(&cfg, "t.conf", conf), 0);
+	/* the header, a Gmail delivery, a 4.7.650 deferral, an S3150 bounce */
+	for (int i = 0; i < 4; i++) {
+		g_autofree char *l = g_strconcat(rows[i], "\n", NULL);
+
+		append(acct, l);
+	}
+	assert_int_equal(mta_load_run(&t, f->db.db, cfg, "pm", NULL), 0);
+	assert_int_equal(t.lines, 4);
+	assert_int_equal(t.attempts, 3);
+	assert_int_equal(t.microsoft, 2);
+	assert_int_equal(t.bad_lines, 0);
+	{
+		g_autofree char *l = g_strconcat(rows[2], "\n", NULL);
+
+		append(acct, l);
+	}
+	assert_int_equal(mta_load_run(&t, f->db.db, cfg, "pm", NULL), 0);
+	assert_int_equal(t.lines, 1);
+	assert_int_equal(t.bad_lines, 0);
+	assert_int_equal(t.microsoft, 1);
+	expect_sql(f, "the deferral twice", "SELECT concat_ws(' ', host(ip), "
+	    "class, code, attempts) FROM repwatch.mta_attempt_hour WHERE "
+	    "source = 'pm' AND class = 'deferred-throttle'",
+	    "203.0.113.5 deferred-throttle S775 2");
+	rw_config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -367,6 +416,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rollback, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_powermta_resume, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,7 +38,7 @@ expect_status 0 "migrate" "${R[@]}" -q db migrate
 # the fixture: 13 lines, 8 attempts, 7 of them to Microsoft
 expect_status 0 "mta parse reads the fixture" "$RW" mta parse --type postfix \
 	--source-ip 192.0.2.100 --ip-by-service smtp-ip1:192.0.2.101 "$FIX"
-n=$(grep -c ' true$' "$T_TMP/out")
+n=$(grep -c ' yes$' "$T_TMP/out")
 [ "$n" = 7 ] && ok "7 attempts to Microsoft in the fixture" || nok "got $n Microsoft attempts, want 7"
 PER=7
 written=0
@@ -210,6 +210,6 @@ expect_status 64 "mta parse without --type exits 64" "$RW" mta parse "$FIX"
 expect_status 64 "mta parse --type unknown exits 64" "$RW" mta parse --type sendmail "$FIX"
 gzip -c "$FIX" >"$T_TMP/f.gz"
 expect_status 0 "mta parse reads gzip" "$RW" mta parse --type postfix "$T_TMP/f.gz"
-n=$(grep -c ' true$' "$T_TMP/out")
+n=$(grep -c ' yes$' "$T_TMP/out")
 [ "$n" = 7 ] && ok "gzip: 7 Microsoft attempts" || nok "gzip: $n, want 7"
 finish
