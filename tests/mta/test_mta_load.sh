@@ -189,6 +189,12 @@ check "nightly"
 order=$(grep -oE "^(ingest|mta|analyze)" "$T_TMP/out" | tr '\n' ' ')
 [ "$order" = "ingest mta analyze " ] && ok "mta runs between ingest and analyze" || nok "step order: $order"
 
+# a source whose directory is missing: 66, naming it
+printf '[paths]\nstate_dir = %s/state\n[mta.gone]\ntype = exim\npath = %s/nodir/mainlog*\n' "$T_TMP" "$T_TMP" >"$T_TMP/gone.conf"
+chmod 600 "$T_TMP/gone.conf"
+expect_status 66 "a missing log directory exits 66" "$RW" -c "$T_TMP/gone.conf" --db "dbname=$dbname" mta load
+expect_grep "$T_TMP/err" "mta source gone: .*nodir: no such directory" "names the source and the directory"
+
 # without a source
 printf '[paths]\nstate_dir = %s/state\n' "$T_TMP" >"$T_TMP/none.conf"
 chmod 600 "$T_TMP/none.conf"
