@@ -31,7 +31,7 @@ rules=$(q "SELECT count(*) FROM dashboard.alert_history
 	WHERE day = '2026-08-14' AND subject_kind IN ('ip', 'cidr')")
 [ "$rules" -gt "$n" ] && ok "fewer rows than rule rows ($n < $rules)" ||
 	nok "$n incidents, $rules rule rows"
-charts=$(grep -o '<svg' "$html" | wc -l)
+charts=$(grep -o '<svg[^>]*class="chart"' "$html" | wc -l)
 [ "$charts" = "$n" ] && ok "one chart per incident ($charts)" ||
 	nok "$charts charts for $n incidents"
 expect_grep "$html" '>198\.51\.100\.20-27 \(8\)</td>' \
