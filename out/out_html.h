@@ -10,7 +10,9 @@
  *  - for each incident an inline SVG chart of the 60 days up to D of its
  *    subject (a range: the /24): complaint rate with the 0.1% and 0.3%
  *    lines and the fitted trend, recipients as bars, the SNDS filter
- *    colour as a band; its forecast, its silence, a range's members.
+ *    colour as a band; under it, when the MTA logs have any, a band of
+ *    Microsoft's throttle and block answers per day (sum over a range's
+ *    IPs); its forecast, its silence, a range's members.
  */
 #ifndef OUT_HTML_H
 #define OUT_HTML_H

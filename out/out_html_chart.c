@@ -1,8 +1,9 @@
 /*
  * out_html_chart - one incident's section of the HTML report: an inline SVG
  * chart of its subject's REPORT_HTML_DAYS days (a range incident: the /24's
- * series), its forecast line and, for a range, its members with their own
- * numbers.
+ * series), the band of Microsoft's SMTP answers under it when the MTA logs
+ * have any (out_html_mta.c), its forecast line and, for a range, its
+ * members with their own numbers.
  */
 #include <math.h>
 #include <string.h>
@@ -15,10 +16,10 @@
 #define SVG_NS "http://www.w3.org/2000/svg"
 
 /* chart geometry, in SVG user units */
-#define CW 760.0
+#define CW OUT_CHART_W
 #define CH 270.0
-#define PL 56.0  /* left margin: rate axis */
-#define PR 64.0  /* right margin: recipients axis */
+#define PL OUT_CHART_PL  /* left margin: rate axis */
+#define PR OUT_CHART_PR  /* right margin: recipients axis */
 #define PT 16.0
 #define PB 52.0  /* bottom: colour band and dates */
 #define BAND 10.0
@@ -444,6 +445,9 @@ out_html_incident(xmlNode *body, struct rw_db *db,
 	fit_trend(&fit, &s, trend_days);
 	out_html_attr(out_html_el(body, "h3", title), "id", inc->id);
 	chart(body, &s, &fit, inc->subject);
+	rc = out_html_mta_band(body, db, inc->subject, day);
+	if (rc != 0)
+		return rc;
 	forecast_text(body, inc, &fit);
 	if (inc->silenced_until != NULL) {
 		g_autofree char *t = g_strdup_printf("Silenced until %s: no "

@@ -13,6 +13,12 @@
 /* libxml2 takes const xmlChar * names and contents: no const to drop */
 #define XC(s) ((const xmlChar *)(s))
 
+/* the chart's width and its left and right margins (the plot area's
+ * columns), shared by the MTA band below it */
+#define OUT_CHART_W 760.0
+#define OUT_CHART_PL 56.0
+#define OUT_CHART_PR 64.0
+
 /* out_html_el - a child element NAME with TEXT (nullable), made safe */
 xmlNode *out_html_el(xmlNode *parent, const char *name, const char *text);
 /* out_html_attr - attribute NAME=VALUE, made safe */
@@ -32,5 +38,13 @@ xmlNode *out_html_table(xmlNode *parent, const char *const *head,
  */
 int out_html_incident(xmlNode *body, struct rw_db *db,
     const struct an_incident *inc, const char *day, int trend_days);
+
+/*
+ * out_html_mta_band - under a chart of SUBJECT (an IP, a CIDR or "a-b"):
+ * Microsoft's throttle and block answers per day of the chart's days, from
+ * the MTA logs (out_html_mta.c); nothing when the subject has no MTA data
+ */
+int out_html_mta_band(xmlNode *parent, struct rw_db *db, const char *subject,
+    const char *day);
 
 #endif

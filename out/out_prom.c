@@ -1,6 +1,8 @@
 /*
  * out_prom - table-driven: each query yields label columns then value
- * columns; each metric names its value column.
+ * columns; each metric names its value column. The MTA families (issue 15)
+ * describe the latest day with MTA data, named by
+ * repwatch_mta_day_timestamp_seconds.
  */
 #include <string.h>
 
@@ -44,6 +46,17 @@ struct prom_query {
 	"ON al.subject = host(l.ip) "                                         \
 	"ORDER BY l.ip"
 
+/* the latest day with MTA data (the analyzer's zone, not after the
+ * horizon; during a nightly run usually today, a partial day) and its
+ * facts per IP (repwatch.mta_ip_day_facts) */
+#define MTA_DAY_SQL                                                         \
+	"WITH d AS (SELECT (max(a.hour) AT TIME ZONE "                        \
+	"repwatch.an_timezone())::date AS day FROM "                          \
+	"repwatch.mta_attempt_hour a WHERE a.hour < (repwatch.an_horizon() "  \
+	"+ 1)::timestamp AT TIME ZONE repwatch.an_timezone() AND $1::date "   \
+	"IS NOT NULL), f AS (SELECT f.* FROM d, "                             \
+	"repwatch.mta_ip_day_facts(d.day, d.day) f) "
+
 static const struct prom_query queries[] = {
 	{IP_SQL, 2, {"ip", "net"}, {
 	    {"repwatch_ip_snds_day_timestamp_seconds", "gauge",
@@ -64,6 +77,59 @@ static const struct prom_query queries[] = {
 	    {"repwatch_ip_alert_severity", "gauge",
 		"Most severe open alert of the IP: 0 none, 1 info, 2 warning, "
 		"3 critical.", 9},
+	}},
+	{MTA_DAY_SQL "SELECT host(f.ip), coalesce(f.net::text, ''), "
+	    "f.attempts, coalesce(f.throttled, 0), coalesce(f.blocked, 0), "
+	    "f.throttle_share FROM f ORDER BY f.ip", 2, {"ip", "net"}, {
+	    {"repwatch_ip_mta_attempts", "gauge",
+		"Delivery attempts to Microsoft on the latest day with MTA "
+		"data (repwatch_mta_day_timestamp_seconds).", 2},
+	    {"repwatch_ip_mta_throttled_attempts", "gauge",
+		"Of those, deferred by Microsoft's IP-reputation throttling "
+		"(4.7.650, 4.7.651).", 3},
+	    {"repwatch_ip_mta_blocked_attempts", "gauge",
+		"Of those, refused by a Microsoft block (S3140, S3150, "
+		"5.7.511, 5.7.606-649).", 4},
+	    {"repwatch_ip_mta_throttle_share_ratio", "gauge",
+		"Throttled / attempts of the IP on the latest MTA day.", 5},
+	}},
+	{MTA_DAY_SQL "SELECT k.c, coalesce(sum(CASE k.c WHEN 'delivered' "
+	    "THEN f.delivered WHEN 'deferred-throttle' THEN f.throttled WHEN "
+	    "'deferred-other' THEN f.deferred_other WHEN 'blocked' THEN "
+	    "f.blocked ELSE f.bounced_other END), 0) FROM d CROSS JOIN (VALUES "
+	    "('blocked'), ('bounced-other'), ('deferred-other'), "
+	    "('deferred-throttle'), ('delivered')) k(c) LEFT JOIN f ON true "
+	    "WHERE d.day IS NOT NULL GROUP BY k.c ORDER BY k.c", 1, {"class"}, {
+	    {"repwatch_mta_attempts", "gauge",
+		"Delivery attempts to Microsoft on the latest day with MTA "
+		"data, by class (zeros included).", 1},
+	}},
+	{MTA_DAY_SQL "SELECT extract(epoch FROM d.day::timestamp)::bigint, "
+	    "(SELECT count(*) FROM f WHERE f.blocked > 0), (SELECT count(*) "
+	    "FROM f WHERE f.throttled > 0), (SELECT count(*) FROM f) FROM d "
+	    "WHERE d.day IS NOT NULL", 0, {NULL}, {
+	    {"repwatch_mta_day_timestamp_seconds", "gauge",
+		"Start of the latest day with MTA data (UTC midnight of the "
+		"date in the analyzer's zone; may be today, a partial day).",
+		0},
+	    {"repwatch_mta_blocked_ips", "gauge",
+		"IPs with a Microsoft block answer on the latest MTA day.", 1},
+	    {"repwatch_mta_throttled_ips", "gauge",
+		"IPs throttled by Microsoft on the latest MTA day.", 2},
+	    {"repwatch_mta_ips", "gauge",
+		"IPs with attempts to Microsoft on the latest MTA day.", 3},
+	}},
+	{"SELECT source, extract(epoch FROM max(finished_at))::bigint, "
+	    "(array_agg(lines ORDER BY id DESC))[1], (array_agg(bad_lines "
+	    "ORDER BY id DESC))[1] FROM repwatch.mta_load WHERE $1::date IS "
+	    "NOT NULL GROUP BY source ORDER BY source", 1, {"source"}, {
+	    {"repwatch_mta_last_load_timestamp_seconds", "gauge",
+		"End of the MTA log source's last load (repwatch mta load, "
+		"nightly).", 1},
+	    {"repwatch_mta_last_load_lines", "gauge",
+		"Log lines read by the source's last load.", 2},
+	    {"repwatch_mta_last_load_bad_lines", "gauge",
+		"Lines the source's last load could not read.", 3},
 	}},
 	{"SELECT subject, max(severity_rank) + 1 FROM dashboard.alert_open "
 	    "WHERE subject_kind = 'cidr' AND $1::date IS NOT NULL GROUP BY "

@@ -5,7 +5,9 @@
  *
  * Per IP: its latest SNDS day's recipients, complaints, complaint rate and
  * filter level, whether the latest IP-status lists or blocks it, and the
- * severity of its open alerts; per /24 the open alert severity; per SNDS
+ * severity of its open alerts; per IP and in total, Microsoft's answers
+ * from the MTA logs on the latest day with MTA data (attempts, throttled,
+ * blocked), and per MTA source its last load; per /24 the open alert severity; per SNDS
  * source the last success, link days left and token state; per mailbox the
  * last success and quarantine total; incident counts by severity and
  * state (repwatch.incident_current, zeros included); run totals. Names

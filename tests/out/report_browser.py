@@ -2,7 +2,9 @@
 """report_browser - load an HTML report in headless Chromium (Debian's
 chromium and chromium-driver, through python3-selenium) and check what a
 reader sees: no console error, no network request, one chart per incident
-row, every SVG rendered with a size, no horizontal overflow at 1280 px.
+row, every SVG rendered with a size, no horizontal overflow at 1280 px;
+with WANT_BANDS=N in the environment, N incident sections have an MTA band
+(svg.mta right after the chart, as wide as it, one sized cell per day).
 
     report_browser.py REPORT.html SCREENSHOT.png WANT_IDS [--self-test]
 
@@ -10,7 +12,8 @@ WANT_IDS holds the expected incident ids, one a line. Prints "ok - ..." or
 "FAIL - ..." lines; exits 1 on any failure. With --self-test, also loads a
 doctored copy of the report (a zero-size chart, a missing chart, a row
 without incident, an image from the network, a console error, a 3000 px
-block) and checks that each check fails on it, so none passes vacuously.
+block, the MTA bands removed) and checks that each check fails on it, so
+none passes vacuously.
 """
 import json
 import os
@@ -42,7 +45,11 @@ for (const h of document.querySelectorAll('h3[id]')) {
     const drawn = [...s.querySelectorAll('path,polyline,rect,line')]
       .filter(g => { const b = g.getBoundingClientRect();
                      return b.width > 0 || b.height > 0; }).length;
-    return {w: r.width, h: r.height, drawn: drawn};
+    const cells = [...s.querySelectorAll('g.mta-day')]
+      .filter(g => { const b = g.getBoundingClientRect();
+                     return b.width > 0 && b.height > 0; }).length;
+    return {cls: s.getAttribute('class'), w: r.width, h: r.height,
+            drawn: drawn, cells: cells};
   });
 }
 // the content box: an empty SVG still has the stylesheet's border
@@ -121,14 +128,31 @@ def check(drv, path, want_ids, shot):
     res["incident rows are the incidents"] = (
         sorted(rows) == sorted(want_ids),
         "rows %s, want %s" % (rows, want_ids))
-    bad = [i for i in rows if len(sec.get(i, [])) != 1]
+    charts = {i: [s for s in sec.get(i, []) if s["cls"] == "chart"]
+              for i in rows}
+    bad = [i for i in rows if len(charts[i]) != 1]
     res["one chart per incident row"] = (
         rows and not bad and len(sec) == len(rows),
         "%d rows, %d sections, without exactly one chart: %s"
         % (len(rows), len(sec), bad))
-    bad = [i for i in rows for s in sec.get(i, []) if s["drawn"] < 3]
+    bad = [i for i in rows for s in charts[i] if s["drawn"] < 3]
     res["every chart draws its series"] = (rows and not bad,
                                            "empty: %s" % bad)
+    if os.environ.get("WANT_BANDS") is not None:
+        want_bands = int(os.environ["WANT_BANDS"])
+        bands = {i: [s for s in sec.get(i, []) if s["cls"] == "mta"]
+                 for i in rows}
+        order_bad = [i for i in rows if bands[i] and
+                     [s["cls"] for s in sec[i]] != ["chart", "mta"]]
+        size_bad = [i for i in rows for b in bands[i]
+                    if b["cells"] != 60 or len(charts[i]) != 1 or
+                    abs(b["w"] - charts[i][0]["w"]) > 0.5 or b["h"] <= 0]
+        n = sum(1 for i in rows if bands[i])
+        res["%d MTA bands, under their charts, 60 sized cells each"
+            % want_bands] = (
+            n == want_bands and not order_bad and not size_bad,
+            "%d bands; out of place: %s; bad size or cells: %s"
+            % (n, order_bad, size_bad))
     bad = [s for s in page["svgs"] if not (s["w"] > 0 and s["h"] > 0)]
     res["every SVG has a size"] = (
         page["svgs"] and not bad,
@@ -149,9 +173,10 @@ def doctor(src, dst):
     """a copy of the report that every check must reject"""
     with open(src) as f:
         html = f.read()
-    svg = re.compile(r"<svg\b.*?</svg>", re.S)
-    html = svg.sub('<svg xmlns="http://www.w3.org/2000/svg" width="0" '
-                   'height="0"></svg>', html, count=1)
+    svg = re.compile(r'<svg\b[^>]*class="chart".*?</svg>', re.S)
+    html = re.sub(r'<svg\b[^>]*class="mta".*?</svg>', "", html, flags=re.S)
+    html = svg.sub('<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
+                   'width="0" height="0"></svg>', html, count=1)
     m = list(svg.finditer(html))
     if len(m) < 2:
         sys.exit("report_browser: fewer than 2 charts to doctor")

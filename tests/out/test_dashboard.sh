@@ -1,21 +1,25 @@
 #!/bin/bash
 # test_dashboard - the dashboard views on the sample data: each one answers,
-# the fact views agree with the analyzer's (0004) functions, and the role
-# repwatch_reader reads exactly the dashboard views.
+# the fact views agree with the analyzer's (0004) functions, the MTA views
+# (0013) with repwatch.mta_ip_day_facts / mta_net_day_facts in several
+# zones, and the role repwatch_reader reads exactly the dashboard views.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_outputs.sh"
 need_db
 new_db dash
 expect_status 0 "sample data loaded and analyzed" load_sample
+expect_status 0 "MTA rows loaded" psql -X -q -v ON_ERROR_STOP=1 \
+	-d "$OUT_DB" -f "$(dirname "$0")/mta_rows.sql"
 
 views="ip_daily net_daily domain_daily alert_open alert_history feed_snds
-feed_mailbox quarantine_daily runs ip_status"
+feed_mailbox quarantine_daily runs ip_status mta_ip_daily mta_net_daily
+mta_blocks"
 for v in $views; do
 	expect_status 0 "dashboard.$v answers" q "SELECT count(*) FROM dashboard.$v"
 done
 n=$(q "SELECT count(*) FROM information_schema.views
        WHERE table_schema = 'dashboard'")
-[ "$n" = 10 ] && ok "10 documented views" || nok "dashboard has $n views, want 10"
+[ "$n" = 13 ] && ok "13 documented views" || nok "dashboard has $n views, want 13"
 
 cols="ip, net, day, source, has_snds_data, recipients, data_commands,
 rcpt_commands, data_per_rcpt, filter, snds_rate_low, snds_rate_high,
@@ -43,6 +47,64 @@ diff=$(q "SELECT count(*) FROM (
 	 SELECT * FROM repwatch.domain_day_facts('-infinity', 'infinity'))) x")
 [ "$diff" = 0 ] && ok "domain_daily equals repwatch.domain_day_facts" ||
 	nok "domain_daily differs in $diff rows"
+
+# the MTA views equal the facts functions on the same rows, whatever the
+# analyzer's zone (the default Los Angeles, a half-hour zone, UTC): the
+# function's NULL class counts are the view's 0
+mcols="ip, net, day, attempts, delivered, throttled, deferred_other, blocked,
+bounced_other, throttle_share, first_block_at, block_code"
+fcols="ip, net, day, attempts, coalesce(delivered, 0), coalesce(throttled, 0),
+coalesce(deferred_other, 0), coalesce(blocked, 0), coalesce(bounced_other, 0),
+throttle_share, first_block_at, block_code"
+ncols="net, day, ips, ips_throttled, ips_blocked, attempts, delivered,
+throttled, deferred_other, blocked, bounced_other, throttle_share,
+first_block_at"
+nfcols="net, day, ips, ips_throttled, ips_blocked, attempts,
+coalesce(delivered, 0), coalesce(throttled, 0), coalesce(deferred_other, 0),
+coalesce(blocked, 0), coalesce(bounced_other, 0), throttle_share,
+first_block_at"
+for tz in - Asia/Kolkata UTC; do
+	if [ "$tz" = - ]; then
+		q "DELETE FROM repwatch.an_setting WHERE key = 'timezone'" >/dev/null
+	else
+		q "INSERT INTO repwatch.an_setting (key, value)
+		   VALUES ('timezone', '$tz') ON CONFLICT (key)
+		   DO UPDATE SET value = EXCLUDED.value" >/dev/null
+	fi
+	zone=$(q "SELECT repwatch.an_timezone()")
+	rows=$(q "SELECT count(*) FROM dashboard.mta_ip_daily")
+	diff=$(q "SELECT count(*) FROM (
+		(SELECT $mcols FROM dashboard.mta_ip_daily EXCEPT ALL
+		 SELECT $fcols FROM repwatch.mta_ip_day_facts('-infinity', 'infinity'))
+		UNION ALL
+		(SELECT $fcols FROM repwatch.mta_ip_day_facts('-infinity', 'infinity')
+		 EXCEPT ALL SELECT $mcols FROM dashboard.mta_ip_daily)) x")
+	[ "$diff" = 0 ] && [ "$rows" -ge 50 ] &&
+		ok "$zone: mta_ip_daily equals repwatch.mta_ip_day_facts ($rows rows)" ||
+		nok "$zone: mta_ip_daily differs from mta_ip_day_facts in $diff of $rows rows"
+	diff=$(q "SELECT count(*) FROM (
+		(SELECT $ncols FROM dashboard.mta_net_daily EXCEPT ALL
+		 SELECT $nfcols FROM repwatch.mta_net_day_facts('-infinity', 'infinity'))
+		UNION ALL
+		(SELECT $nfcols FROM repwatch.mta_net_day_facts('-infinity', 'infinity')
+		 EXCEPT ALL SELECT $ncols FROM dashboard.mta_net_daily)) x")
+	[ "$diff" = 0 ] && ok "$zone: mta_net_daily equals repwatch.mta_net_day_facts (NULL sums as 0)" ||
+		nok "$zone: mta_net_daily differs in $diff rows"
+	# 192.0.2.50's block answers at 06:00 UTC (7) and 18:00 UTC (45) on
+	# 2026-08-14: one day in Kolkata and UTC, the 06:00 ones on 08-13 in
+	# Los Angeles
+	v=$(q "SELECT blocked FROM dashboard.mta_ip_daily
+	       WHERE ip = '192.0.2.50' AND day = '2026-08-14'")
+	want=52
+	[ "$zone" = America/Los_Angeles ] && want=45
+	[ "$v" = "$want" ] && ok "$zone: 192.0.2.50 blocked $v on 2026-08-14" ||
+		nok "$zone: 192.0.2.50 blocked $v on 2026-08-14, want $want"
+done
+q "DELETE FROM repwatch.an_setting WHERE key = 'timezone'" >/dev/null
+v=$(q "SELECT count(*) || ' ' || sum(attempts) || ' ' || string_agg(DISTINCT
+       code, ',') FROM dashboard.mta_blocks")
+[ "$v" = "6 152 S3140,S3150" ] && ok "mta_blocks: every block answer ($v)" ||
+	nok "mta_blocks: $v, want 6 152 S3140,S3150"
 
 # facts on known sample rows
 v=$(q "SELECT filter FROM dashboard.ip_daily
@@ -91,7 +153,7 @@ for v in $views; do
 	expect_status 0 "reader reads dashboard.$v" \
 		q "SET ROLE repwatch_reader; SELECT count(*) FROM dashboard.$v"
 done
-for t in snds_daily arf_report alert run_log ip_day; do
+for t in snds_daily arf_report alert run_log ip_day mta_attempt_hour mta_load; do
 	expect_status 1 "reader cannot read repwatch.$t" \
 		q "SET ROLE repwatch_reader; SELECT count(*) FROM repwatch.$t"
 done
@@ -100,6 +162,15 @@ expect_status 1 "reader cannot write dashboard views" \
 	q "SET ROLE repwatch_reader; DELETE FROM dashboard.alert_open"
 v=$(q "SET ROLE repwatch_reader; SELECT count(*) FROM dashboard.ip_daily")
 [ "$v" -gt 800 ] && ok "reader sees the facts ($v rows)" || nok "reader: $v"
+v=$(q "SET ROLE repwatch_reader; SELECT (SELECT count(*) FROM
+       dashboard.mta_ip_daily) || ' ' || (SELECT count(*) FROM
+       dashboard.mta_net_daily) || ' ' || (SELECT count(*) FROM
+       dashboard.mta_blocks)")
+want=$(q "SELECT (SELECT count(*) FROM dashboard.mta_ip_daily) || ' ' ||
+       (SELECT count(*) FROM dashboard.mta_net_daily) || ' ' ||
+       (SELECT count(*) FROM dashboard.mta_blocks)")
+[ "$v" = "$want" ] && ok "reader sees the MTA views' rows ($v)" ||
+	nok "reader sees '$v' MTA rows, owner $want"
 
 # migrating a second database keeps the role (created only if absent)
 new2="${OUT_DB}_b"

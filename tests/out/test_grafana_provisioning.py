@@ -8,7 +8,8 @@ data source connects as repwatch_reader with the password read from a file
 ($__file{}); the dashboard provider points where CMake installs
 sql/grafana/repwatch.json; every data source reference of that dashboard
 (panels, their targets, template variables, annotations) names the
-provisioned uid and type. Then each check is shown to fail on a broken copy.
+provisioned uid and type; its panels have unique ids and do not overlap
+on the 24-column grid. Then each check is shown to fail on a broken copy.
 Prints ok/FAIL lines; exit 1 on a failure, 77 without python3-yaml."""
 import copy
 import json
@@ -154,8 +155,32 @@ def refs(dash):
     return out
 
 
+def check_layout(dash):
+    """errors of the panel grid: ids unique, each panel inside the 24
+    columns, no two panels overlapping (Grafana would move them)"""
+    err, seen, boxes = [], set(), []
+    for p in dash.get('panels') or []:
+        where = f'panel {p.get("id")} "{p.get("title", "")}"'
+        if p.get('id') in seen:
+            err.append(f'{where}: id used twice')
+        seen.add(p.get('id'))
+        g = p.get('gridPos') or {}
+        try:
+            x, y, w, h = (int(g[k]) for k in 'xywh')
+        except (KeyError, TypeError, ValueError):
+            err.append(f'{where}: no gridPos')
+            continue
+        if x < 0 or y < 0 or w <= 0 or h <= 0 or x + w > 24:
+            err.append(f'{where}: gridPos {g} outside the 24 columns')
+        for other, (ox, oy, ow, oh) in boxes:
+            if x < ox + ow and ox < x + w and y < oy + oh and oy < y + h:
+                err.append(f'{where}: overlaps {other}')
+        boxes.append((where, (x, y, w, h)))
+    return err
+
+
 def check_dashboard(dash, uid, dstype):
-    err = []
+    err = check_layout(dash)
     rs = refs(dash)
     if not rs:
         err.append('dashboard: no data source reference at all')
@@ -238,6 +263,11 @@ def main():
         ('target with an import variable', broken_dash(
             lambda d: first_target(d)['datasource'].update(
                 uid='${DS_REPWATCH}'))),
+        ('two panels with one id', broken_dash(
+            lambda d: d['panels'][-1].update(id=d['panels'][0]['id']))),
+        ('overlapping panels', broken_dash(
+            lambda d: d['panels'][-1]['gridPos'].update(
+                d['panels'][-2]['gridPos']))),
         ('variable by name', broken_dash(
             lambda d: d['templating']['list'][0].update(
                 datasource='repwatch'))),

@@ -2,7 +2,8 @@
 # test_outputs - the real commands on the sample data: nightly (steps,
 # quiet under cron, exit status, lock), HTML report (well-formed, the
 # incidents of incident_current with one chart each, self-contained),
-# Prometheus file (format line by line, incident counts), prune.
+# the MTA band under each chart against the SQL, Prometheus file (format
+# line by line, incident counts, the MTA families against the SQL), prune.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_outputs.sh"
 need_db
@@ -30,7 +31,7 @@ rules=$(q "SELECT count(*) FROM dashboard.alert_history
 	WHERE day = '2026-08-14' AND subject_kind IN ('ip', 'cidr')")
 [ "$rules" -gt "$n" ] && ok "fewer rows than rule rows ($n < $rules)" ||
 	nok "$n incidents, $rules rule rows"
-charts=$(grep -o '<svg' "$html" | wc -l)
+charts=$(grep -o '<svg[^>]*class="chart"' "$html" | wc -l)
 [ "$charts" = "$n" ] && ok "one chart per incident ($charts)" ||
 	nok "$charts charts for $n incidents"
 expect_grep "$html" '>198\.51\.100\.20-27 \(8\)</td>' \
@@ -60,6 +61,54 @@ expect_status 64 "report without --html is a usage error" \
 expect_status 64 "bad --date" "$RW" -q --db "$DB" report --html "$html" \
 	--date 2026-13-01
 
+# ---- MTA band: Microsoft's answers (tests/out/mta_rows.sql) under each
+# chart whose subject has MTA data, each day's numbers equal to the
+# dashboard view summed over the subject's IPs (the analyzer's zone is the
+# default America/Los_Angeles: an answer at 06:00 UTC counts the day before)
+expect_status 0 "MTA rows loaded" psql -X -q -v ON_ERROR_STOP=1 \
+	-d "$OUT_DB" -f "$dir/mta_rows.sql"
+expect_status 0 "report --html with MTA data" "$RW" -q --db "$DB" report \
+	--html "$T_TMP/m.html" --date 2026-08-14
+expect_status 0 "still well-formed" xmllint --noout "$T_TMP/m.html"
+python3 "$dir/mta_band.py" "$T_TMP/m.html" >"$T_TMP/band" 2>&1
+grep -v '^#' "$T_TMP/band" >"$T_TMP/band_got"
+q "SELECT s.subject, v.day, sum(v.attempts), sum(v.delivered),
+	sum(v.throttled), sum(v.blocked), coalesce((array_agg(v.block_code
+	ORDER BY v.first_block_at, v.ip) FILTER (WHERE v.block_code IS NOT
+	NULL))[1], '-'), CASE WHEN sum(v.blocked) > 0 THEN 'blocked' WHEN
+	sum(v.throttled) > 0 THEN 'throttled' ELSE 'none' END
+   FROM repwatch.incident_current s JOIN dashboard.mta_ip_daily v
+	ON v.ip <<= s.subject::cidr
+   WHERE v.day BETWEEN date '2026-08-14' - 59 AND '2026-08-14'
+   GROUP BY 1, 2 ORDER BY 1, 2" | tr '|' ' ' >"$T_TMP/band_want"
+n=$(wc -l <"$T_TMP/band_want")
+[ "$n" -ge 20 ] && cmp -s "$T_TMP/band_got" "$T_TMP/band_want" &&
+	ok "band days = dashboard.mta_ip_daily per subject ($n days)" ||
+	{ nok "band days (got, want):"; diff "$T_TMP/band_got" "$T_TMP/band_want" |
+		head -20 | sed 's/^/  | /'; }
+expect_grep "$T_TMP/band" '^# charts 2$' "two charts"
+expect_grep "$T_TMP/band" '^# bands 2 192\.0\.2\.50:60 198\.51\.100\.0/24:60$' \
+	"a band of 60 days under each chart, the range's included"
+expect_grep "$T_TMP/band_got" '^192\.0\.2\.50 2026-08-13 1532 1170 320 42 S3150 blocked$' \
+	"06:00 UTC on 08-14 counts on 08-13 in Los Angeles (35 + 7 blocked)"
+expect_grep "$T_TMP/band_got" '^198\.51\.100\.0/24 2026-08-13 1360 1200 120 40 S3140 blocked$' \
+	"the /24 sums its IPs and sources (31 + 9 blocked, S3140)"
+expect_grep "$T_TMP/m.html" '<title>2026-07-30: no MTA data</title>' \
+	"a day without MTA data says so"
+expect_no_grep "$T_TMP/m.html" '(src|href)=' "still no src= or href="
+# a chart whose subject has no MTA data gets no band: the /24's rows aside
+q "CREATE TABLE public.mta_aside AS SELECT * FROM repwatch.mta_attempt_hour
+   WHERE ip << '198.51.100.0/24';
+   DELETE FROM repwatch.mta_attempt_hour WHERE ip << '198.51.100.0/24'"
+expect_status 0 "report without the range's MTA data" "$RW" -q --db "$DB" \
+	report --html "$T_TMP/m2.html" --date 2026-08-14
+q "INSERT INTO repwatch.mta_attempt_hour SELECT * FROM public.mta_aside;
+   DROP TABLE public.mta_aside"
+python3 "$dir/mta_band.py" "$T_TMP/m2.html" >"$T_TMP/band" 2>&1
+expect_grep "$T_TMP/band" '^# charts 2$' "still two charts"
+expect_grep "$T_TMP/band" '^# bands 1 192\.0\.2\.50:60$' \
+	"no band under the range without MTA data"
+
 # ---- Prometheus
 expect_status 0 "export prometheus" "$RW" -q --db "$DB" export prometheus \
 	"$T_TMP/rw.prom"
@@ -88,6 +137,32 @@ done
 [ "$bad" = 0 ] && ok "repwatch_incidents matches incident_current, zeros included" ||
 	nok "repwatch_incidents"
 expect_grep "$prom" '^# TYPE repwatch_incidents gauge$' "incident metric typed"
+# MTA families: the latest MTA day (2026-08-14 in the analyzer's zone),
+# per IP equal to dashboard.mta_ip_daily, per class, IP counts, loads
+grep -E '^repwatch_ip_mta_(attempts|throttled_attempts|blocked_attempts)\{' \
+	"$prom" | sed -E 's/^repwatch_ip_mta_([a-z_]+)\{ip="([^"]+)",net="([^"]*)"\} /\2 \3 \1 /' |
+	sort >"$T_TMP/mta_got"
+q "SELECT host(ip) || ' ' || coalesce(net::text, '') || ' ' || k || ' ' || v
+   FROM dashboard.mta_ip_daily, LATERAL (VALUES ('attempts', attempts),
+	('throttled_attempts', throttled), ('blocked_attempts', blocked)) x(k, v)
+   WHERE day = '2026-08-14'" | sort >"$T_TMP/mta_want"
+[ "$(wc -l <"$T_TMP/mta_want")" = 12 ] && cmp -s "$T_TMP/mta_got" "$T_TMP/mta_want" &&
+	ok "repwatch_ip_mta_* = dashboard.mta_ip_daily on 2026-08-14 (4 IPs)" ||
+	{ nok "repwatch_ip_mta_* (got, want):"; diff "$T_TMP/mta_got" "$T_TMP/mta_want" | sed 's/^/  | /'; }
+for c in blocked:45 bounced-other:0 deferred-other:0 deferred-throttle:504 delivered:4680; do
+	expect_grep "$prom" "^repwatch_mta_attempts\{class=\"${c%%:*}\"\} ${c#*:}\$" \
+		"repwatch_mta_attempts ${c%%:*} = ${c#*:}"
+done
+expect_grep "$prom" '^repwatch_mta_day_timestamp_seconds 1786665600$' \
+	"the latest MTA day is 2026-08-14 (UTC midnight)"
+expect_grep "$prom" '^repwatch_mta_blocked_ips 1$' "one IP blocked on the latest day"
+expect_grep "$prom" '^repwatch_mta_throttled_ips 3$' "three IPs throttled"
+expect_grep "$prom" '^repwatch_ip_mta_throttle_share_ratio\{ip="192\.0\.2\.50",[^}]*\} 0\.24242' \
+	"throttle share 360 / 1485"
+expect_grep "$prom" '^repwatch_mta_last_load_timestamp_seconds\{source="postfix"\} 1786777140$' \
+	"last load of each source (2026-08-15 06:59Z)"
+expect_grep "$prom" '^repwatch_mta_last_load_bad_lines\{source="postfix"\} 2$' \
+	"bad lines of the last load"
 ls "$T_TMP"/.rw.prom* "$T_TMP"/rw.prom.* >/dev/null 2>&1 &&
 	nok "temporary file left behind" || ok "no temporary file left"
 

@@ -53,6 +53,12 @@ wait_for() {
 
 # ---- the exports: one by a nightly run, one after it
 expect_status 0 "sample data loaded and analyzed" load_sample
+# Microsoft's answers from the MTA logs; the postfix source loaded just now,
+# the exim one last on 2026-08-15 (RepwatchMtaLoadStale must fire for it)
+expect_status 0 "MTA rows loaded" psql -X -q -v ON_ERROR_STOP=1 \
+	-d "$OUT_DB" -f "$(dirname "$0")/mta_rows.sql"
+q "UPDATE repwatch.mta_load SET finished_at = now() - interval '1 hour'
+   WHERE source = 'postfix'" >/dev/null
 textdir=$T_TMP/textfile
 mkdir -p "$textdir"
 nightly_conf "prometheus_file = $textdir/repwatch.prom"
@@ -173,6 +179,20 @@ while read -r name count; do
 	[ "$got" = "$count" ] && ok "$name: $got series" ||
 		nok "$name: $got series in prometheus, $count in the file"
 done <"$T_TMP/families"
+# the MTA families: series per class, per IP with data on the latest MTA
+# day, per source, and the day's totals
+for f in repwatch_mta_attempts:5 repwatch_ip_mta_attempts:4 \
+	repwatch_ip_mta_throttled_attempts:4 repwatch_ip_mta_blocked_attempts:4 \
+	repwatch_ip_mta_throttle_share_ratio:4 repwatch_mta_day_timestamp_seconds:1 \
+	repwatch_mta_blocked_ips:1 repwatch_mta_throttled_ips:1 repwatch_mta_ips:1 \
+	repwatch_mta_last_load_timestamp_seconds:2 repwatch_mta_last_load_lines:2 \
+	repwatch_mta_last_load_bad_lines:2; do
+	got=$(awk -v n="${f%%:*}" '$1 == n { print $2 }' "$T_TMP/families")
+	[ "$got" = "${f#*:}" ] && ok "${f%%:*}: ${f#*:} series in the file" ||
+		nok "${f%%:*}: '$got' series in the file, want ${f#*:}"
+done
+[ "$(query 'repwatch_mta_blocked_ips == 1')" = 1 ] &&
+	ok "one blocked IP in prometheus" || nok "repwatch_mta_blocked_ips"
 # a value through the whole chain: the RED IP
 [ "$(query 'repwatch_ip_filter_level{ip="192.0.2.50"} == 3')" = 1 ] &&
 	ok "192.0.2.50 is RED (3) in prometheus" || nok "filter level of 192.0.2.50"
@@ -191,7 +211,8 @@ if wait_for 30 rules_ok; then
 else
 	nok "rules: $(rules_ok)"
 fi
-# on the exported state: the 27-day-old links fire, and the critical
+# on the exported state: the 27-day-old links fire, the Microsoft block of
+# 192.0.2.50, the exim MTA source not loaded since August, and the critical
 # incidents of each state the file has unsilenced ones of; nothing else
 crit=$(python3 - "$textdir/repwatch.prom" <<'PY'
 import re, sys
@@ -205,7 +226,8 @@ for line in open(sys.argv[1], encoding='utf-8'):
 print(sum(1 for s, v in n.items() if s in ('open', 'escalated') and v > 0))
 PY
 )
-want="RepwatchLinksExpiring/links/firing"
+want="RepwatchLinksExpiring/links/firing RepwatchMicrosoftBlock//firing"
+want="$want RepwatchMtaLoadStale/exim/firing"
 for _ in $(seq "$crit"); do
 	want="RepwatchCriticalIncident//firing $want"
 done

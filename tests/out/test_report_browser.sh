@@ -2,7 +2,9 @@
 # test_report_browser - the HTML report on the sample data in a real browser
 # (Debian's chromium and chromium-driver, headless, through python3-selenium;
 # report_browser.py): no console error, no network request, one chart per
-# incident row, every SVG with a size, no horizontal overflow at 1280 px; each
+# incident row, every SVG with a size, no horizontal overflow at 1280 px, an
+# MTA band under each chart whose subject has MTA data (tests/out/mta_rows.sql
+# gives both sample incidents some); each
 # check must also fail on a doctored copy. Writes the 1280 px screenshot;
 # REPWATCH_REPORT_PNG=doc/report.png regenerates the documentation's.
 . "$(dirname "$0")/../lib.sh"
@@ -38,7 +40,8 @@ load() {
 	chmod 600 "$T_TMP/rw.conf"
 	"$RW" -q --db "$DB" snds load --source demo "$src/data/sample/snds" &&
 		"$RW" -q --config "$T_TMP/rw.conf" --db "$DB" arf ingest jmrp &&
-		"$RW" -q --db "$DB" analyze --from 2026-07-01 --to 2026-08-14
+		"$RW" -q --db "$DB" analyze --from 2026-07-01 --to 2026-08-14 &&
+		psql -X -q -v ON_ERROR_STOP=1 -d "$OUT_DB" -f "$dir/mta_rows.sql"
 }
 expect_status 0 "sample data loaded and analyzed" load
 expect_status 0 "report --html" "$RW" -q --db "$DB" report --html \
@@ -49,7 +52,12 @@ q "SELECT incident_id FROM repwatch.incident_current ORDER BY 1" \
 	nok "fewer than 2 incidents in the sample"
 
 shot=$T_TMP/report.png
-TMPDIR=$T_TMP setsid "$py" "$dir/report_browser.py" "$T_TMP/r.html" "$shot" "$T_TMP/ids" \
+# the incidents whose subject has MTA rows get a band
+bands=$(q "SELECT count(*) FROM repwatch.incident_current s WHERE EXISTS (
+	SELECT 1 FROM repwatch.mta_attempt_hour a WHERE a.ip <<= s.subject::cidr)")
+[ "$bands" -ge 2 ] && ok "incidents with MTA data ($bands)" ||
+	nok "only $bands incidents with MTA data"
+WANT_BANDS=$bands TMPDIR=$T_TMP setsid "$py" "$dir/report_browser.py" "$T_TMP/r.html" "$shot" "$T_TMP/ids" \
 	--self-test >"$T_TMP/browser.out" 2>&1 &
 pgid=$!
 timeout_s=120
