@@ -67,8 +67,9 @@ CREATE TABLE repwatch.mta_load (
 );
 
 -- repwatch.mta_ip_day_facts - per sending IP and day (in the analyzer's
--- zone), days D1..D2: attempts by class, the throttle share, and the first
--- block answer of the day with its code.
+-- zone), days D1..D2: attempts by class (0, never NULL, for a class without
+-- attempts, as in dashboard.mta_ip_daily), the throttle share, and the
+-- first block answer of the day with its code.
 CREATE FUNCTION repwatch.mta_ip_day_facts(d1 date, d2 date)
 RETURNS TABLE (
     ip inet, net cidr, day date, attempts bigint, delivered bigint,
@@ -88,12 +89,16 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN family(h.ip) = 4 THEN set_masklen(h.ip::cidr, 24) END,
            h.d,
            sum(h.attempts)::bigint,
-           (sum(h.attempts) FILTER (WHERE h.class = 'delivered'))::bigint,
-           (sum(h.attempts)
-               FILTER (WHERE h.class = 'deferred-throttle'))::bigint,
-           (sum(h.attempts) FILTER (WHERE h.class = 'deferred-other'))::bigint,
-           (sum(h.attempts) FILTER (WHERE h.class = 'blocked'))::bigint,
-           (sum(h.attempts) FILTER (WHERE h.class = 'bounced-other'))::bigint,
+           coalesce(sum(h.attempts) FILTER (WHERE h.class = 'delivered'), 0)
+               ::bigint,
+           coalesce(sum(h.attempts)
+               FILTER (WHERE h.class = 'deferred-throttle'), 0)::bigint,
+           coalesce(sum(h.attempts)
+               FILTER (WHERE h.class = 'deferred-other'), 0)::bigint,
+           coalesce(sum(h.attempts) FILTER (WHERE h.class = 'blocked'), 0)
+               ::bigint,
+           coalesce(sum(h.attempts)
+               FILTER (WHERE h.class = 'bounced-other'), 0)::bigint,
            coalesce(sum(h.attempts)
                FILTER (WHERE h.class = 'deferred-throttle'), 0)
                ::double precision / sum(h.attempts),
