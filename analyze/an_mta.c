@@ -276,7 +276,7 @@ an_mta_ranges(GPtrArray *ips)
 void
 an_mta_test_throttle(struct an_mta_ip *x, const struct an_params *p)
 {
-	double p_cmp = 1.0, p_floor;
+	double p_cmp = 0.0, p_floor;
 
 	x->candidate = false;
 	x->p_value = 1.0;
