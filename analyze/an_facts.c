@@ -73,10 +73,11 @@ static const char data_days_sql[] =
     "    repwatch.an_horizon() AS h), "
     "s AS (SELECT min(day) AS first, max(day) AS last "
     "    FROM repwatch.snds_daily, z WHERE day <= z.h), "
-    "m AS (SELECT (min(a.hour) AT TIME ZONE z.tz)::date AS first, "
-    "    (max(a.hour) AT TIME ZONE z.tz)::date AS last "
+    "h AS (SELECT min(a.hour) AS lo, max(a.hour) AS hi "
     "    FROM repwatch.mta_attempt_hour a, z "
-    "    WHERE a.hour < ((z.h + 1)::timestamp AT TIME ZONE z.tz)) "
+    "    WHERE a.hour < ((z.h + 1)::timestamp AT TIME ZONE z.tz)), "
+    "m AS (SELECT (h.lo AT TIME ZONE z.tz)::date AS first, "
+    "    (h.hi AT TIME ZONE z.tz)::date AS last FROM h, z) "
     "SELECT least(s.first, m.first)::text, greatest(s.last, m.last)::text "
     "FROM s, m";
 
