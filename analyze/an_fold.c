@@ -66,9 +66,12 @@ subj_get(GHashTable *t, char *subject, char *net, bool range)
 static int
 rule_pref(const char *rule)
 {
+	/* a block answer is the event itself: its message (code, delisting
+	 * page) comes before any forecast of it */
 	static const char *const order[] = {
-		"level", "rising", "range-level", "range-rising", "listed",
-		"filter", "range-filter", "trap", "ip-missing", NULL,
+		"blocked", "range-blocked", "level", "rising", "range-level",
+		"range-rising", "listed", "throttled", "filter", "range-filter",
+		"trap", "ip-missing", NULL,
 	};
 
 	for (int i = 0; order[i] != NULL; i++)

@@ -239,20 +239,42 @@ an_run_range(struct rw_db *db, const char *from, const char *to,
 }
 
 /* the complaint day zone: the first SNDS source's (all should agree) */
-static int
-sync_timezone(struct rw_db *db, const struct rw_config *cfg)
+/* the zone of the first [KIND.NAME] section that sets one */
+static const char *
+first_zone(const struct rw_config *cfg, const char *kind)
 {
-	char **names = rw_config_instances(cfg, "snds");
-	int rc = 0;
+	char **names = rw_config_instances(cfg, kind);
+	const char *tz = NULL;
 
-	if (names != NULL && names[0] != NULL) {
-		g_autofree char *sec = g_strdup_printf("snds.%s", names[0]);
-		const char *tz = rw_config_get(cfg, sec, "timezone");
+	for (int i = 0; names != NULL && names[i] != NULL && !tz; i++) {
+		g_autofree char *sec = g_strdup_printf("%s.%s", kind, names[i]);
 
-		if (tz != NULL)
-			rc = an_facts_set_timezone(db, tz);
+		tz = rw_config_get(cfg, sec, "timezone");
 	}
 	g_strfreev(names);
+	return tz;
+}
+
+/*
+ * days are SNDS days when SNDS is configured or has data (sources stored
+ * with "snds link set" have no section); a user with MTA logs only gets
+ * the days of the first MTA source that names its zone
+ */
+int
+an_run_sync_timezone(struct rw_db *db, const struct rw_config *cfg)
+{
+	const char *tz = first_zone(cfg, "snds");
+	char *any = NULL;
+	int rc = 0;
+
+	if (tz == NULL)
+		rc = rw_db_query1(&any, db, "SELECT EXISTS (SELECT 1 FROM "
+		    "repwatch.snds_daily)", 0, NULL);
+	if (rc == 0 && tz == NULL && g_strcmp0(any, "f") == 0)
+		tz = first_zone(cfg, "mta");
+	g_free(any);
+	if (rc == 0 && tz != NULL)
+		rc = an_facts_set_timezone(db, tz);
 	return rc;
 }
 
@@ -282,7 +304,7 @@ an_run_analyze(struct an_run_totals *out, struct rw_db *db,
 	if (rc != 0)
 		return rc;
 	an_params_load(&p, cfg);
-	rc = sync_timezone(db, cfg);
+	rc = an_run_sync_timezone(db, cfg);
 	if (rc == 0)
 		rc = an_run_range(db, from, to, &p);
 	if (rc == 0)

@@ -40,6 +40,13 @@ struct an_run_totals {
 };
 
 /*
+ * an_run_sync_timezone - store the zone analysis days are taken in: the
+ * first SNDS source's; without SNDS (no section, no rows) the first MTA
+ * source's that names one. Call it before reading which days have data.
+ */
+int an_run_sync_timezone(struct rw_db *db, const struct rw_config *cfg);
+
+/*
  * an_run_analyze - the area's entry point, for "analyze" and nightly: take
  * the analyze lock (RW_ETEMP when another analysis holds it), book
  * complaints in the first SNDS source's zone, run FROM..TO with the

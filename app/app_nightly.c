@@ -324,11 +324,13 @@ analyze_step(struct run *run, const struct app_nightly_ops *ops)
 	int rc = app_db(&db, run->app);
 
 	if (rc == 0)
+		rc = an_run_sync_timezone(db, run->app->cfg);
+	if (rc == 0)
 		rc = an_run_pending(&from, &to, db);
 	if (rc != 0) {
 		fail_step(run, "analyze", NULL);
 	} else if (to == NULL) {
-		skip_step(run, "analyze", "no SNDS data yet");
+		skip_step(run, "analyze", "no SNDS or MTA data yet");
 	} else {
 		range = g_strdup_printf("%s..%s", from, to);
 		run_or_missing(run, "analyze", range, ops->analyze);

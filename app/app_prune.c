@@ -40,6 +40,9 @@ static const struct prune_table prune_tables[] = {
 	    "state = 'resolved' AND resolved_day < $1::date"},
 	{"repwatch.silence", "coalesce(lifted_at::date, until) < $1::date"},
 	{"repwatch.analysis_run", "day < $1::date"},
+	{"repwatch.mta_attempt_hour", "hour < $1::date"},
+	{"repwatch.an_mta_day", "day < $1::date"},
+	{"repwatch.mta_load", "finished_at < $1::date"},
 	{"repwatch.run_log", "started_at < $1::date"},
 	{NULL, NULL},
 };

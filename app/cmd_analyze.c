@@ -93,7 +93,7 @@ day_opts_latest(struct day_opts *o, char *last, const char *what)
 	return rc;
 }
 
-/* default range: the latest day with SNDS data */
+/* default range: the latest day with SNDS or MTA data */
 static int
 default_days(struct day_opts *o, struct rw_db *db)
 {
@@ -105,9 +105,9 @@ default_days(struct day_opts *o, struct rw_db *db)
 		return 0;
 	rc = an_facts_data_days(&first, &last, db);
 	if (rc == 0 && last == NULL) {
-		rc = rw_error_set(RW_EDATA, "no SNDS data to analyze");
-		rw_error_hint("Load data with \"repwatch fetch\" or "
-		    "\"repwatch load\" first.");
+		rc = rw_error_set(RW_EDATA, "no SNDS or MTA data to analyze");
+		rw_error_hint("Load data with \"repwatch snds fetch\" or "
+		    "\"repwatch mta load\" first.");
 	}
 	if (rc == 0)
 		return day_opts_latest(o, last, "day with SNDS data");
@@ -151,6 +151,8 @@ analyze(struct app *app, struct day_opts *o)
 	struct rw_db *db = NULL;
 	int rc = app_db(&db, app);
 
+	if (rc == 0)
+		rc = an_run_sync_timezone(db, app->cfg);
 	if (rc == 0)
 		rc = refuse_future(o, db);
 	if (rc == 0)
@@ -486,9 +488,11 @@ app_analyze_and_report(struct app *app, FILE *out)
 	int rc = app_db(&db, app);
 
 	if (rc == 0)
+		rc = an_run_sync_timezone(db, app->cfg);
+	if (rc == 0)
 		rc = an_facts_data_days(&first, &o.to, db);
 	if (rc == 0 && first == NULL)
-		rc = rw_error_set(RW_EDATA, "no SNDS data to analyze");
+		rc = rw_error_set(RW_EDATA, "no SNDS or MTA data to analyze");
 	if (rc == 0) {
 		o.from = g_strdup(first);
 		rc = analyze(app, &o);

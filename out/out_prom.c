@@ -271,9 +271,12 @@ int
 out_prom_render(GString *out, long *out_series, struct rw_db *db)
 {
 	char *since = NULL;
-	int rc = rw_db_query1(&since, db, "SELECT coalesce(max(day) - 30, "
-	    "current_date)::text FROM repwatch.snds_daily WHERE day <= "
-	    "repwatch.an_horizon()", 0, NULL);
+	/* the latest day with data, SNDS or analyzed (MTA-only users) */
+	int rc = rw_db_query1(&since, db, "SELECT coalesce(greatest("
+	    "(SELECT max(day) FROM repwatch.snds_daily WHERE day <= "
+	    "repwatch.an_horizon()), (SELECT max(day) FROM "
+	    "repwatch.analysis_run WHERE day <= repwatch.an_horizon())) - 30, "
+	    "current_date)::text", 0, NULL);
 
 	*out_series = 0;
 	for (size_t i = 0; rc == 0 && i < G_N_ELEMENTS(queries); i++) {

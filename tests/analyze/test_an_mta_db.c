@@ -12,7 +12,7 @@
  *    volume;
  *  - SNDS data that stops while MTA data goes on raises no ip-missing;
  *  - a complaint level finding and an MTA blocked finding on one IP are
- *    one incident, critical, with both rules.
+ *    one incident, critical, with both rules and the block's message.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -342,7 +342,8 @@ test_joins_incident(void **state)
 	check_rc(an_facts_refresh(NULL, f->db), "refresh");
 	check_rc(rw_db_begin(f->db), "begin");
 	rc = an_run_evaluate(&findings, &subjects, f->db, "2026-02-14", &p);
-	level = an_finding_new("ip", "203.0.113.5", "level", AN_WARNING);
+	/* critical too: on a tie of severity the block's message tells */
+	level = an_finding_new("ip", "203.0.113.5", "level", AN_CRITICAL);
 	level->rate_7d = 0.0014;
 	level->message = g_strdup("0.14% over 7 days on 61000 recipients");
 	if (rc == 0) {
@@ -362,10 +363,12 @@ test_joins_incident(void **state)
 	x = v->pdata[0];
 	rules = g_strjoinv(",", x->rules);
 	if (strcmp(x->subject, "203.0.113.5") != 0 ||
-	    x->severity != AN_CRITICAL || strcmp(rules, "blocked,level") != 0) {
-		print_error("incident: got %s %s %s, want 203.0.113.5 "
-		    "critical blocked,level\n", x->subject,
-		    an_severity_name(x->severity), rules);
+	    x->severity != AN_CRITICAL || strcmp(rules, "blocked,level") != 0 ||
+	    x->num.message == NULL || strstr(x->num.message, "S3150") == NULL) {
+		print_error("incident: got %s %s %s \"%s\", want 203.0.113.5 "
+		    "critical blocked,level with the S3150 message\n",
+		    x->subject, an_severity_name(x->severity), rules,
+		    x->num.message ? x->num.message : "(null)");
 		fail();
 	}
 	g_ptr_array_free(v, TRUE);

@@ -46,4 +46,22 @@ v=$(q "SELECT count(*) FROM repwatch.analysis_run")
 v=$(q "SELECT string_agg(rule, ',' ORDER BY rule) FROM repwatch.alert")
 [ "$v" = blocked ] && ok "a steady 2 % share raises no throttled alert" ||
 	nok "alerts: got \"$v\", want blocked"
+
+# without SNDS the first MTA source that names a zone gives the days: the
+# block at 17:42 UTC on 30 October is 31 October in Tokyo
+cat >"$T_TMP/tokyo.conf" <<EOF
+[mta.pf]
+type = postfix
+path = $T_TMP/none/mail.log*
+timezone = Asia/Tokyo
+EOF
+expect_status 0 "analyze in the MTA source's zone" \
+	"$RW" -q -c "$T_TMP/tokyo.conf" --db "$DB" analyze --from 2026-10-01
+v=$(q "SELECT repwatch.an_timezone()")
+[ "$v" = Asia/Tokyo ] && ok "the days are the MTA source's" ||
+	nok "an_timezone: got \"$v\", want Asia/Tokyo"
+v=$(q "SELECT string_agg(DISTINCT d.day::text, ',') FROM repwatch.alert_day d
+	JOIN repwatch.alert a ON a.id = d.alert_id WHERE a.rule = 'blocked'")
+[ "$v" = 2026-10-31 ] && ok "the block is booked on the Tokyo day" ||
+	nok "blocked days: got \"$v\", want 2026-10-31"
 finish
