@@ -17,6 +17,7 @@ int cmd_snds(struct app *app, int argc, char **argv);
 int cmd_arf(struct app *app, int argc, char **argv);
 int cmd_analyze(struct app *app, int argc, char **argv);
 int cmd_alerts(struct app *app, int argc, char **argv);
+int cmd_backtest(struct app *app, int argc, char **argv);
 int cmd_nightly(struct app *app, int argc, char **argv);
 int cmd_prune(struct app *app, int argc, char **argv);
 int cmd_report(struct app *app, int argc, char **argv);
@@ -38,6 +39,10 @@ void app_incidents_print(FILE *out, GPtrArray *incidents,
 /* app_incidents_fail - an open or escalated incident at FAIL_ON or worse
  * (-1: never) */
 bool app_incidents_fail(GPtrArray *incidents, int fail_on);
+
+struct an_backtest_result;
+/* app_backtest_summary - the backtest's summary lines (cmd_backtest.c) */
+void app_backtest_summary(FILE *out, const struct an_backtest_result *r);
 
 struct arf_ingest_totals;
 
