@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analyze/an_facts.h"
+#include "analyze/an_mta.h"
 #include "common/rw_error.h"
 #include "common/rw_util.h"
 
@@ -52,14 +53,33 @@ int
 an_facts_refresh(int *out_days, struct rw_db *db)
 {
 	char *v = NULL;
+	int mta = 0;
 	int rc = rw_db_query1(&v, db, "SELECT repwatch.an_refresh_facts()", 0,
 	    NULL);
 
+	/* the MTA answers' copy too (an_mta_day, issue 15) */
+	if (rc == 0)
+		rc = an_mta_refresh(&mta, db);
 	if (rc == 0 && out_days != NULL)
-		*out_days = v ? (int)g_ascii_strtoll(v, NULL, 10) : 0;
+		*out_days = (v ? (int)g_ascii_strtoll(v, NULL, 10) : 0) + mta;
 	g_free(v);
 	return rc;
 }
+
+/* SNDS days and MTA days (in the analyzer's zone; min and max of the
+ * hour column use its index) up to the horizon */
+static const char data_days_sql[] =
+    "WITH z AS (SELECT repwatch.an_timezone() AS tz, "
+    "    repwatch.an_horizon() AS h), "
+    "s AS (SELECT min(day) AS first, max(day) AS last "
+    "    FROM repwatch.snds_daily, z WHERE day <= z.h), "
+    "h AS (SELECT min(a.hour) AS lo, max(a.hour) AS hi "
+    "    FROM repwatch.mta_attempt_hour a, z "
+    "    WHERE a.hour < ((z.h + 1)::timestamp AT TIME ZONE z.tz)), "
+    "m AS (SELECT (h.lo AT TIME ZONE z.tz)::date AS first, "
+    "    (h.hi AT TIME ZONE z.tz)::date AS last FROM h, z) "
+    "SELECT least(s.first, m.first)::text, greatest(s.last, m.last)::text "
+    "FROM s, m";
 
 int
 an_facts_data_days(char **out_first, char **out_last, struct rw_db *db)
@@ -68,10 +88,9 @@ an_facts_data_days(char **out_first, char **out_last, struct rw_db *db)
 	int rc;
 
 	*out_first = *out_last = NULL;
-	/* never past the horizon: a future day must not be the "latest" */
-	rc = rw_db_query(&r, db, "SELECT min(day)::text, max(day)::text "
-	    "FROM repwatch.snds_daily WHERE day <= repwatch.an_horizon()", 0,
-	    NULL);
+	/* never past the horizon: a future day must not be the "latest";
+	 * MTA answers count as data (a user may have no SNDS at all) */
+	rc = rw_db_query(&r, db, data_days_sql, 0, NULL);
 	if (rc == 0) {
 		*out_first = col_s(r, 0, 0);
 		*out_last = col_s(r, 0, 1);

@@ -17,11 +17,13 @@
 /* an_facts_set_timezone - the zone complaint days are computed in */
 int an_facts_set_timezone(struct rw_db *db, const char *tz);
 
-/* an_facts_refresh - bring repwatch.an_ip_day up to date with what was
- * loaded since the last refresh; *out_days (nullable) = days rebuilt */
+/* an_facts_refresh - bring repwatch.an_ip_day and an_mta_day up to date
+ * with what was loaded since the last refresh; *out_days (nullable) =
+ * days rebuilt (of both) */
 int an_facts_refresh(int *out_days, struct rw_db *db);
 
-/* an_facts_data_days - first and last day with SNDS data (NULL if none) */
+/* an_facts_data_days - first and last day with SNDS data or MTA answers
+ * (NULL if none), never past repwatch.an_horizon() */
 int an_facts_data_days(char **out_first, char **out_last, struct rw_db *db);
 
 /* an_facts_day_has_data - SNDS has any row for DAY */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analyze/an_rules.h"
+#include "analyze/an_mta.h"
 #include "analyze/an_noise.h"
 
 static const char *const severity_names[] = {"info", "warning", "critical"};
@@ -47,6 +48,7 @@ an_params_default(struct an_params *out)
 		.level_long_below = 7000, .spike_tail = 0.35,
 		.spike_alpha = 0.01,
 	};
+	an_mta_params_default(out);
 }
 
 static double
@@ -97,6 +99,7 @@ an_params_load(struct an_params *out, const struct rw_config *cfg)
 	    "level_long_below");
 	out->spike_tail = dbl(cfg, "spike_tail");
 	out->spike_alpha = dbl(cfg, "spike_alpha");
+	an_mta_params_load(out, cfg);
 }
 
 struct an_series *

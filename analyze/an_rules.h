@@ -64,6 +64,17 @@ struct an_params {
 	                             * excess is at most this share of the
 	                             * peak day's */
 	double spike_alpha;         /* level of the spike check's tests */
+	/* issue 15: the MTA throttle rule (an_mta, throttle_* keys) */
+	struct {
+		int days;              /* recent window for low-volume IPs */
+		double min_attempts;   /* attempts the judged window needs */
+		double min_throttled;  /* throttle answers it needs */
+		double floor_share;    /* share judged against without a
+		                        * baseline */
+		double base_share;     /* lowest baseline share assumed */
+		double min_ratio;      /* share / baseline share at least */
+		double alpha;          /* false discovery rate of the day */
+	} mta;
 };
 
 /* an_params_default - the built-in defaults (the key table's) */

@@ -7,6 +7,7 @@
 #include "analyze/an_alerts.h"
 #include "analyze/an_facts.h"
 #include "analyze/an_incidents.h"
+#include "analyze/an_mta.h"
 #include "analyze/an_run.h"
 #include "common/rw_error.h"
 #include "common/rw_log.h"
@@ -97,6 +98,30 @@ health_findings(GPtrArray *out, struct rw_db *db, const char *day,
 	return rc;
 }
 
+/* the MTA rules (issue 15); *out_only = MTA IPs the SNDS/complaint
+ * subjects do not hold, so they count as subjects judged */
+static int
+mta_findings(GPtrArray *out, int *out_only, struct rw_db *db,
+    const char *day, GPtrArray *all, const struct an_params *p)
+{
+	GPtrArray *mips = NULL;
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	int rc = an_mta_facts(&mips, db, day, p);
+
+	*out_only = 0;
+	for (guint i = 0; i < all->len; i++)
+		g_hash_table_add(seen, ((struct an_subject *)all->pdata[i])->key);
+	if (rc == 0) {
+		an_mta_findings(out, mips, p);
+		for (guint i = 0; i < mips->len; i++)
+			*out_only += !g_hash_table_contains(seen,
+			    ((struct an_mta_ip *)mips->pdata[i])->key);
+	}
+	g_hash_table_destroy(seen);
+	g_ptr_array_free(mips, TRUE);
+	return rc;
+}
+
 int
 an_run_evaluate(GPtrArray **out_findings, int *out_subjects,
     struct rw_db *db, const char *day, const struct an_params *p)
@@ -104,7 +129,7 @@ an_run_evaluate(GPtrArray **out_findings, int *out_subjects,
 	GPtrArray *ips = NULL, *ranges = NULL, *all = NULL;
 	GPtrArray *findings = an_findings_new();
 	bool has_data = false;
-	int rc;
+	int rc, mta_only = 0;
 
 	*out_findings = NULL;
 	rc = an_facts_window(&ips, db, day, p);
@@ -119,7 +144,9 @@ an_run_evaluate(GPtrArray **out_findings, int *out_subjects,
 		goto cleanup;
 	subject_findings(findings, all, has_data, p);
 	rc = health_findings(findings, db, day, ips, p);
-	*out_subjects = (int)all->len;
+	if (rc == 0)
+		rc = mta_findings(findings, &mta_only, db, day, all, p);
+	*out_subjects = (int)all->len + mta_only;
 cleanup:
 	if (rc == 0) {
 		*out_findings = findings;
@@ -269,19 +296,29 @@ an_run_analyze(struct an_run_totals *out, struct rw_db *db,
 int
 an_run_pending(char **out_from, char **out_to, struct rw_db *db)
 {
-	PGresult *res = NULL;
-	int rc = rw_db_query(&res, db, "WITH d AS (SELECT min(day) AS first, "
-	    "max(day) AS last FROM repwatch.snds_daily WHERE day <= "
-	    "repwatch.an_horizon()), a AS (SELECT max(day) AS done FROM "
-	    "repwatch.analysis_run WHERE day <= repwatch.an_horizon()) "
-	    "SELECT greatest(d.first, least(coalesce(a.done + 1, d.first), "
-	    "d.last - 2))::text, d.last::text FROM d, a", 0, NULL);
+	g_autofree char *first = NULL;
+	char *last = NULL;
+	const char *params[2];
+	char *from = NULL;
+	int rc = an_facts_data_days(&first, &last, db);
 
 	*out_from = *out_to = NULL;
-	if (rc == 0 && !PQgetisnull(res, 0, 1)) {
-		*out_from = g_strdup(PQgetvalue(res, 0, 0));
-		*out_to = g_strdup(PQgetvalue(res, 0, 1));
+	if (rc != 0 || last == NULL) {
+		g_free(last);
+		return rc;
 	}
-	PQclear(res);
+	params[0] = first;
+	params[1] = last;
+	rc = rw_db_query1(&from, db, "SELECT greatest($1::date, "
+	    "least(coalesce(max(day) + 1, $1::date), $2::date - 2))::text "
+	    "FROM repwatch.analysis_run WHERE day <= repwatch.an_horizon()",
+	    2, params);
+	if (rc == 0 && from != NULL) {
+		*out_from = from;
+		*out_to = last;
+		return 0;
+	}
+	g_free(from);
+	g_free(last);
 	return rc;
 }

@@ -51,7 +51,8 @@ int an_run_analyze(struct an_run_totals *out, struct rw_db *db,
 /*
  * an_run_pending - the days nightly analyzes: from the day after the last
  * analyzed one (at least the last 3 days with data, which a fetch may have
- * revised) to the last day with SNDS data; both NULL when there is none.
+ * revised) to the last day with SNDS data or MTA answers; both NULL when
+ * there is none.
  * Days after the horizon (stored by an earlier version) are ignored: they
  * would otherwise be the only ones analyzed, night after night.
  */

@@ -254,6 +254,29 @@ const struct rw_config_key rw_config_keys[] = {
 	    "Spike decay: level of its exact tests (a day back at baseline is "
 	    "not significantly above min_ratio x baseline; the days back are "
 	    "significantly below the spike day's rate)."},
+	{"analyze", "throttle_days", RW_CT_INT, "3", "1..28",
+	    "Throttled rule (MTA logs): an IP with fewer than "
+	    "throttle_min_attempts attempts to Microsoft on the day is judged "
+	    "over this many days up to it; its baseline is the baseline_days "
+	    "before the judged window."},
+	{"analyze", "throttle_min_attempts", RW_CT_INT, "200", "1..1000000000",
+	    "Throttled rule: attempts to Microsoft the judged window needs "
+	    "(and the baseline, to count as the IP's own)."},
+	{"analyze", "throttle_min_throttled", RW_CT_INT, "20", "1..1000000",
+	    "Throttled rule: throttle answers (4.7.650 S775, 4.7.651 S3114) "
+	    "the judged window needs."},
+	{"analyze", "throttle_floor_share", RW_CT_DOUBLE, "0.05", "0..1",
+	    "Throttled rule: the throttle share an IP without a baseline (a "
+	    "new or rarely used IP) is judged against."},
+	{"analyze", "throttle_base_share", RW_CT_DOUBLE, "0.005", "0..1",
+	    "Throttled rule: lowest baseline share assumed (an IP Microsoft "
+	    "never throttled is not judged against zero)."},
+	{"analyze", "throttle_min_ratio", RW_CT_DOUBLE, "2", "1..1000",
+	    "Throttled rule: the throttle share must be at least this times "
+	    "the baseline share."},
+	{"analyze", "throttle_alpha", RW_CT_DOUBLE, "0.01", "0..0.5",
+	    "Throttled rule: false discovery rate (Benjamini-Hochberg) over "
+	    "the day's IPs with MTA answers."},
 
 	/* [nightly] */
 	{"nightly", "report_html", RW_CT_PATH, NULL, NULL,

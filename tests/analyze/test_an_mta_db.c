@@ -1,0 +1,388 @@
+/*
+ * test_an_mta_db - the MTA rules end to end on a real PostgreSQL (label
+ * db): rows in repwatch.mta_attempt_hour as mta_load_run stores them, with
+ * Microsoft's real answer texts, then the analyzer as nightly runs it
+ * (an_run_pending, an_run_range).
+ *
+ *  - a database with MTA logs only (no SNDS, no JMRP) is analyzed: a
+ *    throttle rise gives throttled from its first day, a block gives
+ *    blocked (critical, with the S-code) on its day, two blocked IPs of a
+ *    /24 a range-blocked; a steady 2 % throttle share (binomial noise,
+ *    weekday/weekend volume) never alerts over 60 days, at high and low
+ *    volume;
+ *  - SNDS data that stops while MTA data goes on raises no ip-missing;
+ *  - a complaint level finding and an MTA blocked finding on one IP are
+ *    one incident, critical, with both rules.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <glib.h>
+
+#include "analyze/an_alerts.h"
+#include "analyze/an_facts.h"
+#include "analyze/an_incidents.h"
+#include "analyze/an_run.h"
+#include "common/rw_error.h"
+#include "common/rw_util.h"
+#include "tests/common/testdb.h"
+
+#define NDAYS 60
+/* day 0 = 2026-01-01; the analyzer's zone is the default
+ * (America/Los_Angeles, UTC-8 in these months): UTC hours 15..23 are the
+ * same day there */
+#define DAY0_Y 2026
+#define DAY0_M 1
+#define DAY0_D 1
+
+static const char throttle_text[] =
+    "451 4.7.650 The mail server [%s] has been temporarily rate limited "
+    "due to IP reputation. For e-mail delivery information, see "
+    "https://aka.ms/postmaster (S775) [Name=Protocol Filter Agent]"
+    "[AGT=PFA][MxId=11BA6A61D9B0E0C3] [DB8EUR05FT011.eop-eur05.prod."
+    "protection.outlook.com 2026-01-05T15:02:11.000Z 08DE2B2F2E7D8F31]";
+static const char block_text[] =
+    "550 5.7.1 Unfortunately, messages from [%s] weren't sent. Please "
+    "contact your Internet service provider since part of their network "
+    "is on our block list (%s). You can also refer your provider to "
+    "http://mail.live.com/mail/troubleshooting.aspx#errors. "
+    "[AM4PEPF00027A6C.eurprd04.prod.outlook.com 2026-02-14T17:42:05.000Z "
+    "08DE4A1C77B1E2F0]";
+
+static void
+check_rc(int rc, const char *what)
+{
+	if (rc != 0) {
+		print_error("%s: %s\n", what, rw_error_message());
+		rw_error_clear();
+		fail();
+	}
+}
+
+static void
+day_text(char out[11], int d)
+{
+	GDate g;
+
+	g_date_clear(&g, 1);
+	g_date_set_dmy(&g, DAY0_D, DAY0_M, DAY0_Y);
+	g_date_add_days(&g, (guint)d);
+	rw_format_date(out, &g);
+}
+
+static bool
+weekend(int d)
+{
+	GDate g;
+	GDateWeekday w;
+
+	g_date_clear(&g, 1);
+	g_date_set_dmy(&g, DAY0_D, DAY0_M, DAY0_Y);
+	g_date_add_days(&g, (guint)d);
+	w = g_date_get_weekday(&g);
+	return w == G_DATE_SATURDAY || w == G_DATE_SUNDAY;
+}
+
+/* one sending IP's days: volume, throttle share, blocks */
+struct sender {
+	const char *ip;
+	double weekday, weekend;   /* attempts a day */
+	double share;              /* usual throttle share */
+	int rise_from, rise_to;    /* days at rise_share (-1 none) */
+	double rise_share;
+	int block_day;             /* -1 none */
+	const char *block_code;
+};
+
+/* Binomial(n, p) by n Bernoulli draws: the flicker of a steady share */
+static long long
+binomial(GRand *r, long long n, double p)
+{
+	long long k = 0;
+
+	for (long long i = 0; i < n; i++)
+		k += g_rand_double(r) < p;
+	return k;
+}
+
+static void
+copy_row(struct rw_copy *c, const struct sender *s, int d, int hour,
+    const char *class, const char *code, const char *enhanced, int reply,
+    long long n, const char *answer)
+{
+	char day[11], ts[64], first[64], last[64];
+
+	day_text(day, d);
+	snprintf(ts, sizeof(ts), "%s %02d:00:00+00", day, hour);
+	snprintf(first, sizeof(first), "%s %02d:%02d:05+00", day, hour,
+	    strcmp(class, "blocked") == 0 ? 42 : 0);
+	snprintf(last, sizeof(last), "%s %02d:59:31+00", day, hour);
+	rw_copy_field(c, "postfix-main");
+	rw_copy_field(c, s->ip);
+	rw_copy_field(c, ts);
+	rw_copy_field(c, class);
+	rw_copy_field(c, code);
+	rw_copy_field(c, enhanced);
+	if (reply > 0)
+		rw_copy_field_int(c, reply);
+	else
+		rw_copy_field(c, NULL);
+	rw_copy_field_int(c, n);
+	rw_copy_field(c, first);
+	rw_copy_field(c, last);
+	rw_copy_field(c, answer);
+	rw_copy_field(c, answer ? s->ip : NULL);
+	check_rc(rw_copy_end_row(c), "copy row");
+}
+
+/* three hours a day (07:00, 11:00 and 15:00 in the analyzer's zone) */
+static void
+copy_sender(struct rw_copy *c, GRand *r, const struct sender *s)
+{
+	g_autofree char *thr = g_strdup_printf(throttle_text, s->ip);
+
+	for (int d = 0; d < NDAYS; d++) {
+		double share = d >= s->rise_from && d <= s->rise_to ?
+		    s->rise_share : s->share;
+		long long n = (long long)((weekend(d) ? s->weekend :
+		    s->weekday) / 3);
+
+		for (int h = 15; h <= 23; h += 4) {
+			long long t = binomial(r, n, share);
+
+			if (n - t > 0)
+				copy_row(c, s, d, h, "delivered", "", "2.6.0",
+				    250, n - t, NULL);
+			if (t > 0)
+				copy_row(c, s, d, h, "deferred-throttle",
+				    "S775", "4.7.650", 451, t, thr);
+		}
+		if (d == s->block_day) {
+			g_autofree char *blk = g_strdup_printf(block_text,
+			    s->ip, s->block_code);
+
+			copy_row(c, s, d, 17, "blocked", s->block_code,
+			    "5.7.1", 550, 37, blk);
+		}
+	}
+}
+
+static void
+load_senders(struct rw_db *db, const struct sender *s, size_t n)
+{
+	struct rw_copy *c = NULL;
+	GRand *r = g_rand_new_with_seed(15);
+
+	check_rc(rw_copy_begin(&c, db, "repwatch.mta_attempt_hour",
+	    "source, ip, hour, class, code, enhanced, reply, attempts, "
+	    "first_at, last_at, answer, answer_ip"), "copy");
+	for (size_t i = 0; i < n; i++)
+		copy_sender(c, r, &s[i]);
+	check_rc(rw_copy_finish(c, NULL), "copy finish");
+	g_rand_free(r);
+}
+
+/* every alert episode "SUBJECT RULE SEVERITY FIRST..LAST DAYS", sorted */
+static char *
+alert_summary(struct rw_db *db)
+{
+	char *v = NULL;
+
+	check_rc(rw_db_query1(&v, db, "SELECT coalesce(string_agg(l, E'\\n' "
+	    "ORDER BY l), '') FROM (SELECT a.subject || ' ' || a.rule || ' ' "
+	    "|| d.severity || ' ' || min(d.day) || '..' || max(d.day) || ' ' "
+	    "|| count(*) AS l FROM repwatch.alert a JOIN repwatch.alert_day d "
+	    "ON d.alert_id = a.id GROUP BY a.subject, a.rule, d.severity) x",
+	    0, NULL), "alerts");
+	return v;
+}
+
+static void
+expect_text(const char *what, const char *got, const char *want)
+{
+	if (g_strcmp0(got, want) != 0) {
+		print_error("%s:\n got:\n%s\n want:\n%s\n", what, got, want);
+		fail();
+	}
+}
+
+static char *
+query1(struct rw_db *db, const char *sql)
+{
+	char *v = NULL;
+
+	check_rc(rw_db_query1(&v, db, sql, 0, NULL), sql);
+	return v;
+}
+
+/*
+ * MTA logs only. 203.0.113.5 (15,000 a weekday, 2 %) is throttled at
+ * 10 % from 2026-02-10 and blocked (S3150) on 2026-02-14; 192.0.2.10 and
+ * .11 are both blocked (S3140) on 2026-02-20; 198.51.100.7 (20,000 a
+ * weekday) and 198.51.100.8 (150 a day) stay at 2 % throughout.
+ */
+static const struct sender mta_only[] = {
+	{"203.0.113.5", 15000, 5000, 0.02, 40, 44, 0.10, 44, "S3150"},
+	{"198.51.100.7", 20000, 7000, 0.02, -1, -1, 0, -1, NULL},
+	{"198.51.100.8", 150, 150, 0.02, -1, -1, 0, -1, NULL},
+	{"192.0.2.10", 3000, 1000, 0.02, -1, -1, 0, 50, "S3140"},
+	{"192.0.2.11", 3000, 1000, 0.02, -1, -1, 0, 50, "S3140"},
+};
+
+static void
+test_mta_only(void **state)
+{
+	struct testdb_fx *f = *state;
+	struct an_params p;
+	char *from = NULL, *to = NULL;
+	g_autofree char *got = NULL, *days = NULL, *msg = NULL;
+	g_autofree char *inc = NULL, *missing = NULL;
+
+	TESTDB_REQUIRE();
+	load_senders(f->db, mta_only, G_N_ELEMENTS(mta_only));
+	check_rc(an_run_pending(&from, &to, f->db), "pending");
+	expect_text("pending days", from, "2026-01-01");
+	expect_text("pending to", to, "2026-03-01");
+	an_params_default(&p);
+	check_rc(an_run_range(f->db, from, to, &p), "analyze");
+	g_free(from);
+	g_free(to);
+
+	days = query1(f->db, "SELECT count(*) || ' ' || min(day) || ' ' || "
+	    "max(day) || ' ' || min(subjects) FROM repwatch.analysis_run");
+	expect_text("analyzed days", days, "60 2026-01-01 2026-03-01 5");
+	/* nothing but the rise, the blocks and the blocked range; the
+	 * steady senders never alert */
+	got = alert_summary(f->db);
+	expect_text("alerts", got,
+	    "192.0.2.0/24 range-blocked critical 2026-02-20..2026-02-20 1\n"
+	    "192.0.2.10 blocked critical 2026-02-20..2026-02-20 1\n"
+	    "192.0.2.11 blocked critical 2026-02-20..2026-02-20 1\n"
+	    "203.0.113.5 blocked critical 2026-02-14..2026-02-14 1\n"
+	    "203.0.113.5 throttled warning 2026-02-10..2026-02-14 5");
+	msg = query1(f->db, "SELECT d.details->>'message' FROM "
+	    "repwatch.alert a JOIN repwatch.alert_day d ON d.alert_id = a.id "
+	    "WHERE a.rule = 'blocked' AND a.subject = '203.0.113.5'");
+	if (msg == NULL || strstr(msg, "S3150") == NULL ||
+	    strstr(msg, "https://sender.office.com") == NULL ||
+	    strstr(msg, "2026-02-14 17:42 UTC") == NULL) {
+		print_error("blocked message: got \"%s\", want S3150, "
+		    "2026-02-14 17:42 UTC and https://sender.office.com\n",
+		    msg ? msg : "(none)");
+		fail();
+	}
+	inc = query1(f->db, "SELECT string_agg(i.subject || ' ' || "
+	    "d.severity || ' ' || i.first_day || ' ' || "
+	    "array_to_string(d.rules, ','), E'\\n' ORDER BY i.subject) "
+	    "FROM repwatch.incident i JOIN repwatch.incident_day d "
+	    "ON d.incident_id = i.id WHERE d.day IN ('2026-02-14', "
+	    "'2026-02-20') AND d.holding");
+	expect_text("incidents", inc,
+	    "192.0.2.0/24 critical 2026-02-20 blocked,range-blocked\n"
+	    "203.0.113.5 critical 2026-02-10 blocked,throttled");
+	missing = query1(f->db, "SELECT count(*) FROM repwatch.alert WHERE "
+	    "rule = 'ip-missing'");
+	expect_text("ip-missing alerts", missing, "0");
+	/* a second night re-analyzes the last three days only */
+	check_rc(an_run_pending(&from, &to, f->db), "pending again");
+	expect_text("pending again", from, "2026-02-27");
+	g_free(from);
+	g_free(to);
+}
+
+/* SNDS rows for 203.0.113.5 on the first 30 days only, MTA on all 60:
+ * the days without SNDS are analyzed, and raise no ip-missing */
+static void
+test_snds_stops(void **state)
+{
+	struct testdb_fx *f = *state;
+	struct an_params p;
+	g_autofree char *got = NULL;
+
+	TESTDB_REQUIRE();
+	load_senders(f->db, mta_only, 2);
+	check_rc(rw_db_exec(f->db, "INSERT INTO repwatch.snds_daily (source, "
+	    "ip, activity_start, activity_end, day, rcpt_commands, "
+	    "data_commands, recipients, filter, complaint_rate_text, "
+	    "raw_start, raw_end) SELECT 'snds', '203.0.113.5', "
+	    "g + interval '8 hours', g + interval '32 hours', g::date, 9000, "
+	    "9000, 9000, 'GREEN', '< 0.1%', 'x', 'y' FROM generate_series("
+	    "'2026-01-01'::timestamp, '2026-01-30', '1 day') g"), "snds");
+	an_params_default(&p);
+	check_rc(an_run_range(f->db, "2026-01-01", "2026-03-01", &p),
+	    "analyze");
+	got = alert_summary(f->db);
+	expect_text("alerts", got,
+	    "203.0.113.5 blocked critical 2026-02-14..2026-02-14 1\n"
+	    "203.0.113.5 throttled warning 2026-02-10..2026-02-14 5");
+}
+
+/* a complaint level finding and an MTA block on one IP: one incident */
+static void
+test_joins_incident(void **state)
+{
+	static const struct sender blocked[] = {
+		{"203.0.113.5", 15000, 5000, 0.02, -1, -1, 0, 44, "S3150"},
+	};
+	struct testdb_fx *f = *state;
+	struct an_params p;
+	GPtrArray *findings = NULL, *v = NULL;
+	struct an_finding *level;
+	const struct an_incident *x;
+	g_autofree char *rules = NULL;
+	int subjects = 0, rc;
+
+	TESTDB_REQUIRE();
+	load_senders(f->db, blocked, 1);
+	an_params_default(&p);
+	check_rc(an_facts_refresh(NULL, f->db), "refresh");
+	check_rc(rw_db_begin(f->db), "begin");
+	rc = an_run_evaluate(&findings, &subjects, f->db, "2026-02-14", &p);
+	level = an_finding_new("ip", "203.0.113.5", "level", AN_WARNING);
+	level->rate_7d = 0.0014;
+	level->message = g_strdup("0.14% over 7 days on 61000 recipients");
+	if (rc == 0) {
+		g_ptr_array_add(findings, level);
+		level = NULL;
+		rc = an_alerts_write_day(NULL, f->db, "2026-02-14", findings,
+		    subjects);
+	}
+	if (rc == 0)
+		rc = an_incidents_write_day(NULL, f->db, "2026-02-14", 2);
+	rc = rc == 0 ? rw_db_commit(f->db) : (rw_db_rollback(f->db), rc);
+	an_finding_free(level);
+	check_rc(rc, "write day");
+	check_rc(an_incidents_list(&v, f->db, "2026-02-14", "2026-02-14",
+	    false, AN_INFO), "list");
+	assert_int_equal(v->len, 1);
+	x = v->pdata[0];
+	rules = g_strjoinv(",", x->rules);
+	if (strcmp(x->subject, "203.0.113.5") != 0 ||
+	    x->severity != AN_CRITICAL || strcmp(rules, "blocked,level") != 0) {
+		print_error("incident: got %s %s %s, want 203.0.113.5 "
+		    "critical blocked,level\n", x->subject,
+		    an_severity_name(x->severity), rules);
+		fail();
+	}
+	g_ptr_array_free(v, TRUE);
+	g_ptr_array_free(findings, TRUE);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_mta_only,
+		    testdb_fx_setup, testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_snds_stops,
+		    testdb_fx_setup, testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_joins_incident,
+		    testdb_fx_setup, testdb_fx_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
