@@ -42,7 +42,11 @@ void app_incidents_print(FILE *out, GPtrArray *incidents,
 bool app_incidents_fail(GPtrArray *incidents, int fail_on);
 
 struct an_backtest_result;
-/* app_backtest_summary - the backtest's summary lines (cmd_backtest.c) */
+/* app_backtest_print - the backtest's blocks and summary, as text or as
+ * one JSON object (cmd_backtest.c) */
+void app_backtest_print(FILE *out, const struct an_backtest_result *r,
+    bool json);
+/* app_backtest_summary - the summary lines of the text form */
 void app_backtest_summary(FILE *out, const struct an_backtest_result *r);
 
 struct arf_ingest_totals;

@@ -246,6 +246,15 @@ print_json(FILE *out, const struct an_backtest_result *r)
 	g_string_free(o, TRUE);
 }
 
+void
+app_backtest_print(FILE *out, const struct an_backtest_result *r, bool json)
+{
+	if (json)
+		print_json(out, r);
+	else
+		print_text(out, r);
+}
+
 /* ---- the command ----------------------------------------------------- */
 
 static int
@@ -319,10 +328,8 @@ cmd_backtest(struct app *app, int argc, char **argv)
 		rc = check_days(db, from, to);
 	if (rc == 0)
 		rc = an_backtest_run(&r, db, app->cfg, from, to, !stored);
-	if (rc == 0 && json)
-		print_json(stdout, &r);
-	else if (rc == 0)
-		print_text(stdout, &r);
+	if (rc == 0)
+		app_backtest_print(stdout, &r, json);
 cleanup:
 	an_backtest_result_clear(&r);
 	g_free(from);
