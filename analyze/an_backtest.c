@@ -262,15 +262,18 @@ mta_events(GPtrArray *out, struct rw_db *db, const char *from,
 }
 
 /*
- * A listing is new on a snapshot when the source's snapshot before did not
- * have the range, or had it only junked and it is blocked now. A source's
- * first snapshot has nothing before it: all its listings are new (as the
- * analyzer's "newly listed"). Sources listing the same range on the same
- * day give one event.
+ * A listing is new on a snapshot when no source listed the range since the
+ * source's snapshot before (for a source's first snapshot: since the
+ * latest snapshot of any source before it), or listed it only junked and
+ * it is blocked now. The very first snapshot has nothing before it: all
+ * its listings are new (as the analyzer's "newly listed"). Sources listing
+ * the same range on the same day give one event.
  */
 static const char snds_events_sql[] =
-    "WITH s AS (SELECT source, day, lag(day) OVER (PARTITION BY source "
-    "  ORDER BY day) AS prev FROM repwatch.snds_status_snapshot) "
+    "WITH s AS (SELECT o.source, o.day, lag(o.day) OVER (PARTITION BY "
+    "  o.source ORDER BY o.day) AS prev, (SELECT max(x.day) FROM "
+    "  repwatch.snds_status_snapshot x WHERE x.day < o.day) AS prev_any "
+    "  FROM repwatch.snds_status_snapshot o) "
     "SELECT DISTINCT ON (r.first_ip, r.last_ip, r.day) host(r.first_ip), "
     "  host(r.last_ip), r.day::text, CASE WHEN r.blocked THEN 'blocked' "
     "  ELSE 'junked' END || CASE WHEN r.reason <> '' THEN ': ' || r.reason "
@@ -279,8 +282,8 @@ static const char snds_events_sql[] =
     "JOIN s ON s.source = r.source AND s.day = r.day "
     "WHERE r.day BETWEEN $1::date AND $2::date "
     "  AND NOT EXISTS (SELECT 1 FROM repwatch.snds_ip_status q "
-    "    WHERE q.source = r.source AND q.day = s.prev "
-    "    AND q.first_ip = r.first_ip AND q.last_ip = r.last_ip "
+    "    WHERE q.first_ip = r.first_ip AND q.last_ip = r.last_ip "
+    "    AND q.day < r.day AND q.day >= coalesce(s.prev, s.prev_any) "
     "    AND (q.blocked OR NOT r.blocked)) "
     "ORDER BY r.first_ip, r.last_ip, r.day, r.blocked DESC, r.source";
 

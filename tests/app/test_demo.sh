@@ -59,4 +59,30 @@ expect_grep "$T_TMP/out" "989 messages, 988 complaints stored" "second run reloa
 sed -n '/^== Backtest/,$p' "$T_TMP/out" >"$T_TMP/backtest2"
 cmp -s "$T_TMP/backtest1" "$T_TMP/backtest2" && ok "the second run's backtest is byte-identical" ||
 	nok "the backtest differs between two runs: $(diff "$T_TMP/backtest1" "$T_TMP/backtest2" | head -5)"
+
+# "repwatch backtest" on the demo's database replays every day itself: the
+# same judgment as the demo's, as one JSON object, byte-identical twice
+expect_status 0 "backtest replays the demo's days" "$RW" backtest --format json
+cp "$T_TMP/out" "$T_TMP/bt1.json"
+expect_status 0 "backtest replays them again" "$RW" backtest --format json
+cmp -s "$T_TMP/bt1.json" "$T_TMP/out" && ok "two replays print identical JSON" ||
+	nok "two replays differ: $(diff "$T_TMP/bt1.json" "$T_TMP/out" | head -5)"
+python3 - "$T_TMP/bt1.json" <<'PY' && ok "the JSON: 11 blocks with exactly the documented keys, the demo's summary" || nok "backtest JSON"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+keys = {"subject", "block_day", "block_source", "code", "first_warning_day",
+        "rule", "lead_days", "peer_fixed_lead_days", "peer_7day_lead_days"}
+assert set(doc) == {"blocks", "summary"}, doc.keys()
+assert len(doc["blocks"]) == 11, len(doc["blocks"])
+assert all(set(b) == keys for b in doc["blocks"])
+b = doc["blocks"][0]
+assert (b["subject"], b["block_source"], b["code"], b["lead_days"]) == \
+    ("203.0.113.6", "mta", "5.7.606", None), b
+b = [x for x in doc["blocks"] if x["subject"] == "192.0.2.50"][0]
+assert (b["block_day"], b["first_warning_day"], b["rule"], b["lead_days"],
+        b["peer_fixed_lead_days"], b["peer_7day_lead_days"]) == \
+    ("2026-08-14", "2026-08-07", "rising", 7, 6, 6), b
+s = doc["summary"]
+assert (s["blocks"], s["warned"], s["median_lead_days"]) == (11, 10, 3), s
+PY
 finish
