@@ -327,7 +327,8 @@ an_mta_correct(GPtrArray *ips)
 
 /* ---- rules ---------------------------------------------------------- */
 
-/* what Microsoft's codes say (../shared/reference/mta.md) */
+/* what Microsoft's codes say (its answer texts; "Email non-delivery
+ * reports and SMTP errors in Exchange Online" for 5.7.511, 5.7.606-649) */
 static const struct {
 	const char *code;
 	const char *meaning;
