@@ -256,6 +256,41 @@ test_stamps(void **state)
 	}
 }
 
+/*
+ * doc/mta.md lists every entry of the classification table with its
+ * class, and every Microsoft domain and MX suffix
+ */
+static void
+test_doc_table(void **state)
+{
+	g_autofree char *doc = NULL;
+
+	(void)state;
+	if (!g_file_get_contents("doc/mta.md", &doc, NULL, NULL))
+		fail_msg("cannot read doc/mta.md");
+	for (size_t i = 0; i < mta_rules_count; i++) {
+		g_autofree char *row = g_strdup_printf("\n| `%s` | %s |",
+		    mta_rules[i].code, mta_class_name(mta_rules[i].cls));
+
+		if (strstr(doc, row) == NULL)
+			fail_msg("doc/mta.md lacks the row \"%s\"", row + 1);
+	}
+	for (size_t i = 0; mta_microsoft_domains[i] != NULL; i++) {
+		g_autofree char *d = g_strdup_printf("`%s`",
+		    mta_microsoft_domains[i]);
+
+		if (strstr(doc, d) == NULL)
+			fail_msg("doc/mta.md lacks the domain %s", d);
+	}
+	for (size_t i = 0; mta_microsoft_mx[i] != NULL; i++) {
+		g_autofree char *d = g_strdup_printf("`%s`",
+		    mta_microsoft_mx[i]);
+
+		if (strstr(doc, d) == NULL)
+			fail_msg("doc/mta.md lacks the MX suffix %s", d);
+	}
+}
+
 int
 main(void)
 {
@@ -264,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_pick),
 		cmocka_unit_test(test_stamps),
+		cmocka_unit_test(test_doc_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
