@@ -105,7 +105,7 @@ app_backtest_summary(FILE *out, const struct an_backtest_result *r)
 	    s->blocks, s->peer_fixed_median_lead_days);
 	print_line(out, "peer 7-day (rate > 0.1%, >= 1000):",
 	    s->peer_7day_warned, s->blocks, s->peer_7day_median_lead_days);
-	fprintf(out, "%-34s %d (%d before a block, %d pending, %d false)\n",
+	fprintf(out, "%-34s %d (%d led to a block, %d pending, %d false)\n",
 	    "incidents:", s->incidents, s->true_incidents,
 	    s->pending_incidents, s->false_incidents);
 	if (isnan(s->false_per_1000))
