@@ -85,4 +85,11 @@ assert (b["block_day"], b["first_warning_day"], b["rule"], b["lead_days"],
 s = doc["summary"]
 assert (s["blocks"], s["warned"], s["median_lead_days"]) == (11, 10, 3), s
 PY
+# a range without blocks; bad options are refused before anything runs
+expect_status 0 "backtest of July alone" "$RW" backtest --from 2026-07-01 --to 2026-07-20
+expect_grep "$T_TMP/out" "^no block events from 2026-07-01 to 2026-07-20$" "July: no block events"
+expect_grep "$T_TMP/out" "^repwatch warned before the block: +0 of 0, median lead -$" "July: 0 of 0, no median"
+expect_status 64 "backtest --format csv is refused" "$RW" backtest --format csv
+expect_status 64 "backtest --from after --to is refused" "$RW" backtest --from 2026-08-10 --to 2026-08-01
+expect_status 64 "backtest --to in the future is refused" "$RW" backtest --to 2099-01-01
 finish
