@@ -19,6 +19,7 @@ const struct app_cmd app_commands[] = {
 	{"alerts", cmd_alerts, "List incidents (--by rule: alert rows), silence them; --fail-on for cron"},
 	{"analyze", cmd_analyze, "Evaluate the alert rules for a day, or replay a range"},
 	{"arf", cmd_arf, "Complaint reports (ARF/JMRP): parse, ingest, stats, reparse"},
+	{"backtest", cmd_backtest, "Replay the analysis: was every block warned of, how early"},
 	{"config", cmd_config, "Show the effective configuration (secrets masked)"},
 	{"db", cmd_db, "Database: migrate, status, url, start, stop"},
 	{"demo", cmd_demo, "Run the whole pipeline on the bundled sample data"},

@@ -18,6 +18,7 @@ int cmd_mta(struct app *app, int argc, char **argv);
 int cmd_arf(struct app *app, int argc, char **argv);
 int cmd_analyze(struct app *app, int argc, char **argv);
 int cmd_alerts(struct app *app, int argc, char **argv);
+int cmd_backtest(struct app *app, int argc, char **argv);
 int cmd_nightly(struct app *app, int argc, char **argv);
 int cmd_prune(struct app *app, int argc, char **argv);
 int cmd_report(struct app *app, int argc, char **argv);
@@ -39,6 +40,14 @@ void app_incidents_print(FILE *out, GPtrArray *incidents,
 /* app_incidents_fail - an open or escalated incident at FAIL_ON or worse
  * (-1: never) */
 bool app_incidents_fail(GPtrArray *incidents, int fail_on);
+
+struct an_backtest_result;
+/* app_backtest_print - the backtest's blocks and summary, as text or as
+ * one JSON object (cmd_backtest.c) */
+void app_backtest_print(FILE *out, const struct an_backtest_result *r,
+    bool json);
+/* app_backtest_summary - the summary lines of the text form */
+void app_backtest_summary(FILE *out, const struct an_backtest_result *r);
 
 struct arf_ingest_totals;
 

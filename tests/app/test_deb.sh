@@ -140,6 +140,10 @@ lifecycle() {
 		"demo: SNDS sample from /usr/share/repwatch/sample loaded"
 	expect_grep "$T_TMP/demo" "989 messages, 988 complaints stored" "demo: sample Maildir ingested"
 	expect_grep "$T_TMP/demo" "critical +escalated +192\.0\.2\.50 " "demo: the rising IP is an incident, critical"
+	expect_grep "$T_TMP/demo" "^3 file\(s\), 10973 lines, 9221 attempts to Microsoft" \
+		"demo: sample Postfix logs from /usr/share/repwatch/sample/mta loaded"
+	expect_grep "$T_TMP/demo" "^repwatch warned before the block: +10 of 11, median lead 3 days$" \
+		"demo: ends with the backtest summary"
 	state=/var/lib/repwatch/.local/state/repwatch/demo
 	expect_grep "$T_TMP/demo" "HTML report written to $state/report.html" \
 		"demo: report in the repwatch user's state directory"
