@@ -23,6 +23,7 @@ const struct app_cmd app_commands[] = {
 	{"db", cmd_db, "Database: migrate, status, url, start, stop"},
 	{"demo", cmd_demo, "Run the whole pipeline on the bundled sample data"},
 	{"export", cmd_export, "Write a Prometheus textfile; send new incidents (notify)"},
+	{"mta", cmd_mta, "Sending MTA logs (Postfix, Exim, KumoMTA, PowerMTA): load, parse, status"},
 	{"nightly", cmd_nightly, "The unattended run: fetch, ingest, analyze, export"},
 	{"prune", cmd_prune, "Delete data older than --keep-days N, in batches"},
 	{"report", cmd_report, "Write the HTML report with charts (--html FILE)"},

@@ -14,6 +14,7 @@ int cmd_config(struct app *app, int argc, char **argv);
 int cmd_db(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
 int cmd_snds(struct app *app, int argc, char **argv);
+int cmd_mta(struct app *app, int argc, char **argv);
 int cmd_arf(struct app *app, int argc, char **argv);
 int cmd_analyze(struct app *app, int argc, char **argv);
 int cmd_alerts(struct app *app, int argc, char **argv);
@@ -49,6 +50,10 @@ struct arf_ingest_totals;
  */
 int app_arf_ingest(struct arf_ingest_totals *out, struct app *app,
     const char *source, bool show);
+
+struct mta_load_totals;
+/* app_mta_totals_format - the counts "mta load" prints for a source */
+void app_mta_totals_format(GString *out, const struct mta_load_totals *t);
 
 struct snds_fetch_event;
 /* cmd_snds_fetch_report - the line "snds fetch" prints for a report */

@@ -22,6 +22,8 @@
 #include "common/rw_util.h"
 #include "ingest/snds_fetch.h"
 #include "ingest/snds_source.h"
+#include "mta/mta_load.h"
+#include "mta/mta_source.h"
 #include "out/out_html.h"
 #include "out/out_notify.h"
 #include "out/out_prom.h"
@@ -297,6 +299,19 @@ ingest_steps(struct run *run, const struct app_nightly_ops *ops)
 	g_strfreev(names);
 }
 
+/* mta_steps - one load per [mta.NAME] log source, before the analysis */
+static void
+mta_steps(struct run *run, const struct app_nightly_ops *ops)
+{
+	char **names = mta_source_names(run->app->cfg);
+
+	if (names == NULL || names[0] == NULL)
+		skip_step(run, "mta", "no MTA log source configured");
+	for (int i = 0; names != NULL && names[i] != NULL; i++)
+		run_or_missing(run, "mta", names[i], ops->mta);
+	g_strfreev(names);
+}
+
 /*
  * analyze_step - the days an_run_pending names; when they cannot be read
  * (the database failed), the step fails with that error
@@ -356,6 +371,7 @@ run_steps(struct run *run, const struct app_nightly_ops *ops)
 {
 	fetch_steps(run, ops);
 	ingest_steps(run, ops);
+	mta_steps(run, ops);
 	analyze_step(run, ops);
 	output_step(run, "report", "nightly", "report_html", ops->report);
 	output_step(run, "prometheus", "nightly", "prometheus_file",
@@ -492,6 +508,23 @@ step_ingest(GString *counts, struct app *app, const char *mailbox)
 }
 
 static int
+step_mta(GString *counts, struct app *app, const char *source)
+{
+	struct mta_load_totals t;
+	struct rw_db *db = NULL;
+	int rc = app_db(&db, app);
+
+	if (rc == 0)
+		rc = mta_load_run(&t, db, app->cfg, source, NULL);
+	if (rc == 0) {
+		app_mta_totals_format(counts, &t);
+		if (app_nightly_show_steps(app))
+			printf("source %s: %s\n", source, counts->str);
+	}
+	return rc;
+}
+
+static int
 step_analyze(GString *counts, struct app *app, const char *range)
 {
 	g_auto(GStrv) days = g_strsplit(range, "..", 2);
@@ -568,6 +601,7 @@ step_prune(GString *counts, struct app *app, const char *keep)
 const struct app_nightly_ops app_nightly_default_ops = {
 	.fetch = step_fetch,
 	.ingest = step_ingest,
+	.mta = step_mta,
 	.analyze = step_analyze,
 	.report = step_report,
 	.prometheus = step_prometheus,

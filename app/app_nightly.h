@@ -1,6 +1,6 @@
 /*
  * app_nightly - "repwatch nightly": every configured SNDS fetch, every
- * configured mailbox ingest, the analysis of the new days, then the
+ * configured mailbox ingest, every MTA log source's load, the analysis of the new days, then the
  * exports (HTML report, Prometheus file, notifications) and pruning, in
  * that order, under one lock (flock in state_dir and an advisory lock).
  *
@@ -32,6 +32,7 @@ typedef int (*app_nightly_fn)(GString *counts, struct app *app,
 struct app_nightly_ops {
 	app_nightly_fn fetch;      /* one [snds.NAME] source */
 	app_nightly_fn ingest;     /* one [mailbox.NAME] */
+	app_nightly_fn mta;        /* one [mta.NAME] log source */
 	app_nightly_fn analyze;    /* days "FROM..TO" */
 	app_nightly_fn report;     /* [nightly] report_html */
 	app_nightly_fn prometheus; /* [nightly] prometheus_file */

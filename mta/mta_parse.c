@@ -164,6 +164,12 @@ mta_parser_set_zone(struct mta_parser *p, const char *zone)
 	return 0;
 }
 
+void
+mta_parser_set_now(struct mta_parser *p, int64_t now)
+{
+	p->now = now;
+}
+
 int
 mta_parse_line(struct mta_attempt *out, bool *out_found,
     struct mta_parser *p, const char *line, size_t len)
@@ -361,6 +367,73 @@ mta_set_time(struct mta_attempt *a, const struct mta_parser *p,
 	a->epoch = g_date_time_to_unix(dt);
 	a->has_epoch = true;
 	g_date_time_unref(dt);
+}
+
+/* syslog_month - "Jan".."Dec" at S as 1..12, 0 if none */
+static int
+syslog_month(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+	for (int m = 0; m < 12; m++)
+		if (strncmp(s, months + 3 * m, 3) == 0)
+			return m + 1;
+	return 0;
+}
+
+/* two_digits - "07" at S, or " 7" when LEAD allows a blank; -1 if none */
+static int
+two_digits(const char *s, bool lead)
+{
+	if (lead && s[0] == ' ' && g_ascii_isdigit(s[1]))
+		return s[1] - '0';
+	if (g_ascii_isdigit(s[0]) && g_ascii_isdigit(s[1]))
+		return (s[0] - '0') * 10 + (s[1] - '0');
+	return -1;
+}
+
+void
+mta_set_syslog_time(struct mta_attempt *a, const struct mta_parser *p,
+    const char *s, size_t n)
+{
+	int mon, day, hh, mm, ss, year;
+	GDateTime *now;
+
+	mta_copy(a->time, sizeof(a->time), s, n);
+	/* "Mmm dd HH:MM:SS": 15 bytes, the day padded with a blank */
+	s = a->time;
+	if (p->now <= 0 || strlen(s) != 15 || s[3] != ' ' || s[6] != ' ' ||
+	    s[9] != ':' || s[12] != ':')
+		return;
+	mon = syslog_month(s);
+	day = two_digits(s + 4, true);
+	hh = two_digits(s + 7, false);
+	mm = two_digits(s + 10, false);
+	ss = two_digits(s + 13, false);
+	if (mon == 0 || day < 1 || hh < 0 || mm < 0 || ss < 0)
+		return;
+	now = g_date_time_new_from_unix_utc(p->now);
+	if (now == NULL)
+		return;
+	year = g_date_time_get_year(now);
+	g_date_time_unref(now);
+	/* the latest year at most a day ahead of NOW; a 29 February that
+	 * does not exist in a year goes back to the last leap year */
+	for (int y = year + 1; y >= year - 8; y--) {
+		GDateTime *dt = g_date_time_new(p->zone, y, mon, day, hh, mm,
+		    (gdouble)ss);
+		int64_t e;
+
+		if (dt == NULL)
+			continue;
+		e = g_date_time_to_unix(dt);
+		g_date_time_unref(dt);
+		if (e <= p->now + 86400) {
+			a->epoch = e;
+			a->has_epoch = true;
+			return;
+		}
+	}
 }
 
 void

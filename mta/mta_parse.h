@@ -86,6 +86,14 @@ int mta_parser_add_services(struct mta_parser *p, const char *spec);
 int mta_parser_set_zone(struct mta_parser *p, const char *zone);
 
 /*
+ * mta_parser_set_now - the time of reading (seconds since 1970) that
+ * dates syslog stamps without a year ("Dec  7 05:00:00"): the year that
+ * puts the stamp at most one day after NOW, in the parser's zone. Without
+ * it such stamps have no epoch (has_epoch false).
+ */
+void mta_parser_set_now(struct mta_parser *p, int64_t now);
+
+/*
  * mta_parse_line - read LINE (LEN bytes, a trailing newline allowed).
  * *OUT_FOUND tells whether it was a delivery attempt (then OUT is filled);
  * other lines of the log are not attempts. RW_EDATA for an over-long

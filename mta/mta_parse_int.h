@@ -15,6 +15,7 @@ struct mta_parser {
 	char source_ip[RW_IP_BUF];   /* "" none */
 	GHashTable *services;        /* service name -> canonical address */
 	GTimeZone *zone;             /* for times logged without a zone */
+	int64_t now;                 /* dates stamps without a year; 0 none */
 	char *buf;                   /* one line, NUL-terminated */
 	/* PowerMTA */
 	struct csv_parser csv;
@@ -43,6 +44,12 @@ void mta_scan_answer(struct mta_attempt *a);
 size_t mta_enhanced_at(char out[static 16], const char *s);
 /* mta_set_time - a->time from S, a->epoch when S has a date and a zone */
 void mta_set_time(struct mta_attempt *a, const struct mta_parser *p,
+    const char *s, size_t n);
+/*
+ * mta_set_syslog_time - a->time from S ("Dec  7 05:00:00", N bytes),
+ * a->epoch when the parser knows the time of reading (the year)
+ */
+void mta_set_syslog_time(struct mta_attempt *a, const struct mta_parser *p,
     const char *s, size_t n);
 /* mta_source - the sending address of SERVICE, else the fixed one */
 void mta_source(struct mta_attempt *a, const struct mta_parser *p,

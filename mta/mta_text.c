@@ -51,7 +51,7 @@ syslog_head(struct mta_attempt *a, const struct mta_parser *p,
 			if (token(&s, &w) == 0)
 				return NULL;
 		n = (size_t)(w + strcspn(w, " ") - t0);
-		mta_copy(a->time, sizeof(a->time), t0, n);
+		mta_set_syslog_time(a, p, t0, n);
 	}
 	if (token(&s, &w) == 0)          /* host */
 		return NULL;

@@ -41,6 +41,7 @@ fake(const char *kind, const char *arg)
 	}
 FAKE(fetch)
 FAKE(ingest)
+FAKE(mta)
 FAKE(analyze)
 FAKE(report)
 FAKE(prometheus)
@@ -48,7 +49,7 @@ FAKE(notify)
 FAKE(prune)
 
 static const struct app_nightly_ops fake_ops = {
-	fake_fetch, fake_ingest, fake_analyze, fake_report, fake_prometheus,
+	fake_fetch, fake_ingest, fake_mta, fake_analyze, fake_report, fake_prometheus,
 	fake_notify, fake_prune,
 };
 
@@ -66,6 +67,7 @@ static const char conf_fmt[] =
     "data_url = https://snds.invalid/data?key=k\n"
     "[mailbox.m1]\nurl = /nonexistent/m1\n"
     "[mailbox.m2]\nurl = /nonexistent/m2\n"
+    "[mta.p1]\ntype = postfix\npath = /nonexistent/mail.log\n"
     "[nightly]\nreport_html = %s/r.html\nprometheus_file = %s/r.prom\n"
     "keep_days = 400\n"
     "[notify]\ncommand = cat\n";
@@ -141,12 +143,12 @@ test_order_and_all_ok(void **state)
 	TESTDB_REQUIRE();
 	assert_int_equal(app_nightly_run(&res, &f->app, &fake_ops), 0);
 	g_autofree char *want = g_strdup_printf("fetch:alpha fetch:beta "
-	    "ingest:m1 ingest:m2 analyze:2026-08-14..2026-08-14 "
+	    "ingest:m1 ingest:m2 mta:p1 analyze:2026-08-14..2026-08-14 "
 	    "report:%s/r.html prometheus:%s/r.prom notify:- prune:400 "
 	    "prometheus:%s/r.prom ", f->state, f->state, f->state);
 	assert_string_equal(trace->str, want);
 	assert_int_equal(res.status, 0);
-	assert_int_equal(res.steps->len, 9);
+	assert_int_equal(res.steps->len, 10);
 	assert_true(res.run_id > 0);
 	app_nightly_result_clear(&res);
 }
@@ -176,6 +178,9 @@ test_failure_isolated_worst_exit(void **state)
 	/* a dead mailbox does not stop the fetch after it or the analysis */
 	expect_worst(f, "ingest:m1", RW_EUNAVAIL, RW_EUNAVAIL);
 	expect_worst(f, "fetch:alpha", RW_ETEMP, RW_ETEMP);
+	/* an MTA log that cannot be read does not stop the analysis */
+	expect_worst(f, "mta:p1", RW_ENOINPUT, RW_ENOINPUT);
+	assert_non_null(strstr(trace->str, "mta:p1 analyze:"));
 	expect_worst(f, "analyze:2026-08-14..2026-08-14", RW_EDATA, RW_EDATA);
 	expect_worst(f, "prune:400", RW_ECONFIG, RW_ECONFIG);
 }
@@ -244,7 +249,7 @@ test_run_log(void **state)
 	    "->3->>'outcome') || ' ' || (summary->'steps'->3->>'message') || "
 	    "' ' || (finished_at IS NOT NULL) FROM repwatch.run_log WHERE id = "
 	    "$1::bigint", 1, params), 0);
-	assert_string_equal(v, "69 9 failed fake ingest failure true");
+	assert_string_equal(v, "69 10 failed fake ingest failure true");
 	g_free(v);
 	app_nightly_result_clear(&res);
 }
