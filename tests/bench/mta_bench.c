@@ -3,11 +3,13 @@
  * thread (issue 15's benchmark, tests/bench/mta_bench.sh; not a test).
  *
  *   mta_bench [--type T] [--ip-by-service SPEC] [--source-ip IP]
- *             [--read-only] [--summary] FILE
+ *             [--timezone Z] [--read-only] [--summary] FILE
  *
- * Reads FILE through mta_reader (as "repwatch mta load" does: buffered,
- * gzip when compressed, the first line hashed), parses every line with
- * mta_parse_line and classifies every attempt with mta_classify. Prints one
+ * Reads FILE through mta_reader and sets up the parser and classifier with
+ * mta_source_parser / mta_source_classifier, as "repwatch mta load" does
+ * (syslog stamps dated by the time of reading), then parses every line
+ * with mta_parse_line and classifies every attempt with mta_classify.
+ * Prints one
  * line "lines N attempts N microsoft N bad N seconds S cpu S lines_per_s R
  * rss_kb K" (seconds: wall; cpu: this process's user+system), and with
  * --summary one line per sending IP and class with the S-codes seen:
@@ -26,6 +28,7 @@
 #include "mta/mta_classify.h"
 #include "mta/mta_parse.h"
 #include "mta/mta_reader.h"
+#include "mta/mta_source.h"
 
 struct bench {
 	size_t lines, attempts, microsoft, bad;
@@ -157,7 +160,7 @@ run(struct bench *b, const char *file, struct mta_parser *p,
 int
 main(int argc, char **argv)
 {
-	char *type = NULL, *services = NULL, *source_ip = NULL;
+	char *type = NULL, *services = NULL, *source_ip = NULL, *zone = NULL;
 	gboolean read_only = FALSE, summary = FALSE;
 	GOptionEntry entries[] = {
 		{"type", 0, 0, G_OPTION_ARG_STRING, &type, "log type", "T"},
@@ -165,6 +168,8 @@ main(int argc, char **argv)
 		    "service:ip,...", "SPEC"},
 		{"source-ip", 0, 0, G_OPTION_ARG_STRING, &source_ip,
 		    "the one sending IP", "IP"},
+		{"timezone", 0, 0, G_OPTION_ARG_STRING, &zone,
+		    "zone of stamps without one", "Z"},
 		{"read-only", 0, 0, G_OPTION_ARG_NONE, &read_only,
 		    "only read the lines", NULL},
 		{"summary", 0, 0, G_OPTION_ARG_NONE, &summary,
@@ -176,7 +181,9 @@ main(int argc, char **argv)
 	struct bench b = {0};
 	struct mta_parser *p = NULL;
 	struct mta_classifier *c = NULL;
-	enum mta_format fmt;
+	char name[] = "bench";
+	struct mta_source src = {.name = name};
+	char *svc[] = {NULL, NULL};
 	struct rusage ru;
 	double t0, c0, secs, cpu;
 	int rc = 1;
@@ -191,15 +198,18 @@ main(int argc, char **argv)
 		g_free(type);
 		g_free(services);
 		g_free(source_ip);
+		g_free(zone);
 		return 64;
 	}
 	b.by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    tally_free);
-	if (mta_format_parse(&fmt, type != NULL ? type : "postfix") != 0 ||
-	    mta_parser_new(&p, fmt) != 0 ||
-	    (services != NULL && mta_parser_add_services(p, services) != 0) ||
-	    (source_ip != NULL && mta_parser_set_source_ip(p, source_ip) != 0) ||
-	    mta_classifier_new(&c) != 0) {
+	svc[0] = services;
+	src.source_ip = source_ip;
+	src.ip_by_service = services != NULL ? svc : NULL;
+	src.timezone = zone;
+	if (mta_format_parse(&src.format, type != NULL ? type : "postfix") != 0 ||
+	    mta_source_parser(&p, &src, g_get_real_time() / G_USEC_PER_SEC) !=
+	    0 || mta_source_classifier(&c, &src) != 0) {
 		rw_error_print();
 		goto cleanup;
 	}
@@ -227,5 +237,6 @@ cleanup:
 	g_free(type);
 	g_free(services);
 	g_free(source_ip);
+	g_free(zone);
 	return rc;
 }
