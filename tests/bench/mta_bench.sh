@@ -16,6 +16,8 @@
 #   read             mta_bench --read-only: mta_reader alone
 #   parse            mta_bench: mta_reader + mta_parse_line + mta_classify
 #                    (the target: >= 200,000 lines/s)
+#   parse-rfc3339    the same log with RFC 3339 stamps (mta_gen.py
+#                    --stamps rfc3339), against its own grep-c-rfc3339
 #   grep-c-deliv     grep -c over the delivery lines only (grep 'status=')
 #   parse-deliv      mta_bench over those: the cost of an attempt line
 #   cli-json         repwatch mta parse --format json LOG >/dev/null
@@ -42,6 +44,7 @@ fi
 bench=${MTA_BENCH:-$(dirname "$REPWATCH_BIN")/tests/mta/mta_bench}
 [ -x "$bench" ] || { echo "mta_bench: no $bench (build the mta_bench target)" >&2; exit 1; }
 log=$work/mail-$lines.log
+rfc=$work/mail-rfc3339-$lines.log
 deliv=$work/deliveries-$lines.log
 services="smtp-ip1:203.0.113.5,smtp-ip2:203.0.113.6,smtp-ip3:203.0.113.7,smtp-ip4:203.0.113.8"
 db=rwbench_mta_$$
@@ -55,10 +58,12 @@ trap cleanup EXIT
 if [ ! -s "$log" ] || [ ! -s "$log.truth" ]; then
 	python3 "$src/tests/bench/mta_gen.py" "$log" "$lines" --truth "$log.truth"
 fi
+[ -s "$rfc" ] ||
+	python3 "$src/tests/bench/mta_gen.py" "$rfc" "$lines" --stamps rfc3339
 [ -s "$deliv" ] || grep 'status=' "$log" >"$deliv"
 read -r _ _ _ want_attempts _ want_ms <"$log.truth"
 n_deliv=$(wc -l <"$deliv")
-cat "$log" "$deliv" >/dev/null # into the page cache
+cat "$log" "$rfc" "$deliv" >/dev/null # into the page cache
 
 # measure OUT cmd... : run cmd pinned to CPU 0 (taskset -c 0), stdout to
 # OUT; prints wall seconds and CPU seconds (user + system) from wait4(2), in
@@ -112,6 +117,8 @@ for _ in $(seq "$rounds"); do
 	run grep-c "$lines" grep -c 'status=' "$log"
 	run read "$lines" "$bench" --read-only "$log"
 	run parse "$lines" "$bench" --ip-by-service "$services" "$log"
+	run grep-c-rfc3339 "$lines" grep -c 'status=' "$rfc"
+	run parse-rfc3339 "$lines" "$bench" --ip-by-service "$services" "$rfc"
 	run grep-c-deliv "$n_deliv" grep -c 'status=' "$deliv"
 	run parse-deliv "$n_deliv" "$bench" --ip-by-service "$services" "$deliv"
 	run cli-json "$lines" "${json[@]}"
@@ -136,11 +143,12 @@ if [ "$have_db" = 1 ]; then
 		{ echo "mta_bench: mta load stored $got attempts, want $want_ms" >&2; exit 1; }
 fi
 
-for name in grep-c read parse grep-c-deliv parse-deliv cli-json load; do
+for name in grep-c read parse grep-c-rfc3339 parse-rfc3339 grep-c-deliv \
+	parse-deliv cli-json load; do
 	[ -s "$work/$name.best" ] || continue
 	read -r secs cpu kb n <"$work/$name.best"
 	awk -v name="$name" -v s="$secs" -v c="$cpu" -v kb="$kb" -v n="$n" 'BEGIN {
-		printf "mta %-13s %9d lines %7.3f s %10.0f lines/s  cpu %7.3f s %10.0f lines/cpu-s  peak RSS %6.1f MB\n",
+		printf "mta %-15s %9d lines %7.3f s %10.0f lines/s  cpu %7.3f s %10.0f lines/cpu-s  peak RSS %6.1f MB\n",
 			name, n, s, n / s, c, n / c, kb / 1024 }'
 done
 ratio() { # ratio A B: A's rate / B's rate over the same lines, wall and CPU
@@ -149,6 +157,7 @@ ratio() { # ratio A B: A's rate / B's rate over the same lines, wall and CPU
 		printf "%.2f wall, %.2f CPU", y[1] / x[1], y[2] / x[2] }'
 }
 echo "ratio parse / grep-c: $(ratio parse grep-c)"
+echo "ratio parse-rfc3339 / grep-c-rfc3339: $(ratio parse-rfc3339 grep-c-rfc3339)"
 echo "ratio parse-deliv / grep-c-deliv: $(ratio parse-deliv grep-c-deliv)"
 echo "ratio cli-json / grep-c: $(ratio cli-json grep-c)"
 if [ -s "$work/load.best" ]; then echo "ratio load / grep-c: $(ratio load grep-c)"; fi

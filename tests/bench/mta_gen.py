@@ -2,7 +2,7 @@
 """mta_gen - a realistic Postfix mail log of an outbound sender, for
 tests/bench/mta_bench.sh (issue 15's benchmark).
 
-    mta_gen.py OUT LINES [--seed N] [--truth FILE]
+    mta_gen.py OUT LINES [--seed N] [--truth FILE] [--stamps rfc3339]
 
 What it models (Postfix 3.x with smtp_tls_loglevel = 1, four outbound
 transports with their own syslog_name; doc/benchmarks.md):
@@ -29,7 +29,8 @@ transports with their own syslog_name; doc/benchmarks.md):
 * Answers are the real texts of tests/fixtures/mta/ (SOURCES.md), with
   Microsoft's diagnostic brackets (MxId, front-end host, time stamp).
 * Classic syslog time stamps ("Dec  7 05:10:20"), one second apart per few
-  messages.
+  messages; --stamps rfc3339 writes rsyslog's high-precision form instead
+  ("2024-12-07T05:10:20.000123+00:00"), as newer set-ups do.
 
 --truth FILE writes "lines N attempts N microsoft N" (delivery attempts:
 lines with a relay host; Microsoft: by recipient domain) for checking the
@@ -85,8 +86,9 @@ MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, rfc3339=False):
         self.r = random.Random(seed)
+        self.rfc3339 = rfc3339
         self.t = 1733548220  # seconds, advanced as the log goes
         self.lines = []    # (text, attempt?, to Microsoft?)
         self.pos = 0       # lines emitted so far
@@ -98,6 +100,9 @@ class Gen:
 
     def stamp(self):
         tm = time.gmtime(self.t)
+        if self.rfc3339:
+            return "%s.%06d+00:00" % (time.strftime("%Y-%m-%dT%H:%M:%S", tm),
+                                      self.pos % 1000000)
         return "%s %2d %02d:%02d:%02d" % (MONTHS[tm.tm_mon - 1], tm.tm_mday,
                                           tm.tm_hour, tm.tm_min, tm.tm_sec)
 
@@ -288,8 +293,10 @@ def main():
     ap.add_argument("lines", type=int)
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--truth")
+    ap.add_argument("--stamps", choices=("classic", "rfc3339"),
+                    default="classic")
     a = ap.parse_args()
-    g = Gen(a.seed)
+    g = Gen(a.seed, a.stamps == "rfc3339")
     n, attempts, microsoft = g.run(a.lines, a.out)
     if a.truth:
         with open(a.truth, "w", encoding="ascii") as f:

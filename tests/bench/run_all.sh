@@ -195,6 +195,11 @@ elif mp:
         "%.0f lines/s (%.0f per CPU s)" % (num(mp.group(3)), num(mp.group(5))),
         ">= 200,000 lines/s", num(mp.group(3)) >= 200000,
         "grep -c 'status=' same file: " + vs(mp, mg) if mg else "")
+    mr, mgr = mtaline("parse-rfc3339"), mtaline("grep-c-rfc3339")
+    if mr and mgr:
+        add("MTA parse + classify, the same log with RFC 3339 stamps",
+            "%.0f lines/s (%.0f per CPU s)" % (num(mr.group(3)), num(mr.group(5))),
+            ">= 200,000 lines/s", num(mr.group(3)) >= 200000, "grep -c: " + vs(mr, mgr))
     if md and mgd:
         add("MTA parse + classify, the %s delivery lines only" % f"{int(md.group(1)):,}",
             "%.0f lines/s" % num(md.group(3)), "-", None, "grep -c: " + vs(md, mgd))
