@@ -168,7 +168,9 @@ parse_row(struct parse_run *r, const struct mta_attempt *a)
 	cell(r, a->enhanced);
 	cell(r, a->scode);
 	cell(r, mta_class_name(v.cls));
-	rw_rows_str(r->rows, v.microsoft ? "true" : "false");
+	/* text: yes or no; JSON: a boolean */
+	rw_rows_str(r->rows, r->text ? (v.microsoft ? "yes" : "no") :
+	    v.microsoft ? "true" : "false");
 	rw_rows_end(r->rows);
 }
 

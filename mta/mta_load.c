@@ -182,10 +182,13 @@ flush(struct load *l)
 		copy_bucket(c, v);
 		rc = rw_copy_end_row(c);
 	}
-	if (rc != 0 && c != NULL)
-		rw_copy_abort(c, "mta load failed");
-	else if (rc == 0)
-		rc = rw_copy_finish(c, NULL);
+	if (c != NULL) {
+		/* after a failed row too: the server's reason is the error */
+		int frc = rw_copy_finish(c, NULL);
+
+		if (frc != 0)
+			rc = frc;
+	}
 	if (rc == 0)
 		rc = rw_db_query(NULL, l->db, merge_sql, 1, params);
 	if (rc == 0)
@@ -456,10 +459,12 @@ store_checkpoints(struct load *l, const struct cpset *prev, bool pattern)
 		rw_copy_field(c, cp->head);
 		rc = rw_copy_end_row(c);
 	}
-	if (rc != 0 && c != NULL)
-		rw_copy_abort(c, "mta load failed");
-	else if (c != NULL)
-		rc = rw_copy_finish(c, NULL);
+	if (c != NULL) {
+		int frc = rw_copy_finish(c, NULL);
+
+		if (frc != 0)
+			rc = frc;
+	}
 	return rc;
 }
 

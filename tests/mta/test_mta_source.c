@@ -1,0 +1,306 @@
+/*
+ * Unit tests of mta/mta_source (a [mta.NAME] section into a parser and
+ * classifier, errors naming the section and key, picking the source a
+ * command means) and of the time stamps of syslog lines: the year of a
+ * stamp without one (mta_parser_set_now, the December -> January turn, 29
+ * February) and RFC 3339 stamps with fractions and offsets.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <glib.h>
+
+#include "common/rw_config.h"
+#include "common/rw_error.h"
+#include "mta/mta_classify.h"
+#include "mta/mta_parse.h"
+#include "mta/mta_source.h"
+
+/* a Postfix line to Hotmail with time stamp STAMP */
+#define PF_LINE(stamp) stamp " mx1 postfix/smtp[5150]: 9A1B2C3D4E: " \
+	"to=<a@hotmail.com>, relay=hotmail-com.olc.protection.outlook.com" \
+	"[52.101.8.48]:25, delay=1, delays=0/0/0/1, dsn=4.7.651, " \
+	"status=deferred (host hotmail-com.olc.protection.outlook.com" \
+	"[52.101.8.48] said: 451 4.7.651 The mail server [203.0.113.5] has " \
+	"been temporarily rate limited due to IP reputation. (S3114) (in " \
+	"reply to MAIL FROM command))"
+
+static struct rw_config *
+config(const char *text)
+{
+	struct rw_config *cfg = NULL;
+	int rc = rw_config_load_data(&cfg, "test.conf", text);
+
+	if (rc != 0)
+		fail_msg("config: %s", rw_error_message());
+	return cfg;
+}
+
+/* ---- sections ---------------------------------------------------------- */
+
+struct section_case {
+	const char *what, *conf, *name;
+	int rc;              /* of get + parser + classifier */
+	const char *msg;     /* a part of the error message */
+	const char *source_ip_got; /* a Postfix attempt's sending IP */
+};
+
+static const struct section_case sections[] = {
+	{"full section", "[mta.out]\ntype = postfix\npath = /var/log/m*\n"
+	    "source_ip = 192.0.2.1\nip_by_service = smtp-ip1:192.0.2.7, "
+	    "smtp-ip2:2001:db8::25\ntimezone = UTC\n"
+	    "extra_rules = S3114=blocked\n", "out", 0, NULL, "192.0.2.1"},
+	{"no such section", "[mta.out]\ntype = exim\n", "other", RW_ECONFIG,
+	    "no MTA log source \"other\"", NULL},
+	{"type missing", "[mta.out]\npath = /x\n", "out", RW_ECONFIG,
+	    "[mta.out] type is not set", NULL},
+	{"source_ip no address", "[mta.out]\ntype = postfix\n"
+	    "source_ip = 300.1.1.1\n", "out", RW_ECONFIG,
+	    "[mta.out] source_ip: ", NULL},
+	{"ip_by_service malformed", "[mta.out]\ntype = postfix\n"
+	    "ip_by_service = smtp-ip1\n", "out", RW_ECONFIG,
+	    "[mta.out] ip_by_service: ", NULL},
+	{"extra_rules malformed", "[mta.out]\ntype = postfix\n"
+	    "extra_rules = S3114=nonsense\n", "out", RW_ECONFIG,
+	    "[mta.out] extra_rules: ", NULL},
+	{"no source_ip: none", "[mta.out]\ntype = postfix\n", "out", 0, NULL,
+	    ""},
+};
+
+static void
+test_sections(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(sections); i++) {
+		const struct section_case *c = &sections[i];
+		struct rw_config *cfg = config(c->conf);
+		struct mta_source *s = NULL;
+		struct mta_parser *p = NULL;
+		struct mta_classifier *k = NULL;
+		int rc;
+
+		rw_error_clear();
+		rc = mta_source_get(&s, cfg, c->name);
+		if (rc == 0)
+			rc = mta_source_parser(&p, s, 1765083600);
+		if (rc == 0)
+			rc = mta_source_classifier(&k, s);
+		if (rc != c->rc)
+			fail_msg("%s: got rc %d, want %d (%s)", c->what, rc,
+			    c->rc, rw_error_message());
+		if (c->msg != NULL &&
+		    strstr(rw_error_message(), c->msg) == NULL)
+			fail_msg("%s: got message \"%s\", want \"%s\" in it",
+			    c->what, rw_error_message(), c->msg);
+		if (rc == 0) {
+			const char line[] = PF_LINE("Dec  7 05:00:00");
+			struct mta_attempt a;
+			bool found;
+
+			assert_int_equal(mta_parse_line(&a, &found, p, line,
+			    strlen(line)), 0);
+			assert_true(found);
+			if (strcmp(a.source_ip, c->source_ip_got) != 0)
+				fail_msg("%s: got source ip \"%s\", want "
+				    "\"%s\"", c->what, a.source_ip,
+				    c->source_ip_got);
+		}
+		mta_classifier_free(k);
+		mta_parser_free(p);
+		mta_source_free(s);
+		rw_config_free(cfg);
+	}
+}
+
+/* the full section's values, and its rule winning over the table */
+static void
+test_values(void **state)
+{
+	struct rw_config *cfg = config(sections[0].conf);
+	struct mta_source *s = NULL;
+	struct mta_classifier *k = NULL;
+	struct mta_parser *p = NULL;
+	const char line[] = PF_LINE("Dec  7 05:00:00");
+	struct mta_attempt a;
+	struct mta_verdict v;
+	bool found;
+
+	(void)state;
+	assert_int_equal(mta_source_get(&s, cfg, "out"), 0);
+	assert_string_equal(s->name, "out");
+	assert_int_equal(s->format, MTA_POSTFIX);
+	assert_string_equal(s->path, "/var/log/m*");
+	assert_string_equal(s->source_ip, "192.0.2.1");
+	assert_int_equal(g_strv_length(s->ip_by_service), 2);
+	assert_string_equal(s->ip_by_service[1], "smtp-ip2:2001:db8::25");
+	assert_string_equal(s->timezone, "UTC");
+	assert_int_equal(mta_source_parser(&p, s, 1765083600), 0);
+	assert_int_equal(mta_source_classifier(&k, s), 0);
+	assert_int_equal(mta_parse_line(&a, &found, p, line, strlen(line)), 0);
+	mta_classify(&v, k, &a);
+	/* S3114 is deferred-throttle in the table; the user says blocked */
+	assert_string_equal(mta_class_name(v.cls), "blocked");
+	/* 7 Dec 2025 05:00 UTC: the year of NOW, the zone UTC */
+	assert_true(a.has_epoch);
+	assert_int_equal(a.epoch, 1765083600);
+	mta_classifier_free(k);
+	mta_parser_free(p);
+	mta_source_free(s);
+	rw_config_free(cfg);
+}
+
+struct pick_case {
+	const char *what, *conf, *name;
+	int rc;
+	const char *want; /* the source picked, or a part of the error */
+};
+
+static const struct pick_case picks[] = {
+	{"none configured", "[paths]\nstate_dir = /tmp\n", NULL, RW_ECONFIG,
+	    "no MTA log source configured"},
+	{"the only one", "[mta.a]\ntype = exim\n", NULL, 0, "a"},
+	{"two, none named", "[mta.a]\ntype = exim\n[mta.b]\ntype = exim\n",
+	    NULL, RW_ECONFIG, "2 MTA log sources"},
+	{"two, one named", "[mta.a]\ntype = exim\n[mta.b]\ntype = exim\n",
+	    "b", 0, "b"},
+	{"named, not there", "[mta.a]\ntype = exim\n", "c", RW_ECONFIG,
+	    "no MTA log source \"c\""},
+};
+
+static void
+test_pick(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(picks); i++) {
+		const struct pick_case *c = &picks[i];
+		struct rw_config *cfg = config(c->conf);
+		struct mta_source *s = NULL;
+		int rc = mta_source_pick(&s, cfg, c->name);
+		const char *got = rc == 0 ? s->name : rw_error_message();
+
+		if (rc != c->rc || strstr(got, c->want) == NULL)
+			fail_msg("%s: got %d \"%s\", want %d \"%s\"", c->what,
+			    rc, got, c->rc, c->want);
+		mta_source_free(s);
+		rw_config_free(cfg);
+	}
+}
+
+/* ---- time stamps ------------------------------------------------------- */
+
+struct stamp_case {
+	const char *what, *stamp, *zone;
+	int64_t now;     /* 0: mta_parser_set_now not called */
+	int64_t want;    /* 0: no epoch */
+};
+
+/* 2026-12-07 05:00:00 UTC = 1796619600; 2027-01-01 00:30 UTC = 1798763400 */
+static const struct stamp_case stamps[] = {
+	{"this year", "Dec  7 05:00:00", "UTC", 1796619600, 1796619600},
+	{"earlier this year", "Mar  3 09:15:02", "UTC", 1796619600,
+	    1772529302},
+	{"a day ahead is still this year", "Dec  8 05:00:00", "UTC",
+	    1796619600, 1796706000},
+	{"over a day ahead is last year", "Dec  8 05:00:01", "UTC",
+	    1796619600, 1765170001},
+	{"Dec read on 1 Jan is last year", "Dec 31 23:59:59", "UTC",
+	    1798763400, 1798761599},
+	{"Jan 1 read on 31 Dec is next year", "Jan  1 00:10:00", "UTC",
+	    1798761000, 1798762200},
+	{"the zone", "Dec  7 06:00:00", "+01:00", 1796619600, 1796619600},
+	{"zone Europe/Berlin in summer", "Jul  1 12:00:00", "Europe/Berlin",
+	    1796619600, 1782900000},
+	{"29 Feb goes back to the leap year", "Feb 29 12:00:00", "UTC",
+	    1796619600, 1709208000},
+	{"no now: no epoch", "Dec  7 05:00:00", "UTC", 0, 0},
+	{"bad month", "Dek  7 05:00:00", "UTC", 1796619600, 0},
+	{"bad day", "Dec 32 05:00:00", "UTC", 1796619600, 0},
+	{"RFC 3339 with microseconds", "2026-12-07T05:00:00.123456+00:00",
+	    "Europe/Berlin", 0, 1796619600},
+	{"RFC 3339 with an offset", "2026-12-07T06:00:00+01:00", "UTC", 0,
+	    1796619600},
+	{"RFC 3339 Z", "2026-12-07T05:00:00Z", "Europe/Berlin", 1796619600,
+	    1796619600},
+};
+
+static void
+test_stamps(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(stamps); i++) {
+		const struct stamp_case *c = &stamps[i];
+		g_autofree char *line = g_strdup_printf("%s%s", c->stamp,
+		    PF_LINE(""));
+		struct mta_parser *p = NULL;
+		struct mta_attempt a;
+		bool found = false;
+		int64_t got;
+
+		assert_int_equal(mta_parser_new(&p, MTA_POSTFIX), 0);
+		assert_int_equal(mta_parser_set_zone(p, c->zone), 0);
+		if (c->now != 0)
+			mta_parser_set_now(p, c->now);
+		assert_int_equal(mta_parse_line(&a, &found, p, line,
+		    strlen(line)), 0);
+		if (!found)
+			fail_msg("%s: not an attempt", c->what);
+		assert_string_equal(a.time, c->stamp);
+		got = a.has_epoch ? a.epoch : 0;
+		if (got != c->want)
+			fail_msg("%s: got epoch %" G_GINT64_FORMAT ", want %"
+			    G_GINT64_FORMAT, c->what, got, c->want);
+		mta_parser_free(p);
+	}
+}
+
+/*
+ * doc/mta.md lists every entry of the classification table with its
+ * class, and every Microsoft domain and MX suffix
+ */
+static void
+test_doc_table(void **state)
+{
+	g_autofree char *doc = NULL;
+
+	(void)state;
+	if (!g_file_get_contents("doc/mta.md", &doc, NULL, NULL))
+		fail_msg("cannot read doc/mta.md");
+	for (size_t i = 0; i < mta_rules_count; i++) {
+		g_autofree char *row = g_strdup_printf("\n| `%s` | %s |",
+		    mta_rules[i].code, mta_class_name(mta_rules[i].cls));
+
+		if (strstr(doc, row) == NULL)
+			fail_msg("doc/mta.md lacks the row \"%s\"", row + 1);
+	}
+	for (size_t i = 0; mta_microsoft_domains[i] != NULL; i++) {
+		g_autofree char *d = g_strdup_printf("`%s`",
+		    mta_microsoft_domains[i]);
+
+		if (strstr(doc, d) == NULL)
+			fail_msg("doc/mta.md lacks the domain %s", d);
+	}
+	for (size_t i = 0; mta_microsoft_mx[i] != NULL; i++) {
+		g_autofree char *d = g_strdup_printf("`%s`",
+		    mta_microsoft_mx[i]);
+
+		if (strstr(doc, d) == NULL)
+			fail_msg("doc/mta.md lacks the MX suffix %s", d);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_pick),
+		cmocka_unit_test(test_stamps),
+		cmocka_unit_test(test_doc_table),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
