@@ -20,7 +20,9 @@
 #                    --stamps rfc3339), against its own grep-c-rfc3339
 #   grep-c-deliv     grep -c over the delivery lines only (grep 'status=')
 #   parse-deliv      mta_bench over those: the cost of an attempt line
-#   cli-json         repwatch mta parse --format json LOG >/dev/null
+#   cli-json         repwatch mta parse --format json LOG
+# Every output goes to a file, never /dev/null: GNU grep stops at the first
+# match when its output is /dev/null.
 #   load             repwatch mta load into PostgreSQL (only when PG* names
 #                    a server where a database may be created; the
 #                    PostgreSQL server itself is not pinned)

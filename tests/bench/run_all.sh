@@ -204,7 +204,7 @@ elif mp:
         add("MTA parse + classify, the %s delivery lines only" % f"{int(md.group(1)):,}",
             "%.0f lines/s" % num(md.group(3)), "-", None, "grep -c: " + vs(md, mgd))
     if mj:
-        add("MTA `mta parse --format json` (the command, output to /dev/null)",
+        add("MTA `mta parse --format json` (the command, output to a file)",
             "%.0f lines/s" % num(mj.group(3)), "-", None, "grep -c: " + vs(mj, mg) if mg else "")
     if ml:
         add("MTA `mta load` -> PostgreSQL (client on 1 core)",
