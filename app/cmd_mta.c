@@ -315,6 +315,7 @@ mta_parse_cmd(struct app *app, int argc, char **argv)
 		rw_error_prefix("--type");
 	}
 	src.source_ip = source_ip;
+	svc[0] = services;  /* set by app_parse_options, after svc's init */
 	src.ip_by_service = services != NULL ? svc : NULL;
 	src.timezone = zone;
 	if (rc == 0)

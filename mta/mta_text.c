@@ -31,27 +31,26 @@ token(const char **s, const char **start)
 }
 
 /*
- * syslog_head - the time, host and tag of a syslog line: classic
- * "Sep  9 14:53:03 host tag[pid]: " or RFC 3339 "2026-...+01:00 host
- * tag[pid]: ". The tag without its [pid] goes to TAG; the message after it
- * is returned, NULL when the line has no such head.
+ * syslog_head - the head of a syslog line: classic "Sep  9 14:53:03 host
+ * tag[pid]: " or RFC 3339 "2026-...+01:00 host tag[pid]: ". The length of
+ * the time at the start goes to *TIME_LEN (read by the caller only for an
+ * attempt: dating a stamp costs more than the rest of most lines), the tag
+ * without its [pid] to TAG; the message after it is returned, NULL when
+ * the line has no such head.
  */
 static const char *
-syslog_head(struct mta_attempt *a, const struct mta_parser *p,
-    const char *line, char *tag, size_t tagcap)
+syslog_head(const char *line, size_t *time_len, char *tag, size_t tagcap)
 {
-	const char *s = line, *w, *t0 = line;
+	const char *s = line, *w;
 	size_t n, tl;
 
 	if (g_ascii_isdigit(line[0])) {
-		n = token(&s, &w);
-		mta_set_time(a, p, w, n);
+		*time_len = token(&s, &w);
 	} else {
 		for (int i = 0; i < 3; i++)
 			if (token(&s, &w) == 0)
 				return NULL;
-		n = (size_t)(w + strcspn(w, " ") - t0);
-		mta_set_syslog_time(a, p, t0, n);
+		*time_len = (size_t)(w + strcspn(w, " ") - line);
 	}
 	if (token(&s, &w) == 0)          /* host */
 		return NULL;
@@ -138,9 +137,9 @@ mta_parse_postfix(struct mta_attempt *a, bool *found, struct mta_parser *p,
 {
 	char tag[128];
 	const char *msg, *v, *st;
-	size_t n;
+	size_t n, tn;
 
-	msg = syslog_head(a, p, line, tag, sizeof(tag));
+	msg = syslog_head(line, &tn, tag, sizeof(tag));
 	if (msg == NULL || !postfix_service(a->service, tag))
 		return 0;
 	/* "QUEUEID: to=<rcpt>, ..." */
@@ -168,6 +167,10 @@ mta_parse_postfix(struct mta_attempt *a, bool *found, struct mta_parser *p,
 	if (v == NULL || (n == 4 && strncmp(v, "none", 4) == 0))
 		return 0;
 	host_ip(a, v, n);
+	if (g_ascii_isdigit(line[0]))
+		mta_set_time(a, p, line, tn);
+	else
+		mta_set_syslog_time(a, p, line, tn);
 	v = field(msg, "dsn", &n);
 	if (v != NULL && n < 16)
 		mta_enhanced_at(a->enhanced, v);
