@@ -399,17 +399,18 @@ an_noise_trap(GPtrArray *out, const struct an_subject *s,
 	f = an_finding_new("ip", s->key, "trap", warn ? AN_WARNING : AN_INFO);
 	an_finding_fill_numbers(f, s);
 	if (warn)
-		f->message = g_strdup_printf("%.0f SNDS trap hits in the last "
-		    "%d days, above this IP's usual (%.1f expected, p = %.2g)",
-		    hits, p->spike_days, mu, pv);
+		f->message = g_strdup_printf("%.0f SNDS trap hit%s in the last "
+		    "%d days, above this IP's usual (%.2g expected, p = %.2g)",
+		    hits, hits == 1 ? "" : "s", p->spike_days, mu, pv);
 	else if (pv < p->trap.alpha)
-		f->message = g_strdup_printf("%.0f SNDS trap hits in the last "
-		    "%d days, too few for a warning (%.0f needed; %.1f "
-		    "expected)", hits, p->spike_days, p->trap.min_hits, mu);
+		f->message = g_strdup_printf("%.0f SNDS trap hit%s in the last "
+		    "%d days, too few for a warning (%.0f needed; %.2g "
+		    "expected)", hits, hits == 1 ? "" : "s", p->spike_days,
+		    p->trap.min_hits, mu);
 	else
-		f->message = g_strdup_printf("%.0f SNDS trap hits in the last "
-		    "%d days, within this IP's usual (%.1f expected)", hits,
-		    p->spike_days, mu);
+		f->message = g_strdup_printf("%.0f SNDS trap hit%s in the last "
+		    "%d days, within this IP's usual (%.2g expected)", hits,
+		    hits == 1 ? "" : "s", p->spike_days, mu);
 	json_object_set_double_member(f->extra, "trap_hits", hits);
 	json_object_set_double_member(f->extra, "trap_recipients", n);
 	if (isnan(own))

@@ -567,7 +567,7 @@ test_trap_numbers(void **state)
 	s->trap_hits_base = s->trap_n_base = NAN;
 	an_noise_trap(f, s, &p);
 	x = need_rule(f, "trap");
-	if (x->severity != AN_INFO || strcmp(x->message, "1 SNDS trap hits "
+	if (x->severity != AN_INFO || strcmp(x->message, "1 SNDS trap hit "
 	    "in the last 2 days, within this IP's usual (0.6 expected)") != 0 ||
 	    !json_object_get_null_member(x->extra, "trap_own_rate")) {
 		print_error("1 hit: got %d \"%s\", want info within the "
