@@ -166,6 +166,83 @@ subject_from_row(const PGresult *r, int i)
 	return s;
 }
 
+/* the text[] literal of the subjects' keys */
+static char *
+keys_literal(GPtrArray *subjects)
+{
+	const char **keys = g_new(const char *, subjects->len);
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < subjects->len; i++)
+		keys[i] = ((const struct an_subject *)subjects->pdata[i])->key;
+	rw_db_array_literal(s, keys, subjects->len);
+	g_free(keys);
+	return g_string_free(s, FALSE);
+}
+
+/* the trap rule's numbers of the IPs with trap hits in the last S days
+ * ($2): recipients of those days, hits and recipients of the baseline
+ * days (the B = $4 days before the W = $3 days up to D), each only of
+ * days with trap data; nothing after D */
+static const char trap_sql[] =
+    "SELECT host(f.ip), "
+    "  sum(f.recipients) FILTER (WHERE f.day > $1::date - $2::int), "
+    "  sum(f.trap_hits) FILTER (WHERE f.day <= $1::date - $3::int), "
+    "  sum(f.recipients) FILTER (WHERE f.day <= $1::date - $3::int) "
+    "FROM repwatch.an_ip_day f "
+    "WHERE f.ip = ANY ($5::text[]::inet[]) AND f.day <= $1::date "
+    "  AND f.day > $1::date - ($3::int + $4::int) "
+    "  AND f.trap_hits IS NOT NULL AND f.recipients IS NOT NULL "
+    "GROUP BY f.ip";
+
+/* trap_baseline - fill trap_n_last, trap_hits_base and trap_n_base of the
+ * SUBJECTS with trap hits (none since SNDS dropped traps on 2026-07-22:
+ * then no query) */
+static int
+trap_baseline(struct rw_db *db, const char *day, GPtrArray *subjects,
+    const struct an_params *p)
+{
+	GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *hit = g_ptr_array_new();
+	char s[16], w[16], b[16];
+	const char *params[] = {day, s, w, b, NULL};
+	g_autofree char *keys = NULL;
+	PGresult *r = NULL;
+	int rc = 0;
+
+	for (guint i = 0; i < subjects->len; i++) {
+		struct an_subject *x = subjects->pdata[i];
+
+		if (x->traps_last > 0) {
+			g_ptr_array_add(hit, x);
+			g_hash_table_insert(by_key, x->key, x);
+		}
+	}
+	if (hit->len == 0)
+		goto cleanup;
+	keys = keys_literal(hit);
+	params[4] = keys;
+	snprintf(s, sizeof(s), "%d", p->spike_days);
+	snprintf(w, sizeof(w), "%d", p->window_days);
+	snprintf(b, sizeof(b), "%d", p->baseline_days);
+	rc = rw_db_query(&r, db, trap_sql, 5, params);
+	for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
+		struct an_subject *x = g_hash_table_lookup(by_key,
+		    PQgetvalue(r, i, 0));
+
+		if (x == NULL)
+			continue;
+		x->trap_n_last = col_d(r, i, 1);
+		x->trap_hits_base = col_d(r, i, 2);
+		x->trap_n_base = col_d(r, i, 3);
+	}
+cleanup:
+	PQclear(r);
+	g_ptr_array_free(hit, TRUE);
+	g_hash_table_destroy(by_key);
+	return rc;
+}
+
 int
 an_facts_window(GPtrArray **out, struct rw_db *db, const char *day,
     const struct an_params *p)
@@ -199,24 +276,14 @@ an_facts_window(GPtrArray **out, struct rw_db *db, const char *day,
 	    (GDestroyNotify)an_subject_free);
 	for (int i = 0; i < PQntuples(r); i++)
 		g_ptr_array_add(subjects, subject_from_row(r, i));
-	*out = subjects;
+	rc = trap_baseline(db, day, subjects, p);
+	if (rc == 0)
+		*out = subjects;
+	else
+		g_ptr_array_free(subjects, TRUE);
 cleanup:
 	PQclear(r);
 	return rc;
-}
-
-/* the text[] literal of the subjects' keys */
-static char *
-keys_literal(GPtrArray *subjects)
-{
-	const char **keys = g_new(const char *, subjects->len);
-	GString *s = g_string_new(NULL);
-
-	for (guint i = 0; i < subjects->len; i++)
-		keys[i] = ((const struct an_subject *)subjects->pdata[i])->key;
-	rw_db_array_literal(s, keys, subjects->len);
-	g_free(keys);
-	return g_string_free(s, FALSE);
 }
 
 /* rows [from, to) of the series result, all of one subject: keep the

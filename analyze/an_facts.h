@@ -29,7 +29,8 @@ int an_facts_data_days(char **out_first, char **out_last, struct rw_db *db);
 /* an_facts_day_has_data - SNDS has any row for DAY */
 int an_facts_day_has_data(bool *out, struct rw_db *db, const char *day);
 
-/* an_facts_window - one an_subject per IP seen in the lookback of DAY */
+/* an_facts_window - one an_subject per IP seen in the lookback of DAY;
+ * for IPs with trap hits also the trap rule's recipients and baseline */
 int an_facts_window(GPtrArray **out, struct rw_db *db, const char *day,
     const struct an_params *p);
 

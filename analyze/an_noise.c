@@ -2,7 +2,8 @@
  * an_noise - noise control of the alert rules (issue 12): filter colour as
  * evidence (persistence threshold from the subject's own Beta-binomial flip
  * history), the level rule's long window and population-wide confidence,
- * and the decay of one-day spikes. Pure, like an_rules.
+ * the decay of one-day spikes, and trap hits judged against the IP's own
+ * trap rate. Pure, like an_rules.
  */
 #include <math.h>
 #include <string.h>
@@ -349,5 +350,75 @@ an_noise_filter(GPtrArray *out, const struct an_subject *s,
 	    p->filter_prior_flips) / (nh + p->filter_prior_flips +
 	    p->filter_prior_steady));
 	json_object_set_boolean_member(f->extra, "confirmed", confirmed);
+	g_ptr_array_add(out, f);
+}
+
+void
+an_noise_params_default(struct an_params *p)
+{
+	p->trap.floor_rate = 0.0001;
+	p->trap.alpha = 0.001;
+	p->trap.min_hits = 3;
+}
+
+void
+an_noise_params_load(struct an_params *p, const struct rw_config *cfg)
+{
+	an_noise_params_default(p);
+	p->trap.floor_rate = rw_config_double(cfg, "analyze",
+	    "trap_floor_rate");
+	p->trap.alpha = rw_config_double(cfg, "analyze", "trap_alpha");
+	p->trap.min_hits = (double)rw_config_int(cfg, "analyze",
+	    "trap_min_hits");
+}
+
+/*
+ * an_noise_trap - SNDS counts trap hits sporadically even on clean IPs (a
+ * hit on one day in four is usual), so a hit is evidence, not an alarm:
+ * the hits of the last spike_days days are tested against what the IP's
+ * own trap rate predicts for their recipients. Without known recipients
+ * nothing is expected, and the hits alone (trap_min_hits) decide.
+ */
+void
+an_noise_trap(GPtrArray *out, const struct an_subject *s,
+    const struct an_params *p)
+{
+	double hits = s->traps_last, n, own = NAN, base, mu, pv;
+	bool warn;
+	struct an_finding *f;
+
+	if (s->is_range || !(hits > 0))
+		return;
+	n = s->trap_n_last > 0 ? s->trap_n_last : 0;
+	if (s->trap_n_base > 0 && s->trap_hits_base >= 0)
+		own = s->trap_hits_base / s->trap_n_base;
+	base = isnan(own) ? p->trap.floor_rate : fmax(own, p->trap.floor_rate);
+	mu = n * base;
+	pv = an_poisson_sf(hits, mu);
+	warn = hits >= p->trap.min_hits && pv < p->trap.alpha;
+	f = an_finding_new("ip", s->key, "trap", warn ? AN_WARNING : AN_INFO);
+	an_finding_fill_numbers(f, s);
+	if (warn)
+		f->message = g_strdup_printf("%.0f SNDS trap hit%s in the last "
+		    "%d days, above this IP's usual (%.2g expected, p = %.2g)",
+		    hits, hits == 1 ? "" : "s", p->spike_days, mu, pv);
+	else if (pv < p->trap.alpha)
+		f->message = g_strdup_printf("%.0f SNDS trap hit%s in the last "
+		    "%d days, too few for a warning (%.0f needed; %.2g "
+		    "expected)", hits, hits == 1 ? "" : "s", p->spike_days,
+		    p->trap.min_hits, mu);
+	else
+		f->message = g_strdup_printf("%.0f SNDS trap hit%s in the last "
+		    "%d days, within this IP's usual (%.2g expected)", hits,
+		    hits == 1 ? "" : "s", p->spike_days, mu);
+	json_object_set_double_member(f->extra, "trap_hits", hits);
+	json_object_set_double_member(f->extra, "trap_recipients", n);
+	if (isnan(own))
+		json_object_set_null_member(f->extra, "trap_own_rate");
+	else
+		json_object_set_double_member(f->extra, "trap_own_rate", own);
+	json_object_set_double_member(f->extra, "trap_base_rate", base);
+	json_object_set_double_member(f->extra, "trap_expected", mu);
+	json_object_set_double_member(f->extra, "trap_p", pv);
 	g_ptr_array_add(out, f);
 }

@@ -3,7 +3,7 @@
  * a worse filter colour counts only when it persists or is confirmed, the
  * level rule judges low-volume subjects over a long window at a confidence
  * that grows with the subjects tested, and a finding whose evidence is one
- * past day decays.
+ * past day decays; trap hits warn only above the IP's own usual.
  */
 #ifndef AN_NOISE_H
 #define AN_NOISE_H
@@ -59,6 +59,21 @@ void an_noise_filter(GPtrArray *out, const struct an_subject *s,
  */
 struct an_finding *an_noise_spike_decay(struct an_finding *f,
     const struct an_subject *s, const double *c, const double *n, int days,
+    const struct an_params *p);
+
+/* the trap rule's parameters (trap_* keys of [analyze]) */
+void an_noise_params_default(struct an_params *p);
+void an_noise_params_load(struct an_params *p, const struct rw_config *cfg);
+
+/*
+ * an_noise_trap - the trap finding of IP S, if any: a warning when the
+ * hits of the last spike_days days are significantly above the IP's usual
+ * (exact one-sided Poisson test at trap_alpha of the hits against their
+ * recipients x base rate, the base rate the IP's own over its baseline
+ * days with trap data, at least trap_floor_rate) and at least
+ * trap_min_hits; else info. Nothing without hits (NAN: no trap data).
+ */
+void an_noise_trap(GPtrArray *out, const struct an_subject *s,
     const struct an_params *p);
 
 #endif

@@ -49,6 +49,7 @@ an_params_default(struct an_params *out)
 		.spike_alpha = 0.01,
 	};
 	an_mta_params_default(out);
+	an_noise_params_default(out);
 }
 
 static double
@@ -100,6 +101,7 @@ an_params_load(struct an_params *out, const struct rw_config *cfg)
 	out->spike_tail = dbl(cfg, "spike_tail");
 	out->spike_alpha = dbl(cfg, "spike_alpha");
 	an_mta_params_load(out, cfg);
+	an_noise_params_load(out, cfg);
 }
 
 struct an_series *
@@ -138,7 +140,8 @@ an_subject_new(const char *key, bool is_range)
 	s->key = g_strdup(key);
 	s->is_range = is_range;
 	s->filter_base = NAN;
-	s->traps_last = NAN;
+	s->traps_last = s->trap_n_last = NAN;
+	s->trap_hits_base = s->trap_n_base = NAN;
 	s->n_match_span = NAN;
 	s->n_long = s->c_long = s->snds_low_long = s->snds_rated_long = NAN;
 	s->tests = 1;
@@ -555,22 +558,6 @@ rule_rising(GPtrArray *out, const struct an_subject *s,
 		g_ptr_array_add(out, f);
 }
 
-static void
-rule_trap(GPtrArray *out, const struct an_subject *s,
-    const struct an_params *p)
-{
-	struct an_finding *f;
-
-	if (s->is_range || !(s->traps_last > 0))
-		return;
-	f = an_finding_new("ip", s->key, "trap", AN_WARNING);
-	an_finding_fill_numbers(f, s);
-	f->message = g_strdup_printf("%.0f SNDS trap hits in the last %d days",
-	    s->traps_last, p->spike_days);
-	json_object_set_double_member(f->extra, "trap_hits", s->traps_last);
-	g_ptr_array_add(out, f);
-}
-
 void
 an_rules_subject(GPtrArray *out, const struct an_subject *s,
     const struct an_params *p)
@@ -580,7 +567,7 @@ an_rules_subject(GPtrArray *out, const struct an_subject *s,
 	rule_level(out, s, p);
 	rule_rising(out, s, p);
 	an_noise_filter(out, s, p, from);
-	rule_trap(out, s, p);
+	an_noise_trap(out, s, p);
 }
 
 void

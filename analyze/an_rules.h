@@ -75,6 +75,12 @@ struct an_params {
 		double min_ratio;      /* share / baseline share at least */
 		double alpha;          /* false discovery rate of the day */
 	} mta;
+	/* the trap rule's noise control (an_noise, trap_* keys) */
+	struct {
+		double floor_rate;     /* lowest base rate assumed, per rcpt */
+		double alpha;          /* level of its exact test, per IP-day */
+		double min_hits;       /* hits a warning needs */
+	} trap;
 };
 
 /* an_params_default - the built-in defaults (the key table's) */
@@ -114,6 +120,10 @@ struct an_subject {
 	int filter_last;      /* worst colour, last spike_days (0 unknown) */
 	double filter_base;   /* mean colour rank in the baseline (NAN) */
 	double traps_last;    /* NAN when SNDS gave none */
+	/* the trap rule's numbers (an_facts, read only when traps_last > 0):
+	 * recipients of the last spike_days days with trap data, and hits
+	 * and recipients of the baseline days with trap data (NAN: none) */
+	double trap_n_last, trap_hits_base, trap_n_base;
 	int days_since_data;  /* days since the last SNDS row (-1 never) */
 	double data_days;     /* days with SNDS rows, recent + baseline */
 	double n_match_span;  /* SNDS volume, window + 6 days before (NAN) */

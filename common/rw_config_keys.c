@@ -277,6 +277,17 @@ const struct rw_config_key rw_config_keys[] = {
 	{"analyze", "throttle_alpha", RW_CT_DOUBLE, "0.01", "0..0.5",
 	    "Throttled rule: false discovery rate (Benjamini-Hochberg) over "
 	    "the day's IPs with MTA answers."},
+	{"analyze", "trap_floor_rate", RW_CT_DOUBLE, "0.0001", "0..1",
+	    "Trap rule: lowest trap hits per recipient assumed as an IP's "
+	    "usual (an IP without trap hits in its baseline is not judged "
+	    "against zero)."},
+	{"analyze", "trap_alpha", RW_CT_DOUBLE, "0.001", "0..0.5",
+	    "Trap rule: SNDS trap hits of the last spike_days days warn when "
+	    "an exact Poisson test puts them above the IP's usual rate at "
+	    "this level (about this many false trap warnings per IP-day); "
+	    "else they are info."},
+	{"analyze", "trap_min_hits", RW_CT_INT, "3", "1..1000000",
+	    "Trap rule: hits in the last spike_days days a warning needs."},
 
 	/* [nightly] */
 	{"nightly", "report_html", RW_CT_PATH, NULL, NULL,

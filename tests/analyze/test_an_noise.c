@@ -1,7 +1,8 @@
 /*
  * test_an_noise - the noise control of issue 12 on hand-made series:
  * filter flicker and persistence, the level rule's population and
- * low-volume windows, spike decay, /24 versions.
+ * low-volume windows, spike decay, /24 versions, and trap hits against
+ * the IP's own usual.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -464,6 +465,172 @@ test_ranges_noise(void **state)
 	g_free(sum);
 }
 
+struct trap_case {
+	const char *name;
+	double hits;       /* trap hits of the last spike_days (2) days */
+	double n_last;     /* their recipients */
+	double base_hits;  /* baseline hits (NAN: no baseline) */
+	double base_n;     /* baseline recipients with trap data */
+	int want;          /* -1 none, else severity */
+};
+
+/* a clean IP at 3,000 recipients a day with a hit on one day in four:
+ * 7 hits on 28 x 3,000 = 84,000 recipients (8.3e-5 a recipient, under
+ * the 1e-4 floor: 0.6 hits expected in 2 days) */
+#define CLEAN_BASE 7, 84000
+
+static void
+test_trap_cases(void **state)
+{
+	static const struct trap_case cases[] = {
+		{"sporadic 1 hit, clean IP", 1, 6000, CLEAN_BASE, AN_INFO},
+		{"2 hits, clean IP", 2, 6000, CLEAN_BASE, AN_INFO},
+		{"9 hits on 3,000 recipients a day", 9, 6000, CLEAN_BASE,
+		    AN_WARNING},
+		{"no baseline, 2 hits", 2, 6000, NAN, NAN, AN_INFO},
+		{"no baseline, 8 hits", 8, 6000, NAN, NAN, AN_WARNING},
+		/* P(X >= 4 | 0.6) = 0.0034, P(X >= 5 | 0.6) = 0.00039 */
+		{"4 hits at the floor: noise", 4, 6000, NAN, NAN, AN_INFO},
+		{"5 hits at the floor", 5, 6000, NAN, NAN, AN_WARNING},
+		{"baseline without hits: the floor", 8, 6000, 0, 84000,
+		    AN_WARNING},
+		/* an IP that usually hits 3 a day: 6 in 2 days is its usual */
+		{"6 hits on an IP with 3 a day", 6, 6000, 84, 84000, AN_INFO},
+		{"20 hits on an IP with 3 a day", 20, 6000, 84, 84000,
+		    AN_WARNING},
+		/* significant (0.02 expected), but fewer than trap_min_hits */
+		{"2 hits on 200 recipients", 2, 200, NAN, NAN, AN_INFO},
+		{"3 hits on 200 recipients", 3, 200, NAN, NAN, AN_WARNING},
+		{"no hits", 0, 6000, CLEAN_BASE, -1},
+		{"unknown traps (NAN)", NAN, 6000, CLEAN_BASE, -1},
+	};
+	struct an_params p;
+
+	(void)state;
+	an_params_default(&p);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct an_subject *s = an_subject_new("192.0.2.10", false);
+		GPtrArray *f = an_findings_new();
+
+		s->traps_last = cases[i].hits;
+		s->trap_n_last = cases[i].n_last;
+		s->trap_hits_base = cases[i].base_hits;
+		s->trap_n_base = cases[i].base_n;
+		an_noise_trap(f, s, &p);
+		expect_severity(f, "trap", cases[i].name, cases[i].want);
+		an_subject_free(s);
+	}
+}
+
+/* the numbers and the message of a trap finding */
+static void
+test_trap_numbers(void **state)
+{
+	struct an_params p;
+	struct an_subject *s = an_subject_new("192.0.2.10", false);
+	GPtrArray *f = an_findings_new();
+	const struct an_finding *x;
+	JsonObject *e;
+
+	(void)state;
+	an_params_default(&p);
+	s->traps_last = 9;
+	s->trap_n_last = 6000;
+	s->trap_hits_base = 7;
+	s->trap_n_base = 84000;
+	an_noise_trap(f, s, &p);
+	x = need_rule(f, "trap");
+	e = x->extra;
+	if (json_object_get_double_member(e, "trap_hits") != 9 ||
+	    json_object_get_double_member(e, "trap_recipients") != 6000 ||
+	    fabs(json_object_get_double_member(e, "trap_own_rate") -
+	    7.0 / 84000) > 1e-12 ||
+	    json_object_get_double_member(e, "trap_base_rate") != 0.0001 ||
+	    fabs(json_object_get_double_member(e, "trap_expected") - 0.6) >
+	    1e-9 ||
+	    !(json_object_get_double_member(e, "trap_p") < 1e-6) ||
+	    strcmp(x->message, "9 SNDS trap hits in the last 2 days, above "
+	    "this IP's usual (0.6 expected, p = 1.6e-08)") != 0) {
+		print_error("9 hits: got \"%s\", base %g, expected %g, "
+		    "p %g; want the floor 0.0001, 0.6 expected, p < 1e-6\n",
+		    x->message, json_object_get_double_member(e,
+		    "trap_base_rate"), json_object_get_double_member(e,
+		    "trap_expected"), json_object_get_double_member(e,
+		    "trap_p"));
+		fail();
+	}
+	g_ptr_array_free(f, TRUE);
+
+	/* one hit: info, within the usual, no own rate without baseline */
+	f = an_findings_new();
+	s->traps_last = 1;
+	s->trap_hits_base = s->trap_n_base = NAN;
+	an_noise_trap(f, s, &p);
+	x = need_rule(f, "trap");
+	if (x->severity != AN_INFO || strcmp(x->message, "1 SNDS trap hit "
+	    "in the last 2 days, within this IP's usual (0.6 expected)") != 0 ||
+	    !json_object_get_null_member(x->extra, "trap_own_rate")) {
+		print_error("1 hit: got %d \"%s\", want info within the "
+		    "usual, own rate null\n", x->severity, x->message);
+		fail();
+	}
+	g_ptr_array_free(f, TRUE);
+	an_subject_free(s);
+}
+
+/*
+ * The sample's clean senders (data/sample/snds/generate.py): 3,000
+ * recipients on weekdays, 1,200 at weekends, 1 trap hit on a day in four.
+ * Over 10,000 IP-days judged with their own 28-day baseline (and 2,000
+ * without one), the rate of trap warnings stays under trap_alpha (1 per
+ * 1,000 IP-days), while the hits are seen (info).
+ */
+static void
+test_trap_sporadic(void **state)
+{
+	struct an_params p;
+	GRand *r = g_rand_new_with_seed(15);
+	int warned = 0, info = 0, days = 0;
+
+	(void)state;
+	an_params_default(&p);
+	for (int run = 0; run < 12000; run++) {
+		struct an_subject *s = an_subject_new("192.0.2.10", false);
+		GPtrArray *f = an_findings_new();
+		double hits[37], n[37];
+		int sev;
+
+		for (int d = 0; d < 37; d++) {
+			n[d] = (d + run) % 7 < 5 ? 3000 : 1200;
+			hits[d] = g_rand_int_range(r, 0, 4) == 0 ? 1 : 0;
+		}
+		/* days 0..1 recent, 9..36 the baseline (7-day window) */
+		s->traps_last = hits[0] + hits[1];
+		s->trap_n_last = n[0] + n[1];
+		s->trap_hits_base = s->trap_n_base = 0;
+		for (int d = 9; d < 37; d++) {
+			s->trap_hits_base += hits[d];
+			s->trap_n_base += n[d];
+		}
+		if (run >= 10000)
+			s->trap_hits_base = s->trap_n_base = NAN;
+		an_noise_trap(f, s, &p);
+		sev = severity_of(f, "trap");
+		warned += sev >= AN_WARNING;
+		info += sev == AN_INFO;
+		days++;
+		g_ptr_array_free(f, TRUE);
+		an_subject_free(s);
+	}
+	if (warned * 1000.0 / days > 1.0 || info == 0) {
+		print_error("sporadic traps: got %d warnings in %d IP-days "
+		    "and %d info, want <= 1 per 1,000 and some info\n",
+		    warned, days, info);
+		fail();
+	}
+	g_rand_free(r);
+}
+
 int
 main(void)
 {
@@ -476,6 +643,9 @@ main(void)
 		cmocka_unit_test(test_spike_decay),
 		cmocka_unit_test(test_spike_late_reports),
 		cmocka_unit_test(test_ranges_noise),
+		cmocka_unit_test(test_trap_cases),
+		cmocka_unit_test(test_trap_numbers),
+		cmocka_unit_test(test_trap_sporadic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -248,11 +248,31 @@ test_filter_and_trap(void **state)
 	s->f_yellow = s->f_red = 1;
 	s->fh_days = 28;
 	s->fh_yellow = 3;
+	/* 4 trap hits on 6,000 recipients, no trap baseline: 0.6 expected at
+	 * trap_floor_rate, P(X >= 4) = 0.0034 is not under trap_alpha: info */
 	s->traps_last = 4;
+	s->trap_n_last = 6000;
 	an_rules_subject(f, s, &p);
 	x = need_rule(f, "filter");
 	assert_int_equal(x->severity, AN_INFO);
-	assert_non_null(find_rule(f, "trap"));
+	x = need_rule(f, "trap");
+	if (x->severity != AN_INFO) {
+		print_error("4 trap hits on 6,000: got %s, want info\n",
+		    an_severity_name(x->severity));
+		fail();
+	}
+	g_ptr_array_free(f, TRUE);
+
+	/* 9 of them: a warning */
+	f = an_findings_new();
+	s->traps_last = 9;
+	an_rules_subject(f, s, &p);
+	x = need_rule(f, "trap");
+	if (x->severity != AN_WARNING) {
+		print_error("9 trap hits on 6,000: got %s, want warning\n",
+		    an_severity_name(x->severity));
+		fail();
+	}
 	g_ptr_array_free(f, TRUE);
 
 	/* always YELLOW is not worsening; unknown traps are not hits */

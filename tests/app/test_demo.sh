@@ -49,6 +49,10 @@ expect_grep "$T_TMP/backtest1" "^peer fixed \(daily rate > 0\.3%\): +8 of 11, me
 expect_grep "$T_TMP/backtest1" "^peer 7-day \(rate > 0\.1%, >= 1000\): +9 of 11, median lead 1 day$" "summary: the 7-day peer"
 tail -n 1 "$out" | grep -qE '^false incidents per 1000 IP-days: +[0-9]+\.[0-9]{2} \([0-9]+ false on [0-9]+ healthy IP-days\)$' &&
 	ok "the demo ends with the false-incident rate" || nok "last line: $(tail -n 1 "$out")"
+# the clean senders' sporadic SNDS trap hits in July are within each IP's
+# usual (info, no incident that warns): no false incident on the sample
+expect_grep "$T_TMP/backtest1" "^incidents: +3 \(3 led to a block, 0 pending, 0 false\)$" "summary: 3 incidents, all led to a block, none false"
+expect_grep "$T_TMP/backtest1" "^false incidents per 1000 IP-days: +0\.00 \(0 false on 833 healthy IP-days\)$" "summary: 0 false incidents on 833 healthy IP-days"
 
 after=$(cd data/sample && find maildir -type f | sort | md5sum)
 [ "$before" = "$after" ] && ok "the repository's sample Maildir is untouched" || nok "demo changed data/sample/maildir"
@@ -84,6 +88,8 @@ assert (b["block_day"], b["first_warning_day"], b["rule"], b["lead_days"],
     ("2026-08-14", "2026-08-07", "rising", 7, 6, 6), b
 s = doc["summary"]
 assert (s["blocks"], s["warned"], s["median_lead_days"]) == (11, 10, 3), s
+assert (s["incidents"], s["false_incidents"], s["healthy_ip_days"]) == \
+    (3, 0, 833), s
 PY
 # a range without blocks; bad options are refused before anything runs
 expect_status 0 "backtest of July alone" "$RW" backtest --from 2026-07-01 --to 2026-07-20
