@@ -37,19 +37,9 @@
 #define BLOCK "Blocked due to user complaints or other evidence of spamming"
 
 static void
-check_rc(int rc, const char *what)
-{
-	if (rc != 0) {
-		print_error("%s: %s\n", what, rw_error_message());
-		rw_error_clear();
-		fail();
-	}
-}
-
-static void
 exec(struct testdb_fx *f, const char *sql)
 {
-	check_rc(rw_db_exec(f->db, sql), sql);
+	testdb_check_rc(rw_db_exec(f->db, sql), sql);
 }
 
 /* one analyzed day of hand-made findings "KIND SUBJECT RULE SEVERITY;..."
@@ -79,7 +69,7 @@ run_day(struct testdb_fx *f, const char *day, const char *findings)
 		rc = rw_db_commit(f->db);
 	else
 		rw_db_rollback(f->db);
-	check_rc(rc, day);
+	testdb_check_rc(rc, day);
 	g_strfreev(rows);
 	g_ptr_array_free(v, TRUE);
 }
@@ -234,8 +224,8 @@ config(void)
 {
 	struct rw_config *cfg = NULL;
 
-	check_rc(rw_config_load_data(&cfg, NULL, NULL), "config");
-	check_rc(rw_config_set(cfg, "analyze", "resolve_days", "2"),
+	testdb_check_rc(rw_config_load_data(&cfg, NULL, NULL), "config");
+	testdb_check_rc(rw_config_set(cfg, "analyze", "resolve_days", "2"),
 	    "resolve_days");
 	return cfg;
 }
@@ -257,7 +247,7 @@ test_stored(void **state)
 		snprintf(day, sizeof(day), "2026-03-%02d", d);
 		run_day(f, day, stored_findings[d] ? stored_findings[d] : "");
 	}
-	check_rc(an_backtest_run(&r, f->db, cfg, "2026-03-01", "2026-03-31",
+	testdb_check_rc(an_backtest_run(&r, f->db, cfg, "2026-03-01", "2026-03-31",
 	    false), "backtest");
 	check_blocks(&r, stored_want, G_N_ELEMENTS(stored_want));
 	assert_int_equal(s->blocks, 5);
@@ -421,7 +411,7 @@ test_replay(void **state)
 	TESTDB_REQUIRE();
 	cfg = config();
 	exec(f, replay_facts);
-	check_rc(an_backtest_run(&r1, f->db, cfg, NULL, NULL, true),
+	testdb_check_rc(an_backtest_run(&r1, f->db, cfg, NULL, NULL, true),
 	    "first replay");
 	t1 = result_text(&r1);
 	assert_string_equal(r1.from, "2026-01-01");
@@ -434,14 +424,14 @@ test_replay(void **state)
 	assert_int_equal(r1.summary.true_incidents, 2);
 	assert_int_equal(r1.summary.false_incidents, 1);
 	assert_int_equal(r1.summary.pending_incidents, 0);
-	check_rc(rw_db_query1(&t2, f->db, "SELECT count(*) FROM "
+	testdb_check_rc(rw_db_query1(&t2, f->db, "SELECT count(*) FROM "
 	    "repwatch.incident WHERE subject = '192.0.2.22'", 0, NULL), "q");
 	assert_string_equal(t2, "1");
 	g_free(t2);
 	/* 20 IPs x 68 days with SNDS (day 40 missing) + 2 MTA IP-days on day
 	 * 40, less 4 IP-days with block answers and 6 IPs x 7 days listed */
 	assert_int_equal((int)r1.summary.healthy_ip_days, 1316);
-	check_rc(an_backtest_run(&r2, f->db, cfg, NULL, NULL, true),
+	testdb_check_rc(an_backtest_run(&r2, f->db, cfg, NULL, NULL, true),
 	    "second replay");
 	t2 = result_text(&r2);
 	assert_string_equal(t1, t2);

@@ -18,16 +18,6 @@
 #include "common/rw_error.h"
 #include "tests/common/testdb.h"
 
-static void
-check_rc(int rc, const char *what)
-{
-	if (rc != 0) {
-		print_error("%s: %s\n", what, rw_error_message());
-		rw_error_clear();
-		fail();
-	}
-}
-
 /*
  * One analyzed day: findings "KIND SUBJECT RULE SEVERITY[ RATE]" separated
  * by ";" ("" = none held), alerts then incidents in one transaction as
@@ -66,7 +56,7 @@ run_day(struct testdb_fx *f, const char *day, const char *findings,
 		rc = rw_db_commit(f->db);
 	else
 		rw_db_rollback(f->db);
-	check_rc(rc, day);
+	testdb_check_rc(rc, day);
 	g_strfreev(rows);
 	g_ptr_array_free(v, TRUE);
 }
@@ -86,7 +76,7 @@ summary(struct testdb_fx *f, const char *day)
 	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
 	char *out;
 
-	check_rc(an_incidents_list(&v, f->db, day, day, false, AN_INFO),
+	testdb_check_rc(an_incidents_list(&v, f->db, day, day, false, AN_INFO),
 	    "list");
 	for (guint i = 0; i < v->len; i++) {
 		const struct an_incident *x = v->pdata[i];
@@ -161,7 +151,7 @@ test_one_ip_four_rules(void **state)
 
 	TESTDB_REQUIRE();
 	run_steps(f, steps, 2);
-	check_rc(an_incident_get(&x, f->db, "192.0.2.50"), "get");
+	testdb_check_rc(an_incident_get(&x, f->db, "192.0.2.50"), "get");
 	assert_non_null(x);
 	if (!x->num.listed || x->num.rate_7d != 0.006 ||
 	    strcmp(x->num.message, "level on 192.0.2.50") != 0) {
@@ -194,7 +184,7 @@ test_range_eight_members(void **state)
 
 	TESTDB_REQUIRE();
 	run_steps(f, steps, 2);
-	check_rc(an_incident_get(&x, f->db, "198.51.100.0/24"), "get");
+	testdb_check_rc(an_incident_get(&x, f->db, "198.51.100.0/24"), "get");
 	assert_non_null(x);
 	assert_int_equal(x->members->len, 8);
 	assert_string_equal(((struct an_incident_member *)
@@ -254,7 +244,7 @@ test_ip_folds_into_range(void **state)
 
 	TESTDB_REQUIRE();
 	run_steps(f, steps, 2);
-	check_rc(an_incidents_list(&v, f->db, "2026-03-02", "2026-03-02",
+	testdb_check_rc(an_incidents_list(&v, f->db, "2026-03-02", "2026-03-02",
 	    false, AN_INFO), "list");
 	for (guint i = 0; i < v->len; i++) {
 		const struct an_incident *x = v->pdata[i];
@@ -287,7 +277,7 @@ id_on(struct testdb_fx *f, const char *day)
 	GPtrArray *v = NULL;
 	char *id;
 
-	check_rc(an_incidents_list(&v, f->db, day, day, false, AN_INFO),
+	testdb_check_rc(an_incidents_list(&v, f->db, day, day, false, AN_INFO),
 	    "list");
 	assert_int_equal(v->len, 1);
 	id = g_strdup(((struct an_incident *)v->pdata[0])->id);
@@ -326,7 +316,7 @@ history(struct testdb_fx *f)
 	GPtrArray *v = NULL;
 	GString *s = g_string_new(NULL);
 
-	check_rc(an_incidents_list(&v, f->db, "2026-01-01", "2026-12-31",
+	testdb_check_rc(an_incidents_list(&v, f->db, "2026-01-01", "2026-12-31",
 	    false, AN_INFO), "list");
 	for (guint i = 0; i < v->len; i++) {
 		const struct an_incident *x = v->pdata[i];
@@ -369,7 +359,7 @@ test_replay_same_ids(void **state)
 		fail();
 	}
 	g_free(again);
-	check_rc(rw_db_exec(f->db, "TRUNCATE repwatch.incident CASCADE"),
+	testdb_check_rc(rw_db_exec(f->db, "TRUNCATE repwatch.incident CASCADE"),
 	    "truncate");
 	for (int i = 0; reopen_steps[i].day != NULL; i++)
 		run_day(f, reopen_steps[i].day, reopen_steps[i].findings, 2);
@@ -392,7 +382,7 @@ pending(struct testdb_fx *f)
 	GPtrArray *v = NULL;
 	GString *s = g_string_new(NULL);
 
-	check_rc(an_incidents_pending(&v, f->db), "pending");
+	testdb_check_rc(an_incidents_pending(&v, f->db), "pending");
 	for (guint i = 0; i < v->len; i++) {
 		const struct an_incident *x = v->pdata[i];
 
@@ -432,17 +422,17 @@ test_silence_until_escalation(void **state)
 	    "ip 192.0.2.60 rising warning", 2);
 	expect_pending(f, "before the silence",
 	    "192.0.2.50:new 192.0.2.60:new");
-	check_rc(an_silence_set(&s, f->db, "192.0.2.50", "2026-03-09",
+	testdb_check_rc(an_silence_set(&s, f->db, "192.0.2.50", "2026-03-09",
 	    "on it", "alice"), "silence");
 	assert_string_equal(s->created_by, "alice");
 	assert_string_equal(s->from_day, "2026-03-01");
 	assert_true(s->active);
 	an_silence_free(s);
 	expect_pending(f, "silenced", "192.0.2.60:new");
-	check_rc(an_incidents_pending(&v, f->db), "pending");
-	check_rc(an_incidents_mark_notified(f->db, v), "mark");
+	testdb_check_rc(an_incidents_pending(&v, f->db), "pending");
+	testdb_check_rc(an_incidents_mark_notified(f->db, v), "mark");
 	g_ptr_array_free(v, TRUE);
-	check_rc(an_incident_get(&x, f->db, "192.0.2.50"), "get");
+	testdb_check_rc(an_incident_get(&x, f->db, "192.0.2.50"), "get");
 	assert_string_equal(x->silenced_until, "2026-03-09");
 	an_incident_free(x);
 	run_day(f, "2026-03-02", "ip 192.0.2.50 rising warning", 2);
@@ -450,14 +440,14 @@ test_silence_until_escalation(void **state)
 	run_day(f, "2026-03-03", "ip 192.0.2.50 level critical", 2);
 	expect_pending(f, "escalated after the silence",
 	    "192.0.2.50:escalated");
-	check_rc(an_incidents_pending(&v, f->db), "pending");
-	check_rc(an_incidents_mark_notified(f->db, v), "mark");
+	testdb_check_rc(an_incidents_pending(&v, f->db), "pending");
+	testdb_check_rc(an_incidents_mark_notified(f->db, v), "mark");
 	g_ptr_array_free(v, TRUE);
 	expect_pending(f, "after sending", "");
-	check_rc(an_silence_unset(&lifted, f->db, "192.0.2.50", "bob"),
+	testdb_check_rc(an_silence_unset(&lifted, f->db, "192.0.2.50", "bob"),
 	    "unsilence");
 	assert_int_equal(lifted, 1);
-	check_rc(an_silence_list(&v, f->db, true), "silences");
+	testdb_check_rc(an_silence_list(&v, f->db, true), "silences");
 	assert_int_equal(v->len, 1);
 	assert_string_equal(((struct an_silence *)v->pdata[0])->lifted_by,
 	    "bob");
@@ -475,8 +465,8 @@ test_silence_by_id(void **state)
 
 	TESTDB_REQUIRE();
 	run_day(f, "2026-03-01", "ip 192.0.2.50 rising warning", 1);
-	check_rc(an_incident_get(&x, f->db, "192.0.2.50"), "get");
-	check_rc(an_silence_set(NULL, f->db, x->id, "2026-03-09", NULL,
+	testdb_check_rc(an_incident_get(&x, f->db, "192.0.2.50"), "get");
+	testdb_check_rc(an_silence_set(NULL, f->db, x->id, "2026-03-09", NULL,
 	    "alice"), "silence");
 	x_id = g_strdup(x->id);
 	an_incident_free(x);
@@ -547,7 +537,7 @@ q(struct testdb_fx *f, const char *sql)
 	PGresult *r = NULL;
 	GString *s = g_string_new(NULL);
 
-	check_rc(rw_db_query(&r, f->db, sql, 0, NULL), sql);
+	testdb_check_rc(rw_db_query(&r, f->db, sql, 0, NULL), sql);
 	for (int i = 0; i < PQntuples(r); i++) {
 		for (int j = 0; j < PQnfields(r); j++)
 			g_string_append_printf(s, "%s%s", j ? "|" : "",
@@ -575,9 +565,9 @@ test_current_view(void **state)
 	run_day(f, "2026-03-01", "ip 203.0.113.9 trap warning", 1);
 	run_day(f, "2026-03-02", "ip 192.0.2.50 listed critical;"
 	    "cidr 198.51.100.0/24 range-rising warning;" EIGHT_RISING, 1);
-	check_rc(an_silence_set(NULL, f->db, "192.0.2.50", "2026-03-09",
+	testdb_check_rc(an_silence_set(NULL, f->db, "192.0.2.50", "2026-03-09",
 	    "ticket 42", "alice"), "silence");
-	check_rc(rw_db_exec(f->db, "SET ROLE repwatch_reader"), "role");
+	testdb_check_rc(rw_db_exec(f->db, "SET ROLE repwatch_reader"), "role");
 	got = q(f, "SELECT subject, kind, severity, members, listed, "
 	    "silenced_until FROM repwatch.incident_current ORDER BY subject");
 	if (strcmp(got, want) != 0) {
@@ -588,7 +578,7 @@ test_current_view(void **state)
 	assert_int_not_equal(rw_db_exec(f->db, "SELECT count(*) FROM "
 	    "repwatch.incident_day"), 0);
 	rw_error_clear();
-	check_rc(rw_db_exec(f->db, "RESET ROLE"), "reset");
+	testdb_check_rc(rw_db_exec(f->db, "RESET ROLE"), "reset");
 }
 
 int

@@ -54,16 +54,6 @@ static const char block_text[] =
     "08DE4A1C77B1E2F0]";
 
 static void
-check_rc(int rc, const char *what)
-{
-	if (rc != 0) {
-		print_error("%s: %s\n", what, rw_error_message());
-		rw_error_clear();
-		fail();
-	}
-}
-
-static void
 day_text(char out[11], int d)
 {
 	GDate g;
@@ -136,7 +126,7 @@ copy_row(struct rw_copy *c, const struct sender *s, int d, int hour,
 	rw_copy_field(c, last);
 	rw_copy_field(c, answer);
 	rw_copy_field(c, answer ? s->ip : NULL);
-	check_rc(rw_copy_end_row(c), "copy row");
+	testdb_check_rc(rw_copy_end_row(c), "copy row");
 }
 
 /* three hours a day (07:00, 11:00 and 15:00 in the analyzer's zone) */
@@ -177,12 +167,12 @@ load_senders(struct rw_db *db, const struct sender *s, size_t n)
 	struct rw_copy *c = NULL;
 	GRand *r = g_rand_new_with_seed(15);
 
-	check_rc(rw_copy_begin(&c, db, "repwatch.mta_attempt_hour",
+	testdb_check_rc(rw_copy_begin(&c, db, "repwatch.mta_attempt_hour",
 	    "source, ip, hour, class, code, enhanced, reply, attempts, "
 	    "first_at, last_at, answer, answer_ip"), "copy");
 	for (size_t i = 0; i < n; i++)
 		copy_sender(c, r, &s[i]);
-	check_rc(rw_copy_finish(c, NULL), "copy finish");
+	testdb_check_rc(rw_copy_finish(c, NULL), "copy finish");
 	g_rand_free(r);
 }
 
@@ -192,7 +182,7 @@ alert_summary(struct rw_db *db)
 {
 	char *v = NULL;
 
-	check_rc(rw_db_query1(&v, db, "SELECT coalesce(string_agg(l, E'\\n' "
+	testdb_check_rc(rw_db_query1(&v, db, "SELECT coalesce(string_agg(l, E'\\n' "
 	    "ORDER BY l), '') FROM (SELECT a.subject || ' ' || a.rule || ' ' "
 	    "|| d.severity || ' ' || min(d.day) || '..' || max(d.day) || ' ' "
 	    "|| count(*) AS l FROM repwatch.alert a JOIN repwatch.alert_day d "
@@ -215,7 +205,7 @@ query1(struct rw_db *db, const char *sql)
 {
 	char *v = NULL;
 
-	check_rc(rw_db_query1(&v, db, sql, 0, NULL), sql);
+	testdb_check_rc(rw_db_query1(&v, db, sql, 0, NULL), sql);
 	return v;
 }
 
@@ -244,11 +234,11 @@ test_mta_only(void **state)
 
 	TESTDB_REQUIRE();
 	load_senders(f->db, mta_only, G_N_ELEMENTS(mta_only));
-	check_rc(an_run_pending(&from, &to, f->db), "pending");
+	testdb_check_rc(an_run_pending(&from, &to, f->db), "pending");
 	expect_text("pending days", from, "2026-01-01");
 	expect_text("pending to", to, "2026-03-01");
 	an_params_default(&p);
-	check_rc(an_run_range(f->db, from, to, &p), "analyze");
+	testdb_check_rc(an_run_range(f->db, from, to, &p), "analyze");
 	g_free(from);
 	g_free(to);
 
@@ -288,7 +278,7 @@ test_mta_only(void **state)
 	    "rule = 'ip-missing'");
 	expect_text("ip-missing alerts", missing, "0");
 	/* a second night re-analyzes the last three days only */
-	check_rc(an_run_pending(&from, &to, f->db), "pending again");
+	testdb_check_rc(an_run_pending(&from, &to, f->db), "pending again");
 	expect_text("pending again", from, "2026-02-27");
 	g_free(from);
 	g_free(to);
@@ -305,7 +295,7 @@ test_snds_stops(void **state)
 
 	TESTDB_REQUIRE();
 	load_senders(f->db, mta_only, 2);
-	check_rc(rw_db_exec(f->db, "INSERT INTO repwatch.snds_daily (source, "
+	testdb_check_rc(rw_db_exec(f->db, "INSERT INTO repwatch.snds_daily (source, "
 	    "ip, activity_start, activity_end, day, rcpt_commands, "
 	    "data_commands, recipients, filter, complaint_rate_text, "
 	    "raw_start, raw_end) SELECT 'snds', '203.0.113.5', "
@@ -313,7 +303,7 @@ test_snds_stops(void **state)
 	    "9000, 9000, 'GREEN', '< 0.1%', 'x', 'y' FROM generate_series("
 	    "'2026-01-01'::timestamp, '2026-01-30', '1 day') g"), "snds");
 	an_params_default(&p);
-	check_rc(an_run_range(f->db, "2026-01-01", "2026-03-01", &p),
+	testdb_check_rc(an_run_range(f->db, "2026-01-01", "2026-03-01", &p),
 	    "analyze");
 	got = alert_summary(f->db);
 	expect_text("alerts", got,
@@ -339,8 +329,8 @@ test_joins_incident(void **state)
 	TESTDB_REQUIRE();
 	load_senders(f->db, blocked, 1);
 	an_params_default(&p);
-	check_rc(an_facts_refresh(NULL, f->db), "refresh");
-	check_rc(rw_db_begin(f->db), "begin");
+	testdb_check_rc(an_facts_refresh(NULL, f->db), "refresh");
+	testdb_check_rc(rw_db_begin(f->db), "begin");
 	rc = an_run_evaluate(&findings, &subjects, f->db, "2026-02-14", &p);
 	/* critical too: on a tie of severity the block's message tells */
 	level = an_finding_new("ip", "203.0.113.5", "level", AN_CRITICAL);
@@ -356,8 +346,8 @@ test_joins_incident(void **state)
 		rc = an_incidents_write_day(NULL, f->db, "2026-02-14", 2);
 	rc = rc == 0 ? rw_db_commit(f->db) : (rw_db_rollback(f->db), rc);
 	an_finding_free(level);
-	check_rc(rc, "write day");
-	check_rc(an_incidents_list(&v, f->db, "2026-02-14", "2026-02-14",
+	testdb_check_rc(rc, "write day");
+	testdb_check_rc(an_incidents_list(&v, f->db, "2026-02-14", "2026-02-14",
 	    false, AN_INFO), "list");
 	assert_int_equal(v->len, 1);
 	x = v->pdata[0];

@@ -24,16 +24,6 @@
 #include "common/rw_error.h"
 #include "tests/common/testdb.h"
 
-static void
-check_rc(int rc, const char *what)
-{
-	if (rc != 0) {
-		print_error("%s: %s\n", what, rw_error_message());
-		rw_error_clear();
-		fail();
-	}
-}
-
 /*
  * 2026-06-01 .. 2026-07-31, trap data until 2026-07-21:
  *  .10 clean: 3,000 a day, 1 hit every 4th day (day 0, 4, ...); no trap
@@ -89,7 +79,7 @@ expect_day(struct rw_db *db, const char *day, const struct trap_want *want,
 	GPtrArray *subjects = NULL;
 
 	an_params_default(&p);
-	check_rc(an_facts_window(&subjects, db, day, &p), "window");
+	testdb_check_rc(an_facts_window(&subjects, db, day, &p), "window");
 	for (size_t i = 0; i < n; i++) {
 		const struct trap_want *w = &want[i];
 		const struct an_subject *s = NULL;
@@ -150,7 +140,7 @@ test_trap_facts(void **state)
 	};
 
 	TESTDB_REQUIRE();
-	check_rc(rw_db_exec(f->db, load_sql), "load");
+	testdb_check_rc(rw_db_exec(f->db, load_sql), "load");
 	expect_day(f->db, "2026-07-15", mid, G_N_ELEMENTS(mid));
 	expect_day(f->db, "2026-07-25", late, G_N_ELEMENTS(late));
 }

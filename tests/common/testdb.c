@@ -1,10 +1,15 @@
 /*
  * testdb - per-test databases (see testdb.h).
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib.h>
+#include <cmocka.h>
 
 #include "common/rw_error.h"
 #include "tests/common/testdb.h"
@@ -92,4 +97,14 @@ testdb_fx_teardown(void **state)
 	g_free(f->conninfo);
 	g_free(f);
 	return 0;
+}
+
+void
+testdb_check_rc(int rc, const char *what)
+{
+	if (rc != 0) {
+		print_error("%s: %s\n", what, rw_error_message());
+		rw_error_clear();
+		fail();
+	}
 }

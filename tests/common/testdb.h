@@ -31,6 +31,10 @@ struct testdb_fx {
 int testdb_fx_setup(void **state);
 int testdb_fx_teardown(void **state);
 
+/* testdb_check_rc - fail the running cmocka test, naming WHAT and the
+ * recorded error, unless RC is 0 */
+void testdb_check_rc(int rc, const char *what);
+
 /* skip (or fail under scripts/test.sh) when no server is configured */
 #define TESTDB_REQUIRE()                                                    \
 	do {                                                                \
