@@ -256,6 +256,59 @@ test_stamps(void **state)
 	}
 }
 
+/* ---- S-codes in the answer --------------------------------------------- */
+
+struct scode_case {
+	const char *answer; /* Microsoft's reply after "said: " */
+	const char *want;   /* the S-code found, "" none */
+};
+
+static const struct scode_case scodes[] = {
+	{"550 5.7.1 Service unavailable, Client host [192.0.2.1] blocked "
+	    "using Spamhaus. (AS3130). [AM5EUR02FT017.eop-EUR02.prod."
+	    "protection.outlook.com]", "AS3130"},
+	{"550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. "
+	    "(S3150).", "S3150"},
+	{"550 5.7.1 Service unavailable, Client host [192.0.2.1] blocked "
+	    "using Spamhaus. (AS16012611)", "AS16012611"},
+	{"451 4.7.500 Server busy. Please try again later from [192.0.2.1]. "
+	    "(S77719) [BL6P.prod.outlook.com]", "S77719"},
+	{"451 4.7.650 (S775) then (AS3114)", "AS3114"},
+	{"550 5.7.1 (S12) too short", ""},
+	{"550 5.7.1 (S123456) too long", ""},
+	{"550 5.7.1 (AS123456789) too long", ""},
+	{"550 5.7.1 (aS3130) lower-case prefix", ""},
+	{"550 5.7.1 (ABS3130) two letters", ""},
+	{"550 5.7.1 (AS3130 unclosed", ""},
+};
+
+static void
+test_scodes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(scodes); i++) {
+		g_autofree char *line = g_strdup_printf("Dec  7 05:00:00 mx1 "
+		    "postfix/smtp[5150]: 9A1B2C3D4E: to=<a@hotmail.com>, "
+		    "relay=hotmail-com.olc.protection.outlook.com[52.101.8.48]"
+		    ":25, delay=1, delays=0/0/0/1, dsn=5.7.1, status=bounced "
+		    "(host hotmail-com.olc.protection.outlook.com[52.101.8.48]"
+		    " said: %s (in reply to MAIL FROM command))",
+		    scodes[i].answer);
+		struct mta_parser *p = NULL;
+		struct mta_attempt a;
+		bool found = false;
+
+		assert_int_equal(mta_parser_new(&p, MTA_POSTFIX), 0);
+		assert_int_equal(mta_parse_line(&a, &found, p, line,
+		    strlen(line)), 0);
+		assert_true(found);
+		if (strcmp(a.scode, scodes[i].want) != 0)
+			fail_msg("\"%s\": got S-code \"%s\", want \"%s\"",
+			    scodes[i].answer, a.scode, scodes[i].want);
+		mta_parser_free(p);
+	}
+}
+
 /*
  * doc/mta.md lists every entry of the classification table with its
  * class, and every Microsoft domain and MX suffix
@@ -299,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_pick),
 		cmocka_unit_test(test_stamps),
+		cmocka_unit_test(test_scodes),
 		cmocka_unit_test(test_doc_table),
 	};
 
