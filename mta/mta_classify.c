@@ -374,13 +374,16 @@ domain_match(const char *pattern, const char *domain)
 	return strcmp(pattern, domain) == 0;
 }
 
-/* host_match - HOST ends in SUFFIX (".x.y"), or is SUFFIX without its dot */
+/*
+ * host_match - HOST ends in SUFFIX (".x.y", or "x.y" after a dot), or is
+ * SUFFIX without its dot
+ */
 static bool
 host_match(const char *suffix, const char *host)
 {
 	size_t n = strlen(suffix), h = strlen(host);
 
-	if (suffix[0] == '.' && strcmp(host, suffix + 1) == 0)
+	if (strcmp(host, suffix + (suffix[0] == '.' ? 1 : 0)) == 0)
 		return true;
 	return h > n && strcmp(host + h - n, suffix) == 0 &&
 	    (suffix[0] == '.' || host[h - n - 1] == '.');

@@ -41,6 +41,14 @@ config(const char *text)
 
 /* ---- sections ---------------------------------------------------------- */
 
+/* a host name longer than MTA_NAME_MAX */
+#define LONG_NAME "a123456789a123456789a123456789a123456789a123456789" \
+	"a123456789a123456789a123456789a123456789a123456789" \
+	"a123456789a123456789a123456789a123456789a123456789" \
+	"a123456789a123456789a123456789a123456789a123456789" \
+	"a123456789a123456789a123456789a123456789a123456789" \
+	"a123456789a123456789a123456789a123456789a123456789.example"
+
 struct section_case {
 	const char *what, *conf, *name;
 	int rc;              /* of get + parser + classifier */
@@ -63,11 +71,26 @@ static const struct section_case sections[] = {
 	{"ip_by_service malformed", "[mta.out]\ntype = postfix\n"
 	    "ip_by_service = smtp-ip1\n", "out", RW_ECONFIG,
 	    "[mta.out] ip_by_service: ", NULL},
-	{"extra_rules malformed", "[mta.out]\ntype = postfix\n"
+	{"extra_rules malformed", "[mta.out]\ntype = exim\n"
 	    "extra_rules = S3114=nonsense\n", "out", RW_ECONFIG,
 	    "[mta.out] extra_rules: ", NULL},
-	{"no source_ip: none", "[mta.out]\ntype = postfix\n", "out", 0, NULL,
-	    ""},
+	{"postfix without source_ip or ip_by_service",
+	    "[mta.out]\ntype = postfix\npath = /x\n", "out", RW_ECONFIG,
+	    "[mta.out] type = postfix needs source_ip or ip_by_service", NULL},
+	{"postfix with an empty ip_by_service", "[mta.out]\ntype = postfix\n"
+	    "ip_by_service =\n", "out", RW_ECONFIG,
+	    "[mta.out] type = postfix needs source_ip", NULL},
+	{"postfix with ip_by_service only: plain smtp has none",
+	    "[mta.out]\ntype = postfix\nip_by_service = smtp-ip1:192.0.2.7\n",
+	    "out", 0, NULL, ""},
+	{"exim needs no source_ip", "[mta.out]\ntype = exim\n", "out", 0,
+	    NULL, NULL},
+	{"domains: a name too long", "[mta.out]\ntype = exim\ndomains = "
+	    "contoso.example, " LONG_NAME "\n", "out", RW_ECONFIG,
+	    "[mta.out] domains: ", NULL},
+	{"mx_suffixes: a name too long", "[mta.out]\ntype = exim\n"
+	    "mx_suffixes = " LONG_NAME "\n", "out", RW_ECONFIG,
+	    "[mta.out] mx_suffixes: ", NULL},
 };
 
 static void
@@ -95,7 +118,7 @@ test_sections(void **state)
 		    strstr(rw_error_message(), c->msg) == NULL)
 			fail_msg("%s: got message \"%s\", want \"%s\" in it",
 			    c->what, rw_error_message(), c->msg);
-		if (rc == 0) {
+		if (rc == 0 && c->source_ip_got != NULL) {
 			const char line[] = PF_LINE("Dec  7 05:00:00");
 			struct mta_attempt a;
 			bool found;
@@ -150,6 +173,69 @@ test_values(void **state)
 	mta_parser_free(p);
 	mta_source_free(s);
 	rw_config_free(cfg);
+}
+
+/* ---- domains and mx_suffixes ------------------------------------------ */
+
+struct ms_case {
+	const char *what, *conf, *domain, *mx;
+	bool want;   /* mta_is_microsoft */
+};
+
+#define MS_CONF "[mta.out]\ntype = exim\ndomains = Contoso.example, " \
+	"fabrikam.*\nmx_suffixes = .mx.example.net, mail.example.org\n"
+
+static const struct ms_case ms_cases[] = {
+	{"a domain of the section", MS_CONF, "contoso.example", "", true},
+	{"its name.* with a public suffix", MS_CONF, "fabrikam.co.uk", "",
+	    true},
+	{"its name.* with a customer's domain", MS_CONF,
+	    "fabrikam.example.org", "", false},
+	{"a built-in domain still", MS_CONF, "hotmail.com", "", true},
+	{"an MX suffix of the section", MS_CONF, "x.example",
+	    "mx1.mx.example.net", true},
+	{"an MX suffix without its dot: the host itself", MS_CONF,
+	    "x.example", "mail.example.org", true},
+	{"... or a host under it", MS_CONF, "x.example",
+	    "a.mail.example.org", true},
+	{"... not a longer name", MS_CONF, "x.example", "gmail.example.org",
+	    false},
+	{"a built-in MX suffix still", MS_CONF, "x.example",
+	    "x-example.mail.protection.outlook.com", true},
+	{"neither", MS_CONF, "gmail.com", "gmail-smtp-in.l.google.com",
+	    false},
+	{"without the keys: not the section's domain",
+	    "[mta.out]\ntype = exim\n", "contoso.example", "", false},
+	{"without the keys: not the section's MX",
+	    "[mta.out]\ntype = exim\n", "x.example", "mx1.mx.example.net",
+	    false},
+};
+
+static void
+test_microsoft_lists(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(ms_cases); i++) {
+		const struct ms_case *c = &ms_cases[i];
+		struct rw_config *cfg = config(c->conf);
+		struct mta_source *s = NULL;
+		struct mta_classifier *k = NULL;
+		struct mta_attempt a;
+		bool got;
+
+		assert_int_equal(mta_source_get(&s, cfg, "out"), 0);
+		assert_int_equal(mta_source_classifier(&k, s), 0);
+		memset(&a, 0, sizeof(a));
+		g_strlcpy(a.rcpt_domain, c->domain, sizeof(a.rcpt_domain));
+		g_strlcpy(a.mx_host, c->mx, sizeof(a.mx_host));
+		got = mta_is_microsoft(k, &a);
+		if (got != c->want)
+			fail_msg("%s (%s, %s): got microsoft %d, want %d",
+			    c->what, c->domain, c->mx, got, c->want);
+		mta_classifier_free(k);
+		mta_source_free(s);
+		rw_config_free(cfg);
+	}
 }
 
 struct pick_case {
@@ -351,6 +437,7 @@ main(void)
 		cmocka_unit_test(test_sections),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_pick),
+		cmocka_unit_test(test_microsoft_lists),
 		cmocka_unit_test(test_stamps),
 		cmocka_unit_test(test_scodes),
 		cmocka_unit_test(test_doc_table),
