@@ -238,6 +238,50 @@ test_microsoft_lists(void **state)
 	}
 }
 
+/* ---- "repwatch config check": the configuration's warnings ----------- */
+
+struct warn_case {
+	const char *what, *conf;
+	const char *want;   /* the start of the only warning, NULL none */
+};
+
+static const struct warn_case warns[] = {
+	{"postfix without either", "[paths]\nstate_dir = /tmp\n[mta.pf]\n"
+	    "type = postfix\npath = /x\n", "t.conf:4: [mta.pf] type = "
+	    "postfix needs source_ip or ip_by_service"},
+	{"postfix, an empty ip_by_service", "[mta.pf]\ntype = postfix\n"
+	    "ip_by_service = ,\n", "t.conf:2: [mta.pf] type = postfix needs"},
+	{"postfix with source_ip", "[mta.pf]\ntype = postfix\n"
+	    "source_ip = 192.0.2.1\n", NULL},
+	{"postfix with ip_by_service", "[mta.pf]\ntype = postfix\n"
+	    "ip_by_service = smtp-ip1:192.0.2.1\n", NULL},
+	{"exim", "[mta.ex]\ntype = exim\n", NULL},
+	{"no type", "[mta.ex]\npath = /x\n", NULL},
+};
+
+static void
+test_warnings(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(warns); i++) {
+		const struct warn_case *c = &warns[i];
+		struct rw_config *cfg = NULL;
+		const char *const *got;
+
+		if (rw_config_load_data(&cfg, "t.conf", c->conf) != 0)
+			fail_msg("%s: %s", c->what, rw_error_message());
+		got = rw_config_warnings(cfg);
+		if (c->want == NULL && got[0] != NULL)
+			fail_msg("%s: got warning \"%s\", want none", c->what,
+			    got[0]);
+		if (c->want != NULL && (got[0] == NULL ||
+		    !g_str_has_prefix(got[0], c->want) || got[1] != NULL))
+			fail_msg("%s: got warning \"%s\", want \"%s...\" alone",
+			    c->what, got[0] ? got[0] : "(none)", c->want);
+		rw_config_free(cfg);
+	}
+}
+
 struct pick_case {
 	const char *what, *conf, *name;
 	int rc;
@@ -438,6 +482,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_pick),
 		cmocka_unit_test(test_microsoft_lists),
+		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_stamps),
 		cmocka_unit_test(test_scodes),
 		cmocka_unit_test(test_doc_table),
