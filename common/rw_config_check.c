@@ -133,13 +133,16 @@ rw_config_validate(const struct rw_config_key *k, const char *text)
 char *
 rw_config_section_problem(const struct rw_config *cfg, const char *section)
 {
-	const char *type = rw_config_get(cfg, section, "type");
-	const char *ip = rw_config_get(cfg, section, "source_ip");
+	const char *type, *ip;
 	g_auto(GStrv) services = NULL;
 	g_autofree char *id = NULL;
 	const struct value *v;
 
-	if (!g_str_has_prefix(section, "mta.") || type == NULL ||
+	if (!g_str_has_prefix(section, "mta."))
+		return NULL;
+	type = rw_config_get(cfg, section, "type");
+	ip = rw_config_get(cfg, section, "source_ip");
+	if (type == NULL ||
 	    strcmp(type, "postfix") != 0 || (ip != NULL && *ip != '\0'))
 		return NULL;
 	services = rw_config_list(cfg, section, "ip_by_service");

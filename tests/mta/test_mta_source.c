@@ -488,5 +488,7 @@ main(void)
 		cmocka_unit_test(test_doc_table),
 	};
 
+	/* a GLib critical (a key asked of the wrong section) fails */
+	g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
