@@ -423,6 +423,14 @@ config_from_text(struct rw_config **out, const char *name, const char *data,
 		rc = rw_config_load_env(cfg);
 	if (rc == 0)
 		rc = check_order(cfg);
+	for (guint i = 0; rc == 0 && i < cfg->sections->len; i++) {
+		char *problem = rw_config_section_problem(cfg,
+		    g_ptr_array_index(cfg->sections, i));
+
+		if (problem != NULL)
+			warn(cfg, "%s", problem);
+		g_free(problem);
+	}
 	if (rc != 0) {
 		rw_config_free(cfg);
 		cfg = NULL;

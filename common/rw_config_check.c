@@ -1,6 +1,7 @@
 /*
  * rw_config_check - does a value suit its key's type: numbers in range,
- * enum choices, URLs, lists of networks or host names, dates, zones.
+ * enum choices, URLs, lists of networks or host names, dates, zones; and
+ * the problems of a section that no single key shows.
  */
 #include <string.h>
 
@@ -122,4 +123,35 @@ rw_config_validate(const struct rw_config_key *k, const char *text)
 	default:
 		return NULL;
 	}
+}
+
+/*
+ * rw_config_section_problem - what is wrong with SECTION as a whole, or
+ * NULL (g_free): a postfix [mta.NAME] source needs source_ip or
+ * ip_by_service, as Postfix does not log the address it sent from
+ */
+char *
+rw_config_section_problem(const struct rw_config *cfg, const char *section)
+{
+	const char *type, *ip;
+	g_auto(GStrv) services = NULL;
+	g_autofree char *id = NULL;
+	const struct value *v;
+
+	if (!g_str_has_prefix(section, "mta."))
+		return NULL;
+	type = rw_config_get(cfg, section, "type");
+	ip = rw_config_get(cfg, section, "source_ip");
+	if (type == NULL ||
+	    strcmp(type, "postfix") != 0 || (ip != NULL && *ip != '\0'))
+		return NULL;
+	services = rw_config_list(cfg, section, "ip_by_service");
+	if (services != NULL && services[0] != NULL)
+		return NULL;
+	id = g_strconcat(section, "\n", "type", NULL);
+	v = g_hash_table_lookup(cfg->values, id);
+	return g_strdup_printf("%s: [%s] type = postfix needs source_ip or "
+	    "ip_by_service (Postfix does not log the address it sent from); "
+	    "mta load refuses this source", v != NULL ? v->where : cfg->name,
+	    section);
 }

@@ -43,4 +43,12 @@ int rw_config_load_env(struct rw_config *cfg);
 const char *rw_config_validate(const struct rw_config_key *k,
     const char *text);
 
+/*
+ * rw_config_section_problem - what is wrong with SECTION as a whole (a
+ * postfix [mta.NAME] without source_ip or ip_by_service), or NULL; the
+ * caller warns of it and g_frees it
+ */
+char *rw_config_section_problem(const struct rw_config *cfg,
+    const char *section);
+
 #endif

@@ -113,7 +113,9 @@ const struct rw_config_key rw_config_keys[] = {
 	    "(/var/log/mail.log*). Only new lines are read on each run."},
 	{"mta.*", "source_ip", RW_CT_STRING, NULL, NULL,
 	    "Sending IP of every attempt when the log does not name it "
-	    "(Postfix with one outgoing address)."},
+	    "(Postfix with one outgoing address). Postfix does not log its "
+	    "bind address: a postfix source needs source_ip or "
+	    "ip_by_service."},
 	{"mta.*", "ip_by_service", RW_CT_LIST, NULL, NULL,
 	    "Postfix: sending IP per transport or service name "
 	    "(smtp-ip1:203.0.113.5, smtp-ip2:203.0.113.6); wins over "
@@ -121,6 +123,16 @@ const struct rw_config_key rw_config_keys[] = {
 	{"mta.*", "timezone", RW_CT_TIMEZONE, NULL, NULL,
 	    "Time zone of the log's time stamps when they carry none "
 	    "(syslog). Default: the local time zone."},
+	{"mta.*", "domains", RW_CT_LIST, NULL, "host names",
+	    "More recipient domains whose mail goes to Microsoft, added to "
+	    "the built-in outlook.*, hotmail.*, live.*, msn.com, "
+	    "windowslive.com and passport.com (contoso.com, fabrikam.*; "
+	    "name.* is name with a public suffix: .com, .fr, .co.uk)."},
+	{"mta.*", "mx_suffixes", RW_CT_LIST, NULL, "host names",
+	    "More MX host-name suffixes of Microsoft, added to the built-in "
+	    ".protection.outlook.com and .mx.microsoft (.mx.example.net): "
+	    "customer domains hosted at Microsoft 365 are caught by their MX "
+	    "when the log names the relay."},
 	{"mta.*", "extra_rules", RW_CT_STRING, NULL, NULL,
 	    "More SMTP answer codes to classify, tried before the built-in "
 	    "table: CODE=CLASS separated by commas (S3160=blocked, "

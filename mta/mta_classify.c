@@ -16,7 +16,11 @@
 	"non-delivery-reports-in-exchange-online"
 
 const struct mta_rule mta_rules[] = {
-	/* Microsoft's S-codes: the most specific part of its answer */
+	/*
+	 * Microsoft's S-codes: the most specific part of its answer. A code
+	 * without a prefix also matches the answer's prefixed form: S3150
+	 * matches (AS3150), S3130 (AS3130).
+	 */
 	{"S775", MTA_CLASS_DEFERRED_THROTTLE,
 	    "451 4.7.650 ... rate limited due to IP reputation (S775): "
 	    "forum.directadmin.com thread 82240 (Exim log, May 2026); "
@@ -33,6 +37,16 @@ const struct mta_rule mta_rules[] = {
 	    "550 5.7.1 ... on our block list (S3150): Braze and Mailgun "
 	    "deliverability pages; mail-archive.com/mailop@mailop.org/"
 	    "msg26053 (Microsoft: S3150 follows ignored 4xx throttling)"},
+	{"S3130", MTA_CLASS_BLOCKED,
+	    "550 5.7.1 Service unavailable, Client host [IP] blocked using "
+	    "Spamhaus (AS3130, also written S3130): pastebin.com/3CLvGLEJ "
+	    "(Postfix log, hotmail-com.olc.protection.outlook.com), "
+	    "pastebin.com/kwHfqRjg (Exim), pastebin.com/G3eHHHMA (S3130)"},
+	{"AS16012611", MTA_CLASS_BLOCKED,
+	    "550 5.7.1 Service unavailable, Client host [IP] blocked using "
+	    "Spamhaus (AS16012611), Microsoft 365 tenants: "
+	    "smtpfieldmanual.com/spamfilter/exchangeonline; "
+	    "pastebin.com/gXfSs49X (*.mail.protection.outlook.com)"},
 	/* enhanced status codes */
 	{"4.7.650", MTA_CLASS_DEFERRED_THROTTLE,
 	    "451 4.7.650 The mail server [IP] has been temporarily rate "
@@ -125,6 +139,25 @@ is_enhanced(const char *s)
 	return mta_enhanced_at(buf, s) == strlen(s) && s[0] != '\0';
 }
 
+/*
+ * scode_parse - CODE is a Microsoft S-code: "S" and 1 to 6 digits
+ * ("S3150"), or a letter, "S" and 1 to 8 digits ("AS3130", "AS16012611":
+ * Microsoft writes some codes with a prefix)
+ */
+static bool
+scode_parse(const char *code)
+{
+	size_t pre = g_ascii_isalpha(code[0]) &&
+	    g_ascii_toupper(code[0]) != 'S' ? 1 : 0;
+	size_t digits;
+
+	if (g_ascii_toupper(code[pre]) != 'S')
+		return false;
+	digits = strspn(code + pre + 1, "0123456789");
+	return digits >= 1 && digits <= (pre ? 8u : 6u) &&
+	    code[pre + 1 + digits] == '\0';
+}
+
 /* rule_parse - CODE into R (class and source set by the caller) */
 static bool
 rule_parse(struct rule *r, const char *code)
@@ -136,10 +169,10 @@ rule_parse(struct rule *r, const char *code)
 	if (n >= sizeof(r->code))
 		return false;
 	g_strlcpy(r->code, code, sizeof(r->code));
-	if ((code[0] == 'S' || code[0] == 's') && n >= 2 && n <= 7 &&
-	    strspn(code + 1, "0123456789") == n - 1) {
+	if (scode_parse(code)) {
 		r->scode = true;
-		r->code[0] = 'S';
+		for (char *p = r->code; *p != '\0'; p++)
+			*p = g_ascii_toupper(*p);
 		return true;
 	}
 	if (dash == NULL) {
@@ -295,7 +328,41 @@ mta_classifier_add_mx(struct mta_classifier *c, const char *spec)
 	return add_names(c->mx, spec, "mta mx suffix");
 }
 
-/* domain_match - DOMAIN is PATTERN, or "name.*" names DOMAIN's first label */
+/* letters - the length of S up to END when it is letters only, else 0 */
+static size_t
+letters(const char *s, const char *end)
+{
+	for (const char *p = s; p < end; p++)
+		if (!g_ascii_isalpha(*p))
+			return 0;
+	return (size_t)(end - s);
+}
+
+/*
+ * public_suffix - SUFFIX is what "*" of "name.*" stands for: a top-level
+ * domain (one label of letters: com, fr, de) or a second-level label of
+ * at most 3 letters under a two-letter country code (co.uk, com.br,
+ * co.jp). "live.nation.example" and "outlook.example.org" are customer
+ * domains whose first label happens to be a Microsoft name, not Microsoft.
+ */
+static bool
+public_suffix(const char *suffix)
+{
+	const char *dot = strchr(suffix, '.');
+	size_t end = strlen(suffix);
+
+	if (dot == NULL)
+		return end >= 2 && letters(suffix, suffix + end) == end;
+	if (strchr(dot + 1, '.') != NULL)
+		return false;
+	return letters(suffix, dot) >= 2 && dot - suffix <= 3 &&
+	    letters(dot + 1, suffix + end) == 2;
+}
+
+/*
+ * domain_match - DOMAIN is PATTERN, or PATTERN is "name.*" and DOMAIN is
+ * name followed by a public suffix (public_suffix)
+ */
 static bool
 domain_match(const char *pattern, const char *domain)
 {
@@ -303,17 +370,20 @@ domain_match(const char *pattern, const char *domain)
 
 	if (n >= 2 && pattern[n - 1] == '*' && pattern[n - 2] == '.')
 		return strncmp(pattern, domain, n - 1) == 0 &&
-		    domain[n - 1] != '\0';
+		    public_suffix(domain + n - 1);
 	return strcmp(pattern, domain) == 0;
 }
 
-/* host_match - HOST ends in SUFFIX (".x.y"), or is SUFFIX without its dot */
+/*
+ * host_match - HOST ends in SUFFIX (".x.y", or "x.y" after a dot), or is
+ * SUFFIX without its dot
+ */
 static bool
 host_match(const char *suffix, const char *host)
 {
 	size_t n = strlen(suffix), h = strlen(host);
 
-	if (suffix[0] == '.' && strcmp(host, suffix + 1) == 0)
+	if (strcmp(host, suffix + (suffix[0] == '.' ? 1 : 0)) == 0)
 		return true;
 	return h > n && strcmp(host + h - n, suffix) == 0 &&
 	    (suffix[0] == '.' || host[h - n - 1] == '.');
@@ -343,7 +413,9 @@ rule_match(const struct rule *r, const struct mta_attempt *a, bool scode)
 		return false;
 	if (scode)
 		return a->scode[0] != '\0' &&
-		    g_ascii_strcasecmp(r->code, a->scode) == 0;
+		    (g_ascii_strcasecmp(r->code, a->scode) == 0 ||
+		    (r->code[0] == 'S' && g_ascii_isalpha(a->scode[0]) &&
+		    g_ascii_strcasecmp(r->code, a->scode + 1) == 0));
 	if (a->enhanced[0] == '\0')
 		return false;
 	if (strcmp(r->lo, r->hi) == 0)

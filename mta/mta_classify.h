@@ -24,7 +24,8 @@ enum mta_class {
 };
 
 /*
- * one entry of the table: CODE is a Microsoft S-code ("S3150"), an
+ * one entry of the table: CODE is a Microsoft S-code ("S3150", matching
+ * the answer's "(S3150)" and "(AS3150)"; "AS3130" matches only itself), an
  * enhanced status code ("4.7.650") or a range of them with the same
  * class and subject ("5.7.606-5.7.649")
  */
@@ -36,7 +37,11 @@ struct mta_rule {
 
 extern const struct mta_rule mta_rules[];
 extern const size_t mta_rules_count;
-/* "hotmail.*" matches hotmail.com, hotmail.co.uk... */
+/*
+ * "hotmail.*" matches hotmail and a public suffix: one label of letters
+ * (hotmail.com, hotmail.fr) or a label of 2-3 letters under a two-letter
+ * country code (hotmail.co.uk, outlook.com.br); not hotmail.example.org
+ */
 extern const char *const mta_microsoft_domains[];
 /* a host ending in one of these is Microsoft's MX */
 extern const char *const mta_microsoft_mx[];
@@ -61,7 +66,10 @@ void mta_classifier_free(struct mta_classifier *c);
  * "delivered"). RW_ECONFIG naming a malformed entry.
  */
 int mta_classifier_add_rules(struct mta_classifier *c, const char *spec);
-/* mta_classifier_add_domains - more recipient domains ("contoso.com") */
+/*
+ * mta_classifier_add_domains - more recipient domains ("contoso.com",
+ * "fabrikam.*" as the built-in "hotmail.*")
+ */
 int mta_classifier_add_domains(struct mta_classifier *c, const char *spec);
 /* mta_classifier_add_mx - more MX host suffixes (".mail.example.net") */
 int mta_classifier_add_mx(struct mta_classifier *c, const char *spec);

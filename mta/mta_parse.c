@@ -291,18 +291,25 @@ reply_at(const char *t, size_t i)
 	    (s[3] == ' ' || s[3] == '-' || s[3] == '\0');
 }
 
-/* scan_scode - Microsoft's "(S3150)": the last one of T */
+/*
+ * scan_scode - Microsoft's "(S3150)", or with a letter before the S
+ * ("(AS3130)", "(AS16012611)"): the last one of T
+ */
 static void
 scan_scode(struct mta_attempt *a, const char *t)
 {
-	for (const char *s = strstr(t, "(S"); s != NULL;
-	    s = strstr(s + 2, "(S")) {
+	for (const char *s = strchr(t, '('); s != NULL;
+	    s = strchr(s + 1, '(')) {
+		size_t pre = g_ascii_isupper(s[1]) && s[1] != 'S' ? 1 : 0;
 		size_t d = 0;
 
-		while (d < 6 && g_ascii_isdigit(s[2 + d]))
+		if (s[1 + pre] != 'S')
+			continue;
+		while (d < 9 && g_ascii_isdigit(s[2 + pre + d]))
 			d++;
-		if (d >= 3 && d <= 5 && s[2 + d] == ')')
-			mta_copy(a->scode, sizeof(a->scode), s + 1, d + 1);
+		if (d >= 3 && d <= (pre ? 8u : 5u) && s[2 + pre + d] == ')')
+			mta_copy(a->scode, sizeof(a->scode), s + 1,
+			    pre + d + 1);
 	}
 }
 

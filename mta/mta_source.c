@@ -24,6 +24,19 @@ get(const struct rw_config *cfg, const char *section, const char *key)
 	return v != NULL && *v != '\0' ? g_strdup(v) : NULL;
 }
 
+/* list - the items of list KEY in SECTION, NULL when there are none */
+static char **
+list(const struct rw_config *cfg, const char *section, const char *key)
+{
+	char **v = rw_config_list(cfg, section, key);
+
+	if (v != NULL && v[0] == NULL) {
+		g_strfreev(v);
+		return NULL;
+	}
+	return v;
+}
+
 /* configured - whether NAME is one of the configured sources */
 static bool
 configured(const struct rw_config *cfg, const char *name)
@@ -66,9 +79,25 @@ mta_source_get(struct mta_source **out, const struct rw_config *cfg,
 	}
 	s->path = get(cfg, section, "path");
 	s->source_ip = get(cfg, section, "source_ip");
-	s->ip_by_service = rw_config_list(cfg, section, "ip_by_service");
+	s->ip_by_service = list(cfg, section, "ip_by_service");
 	s->timezone = get(cfg, section, "timezone");
 	s->extra_rules = get(cfg, section, "extra_rules");
+	s->domains = list(cfg, section, "domains");
+	s->mx_suffixes = list(cfg, section, "mx_suffixes");
+	if (s->format == MTA_POSTFIX && s->source_ip == NULL &&
+	    s->ip_by_service == NULL) {
+		rw_error_set(RW_ECONFIG, "[%s] type = postfix needs source_ip "
+		    "or ip_by_service", section);
+		rw_error_detail("Postfix does not log the address it sent "
+		    "from, and its deliveries carry no [IP] in Microsoft's "
+		    "answer: they would all be dropped as \"without IP\" while "
+		    "the blocks, which name the IP, were kept.");
+		rw_error_hint("Set source_ip = IP for one outgoing address, or "
+		    "ip_by_service = SERVICE:IP, ... for smtp transports bound "
+		    "to several (doc/mta.md).");
+		mta_source_free(s);
+		return RW_ECONFIG;
+	}
 	*out = s;
 	return 0;
 }
@@ -84,6 +113,8 @@ mta_source_free(struct mta_source *s)
 	g_strfreev(s->ip_by_service);
 	g_free(s->timezone);
 	g_free(s->extra_rules);
+	g_strfreev(s->domains);
+	g_strfreev(s->mx_suffixes);
 	g_free(s);
 }
 
@@ -164,6 +195,20 @@ mta_source_classifier(struct mta_classifier **out,
 		rc = mta_classifier_add_rules(c, s->extra_rules);
 		if (rc != 0)
 			rw_error_prefix("[mta.%s] extra_rules", s->name);
+	}
+	if (rc == 0 && s->domains != NULL) {
+		g_autofree char *spec = g_strjoinv(",", s->domains);
+
+		rc = mta_classifier_add_domains(c, spec);
+		if (rc != 0)
+			rw_error_prefix("[mta.%s] domains", s->name);
+	}
+	if (rc == 0 && s->mx_suffixes != NULL) {
+		g_autofree char *spec = g_strjoinv(",", s->mx_suffixes);
+
+		rc = mta_classifier_add_mx(c, spec);
+		if (rc != 0)
+			rw_error_prefix("[mta.%s] mx_suffixes", s->name);
 	}
 	if (rc != 0) {
 		mta_classifier_free(c);

@@ -24,6 +24,8 @@ struct mta_source {
 	char **ip_by_service; /* "name:ip" entries, NULL-terminated, or NULL */
 	char *timezone;       /* NULL: the local zone */
 	char *extra_rules;    /* NULL when not set */
+	char **domains;       /* more Microsoft domains, or NULL */
+	char **mx_suffixes;   /* more Microsoft MX suffixes, or NULL */
 };
 
 /* mta_source_names - the configured source names (g_strfreev) */
@@ -31,7 +33,10 @@ char **mta_source_names(const struct rw_config *cfg);
 
 /*
  * mta_source_get - the section [mta.NAME]: RW_ECONFIG when it is not
- * configured, its type is missing or unknown
+ * configured, its type is missing or unknown, or it is a postfix source
+ * with neither source_ip nor ip_by_service (Postfix does not log the
+ * address it sent from; without one every delivery would be dropped as
+ * "without IP" while blocks, which name the IP, were kept)
  */
 int mta_source_get(struct mta_source **out, const struct rw_config *cfg,
     const char *name);
@@ -54,7 +59,10 @@ int mta_source_pick(struct mta_source **out, const struct rw_config *cfg,
 int mta_source_parser(struct mta_parser **out, const struct mta_source *s,
     int64_t now);
 
-/* mta_source_classifier - the built-in table plus S's extra_rules */
+/*
+ * mta_source_classifier - the built-in table, domains and MX suffixes
+ * plus S's extra_rules, domains and mx_suffixes
+ */
 int mta_source_classifier(struct mta_classifier **out,
     const struct mta_source *s);
 

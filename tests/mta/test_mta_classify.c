@@ -85,6 +85,40 @@ static const struct class_case cases[] = {
 	{"", "notprotection.outlook.com", MTA_BOUNCED, "5.7.606", "",
 	    "bounced-other", false},
 	{"", "", MTA_BOUNCED, "5.7.606", "", "bounced-other", false},
+	/* "name.*": the star is a public suffix, not any domain */
+	{"live.fr", "", MTA_BOUNCED, "5.7.606", "", "blocked", true},
+	{"outlook.com.br", "", MTA_BOUNCED, "5.7.606", "", "blocked", true},
+	{"hotmail.co.jp", "", MTA_BOUNCED, "5.7.606", "", "blocked", true},
+	{"live.nation.example", "", MTA_BOUNCED, "5.7.606", "",
+	    "bounced-other", false},
+	{"outlook.example.org", "", MTA_BOUNCED, "5.7.606", "",
+	    "bounced-other", false},
+	{"live.abcd.uk", "", MTA_BOUNCED, "5.7.606", "", "bounced-other",
+	    false},
+	{"hotmail.co.u1", "", MTA_BOUNCED, "5.7.606", "", "bounced-other",
+	    false},
+	{"hotmail.c", "", MTA_BOUNCED, "5.7.606", "", "bounced-other", false},
+	{"live.", "", MTA_BOUNCED, "5.7.606", "", "bounced-other", false},
+	{"outlook.co.uk.example", "", MTA_BOUNCED, "5.7.606", "",
+	    "bounced-other", false},
+	/* but a customer domain hosted at Microsoft 365, by its MX */
+	{"live.nation.example", "live-nation-example.mail.protection."
+	    "outlook.com", MTA_BOUNCED, "5.7.606", "", "blocked", true},
+	/* S-codes with a letter before the S */
+	{"hotmail.com", OLC, MTA_BOUNCED, "5.7.1", "AS3130", "blocked", true},
+	{"hotmail.com", OLC, MTA_BOUNCED, "5.7.1", "S3130", "blocked", true},
+	{"hotmail.com", OLC, MTA_BOUNCED, "5.7.1", "AS3150", "blocked", true},
+	{"hotmail.com", OLC, MTA_BOUNCED, "5.7.1", "AS3140", "blocked", true},
+	{"", M365, MTA_BOUNCED, "5.7.1", "AS16012611", "blocked", true},
+	{"", M365, MTA_BOUNCED, "5.7.1", "S16012611", "bounced-other", true},
+	{"hotmail.com", OLC, MTA_BOUNCED, "5.7.1", "AS31300", "bounced-other",
+	    true},
+	/* deferred-other on purpose: load and TLS, not reputation */
+	{"", M365, MTA_DEFERRED, "4.7.500", "S77719", "deferred-other", true},
+	{"", M365, MTA_DEFERRED, "4.7.500", "AS77712344", "deferred-other",
+	    true},
+	{"hotmail.com", OLC, MTA_DEFERRED, "4.7.66", "", "deferred-other",
+	    true},
 };
 
 static struct mta_attempt
@@ -161,7 +195,8 @@ test_user_rules(void **state)
 		"S3160", "S3160=", "S3160=fine", "S3160=delivered",
 		"X12=blocked", "4.7=blocked", "5.7.700-5.8.750=blocked",
 		"5.7.750-5.7.700=blocked", "4.7.650.1=blocked",
-		"S12345678=blocked",
+		"S12345678=blocked", "AS123456789=blocked", "AAS3130=blocked",
+		"A3130=blocked", "AS=blocked", "1S3130=blocked",
 	};
 	struct mta_classifier *c = NULL;
 	struct mta_attempt a;
@@ -185,6 +220,28 @@ test_user_rules(void **state)
 	assert_int_equal(mta_classifier_add_domains(c, "a@b.example"),
 	    RW_ECONFIG);
 
+	/* a prefixed rule is only that code; an unprefixed one both forms */
+	assert_int_equal(mta_classifier_add_rules(c, "as3180=blocked "
+	    "S3190=blocked"), 0);
+	{
+		static const struct {
+			const char *scode, *want;
+		} pre[] = {
+			{"AS3180", "blocked"}, {"S3180", "bounced-other"},
+			{"BS3180", "bounced-other"}, {"S3190", "blocked"},
+			{"AS3190", "blocked"},
+		};
+
+		for (size_t i = 0; i < G_N_ELEMENTS(pre); i++) {
+			a = attempt("hotmail.com", "", MTA_BOUNCED, "5.7.1",
+			    pre[i].scode);
+			mta_classify(&v, c, &a);
+			if (strcmp(mta_class_name(v.cls), pre[i].want) != 0)
+				fail_msg("rule as3180/S3190, answer %s: got "
+				    "%s, want %s", pre[i].scode,
+				    mta_class_name(v.cls), pre[i].want);
+		}
+	}
 	a = attempt("contoso.example", "", MTA_BOUNCED, "5.7.1", "S3160");
 	mta_classify(&v, c, &a);
 	assert_string_equal(mta_class_name(v.cls), "blocked");

@@ -41,6 +41,14 @@ config(const char *text)
 
 /* ---- sections ---------------------------------------------------------- */
 
+/* a host name longer than MTA_NAME_MAX */
+#define LONG_NAME "a123456789a123456789a123456789a123456789a123456789" \
+	"a123456789a123456789a123456789a123456789a123456789" \
+	"a123456789a123456789a123456789a123456789a123456789" \
+	"a123456789a123456789a123456789a123456789a123456789" \
+	"a123456789a123456789a123456789a123456789a123456789" \
+	"a123456789a123456789a123456789a123456789a123456789.example"
+
 struct section_case {
 	const char *what, *conf, *name;
 	int rc;              /* of get + parser + classifier */
@@ -63,11 +71,26 @@ static const struct section_case sections[] = {
 	{"ip_by_service malformed", "[mta.out]\ntype = postfix\n"
 	    "ip_by_service = smtp-ip1\n", "out", RW_ECONFIG,
 	    "[mta.out] ip_by_service: ", NULL},
-	{"extra_rules malformed", "[mta.out]\ntype = postfix\n"
+	{"extra_rules malformed", "[mta.out]\ntype = exim\n"
 	    "extra_rules = S3114=nonsense\n", "out", RW_ECONFIG,
 	    "[mta.out] extra_rules: ", NULL},
-	{"no source_ip: none", "[mta.out]\ntype = postfix\n", "out", 0, NULL,
-	    ""},
+	{"postfix without source_ip or ip_by_service",
+	    "[mta.out]\ntype = postfix\npath = /x\n", "out", RW_ECONFIG,
+	    "[mta.out] type = postfix needs source_ip or ip_by_service", NULL},
+	{"postfix with an empty ip_by_service", "[mta.out]\ntype = postfix\n"
+	    "ip_by_service =\n", "out", RW_ECONFIG,
+	    "[mta.out] type = postfix needs source_ip", NULL},
+	{"postfix with ip_by_service only: plain smtp has none",
+	    "[mta.out]\ntype = postfix\nip_by_service = smtp-ip1:192.0.2.7\n",
+	    "out", 0, NULL, ""},
+	{"exim needs no source_ip", "[mta.out]\ntype = exim\n", "out", 0,
+	    NULL, NULL},
+	{"domains: a name too long", "[mta.out]\ntype = exim\ndomains = "
+	    "contoso.example, " LONG_NAME "\n", "out", RW_ECONFIG,
+	    "[mta.out] domains: ", NULL},
+	{"mx_suffixes: a name too long", "[mta.out]\ntype = exim\n"
+	    "mx_suffixes = " LONG_NAME "\n", "out", RW_ECONFIG,
+	    "[mta.out] mx_suffixes: ", NULL},
 };
 
 static void
@@ -95,7 +118,7 @@ test_sections(void **state)
 		    strstr(rw_error_message(), c->msg) == NULL)
 			fail_msg("%s: got message \"%s\", want \"%s\" in it",
 			    c->what, rw_error_message(), c->msg);
-		if (rc == 0) {
+		if (rc == 0 && c->source_ip_got != NULL) {
 			const char line[] = PF_LINE("Dec  7 05:00:00");
 			struct mta_attempt a;
 			bool found;
@@ -150,6 +173,113 @@ test_values(void **state)
 	mta_parser_free(p);
 	mta_source_free(s);
 	rw_config_free(cfg);
+}
+
+/* ---- domains and mx_suffixes ------------------------------------------ */
+
+struct ms_case {
+	const char *what, *conf, *domain, *mx;
+	bool want;   /* mta_is_microsoft */
+};
+
+#define MS_CONF "[mta.out]\ntype = exim\ndomains = Contoso.example, " \
+	"fabrikam.*\nmx_suffixes = .mx.example.net, mail.example.org\n"
+
+static const struct ms_case ms_cases[] = {
+	{"a domain of the section", MS_CONF, "contoso.example", "", true},
+	{"its name.* with a public suffix", MS_CONF, "fabrikam.co.uk", "",
+	    true},
+	{"its name.* with a customer's domain", MS_CONF,
+	    "fabrikam.example.org", "", false},
+	{"a built-in domain still", MS_CONF, "hotmail.com", "", true},
+	{"an MX suffix of the section", MS_CONF, "x.example",
+	    "mx1.mx.example.net", true},
+	{"an MX suffix without its dot: the host itself", MS_CONF,
+	    "x.example", "mail.example.org", true},
+	{"... or a host under it", MS_CONF, "x.example",
+	    "a.mail.example.org", true},
+	{"... not a longer name", MS_CONF, "x.example", "gmail.example.org",
+	    false},
+	{"a built-in MX suffix still", MS_CONF, "x.example",
+	    "x-example.mail.protection.outlook.com", true},
+	{"neither", MS_CONF, "gmail.com", "gmail-smtp-in.l.google.com",
+	    false},
+	{"without the keys: not the section's domain",
+	    "[mta.out]\ntype = exim\n", "contoso.example", "", false},
+	{"without the keys: not the section's MX",
+	    "[mta.out]\ntype = exim\n", "x.example", "mx1.mx.example.net",
+	    false},
+};
+
+static void
+test_microsoft_lists(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(ms_cases); i++) {
+		const struct ms_case *c = &ms_cases[i];
+		struct rw_config *cfg = config(c->conf);
+		struct mta_source *s = NULL;
+		struct mta_classifier *k = NULL;
+		struct mta_attempt a;
+		bool got;
+
+		assert_int_equal(mta_source_get(&s, cfg, "out"), 0);
+		assert_int_equal(mta_source_classifier(&k, s), 0);
+		memset(&a, 0, sizeof(a));
+		g_strlcpy(a.rcpt_domain, c->domain, sizeof(a.rcpt_domain));
+		g_strlcpy(a.mx_host, c->mx, sizeof(a.mx_host));
+		got = mta_is_microsoft(k, &a);
+		if (got != c->want)
+			fail_msg("%s (%s, %s): got microsoft %d, want %d",
+			    c->what, c->domain, c->mx, got, c->want);
+		mta_classifier_free(k);
+		mta_source_free(s);
+		rw_config_free(cfg);
+	}
+}
+
+/* ---- "repwatch config check": the configuration's warnings ----------- */
+
+struct warn_case {
+	const char *what, *conf;
+	const char *want;   /* the start of the only warning, NULL none */
+};
+
+static const struct warn_case warns[] = {
+	{"postfix without either", "[paths]\nstate_dir = /tmp\n[mta.pf]\n"
+	    "type = postfix\npath = /x\n", "t.conf:4: [mta.pf] type = "
+	    "postfix needs source_ip or ip_by_service"},
+	{"postfix, an empty ip_by_service", "[mta.pf]\ntype = postfix\n"
+	    "ip_by_service = ,\n", "t.conf:2: [mta.pf] type = postfix needs"},
+	{"postfix with source_ip", "[mta.pf]\ntype = postfix\n"
+	    "source_ip = 192.0.2.1\n", NULL},
+	{"postfix with ip_by_service", "[mta.pf]\ntype = postfix\n"
+	    "ip_by_service = smtp-ip1:192.0.2.1\n", NULL},
+	{"exim", "[mta.ex]\ntype = exim\n", NULL},
+	{"no type", "[mta.ex]\npath = /x\n", NULL},
+};
+
+static void
+test_warnings(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(warns); i++) {
+		const struct warn_case *c = &warns[i];
+		struct rw_config *cfg = NULL;
+		const char *const *got;
+
+		if (rw_config_load_data(&cfg, "t.conf", c->conf) != 0)
+			fail_msg("%s: %s", c->what, rw_error_message());
+		got = rw_config_warnings(cfg);
+		if (c->want == NULL && got[0] != NULL)
+			fail_msg("%s: got warning \"%s\", want none", c->what,
+			    got[0]);
+		if (c->want != NULL && (got[0] == NULL ||
+		    !g_str_has_prefix(got[0], c->want) || got[1] != NULL))
+			fail_msg("%s: got warning \"%s\", want \"%s...\" alone",
+			    c->what, got[0] ? got[0] : "(none)", c->want);
+		rw_config_free(cfg);
+	}
 }
 
 struct pick_case {
@@ -256,6 +386,59 @@ test_stamps(void **state)
 	}
 }
 
+/* ---- S-codes in the answer --------------------------------------------- */
+
+struct scode_case {
+	const char *answer; /* Microsoft's reply after "said: " */
+	const char *want;   /* the S-code found, "" none */
+};
+
+static const struct scode_case scodes[] = {
+	{"550 5.7.1 Service unavailable, Client host [192.0.2.1] blocked "
+	    "using Spamhaus. (AS3130). [AM5EUR02FT017.eop-EUR02.prod."
+	    "protection.outlook.com]", "AS3130"},
+	{"550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. "
+	    "(S3150).", "S3150"},
+	{"550 5.7.1 Service unavailable, Client host [192.0.2.1] blocked "
+	    "using Spamhaus. (AS16012611)", "AS16012611"},
+	{"451 4.7.500 Server busy. Please try again later from [192.0.2.1]. "
+	    "(S77719) [BL6P.prod.outlook.com]", "S77719"},
+	{"451 4.7.650 (S775) then (AS3114)", "AS3114"},
+	{"550 5.7.1 (S12) too short", ""},
+	{"550 5.7.1 (S123456) too long", ""},
+	{"550 5.7.1 (AS123456789) too long", ""},
+	{"550 5.7.1 (aS3130) lower-case prefix", ""},
+	{"550 5.7.1 (ABS3130) two letters", ""},
+	{"550 5.7.1 (AS3130 unclosed", ""},
+};
+
+static void
+test_scodes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(scodes); i++) {
+		g_autofree char *line = g_strdup_printf("Dec  7 05:00:00 mx1 "
+		    "postfix/smtp[5150]: 9A1B2C3D4E: to=<a@hotmail.com>, "
+		    "relay=hotmail-com.olc.protection.outlook.com[52.101.8.48]"
+		    ":25, delay=1, delays=0/0/0/1, dsn=5.7.1, status=bounced "
+		    "(host hotmail-com.olc.protection.outlook.com[52.101.8.48]"
+		    " said: %s (in reply to MAIL FROM command))",
+		    scodes[i].answer);
+		struct mta_parser *p = NULL;
+		struct mta_attempt a;
+		bool found = false;
+
+		assert_int_equal(mta_parser_new(&p, MTA_POSTFIX), 0);
+		assert_int_equal(mta_parse_line(&a, &found, p, line,
+		    strlen(line)), 0);
+		assert_true(found);
+		if (strcmp(a.scode, scodes[i].want) != 0)
+			fail_msg("\"%s\": got S-code \"%s\", want \"%s\"",
+			    scodes[i].answer, a.scode, scodes[i].want);
+		mta_parser_free(p);
+	}
+}
+
 /*
  * doc/mta.md lists every entry of the classification table with its
  * class, and every Microsoft domain and MX suffix
@@ -298,9 +481,14 @@ main(void)
 		cmocka_unit_test(test_sections),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_pick),
+		cmocka_unit_test(test_microsoft_lists),
+		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_stamps),
+		cmocka_unit_test(test_scodes),
 		cmocka_unit_test(test_doc_table),
 	};
 
+	/* a GLib critical (a key asked of the wrong section) fails */
+	g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
