@@ -22,10 +22,11 @@
 #define READ_CHUNK 65536
 #define NOWHERE UINT64_MAX /* the stream's position is not known */
 
-/* the last up to MTA_TAIL_BYTES bytes consumed */
+/* the last up to MTA_TAIL_BYTES bytes consumed, a ring */
 struct tailbuf {
 	unsigned char b[MTA_TAIL_BYTES];
-	size_t n;
+	size_t pos; /* where the next byte goes */
+	size_t n;   /* bytes held */
 };
 
 struct mfile {
@@ -58,6 +59,7 @@ struct mta_reader {
 	size_t bpos, blen;
 	bool eof;
 	GString *line;
+	struct tailbuf over; /* the last bytes of an over-long line */
 	int64_t mtime; /* of the last line's file */
 	struct mta_checkpoint *out;
 	struct mta_reader_stats stats;
@@ -67,13 +69,23 @@ static void tail_push(struct tailbuf *t, const unsigned char *s, size_t n)
 {
 	if (n >= MTA_TAIL_BYTES) {
 		memcpy(t->b, s + n - MTA_TAIL_BYTES, MTA_TAIL_BYTES);
+		t->pos = 0;
 		t->n = MTA_TAIL_BYTES;
 		return;
 	}
-	size_t keep = MIN(t->n, MTA_TAIL_BYTES - n);
-	memmove(t->b, t->b + t->n - keep, keep);
-	memcpy(t->b + keep, s, n);
-	t->n = keep + n;
+	size_t first = MIN(n, MTA_TAIL_BYTES - t->pos);
+	memcpy(t->b + t->pos, s, first);
+	memcpy(t->b, s + first, n - first);
+	t->pos = (t->pos + n) % MTA_TAIL_BYTES;
+	t->n = MIN(t->n + n, (size_t)MTA_TAIL_BYTES);
+}
+
+/* tail_over - the bytes of ring O (oldest first) pushed into T */
+static void tail_over(struct tailbuf *t, const struct tailbuf *o)
+{
+	if (o->n == MTA_TAIL_BYTES)
+		tail_push(t, o->b + o->pos, MTA_TAIL_BYTES - o->pos);
+	tail_push(t, o->b, o->n == MTA_TAIL_BYTES ? o->pos : o->n);
 }
 
 /* tail_hex - the tail's sha256 into OUT; "" when empty (offset 0) */
@@ -82,9 +94,12 @@ static void tail_hex(char out[static MTA_HEAD_HEX], const struct tailbuf *t)
 	out[0] = '\0';
 	if (t->n == 0)
 		return;
-	char *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, t->b, t->n);
-	g_strlcpy(out, h, MTA_HEAD_HEX);
-	g_free(h);
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	if (t->n == MTA_TAIL_BYTES) /* full: oldest byte at pos */
+		g_checksum_update(sum, t->b + t->pos, MTA_TAIL_BYTES - t->pos);
+	g_checksum_update(sum, t->b, t->n == MTA_TAIL_BYTES ? t->pos : t->n);
+	g_strlcpy(out, g_checksum_get_string(sum), MTA_HEAD_HEX);
+	g_checksum_free(sum);
 }
 
 /*
@@ -167,7 +182,7 @@ static int position(struct mfile *f, uint64_t off, bool *reached)
 {
 	size_t k = (size_t)MIN(off, (uint64_t)MTA_TAIL_BYTES);
 	f->at = NOWHERE;
-	f->tail.n = 0;
+	f->tail.n = f->tail.pos = 0;
 	int rc = mta_stream_seek(&f->st, off - k, reached);
 	while (rc == 0 && *reached && f->tail.n < k) {
 		size_t got;
@@ -176,6 +191,7 @@ static int position(struct mfile *f, uint64_t off, bool *reached)
 		f->tail.n += got;
 		*reached = got > 0;
 	}
+	f->tail.pos = f->tail.n % MTA_TAIL_BYTES;
 	if (rc == 0 && *reached)
 		f->at = off;
 	return rc;
@@ -530,7 +546,6 @@ static int next_in_file(struct mta_reader *r, struct mfile *f, bool *got)
 		g_string_truncate(r->line, 0);
 		bool over = false;
 		uint64_t taken = 0;
-		struct tailbuf tail = f->tail;
 		for (;;) {
 			if (r->bpos == r->blen) {
 				int rc = fill(r, f);
@@ -544,18 +559,29 @@ static int next_in_file(struct mta_reader *r, struct mfile *f, bool *got)
 			unsigned char *nl = memchr(s, '\n', avail);
 			size_t chunk = nl ? (size_t)(nl - s) : avail;
 			size_t room = r->line_max - r->line->len;
-			if (chunk > room)
+			if (chunk > room && !over) {
+				/* the line's last bytes from here on */
 				over = true;
+				r->over.n = r->over.pos = 0;
+				tail_push(&r->over, (const unsigned char *)
+				    r->line->str, r->line->len);
+			}
+			if (over)
+				tail_push(&r->over, s, chunk);
 			g_string_append_len(r->line, (const char *)s,
 			    (gssize)MIN(chunk, room));
-			size_t used = chunk + (nl ? 1 : 0);
-			tail_push(&tail, s, used);
-			r->bpos += used;
-			taken += used;
+			r->bpos += chunk + (nl ? 1 : 0);
+			taken += chunk + (nl ? 1 : 0);
 			if (nl)
 				break;
 		}
-		f->tail = tail;
+		/* only a whole line enters the tail */
+		if (over)
+			tail_over(&f->tail, &r->over);
+		else
+			tail_push(&f->tail, (const unsigned char *)r->line->str,
+			    r->line->len);
+		tail_push(&f->tail, (const unsigned char *)"\n", 1);
 		f->cp.offset += taken;
 		f->cp.lineno++;
 		if (!over) {

@@ -39,7 +39,11 @@
 #include <stdint.h>
 
 #define MTA_HEAD_HEX 65 /* sha256 in hex, with its NUL */
-#define MTA_TAIL_BYTES 256 /* bytes before the offset the tail hashes */
+/*
+ * bytes before the offset the tail hashes: several lines, as PowerMTA's
+ * rows of 500 bytes and more differ in their first columns only
+ */
+#define MTA_TAIL_BYTES 4096
 
 struct mta_checkpoint {
 	const char *path; /* the name the file had (informational) */
