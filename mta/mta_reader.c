@@ -334,7 +334,7 @@ static int find_copies(struct mta_reader *r)
 			if (!p->matched || p->cp.offset == 0 ||
 			    strcmp(p->cp.head, f->cp.head) != 0)
 				continue;
-			bool yes, reached;
+			bool yes = false, reached;
 			int rc = position(f, p->cp.offset, &reached);
 			if (rc == 0 && reached) {
 				char hex[MTA_HEAD_HEX];

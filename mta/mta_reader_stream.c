@@ -54,9 +54,7 @@ static int zread(struct mta_stream *s, void *buf, size_t n, size_t *got)
 {
 	ZSTD_outBuffer out = {buf, n, 0};
 	while (out.pos == 0) {
-		if (s->zin_pos == s->zin_len) {
-			if (s->zin_eof)
-				break; /* a cut stream ends here too */
+		if (s->zin_pos == s->zin_len && !s->zin_eof) {
 			ssize_t r = read(s->fd, s->zin, ZSTD_DStreamInSize());
 			if (r < 0)
 				return rw_error_set(RW_EIO, "%s: %s", s->path,
@@ -64,15 +62,16 @@ static int zread(struct mta_stream *s, void *buf, size_t n, size_t *got)
 			s->zin_pos = 0;
 			s->zin_len = (size_t)r;
 			s->zin_eof = r == 0;
-			if (r == 0)
-				continue;
 		}
+		/* at the end too: what the decoder still holds comes out */
 		ZSTD_inBuffer in = {s->zin, s->zin_len, s->zin_pos};
 		size_t rc = ZSTD_decompressStream(s->zs, &out, &in);
 		s->zin_pos = in.pos;
 		if (ZSTD_isError(rc))
 			return rw_error_set(RW_EIO, "%s: zstd: %s", s->path,
 			    ZSTD_getErrorName(rc));
+		if (s->zin_eof && out.pos == 0)
+			break; /* the end; a cut stream ends here too */
 	}
 	*got = out.pos;
 	return 0;

@@ -488,6 +488,22 @@ static void test_zstd(void **state)
 		fail_msg("zstd resumed: got \"%s\", want \"%s\"", both, all);
 	step(s, false, "", "re-run");
 	assert_int_equal(s->n, 1);
+	/* one frame of big blocks: more than a read buffer decodes at once */
+	char *big_all;
+	char *big = lines("kumo record ", 1, 100000, &big_all);
+	size_t cap = ZSTD_compressBound(strlen(big));
+	unsigned char *zb = g_malloc(cap);
+	size_t zn = ZSTD_compress(zb, cap, big, strlen(big), 3);
+	assert_false(ZSTD_isError(zn));
+	put_bytes(s, "mail.log.1", zb, zn, "w");
+	char *got3 = run_pos(s, false);
+	if (strcmp(got3, big_all) != 0)
+		fail_msg("one zstd frame: got %zu bytes, want %zu",
+		    strlen(got3), strlen(big_all));
+	g_free(got3);
+	g_free(zb);
+	g_free(big);
+	g_free(big_all);
 	g_free(both);
 	g_free(got1);
 	g_free(got2);
