@@ -544,8 +544,9 @@ static int next_in_file(struct mta_reader *r, struct mfile *f, bool *got)
 	*got = false;
 	for (;;) {
 		g_string_truncate(r->line, 0);
-		bool over = false;
+		bool over = false, split = false;
 		uint64_t taken = 0;
+		size_t start = r->bpos;
 		for (;;) {
 			if (r->bpos == r->blen) {
 				int rc = fill(r, f);
@@ -553,6 +554,8 @@ static int next_in_file(struct mta_reader *r, struct mfile *f, bool *got)
 					return rc;
 				if (r->eof)
 					return 0;
+				split = taken > 0;
+				start = 0;
 			}
 			unsigned char *s = r->buf + r->bpos;
 			size_t avail = r->blen - r->bpos;
@@ -575,13 +578,17 @@ static int next_in_file(struct mta_reader *r, struct mfile *f, bool *got)
 			if (nl)
 				break;
 		}
-		/* only a whole line enters the tail */
-		if (over)
+		/* only a whole line enters the tail; mostly one piece */
+		if (over) {
 			tail_over(&f->tail, &r->over);
-		else
+			tail_push(&f->tail, (const unsigned char *)"\n", 1);
+		} else if (!split) {
+			tail_push(&f->tail, r->buf + start, (size_t)taken);
+		} else {
 			tail_push(&f->tail, (const unsigned char *)r->line->str,
 			    r->line->len);
-		tail_push(&f->tail, (const unsigned char *)"\n", 1);
+			tail_push(&f->tail, (const unsigned char *)"\n", 1);
+		}
 		f->cp.offset += taken;
 		f->cp.lineno++;
 		if (!over) {
