@@ -232,7 +232,7 @@ parse_stdin(struct parse_run *r, size_t cap)
 	return 0;
 }
 
-/* parse_file - PATH whole (gzip too), through mta_reader */
+/* parse_file - PATH whole (gzip and zstd too), through mta_reader */
 static int
 parse_file(struct parse_run *r, const char *path, size_t cap)
 {
@@ -251,6 +251,8 @@ parse_file(struct parse_run *r, const char *path, size_t cap)
 		rc = mta_reader_next(rd, &s, &len, &file, &lineno);
 		if (rc != 0 || s == NULL)
 			break;
+		/* a classic syslog stamp's year: the file's time, not now */
+		mta_parser_set_now(r->parser, mta_reader_mtime(rd));
 		parse_line(r, s, len, path, lineno);
 	}
 	if (rc == 0) {
@@ -293,7 +295,7 @@ mta_parse_cmd(struct app *app, int argc, char **argv)
 	int rc = app_parse_options(&help, &argc, &argv, "mta parse --type T "
 	    "[--source-ip IP] [--ip-by-service SPEC] [--timezone Z] "
 	    "[--format text|json] FILE...|-", "Read MTA log lines (FILE, a "
-	    "gzip-compressed one, or - for standard input) and print each "
+	    "gzip- or zstd-compressed one, or - for standard input) and print each "
 	    "delivery attempt with its classification; no database.",
 	    entries);
 

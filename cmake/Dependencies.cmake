@@ -8,5 +8,6 @@ pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)              # libpq-dev
 pkg_check_modules(JSONGLIB REQUIRED IMPORTED_TARGET json-glib-1.0) # libjson-glib-dev
 pkg_check_modules(CRYPTO REQUIRED IMPORTED_TARGET libcrypto)     # libssl-dev (with libpq-dev)
 pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)             # zlib1g-dev
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)          # libzstd-dev
 find_package(GSL REQUIRED)                                        # libgsl-dev
 find_package(CSV REQUIRED)                                        # libcsv-dev

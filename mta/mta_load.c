@@ -5,8 +5,10 @@
  * all in one transaction per source.
  */
 #include <fnmatch.h>
+#include <glob.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include <glib.h>
 #include <zlib.h>
@@ -45,11 +47,13 @@ struct load {
 	GHashTable *buckets;     /* "ip hour class code enhanced" -> bucket */
 	struct mta_load_totals t;
 	struct cpset *cps;       /* where the readers stopped */
+	struct mta_reader_run *run; /* shared by the readers of the source */
 	/* the file being read: its bad lines */
 	char *file;
 	size_t file_bad;
 	uint64_t first_bad;
 	char *first_msg;
+	int64_t file_mtime; /* the parser's time of reading */
 };
 
 static void
@@ -289,7 +293,7 @@ pmta_header(struct load *l, const char *file)
 /* line - one line of FILE: parse, classify, count */
 static int
 line(struct load *l, struct mta_attempt *a, const char *s, size_t len,
-    const char *file, uint64_t lineno)
+    const char *file, uint64_t lineno, int64_t mtime)
 {
 	struct mta_verdict v;
 	bool found = false;
@@ -299,6 +303,11 @@ line(struct load *l, struct mta_attempt *a, const char *s, size_t len,
 		l->file = g_strdup(file);
 		if (l->src->format == MTA_POWERMTA && lineno > 1)
 			pmta_header(l, file);
+	}
+	if (l->file_mtime != mtime) {
+		/* a classic syslog stamp's year: the file's, not today's */
+		mta_parser_set_now(l->parser, mtime);
+		l->file_mtime = mtime;
 	}
 	if (mta_parse_line(a, &found, l->parser, s, len) != 0) {
 		if (l->file_bad++ == 0) {
@@ -337,15 +346,13 @@ keep_checkpoints(struct load *l, struct mta_reader *r)
 
 /* read_path - every new line of PATTERN (a glob or one file) */
 static int
-read_path(struct load *l, const char *pattern, const struct cpset *prev)
+read_path(struct load *l, const char *pattern)
 {
 	struct mta_reader *r = NULL;
 	struct mta_attempt *a = g_new0(struct mta_attempt, 1);
 	size_t cap = l->src->format == MTA_KUMOMTA ? MTA_JSON_MAX :
 	    MTA_LINE_MAX;
-	int rc = mta_reader_new(&r, pattern, cap,
-	    &g_array_index(prev->cps, struct mta_checkpoint, 0),
-	    prev->cps->len);
+	int rc = mta_reader_open(&r, l->run, pattern, cap);
 
 	while (rc == 0) {
 		const char *s, *file;
@@ -355,7 +362,7 @@ read_path(struct load *l, const char *pattern, const struct cpset *prev)
 		rc = mta_reader_next(r, &s, &len, &file, &lineno);
 		if (rc != 0 || s == NULL)
 			break;
-		rc = line(l, a, s, len, file, lineno);
+		rc = line(l, a, s, len, file, lineno, mta_reader_mtime(r));
 	}
 	file_done(l);
 	if (rc == 0)
@@ -388,8 +395,8 @@ read_checkpoints(struct cpset *out, struct load *l)
 	const char *params[] = {l->src->name};
 	PGresult *res = NULL;
 	int rc = rw_db_query(&res, l->db, "SELECT path, inode, device,"
-	    " byte_offset, lineno, head FROM repwatch.mta_checkpoint"
-	    " WHERE source = $1 ORDER BY path", 1, params);
+	    " byte_offset, lineno, head, tail FROM repwatch.mta_checkpoint"
+	    " WHERE source = $1 ORDER BY byte_offset DESC, path", 1, params);
 
 	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
 		struct mta_checkpoint cp = {0};
@@ -404,6 +411,7 @@ read_checkpoints(struct cpset *out, struct load *l)
 		if (rc != 0)
 			break;
 		g_strlcpy(cp.head, PQgetvalue(res, i, 5), sizeof(cp.head));
+		g_strlcpy(cp.tail, PQgetvalue(res, i, 6), sizeof(cp.tail));
 		cp.path = PQgetvalue(res, i, 0);
 		cps_add(out, &cp);
 	}
@@ -414,33 +422,50 @@ read_checkpoints(struct cpset *out, struct load *l)
 /*
  * store_checkpoints - replace the rows of the files read (and, reading
  * the configured path, of every file its pattern matched before: rotated
- * away or deleted) with where the readers stopped
+ * away or deleted; and the older rows of a file read, by device, inode
+ * and first line, whatever name they had) with where the readers stopped
  */
 static int
 store_checkpoints(struct load *l, const struct cpset *prev, bool pattern)
 {
 	g_autoptr(GPtrArray) gone = g_ptr_array_new();
+	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GString) arr = g_string_new(NULL);
+	g_autoptr(GString) idarr = g_string_new(NULL);
+	g_autofree char *canon = pattern ?
+	    mta_reader_canonical(l->src->path) : NULL;
 	struct rw_copy *c = NULL;
-	const char *params[2];
+	const char *params[3];
 	int rc;
 
 	for (guint i = 0; pattern && i < prev->paths->len; i++) {
 		char *p = prev->paths->pdata[i];
 
-		if (fnmatch(l->src->path, p, FNM_PATHNAME) == 0)
+		if (fnmatch(l->src->path, p, FNM_PATHNAME) == 0 ||
+		    fnmatch(canon, p, FNM_PATHNAME) == 0)
 			g_ptr_array_add(gone, p);
 	}
-	for (guint i = 0; i < l->cps->paths->len; i++)
+	for (guint i = 0; i < l->cps->paths->len; i++) {
+		const struct mta_checkpoint *cp = &g_array_index(l->cps->cps,
+		    struct mta_checkpoint, i);
+
 		g_ptr_array_add(gone, l->cps->paths->pdata[i]);
+		g_ptr_array_add(ids, g_strdup_printf("%" G_GUINT64_FORMAT ":%"
+		    G_GUINT64_FORMAT ":%s", cp->device, cp->inode, cp->head));
+	}
 	rw_db_array_literal(arr, (const char *const *)gone->pdata, gone->len);
+	rw_db_array_literal(idarr, (const char *const *)ids->pdata, ids->len);
 	params[0] = l->src->name;
 	params[1] = arr->str;
+	params[2] = idarr->str;
 	rc = rw_db_query(NULL, l->db, "DELETE FROM repwatch.mta_checkpoint"
-	    " WHERE source = $1 AND path = ANY($2::text[])", 2, params);
+	    " WHERE source = $1 AND (path = ANY($2::text[]) OR"
+	    " device || ':' || inode || ':' || head = ANY($3::text[]))", 3,
+	    params);
 	if (rc == 0 && l->cps->cps->len > 0)
 		rc = rw_copy_begin(&c, l->db, "repwatch.mta_checkpoint",
-		    "source, path, inode, device, byte_offset, lineno, head");
+		    "source, path, inode, device, byte_offset, lineno, head, "
+		    "tail");
 	for (guint i = 0; rc == 0 && i < l->cps->cps->len; i++) {
 		const struct mta_checkpoint *cp = &g_array_index(l->cps->cps,
 		    struct mta_checkpoint, i);
@@ -457,6 +482,7 @@ store_checkpoints(struct load *l, const struct cpset *prev, bool pattern)
 		snprintf(num, sizeof(num), "%" G_GUINT64_FORMAT, cp->lineno);
 		rw_copy_field(c, num);
 		rw_copy_field(c, cp->head);
+		rw_copy_field(c, cp->tail);
 		rc = rw_copy_end_row(c);
 	}
 	if (c != NULL) {
@@ -500,24 +526,88 @@ check_files(char **files)
 	return 0;
 }
 
+/*
+ * warn_shared - a file read here that another configured source's path
+ * matches too: each source counts its attempts, so they count twice
+ */
+static void
+warn_shared(struct load *l, const struct rw_config *cfg)
+{
+	g_auto(GStrv) names = mta_source_names(cfg);
+
+	for (size_t i = 0; names != NULL && names[i] != NULL; i++) {
+		struct mta_source *o = NULL;
+		g_autofree char *pat = NULL;
+		glob_t g = {0};
+
+		if (strcmp(names[i], l->src->name) == 0 ||
+		    mta_source_get(&o, cfg, names[i]) != 0 || o->path == NULL) {
+			rw_error_clear();
+			mta_source_free(o);
+			continue;
+		}
+		pat = mta_reader_canonical(o->path);
+		if (glob(pat, 0, NULL, &g) != 0)
+			g.gl_pathc = 0;
+		for (size_t k = 0; k < g.gl_pathc; k++) {
+			struct stat st;
+
+			if (stat(g.gl_pathv[k], &st) != 0 ||
+			    !S_ISREG(st.st_mode))
+				continue;
+			for (guint j = 0; j < l->cps->cps->len; j++) {
+				const struct mta_checkpoint *cp =
+				    &g_array_index(l->cps->cps,
+				    struct mta_checkpoint, j);
+
+				if (cp->inode == (uint64_t)st.st_ino &&
+				    cp->device == (uint64_t)st.st_dev)
+					rw_log_warning("mta sources %s and %s "
+					    "both read %s: its attempts are "
+					    "counted twice (give each file to "
+					    "one source)", l->src->name,
+					    o->name, cp->path);
+			}
+		}
+		globfree(&g);
+		mta_source_free(o);
+	}
+}
+
 /* read_all - the configured path, or FILES, inside the transaction */
 static int
 read_all(struct load *l, char **files)
 {
 	struct cpset *prev = cps_new();
 	const char *params[] = {l->src->name};
-	int rc = rw_db_query(NULL, l->db, "SELECT pg_advisory_xact_lock("
-	    "hashtext('repwatch.mta_load:' || $1))", 1, params);
+	/*
+	 * An xid now, not at the first write after reading the files: the
+	 * rows get loaded_at = now() (this transaction's start), and
+	 * repwatch.an_refresh_mta() waits only for transactions holding an
+	 * xid (pg_stat_activity.backend_xid) that began before its snapshot;
+	 * without one a load still reading would be missed for good.
+	 */
+	int rc = rw_db_query(NULL, l->db, "SELECT pg_current_xact_id()", 0,
+	    NULL);
+
+	if (rc == 0)
+		rc = rw_db_query(NULL, l->db, "SELECT pg_advisory_xact_lock("
+		    "hashtext('repwatch.mta_load:' || $1))", 1, params);
 
 	if (rc == 0)
 		rc = read_checkpoints(prev, l);
+	/* one run: a checkpoint used once, a file read once, by any name */
+	l->run = mta_reader_run_new(&g_array_index(prev->cps,
+	    struct mta_checkpoint, 0), prev->cps->len);
 	if (files == NULL) {
 		if (rc == 0)
-			rc = read_path(l, l->src->path, prev);
+			rc = read_path(l, l->src->path);
 	} else {
 		for (size_t i = 0; rc == 0 && files[i] != NULL; i++)
-			rc = read_path(l, files[i], prev);
+			rc = read_path(l, files[i]);
 	}
+	mta_reader_run_free(l->run);
+	l->run = NULL;
 	if (rc == 0)
 		rc = flush(l);
 	if (rc == 0)
@@ -529,7 +619,7 @@ read_all(struct load *l, char **files)
 /* load_source - SRC in one transaction; its counts added to OUT */
 static int
 load_source(struct mta_load_totals *out, struct rw_db *db,
-    const struct mta_source *src, char **files)
+    const struct rw_config *cfg, const struct mta_source *src, char **files)
 {
 	struct load l = {.db = db, .src = src};
 	int64_t started = g_get_real_time() / G_USEC_PER_SEC;
@@ -567,6 +657,7 @@ load_source(struct mta_load_totals *out, struct rw_db *db,
 		}
 	}
 	if (rc == 0) {
+		warn_shared(&l, cfg);
 		out->sources += l.t.sources;
 		out->files += l.t.files;
 		out->lines += l.t.lines;
@@ -600,7 +691,7 @@ mta_load_run(struct mta_load_totals *out, struct rw_db *db,
 		int rc = mta_source_pick(&src, cfg, source);
 
 		if (rc == 0)
-			rc = load_source(out, db, src, files);
+			rc = load_source(out, db, cfg, src, files);
 		mta_source_free(src);
 		return rc;
 	}
@@ -609,7 +700,7 @@ mta_load_run(struct mta_load_totals *out, struct rw_db *db,
 		int rc = mta_source_get(&src, cfg, names[i]);
 
 		if (rc == 0)
-			rc = load_source(out, db, src, NULL);
+			rc = load_source(out, db, cfg, src, NULL);
 		mta_source_free(src);
 		src = NULL;
 		if (rc != 0) {

@@ -1,36 +1,57 @@
 /*
  * mta_reader - the new lines of an MTA log source since the last run:
- * glob, order by rotation, match checkpoints, read through zlib.
+ * glob, order by rotation, match checkpoints by first line and tail, skip
+ * copies, read through mta_reader_stream (plain, gzip, zstd).
  */
 #include "mta/mta_reader.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib.h>
-#include <zlib.h>
 
 #include "common/rw_error.h"
 #include "mta/mta_parse.h"
+#include "mta/mta_reader_int.h"
 
 #define READ_CHUNK 65536
+#define NOWHERE UINT64_MAX /* the stream's position is not known */
+
+/* the last up to MTA_TAIL_BYTES bytes consumed, a ring */
+struct tailbuf {
+	unsigned char b[MTA_TAIL_BYTES];
+	size_t pos; /* where the next byte goes */
+	size_t n;   /* bytes held */
+};
 
 struct mfile {
 	char *path;
-	gzFile gz;
-	bool direct;  /* not compressed */
+	struct mta_stream st;
 	int group;    /* numbered copy, dated copy, live (file_order) */
 	int64_t rank; /* rotation number of a numbered copy */
 	struct mta_checkpoint cp;
 	bool matched; /* placed at a checkpoint */
-	uint64_t size; /* on disk, when opened */
+	char start_tail[MTA_HEAD_HEX]; /* the tail where it was placed */
+	ptrdiff_t dup_of; /* a copy of files[dup_of], not read; -1 */
+	int64_t mtime;
+	uint64_t at;  /* the stream is here with tail loaded; or NOWHERE */
+	struct tailbuf tail;
+};
+
+struct mta_reader_run {
+	const struct mta_checkpoint *prev;
+	size_t n_prev;
+	bool *used;       /* per previous checkpoint */
+	GHashTable *seen; /* "device:inode" of the files of the run's readers */
 };
 
 struct mta_reader {
+	struct mta_reader_run *run, *own_run;
 	struct mfile *files;
 	size_t n_files, cur;
 	size_t line_max;
@@ -38,9 +59,48 @@ struct mta_reader {
 	size_t bpos, blen;
 	bool eof;
 	GString *line;
+	struct tailbuf over; /* the last bytes of an over-long line */
+	int64_t mtime; /* of the last line's file */
 	struct mta_checkpoint *out;
 	struct mta_reader_stats stats;
 };
+
+static void tail_push(struct tailbuf *t, const unsigned char *s, size_t n)
+{
+	if (n >= MTA_TAIL_BYTES) {
+		memcpy(t->b, s + n - MTA_TAIL_BYTES, MTA_TAIL_BYTES);
+		t->pos = 0;
+		t->n = MTA_TAIL_BYTES;
+		return;
+	}
+	size_t first = MIN(n, MTA_TAIL_BYTES - t->pos);
+	memcpy(t->b + t->pos, s, first);
+	memcpy(t->b, s + first, n - first);
+	t->pos = (t->pos + n) % MTA_TAIL_BYTES;
+	t->n = MIN(t->n + n, (size_t)MTA_TAIL_BYTES);
+}
+
+/* tail_over - the bytes of ring O (oldest first) pushed into T */
+static void tail_over(struct tailbuf *t, const struct tailbuf *o)
+{
+	if (o->n == MTA_TAIL_BYTES)
+		tail_push(t, o->b + o->pos, MTA_TAIL_BYTES - o->pos);
+	tail_push(t, o->b, o->n == MTA_TAIL_BYTES ? o->pos : o->n);
+}
+
+/* tail_hex - the tail's sha256 into OUT; "" when empty (offset 0) */
+static void tail_hex(char out[static MTA_HEAD_HEX], const struct tailbuf *t)
+{
+	out[0] = '\0';
+	if (t->n == 0)
+		return;
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	if (t->n == MTA_TAIL_BYTES) /* full: oldest byte at pos */
+		g_checksum_update(sum, t->b + t->pos, MTA_TAIL_BYTES - t->pos);
+	g_checksum_update(sum, t->b, t->n == MTA_TAIL_BYTES ? t->pos : t->n);
+	g_strlcpy(out, g_checksum_get_string(sum), MTA_HEAD_HEX);
+	g_checksum_free(sum);
+}
 
 /*
  * rotation_rank - the place of PATH among its rotated copies: group 0 for
@@ -53,6 +113,8 @@ static int rotation_rank(const char *path, int64_t *n)
 	*n = 0;
 	if (len > 3 && strcmp(path + len - 3, ".gz") == 0)
 		len -= 3;
+	else if (len > 4 && strcmp(path + len - 4, ".zst") == 0)
+		len -= 4;
 	size_t end = len;
 	while (len > 0 && g_ascii_isdigit(path[len - 1]))
 		len--;
@@ -94,17 +156,12 @@ static int read_head(struct mfile *f, size_t line_max)
 	int rc = 0;
 	f->cp.head[0] = '\0';
 	while (!done) {
-		int n = gzread(f->gz, buf, READ_CHUNK);
-		if (n < 0) {
-			int e;
-			rc = rw_error_set(RW_EIO, "%s: %s", f->path,
-			    gzerror(f->gz, &e));
-			goto cleanup;
-		}
-		if (n == 0)
+		size_t n;
+		rc = mta_stream_read(&f->st, buf, READ_CHUNK, &n);
+		if (rc < 0 || n == 0)
 			goto cleanup; /* no newline: no head yet */
-		unsigned char *nl = memchr(buf, '\n', (size_t)n);
-		size_t chunk = nl ? (size_t)(nl - buf) : (size_t)n;
+		unsigned char *nl = memchr(buf, '\n', n);
+		size_t chunk = nl ? (size_t)(nl - buf) : n;
 		size_t take = MIN(chunk, line_max - hashed);
 		g_checksum_update(sum, buf, take);
 		hashed += take;
@@ -118,6 +175,46 @@ cleanup:
 }
 
 /*
+ * position - move F's stream to OFF with the bytes before it as its tail;
+ * *reached false when F is shorter
+ */
+static int position(struct mfile *f, uint64_t off, bool *reached)
+{
+	size_t k = (size_t)MIN(off, (uint64_t)MTA_TAIL_BYTES);
+	f->at = NOWHERE;
+	f->tail.n = f->tail.pos = 0;
+	int rc = mta_stream_seek(&f->st, off - k, reached);
+	while (rc == 0 && *reached && f->tail.n < k) {
+		size_t got;
+		rc = mta_stream_read(&f->st, f->tail.b + f->tail.n,
+		    k - f->tail.n, &got);
+		f->tail.n += got;
+		*reached = got > 0;
+	}
+	f->tail.pos = f->tail.n % MTA_TAIL_BYTES;
+	if (rc == 0 && *reached)
+		f->at = off;
+	return rc;
+}
+
+/* tail_matches - F's bytes before OFF hash to TAIL */
+static int tail_matches(struct mfile *f, uint64_t off, const char *tail,
+    bool *yes)
+{
+	char hex[MTA_HEAD_HEX];
+	bool reached;
+	*yes = false;
+	if (f->at != off) {
+		int rc = position(f, off, &reached);
+		if (rc < 0 || !reached)
+			return rc;
+	}
+	tail_hex(hex, &f->tail);
+	*yes = strcmp(hex, tail) == 0;
+	return 0;
+}
+
+/*
  * open_file - open PATH, read its identity and first-line hash; *gone when
  * it vanished since the glob (rotated away: its new name was matched too)
  */
@@ -125,6 +222,8 @@ static int open_file(struct mfile *f, bool *gone, const char *path,
     size_t line_max)
 {
 	*gone = false;
+	f->dup_of = -1;
+	f->at = NOWHERE;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		*gone = true;
@@ -142,73 +241,148 @@ static int open_file(struct mfile *f, bool *gone, const char *path,
 	}
 	f->cp.inode = (uint64_t)st.st_ino;
 	f->cp.device = (uint64_t)st.st_dev;
-	f->size = (uint64_t)st.st_size;
-	f->gz = gzdopen(fd, "rb");
-	if (f->gz == NULL) {
-		close(fd);
-		return rw_error_set(RW_EIO, "%s: cannot open", path);
-	}
-	int rc = read_head(f, line_max);
-	if (rc < 0)
-		return rc;
-	f->direct = gzdirect(f->gz) != 0;
-	return 0;
-}
-
-/* place - start F at checkpoint CP, or at 0 if it was truncated */
-static void place(struct mfile *f, const struct mta_checkpoint *cp)
-{
-	f->matched = true;
-	if (f->direct && f->size < cp->offset)
-		return; /* truncated (copytruncate): start over */
-	f->cp.offset = cp->offset;
-	f->cp.lineno = cp->lineno;
+	f->mtime = (int64_t)st.st_mtime;
+	int rc = mta_stream_open(&f->st, fd, f->path);
+	if (rc == 0)
+		rc = read_head(f, line_max);
+	return rc;
 }
 
 /*
- * match_checkpoints - first the same file (inode, device and head), then a
- * file renamed or compressed by rotation (the same head, each checkpoint
- * used once); the rest starts at 0
+ * match_checkpoints - first the same file (inode, device, head and tail),
+ * then a file renamed or compressed by rotation (the same head and tail),
+ * each checkpoint used once in the run; the rest starts at 0
  */
-static void match_checkpoints(struct mta_reader *r,
-    const struct mta_checkpoint *prev, size_t n_prev)
+static int match_checkpoints(struct mta_reader *r)
 {
-	bool *used = g_new0(bool, n_prev ? n_prev : 1);
+	const struct mta_checkpoint *prev = r->run->prev;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < r->n_files; i++) {
 			struct mfile *f = &r->files[i];
 			if (f->matched || f->cp.head[0] == '\0')
 				continue;
-			for (size_t j = 0; j < n_prev; j++) {
+			for (size_t j = 0; j < r->run->n_prev; j++) {
 				const struct mta_checkpoint *cp = &prev[j];
-				if (used[j] || strcmp(cp->head, f->cp.head) != 0)
+				if (r->run->used[j] ||
+				    strcmp(cp->head, f->cp.head) != 0)
 					continue;
-				if (pass == 0 && (cp->inode != f->cp.inode ||
-				    cp->device != f->cp.device))
+				bool same = cp->inode == f->cp.inode &&
+				    cp->device == f->cp.device;
+				if (pass == 0 && !same)
 					continue;
-				used[j] = true;
-				place(f, cp);
+				bool yes;
+				int rc = tail_matches(f, cp->offset, cp->tail,
+				    &yes);
+				if (rc < 0)
+					return rc;
+				if (!yes)
+					continue;
+				r->run->used[j] = true;
+				f->matched = true;
+				f->cp.offset = cp->offset;
+				f->cp.lineno = cp->lineno;
+				g_strlcpy(f->start_tail, cp->tail,
+				    sizeof(f->start_tail));
 				break;
 			}
 		}
 	}
-	g_free(used);
+	return 0;
 }
 
-/* seek_files - move each file to its starting offset */
+/* prefix_of - F's whole content (shorter than P's) starts P: *yes */
+static int prefix_of(struct mfile *f, struct mfile *p, bool *yes)
+{
+	unsigned char *a = g_malloc(READ_CHUNK), *b = g_malloc(READ_CHUNK);
+	int rc = mta_stream_rewind(&f->st);
+	if (rc == 0)
+		rc = mta_stream_rewind(&p->st);
+	f->at = p->at = NOWHERE;
+	*yes = rc == 0;
+	while (rc == 0 && *yes) {
+		size_t na, nb = 0, got = 1;
+		rc = mta_stream_read(&f->st, a, READ_CHUNK, &na);
+		if (rc < 0 || na == 0)
+			break;
+		while (rc == 0 && nb < na && got > 0) {
+			rc = mta_stream_read(&p->st, b + nb, na - nb, &got);
+			nb += got;
+		}
+		*yes = nb == na && memcmp(a, b, na) == 0;
+	}
+	g_free(a);
+	g_free(b);
+	if (rc < 0)
+		*yes = false;
+	return rc;
+}
+
+/*
+ * find_copies - a file not placed whose first line is that of a file
+ * placed at an offset, with the same bytes before that offset (or all of
+ * it the start of that file: a copy being written) is a copy: not read,
+ * its checkpoint follows the original's
+ */
+static int find_copies(struct mta_reader *r)
+{
+	for (size_t i = 0; i < r->n_files; i++) {
+		struct mfile *f = &r->files[i];
+		if (f->matched || f->cp.head[0] == '\0')
+			continue;
+		for (size_t j = 0; j < r->n_files && f->dup_of < 0; j++) {
+			struct mfile *p = &r->files[j];
+			if (!p->matched || p->cp.offset == 0 ||
+			    strcmp(p->cp.head, f->cp.head) != 0)
+				continue;
+			bool yes = false, reached;
+			int rc = position(f, p->cp.offset, &reached);
+			if (rc == 0 && reached) {
+				char hex[MTA_HEAD_HEX];
+				tail_hex(hex, &f->tail);
+				yes = strcmp(hex, p->start_tail) == 0;
+			} else if (rc == 0) {
+				rc = prefix_of(f, p, &yes);
+			}
+			if (rc < 0)
+				return rc;
+			if (yes) {
+				f->dup_of = (ptrdiff_t)j;
+				r->stats.copies++;
+			}
+		}
+	}
+	return 0;
+}
+
+/* seek_files - move each file to read to its starting offset */
 static int seek_files(struct mta_reader *r)
 {
 	for (size_t i = 0; i < r->n_files; i++) {
 		struct mfile *f = &r->files[i];
-		if (gzrewind(f->gz) != 0)
-			return rw_error_set(RW_EIO, "%s: cannot rewind", f->path);
-		if (f->cp.offset == 0)
+		bool reached;
+		if (f->dup_of >= 0 || f->at == f->cp.offset)
 			continue;
-		if (gzseek(f->gz, (z_off_t)f->cp.offset, SEEK_SET) < 0)
+		int rc = position(f, f->cp.offset, &reached);
+		if (rc < 0)
+			return rc;
+		if (!reached)
 			return rw_error_set(RW_EIO, "%s: cannot seek to %llu",
 			    f->path, (unsigned long long)f->cp.offset);
 	}
 	return 0;
+}
+
+char *mta_reader_canonical(const char *pattern)
+{
+	char *dir = g_path_get_dirname(pattern);
+	char *base = g_path_get_basename(pattern);
+	char *real = strpbrk(dir, "*?[") == NULL ? realpath(dir, NULL) : NULL;
+	char *out = real != NULL ? g_build_filename(real, base, NULL) :
+	    g_strdup(pattern);
+	free(real);
+	g_free(dir);
+	g_free(base);
+	return out;
 }
 
 /* source_dir_check - a pattern whose directory is missing: RW_ENOINPUT */
@@ -223,49 +397,125 @@ static int source_dir_check(const char *source)
 	return rc;
 }
 
-int mta_reader_new(struct mta_reader **out, const char *source,
-    size_t line_max, const struct mta_checkpoint *prev, size_t n_prev)
+struct mta_reader_run *mta_reader_run_new(const struct mta_checkpoint *prev,
+    size_t n_prev)
 {
-	*out = NULL;
-	int rc = source_dir_check(source);
+	struct mta_reader_run *run = g_new0(struct mta_reader_run, 1);
+	run->prev = prev;
+	run->n_prev = n_prev;
+	run->used = g_new0(bool, n_prev ? n_prev : 1);
+	run->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
+	return run;
+}
+
+void mta_reader_run_free(struct mta_reader_run *run)
+{
+	if (run == NULL)
+		return;
+	g_free(run->used);
+	g_hash_table_destroy(run->seen);
+	g_free(run);
+}
+
+/* close_file - F's stream and name */
+static void close_file(struct mfile *f)
+{
+	mta_stream_close(&f->st);
+	g_free(f->path);
+	f->path = NULL;
+}
+
+/*
+ * add_file - open PATH (canonical) as the next file of R unless it
+ * vanished or another reader of the run has it
+ */
+static int add_file(struct mta_reader *r, const char *path)
+{
+	struct mfile *f = &r->files[r->n_files];
+	bool gone;
+	int rc = open_file(f, &gone, path, r->line_max);
+	if (gone)
+		return 0;
+	r->n_files++; /* a failed open is freed with the rest */
 	if (rc < 0)
 		return rc;
-	struct mta_reader *r = g_new0(struct mta_reader, 1);
-	r->line_max = line_max ? line_max : MTA_JSON_MAX;
-	r->line = g_string_sized_new(256);
-	r->buf = g_malloc(READ_CHUNK);
+	char *key = g_strdup_printf("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+	    f->cp.device, f->cp.inode);
+	if (!g_hash_table_add(r->run->seen, key)) {
+		close_file(f);
+		r->n_files--;
+	}
+	return 0;
+}
+
+/* open_all - every regular file SOURCE matches, canonical names */
+static int open_all(struct mta_reader *r, const char *source)
+{
+	char *pattern = mta_reader_canonical(source);
 	glob_t g = {0};
-	int grc = glob(source, GLOB_ERR, NULL, &g);
+	int rc = 0, grc = glob(pattern, GLOB_ERR, NULL, &g);
 	if (grc != 0 && grc != GLOB_NOMATCH) {
 		rc = rw_error_set(grc == GLOB_NOSPACE ? RW_EFAIL : RW_EIO,
 		    "%s: cannot list the files", source);
 		goto cleanup;
 	}
 	r->files = g_new0(struct mfile, g.gl_pathc ? g.gl_pathc : 1);
-	for (size_t i = 0; grc == 0 && i < g.gl_pathc; i++) {
+	for (size_t i = 0; grc == 0 && i < g.gl_pathc && rc == 0; i++) {
 		if (!g_file_test(g.gl_pathv[i], G_FILE_TEST_IS_REGULAR))
 			continue;
-		bool gone;
-		rc = open_file(&r->files[r->n_files], &gone, g.gl_pathv[i],
-		    r->line_max);
-		if (!gone || rc < 0)
-			r->n_files++; /* a failed open is freed with the rest */
-		if (rc < 0)
-			goto cleanup;
+		char *real = realpath(g.gl_pathv[i], NULL);
+		rc = add_file(r, real != NULL ? real : g.gl_pathv[i]);
+		free(real);
 	}
+cleanup:
+	globfree(&g);
+	g_free(pattern);
+	return rc;
+}
+
+int mta_reader_open(struct mta_reader **out, struct mta_reader_run *run,
+    const char *source, size_t line_max)
+{
+	*out = NULL;
+	int rc = source_dir_check(source);
+	if (rc < 0)
+		return rc;
+	struct mta_reader *r = g_new0(struct mta_reader, 1);
+	r->run = run;
+	r->line_max = line_max ? line_max : MTA_JSON_MAX;
+	r->line = g_string_sized_new(256);
+	r->buf = g_malloc(READ_CHUNK);
+	rc = open_all(r, source);
+	if (rc < 0)
+		goto cleanup;
 	qsort(r->files, r->n_files, sizeof *r->files, file_order);
 	for (size_t i = 0; i < r->n_files; i++)
 		r->files[i].cp.path = r->files[i].path;
-	match_checkpoints(r, prev, n_prev);
-	rc = seek_files(r);
+	rc = match_checkpoints(r);
+	if (rc == 0)
+		rc = find_copies(r);
+	if (rc == 0)
+		rc = seek_files(r);
 	if (rc < 0)
 		goto cleanup;
 	r->stats.files = r->n_files;
 	*out = r;
 	r = NULL;
 cleanup:
-	globfree(&g);
 	mta_reader_free(r);
+	return rc;
+}
+
+int mta_reader_new(struct mta_reader **out, const char *source,
+    size_t line_max, const struct mta_checkpoint *prev, size_t n_prev)
+{
+	struct mta_reader_run *run = mta_reader_run_new(prev, n_prev);
+	int rc = mta_reader_open(out, run, source, line_max);
+	if (rc < 0)
+		mta_reader_run_free(run);
+	else
+		(*out)->own_run = run;
 	return rc;
 }
 
@@ -274,29 +524,29 @@ cleanup:
  */
 static int fill(struct mta_reader *r, struct mfile *f)
 {
-	int n = gzread(f->gz, r->buf, READ_CHUNK);
-	if (n < 0) {
-		int e;
-		return rw_error_set(RW_EIO, "%s: %s", f->path,
-		    gzerror(f->gz, &e));
-	}
+	size_t n;
+	int rc = mta_stream_read(&f->st, r->buf, READ_CHUNK, &n);
+	if (rc < 0)
+		return rc;
 	r->bpos = 0;
-	r->blen = (size_t)n;
+	r->blen = n;
 	r->eof = n == 0;
 	return 0;
 }
 
 /*
  * next_in_file - the next complete line of F into r->line; *got false at
- * the end of the file (a partial last line stays unconsumed)
+ * the end of the file (a partial last line stays unconsumed, its bytes
+ * out of the tail)
  */
 static int next_in_file(struct mta_reader *r, struct mfile *f, bool *got)
 {
 	*got = false;
 	for (;;) {
 		g_string_truncate(r->line, 0);
-		bool over = false;
+		bool over = false, split = false;
 		uint64_t taken = 0;
+		size_t start = r->bpos;
 		for (;;) {
 			if (r->bpos == r->blen) {
 				int rc = fill(r, f);
@@ -304,20 +554,40 @@ static int next_in_file(struct mta_reader *r, struct mfile *f, bool *got)
 					return rc;
 				if (r->eof)
 					return 0;
+				split = taken > 0;
+				start = 0;
 			}
 			unsigned char *s = r->buf + r->bpos;
 			size_t avail = r->blen - r->bpos;
 			unsigned char *nl = memchr(s, '\n', avail);
 			size_t chunk = nl ? (size_t)(nl - s) : avail;
 			size_t room = r->line_max - r->line->len;
-			if (chunk > room)
+			if (chunk > room && !over) {
+				/* the line's last bytes from here on */
 				over = true;
+				r->over.n = r->over.pos = 0;
+				tail_push(&r->over, (const unsigned char *)
+				    r->line->str, r->line->len);
+			}
+			if (over)
+				tail_push(&r->over, s, chunk);
 			g_string_append_len(r->line, (const char *)s,
 			    (gssize)MIN(chunk, room));
 			r->bpos += chunk + (nl ? 1 : 0);
 			taken += chunk + (nl ? 1 : 0);
 			if (nl)
 				break;
+		}
+		/* only a whole line enters the tail; mostly one piece */
+		if (over) {
+			tail_over(&f->tail, &r->over);
+			tail_push(&f->tail, (const unsigned char *)"\n", 1);
+		} else if (!split) {
+			tail_push(&f->tail, r->buf + start, (size_t)taken);
+		} else {
+			tail_push(&f->tail, (const unsigned char *)r->line->str,
+			    r->line->len);
+			tail_push(&f->tail, (const unsigned char *)"\n", 1);
 		}
 		f->cp.offset += taken;
 		f->cp.lineno++;
@@ -340,10 +610,12 @@ int mta_reader_next(struct mta_reader *r, const char **line, size_t *len,
 		*lineno = 0;
 	while (r->cur < r->n_files) {
 		struct mfile *f = &r->files[r->cur];
-		bool got;
-		int rc = next_in_file(r, f, &got);
-		if (rc < 0)
-			return rc;
+		bool got = false;
+		if (f->dup_of < 0) {
+			int rc = next_in_file(r, f, &got);
+			if (rc < 0)
+				return rc;
+		}
 		if (got) {
 			*line = r->line->str;
 			*len = r->line->len;
@@ -351,6 +623,7 @@ int mta_reader_next(struct mta_reader *r, const char **line, size_t *len,
 				*file = f->path;
 			if (lineno)
 				*lineno = f->cp.lineno;
+			r->mtime = f->mtime;
 			r->stats.lines++;
 			return 0;
 		}
@@ -366,8 +639,16 @@ void mta_reader_checkpoints(struct mta_reader *r,
 {
 	g_free(r->out);
 	r->out = g_new0(struct mta_checkpoint, r->n_files ? r->n_files : 1);
-	for (size_t i = 0; i < r->n_files; i++)
-		r->out[i] = r->files[i].cp;
+	for (size_t i = 0; i < r->n_files; i++) {
+		const struct mfile *f = &r->files[i];
+		const struct mfile *o = f->dup_of >= 0 ? &r->files[f->dup_of] :
+		    f;
+		r->out[i] = o->cp;
+		tail_hex(r->out[i].tail, &o->tail);
+		r->out[i].path = f->path;
+		r->out[i].inode = f->cp.inode;
+		r->out[i].device = f->cp.device;
+	}
 	*out = r->out;
 	*n = r->n_files;
 }
@@ -378,19 +659,22 @@ void mta_reader_stats(const struct mta_reader *r,
 	*out = r->stats;
 }
 
+int64_t mta_reader_mtime(const struct mta_reader *r)
+{
+	return r->mtime;
+}
+
 void mta_reader_free(struct mta_reader *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->n_files; i++) {
-		if (r->files[i].gz)
-			gzclose(r->files[i].gz);
-		g_free(r->files[i].path);
-	}
+	for (size_t i = 0; i < r->n_files; i++)
+		close_file(&r->files[i]);
 	g_free(r->files);
 	g_free(r->buf);
 	g_free(r->out);
 	if (r->line)
 		g_string_free(r->line, TRUE);
+	mta_reader_run_free(r->own_run);
 	g_free(r);
 }

@@ -7,16 +7,29 @@
  * number (the live one) last; gzip-compressed files are read through zlib
  * and their offsets count decompressed bytes.
  *
+ * zstd-compressed ones (KumoMTA's segments, told by their magic bytes,
+ * not their name) through libzstd; a compressed stream cut short (the
+ * segment being written) yields what decodes.
+ *
  * A checkpoint per file is {inode, device, offset, line number, sha256 of
- * the first line}. On the next run a file whose first-line hash and inode
- * match a checkpoint resumes at its offset; a file renamed by rotation
- * (the same first line under another name or inode, possibly gzipped now)
- * continues where it was; a truncated file (size below the offset) or a
- * new first line starts at 0. A partial last line (no newline yet) is not
- * consumed; a line over the ceiling is dropped and counted. The caller
- * stores mta_reader_checkpoints() once it committed what it read, so a
- * re-run never yields a line twice. Errors are recorded naming the file,
- * never printed.
+ * the first line, sha256 of the last up to MTA_TAIL_BYTES bytes before
+ * the offset ("tail")}. On the next run a file resumes at a checkpoint
+ * when its first line and the bytes before the offset match: first the
+ * checkpoint of its own inode, then one of a file renamed by rotation
+ * (another name or inode, possibly compressed now). Files of the same
+ * first line but other bytes there (PowerMTA's accounting files all start
+ * with the same header row), truncated files and new first lines start at
+ * 0. A file that is a copy of another placed file (a logrotate compress
+ * in progress, mail.log.save) is not read: it gets that file's
+ * checkpoint. A partial last line (no newline yet) is not consumed; a line
+ * over the ceiling is dropped and counted. The caller stores
+ * mta_reader_checkpoints() once it committed what it read, so a re-run
+ * never yields a line twice. Errors are recorded naming the file, never
+ * printed.
+ *
+ * The readers of one run (struct mta_reader_run) share the previous
+ * checkpoints: each is used once, and a file (device, inode) is read by
+ * one reader only, whatever name or pattern reaches it.
  */
 #ifndef MTA_READER_H
 #define MTA_READER_H
@@ -26,6 +39,11 @@
 #include <stdint.h>
 
 #define MTA_HEAD_HEX 65 /* sha256 in hex, with its NUL */
+/*
+ * bytes before the offset the tail hashes: several lines, as PowerMTA's
+ * rows of 500 bytes and more differ in their first columns only
+ */
+#define MTA_TAIL_BYTES 4096
 
 struct mta_checkpoint {
 	const char *path; /* the name the file had (informational) */
@@ -33,22 +51,45 @@ struct mta_checkpoint {
 	uint64_t offset;  /* bytes consumed (decompressed for gzip) */
 	uint64_t lineno;  /* lines consumed, so line numbers carry on */
 	char head[MTA_HEAD_HEX]; /* sha256 of the first line; "" if none */
+	char tail[MTA_HEAD_HEX]; /* sha256 of the bytes before offset; "" at 0 */
 };
 
 struct mta_reader_stats {
-	size_t files;    /* files the source matched */
+	size_t files;    /* files the source matched (not read elsewhere) */
+	size_t copies;   /* of which copies of another file, not read */
 	size_t lines;    /* lines yielded */
 	size_t overlong; /* lines dropped for passing the ceiling */
 };
 
 struct mta_reader;
+struct mta_reader_run;
 
 /*
- * mta_reader_new - open every file SOURCE matches and place each at its
- * checkpoint among PREV (N_PREV of them; NULL and 0 on a first run).
- * LINE_MAX is the ceiling of a line in bytes (0: MTA_JSON_MAX). A pattern
- * matching nothing is zero lines; a missing directory is RW_ENOINPUT.
+ * mta_reader_canonical - PATTERN with its directory made absolute and
+ * free of symbolic links (realpath) when it has no glob characters; the
+ * names the readers give files are canonical too (g_free)
  */
+char *mta_reader_canonical(const char *pattern);
+
+/*
+ * mta_reader_run_new - what the readers of one run share: PREV (N_PREV
+ * checkpoints, kept by the caller until mta_reader_run_free; NULL and 0
+ * on a first run), each used once, and the files already read
+ */
+struct mta_reader_run *mta_reader_run_new(const struct mta_checkpoint *prev,
+    size_t n_prev);
+void mta_reader_run_free(struct mta_reader_run *run);
+
+/*
+ * mta_reader_open - open every file SOURCE matches, but those another
+ * reader of RUN has, and place each at its checkpoint. LINE_MAX is the
+ * ceiling of a line in bytes (0: MTA_JSON_MAX). A pattern matching
+ * nothing is zero lines; a missing directory is RW_ENOINPUT.
+ */
+int mta_reader_open(struct mta_reader **out, struct mta_reader_run *run,
+    const char *source, size_t line_max);
+
+/* mta_reader_new - mta_reader_open with a run of its own over PREV */
 int mta_reader_new(struct mta_reader **out, const char *source,
     size_t line_max, const struct mta_checkpoint *prev, size_t n_prev);
 
@@ -70,6 +111,13 @@ void mta_reader_checkpoints(struct mta_reader *r,
 
 void mta_reader_stats(const struct mta_reader *r,
     struct mta_reader_stats *out);
+
+/*
+ * mta_reader_mtime - the modification time (seconds since 1970) of the
+ * file of the last line mta_reader_next() gave: the reference that dates
+ * syslog stamps without a year (mta_parser_set_now)
+ */
+int64_t mta_reader_mtime(const struct mta_reader *r);
 
 void mta_reader_free(struct mta_reader *r);
 

@@ -8,7 +8,7 @@ set -eu
 PKGS="build-essential cmake pkg-config git
 libgmime-3.0-dev libglib2.0-dev libcsv-dev libcurl4-openssl-dev libxml2-dev
 libxml2-utils libpq-dev libssl-dev libjson-glib-dev libgsl-dev libcmocka-dev
-libmimalloc-dev zlib1g-dev
+libmimalloc-dev zlib1g-dev libzstd-dev zstd
 postgresql-15 postgresql-client-15 dovecot-imapd python3 curl clang libclang-rt-14-dev util-linux
 procps time
 python3-yaml prometheus prometheus-node-exporter

@@ -24,6 +24,7 @@ CREATE TABLE repwatch.mta_checkpoint (
     byte_offset numeric(20) NOT NULL,  -- decompressed bytes for gzip
     lineno      bigint NOT NULL,
     head        text NOT NULL,     -- sha256 of the first line, '' if none
+    tail        text NOT NULL DEFAULT '',  -- sha256 of the up to 4096 bytes before byte_offset, '' at 0
     updated_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (source, path)
 );

@@ -5,8 +5,10 @@
  * the sending IP from the service or Microsoft's [IP], what is skipped and
  * counted, a re-run and appended lines counted once, flushes in batches
  * inside the transaction, a failed load rolled back whole, FILE
- * arguments checkpointed under their source, and a PowerMTA file read on
- * from a checkpoint.
+ * arguments checkpointed under their source (one file by two names read
+ * once, older rows of the file dropped), a PowerMTA file read on from a
+ * checkpoint, and a new PowerMTA file with the old one's header row read
+ * whole.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "common/rw_config.h"
 #include "common/rw_error.h"
@@ -406,6 +409,116 @@ test_powermta_resume(void **state)
 	rw_config_free(cfg);
 }
 
+/*
+ * one file named relatively and absolutely in one call is read once;
+ * the configured pattern reads nothing more; an older row of the same
+ * file under another name is dropped
+ */
+static void
+test_files_two_names(void **state)
+{
+	struct fx *f = *state;
+	g_autofree char *cwd = g_get_current_dir();
+	char rel[] = "mail.log";
+	char *files[] = {rel, f->log, NULL};
+	struct mta_load_totals t;
+	int rc;
+
+	TESTDB_REQUIRE();
+	write_first(f);
+	assert_int_equal(g_chdir(f->dir), 0);
+	rc = mta_load_run(&t, f->db.db, f->cfg, "pf", files);
+	assert_int_equal(g_chdir(cwd), 0);
+	assert_int_equal(rc, 0);
+	if (t.lines != 10)
+		fail_msg("two names of one file: got %zu lines, want 10",
+		    t.lines);
+	expect_sql(f, "counted once", "SELECT sum(attempts) FROM "
+	    "repwatch.mta_attempt_hour", "6");
+	expect_sql(f, "one checkpoint", "SELECT count(*) FROM "
+	    "repwatch.mta_checkpoint", "1");
+	assert_int_equal(mta_load_run(&t, f->db.db, f->cfg, "pf", NULL), 0);
+	assert_int_equal(t.lines, 0);
+	/* a row of the file under an older name: dropped on the next store */
+	assert_int_equal(rw_db_exec(f->db.db, "INSERT INTO "
+	    "repwatch.mta_checkpoint (source, path, inode, device, "
+	    "byte_offset, lineno, head) SELECT source, 'logs/mail.log', inode,"
+	    " device, 0, 0, head FROM repwatch.mta_checkpoint"), 0);
+	append_pf(f->log, "2026-12-07T05:50:00+00:00", "/smtp-ip1",
+	    "a@hotmail.com", "4.7.651", "deferred",
+	    THROTTLE("192.0.2.101", "later"));
+	assert_int_equal(mta_load_run(&t, f->db.db, f->cfg, "pf", NULL), 0);
+	assert_int_equal(t.lines, 1);
+	expect_sql(f, "the older row dropped", "SELECT count(*) FROM "
+	    "repwatch.mta_checkpoint", "1");
+}
+
+/* pm_rows - N copies of the fixture's deferral row, each its own minute */
+static char *
+pm_rows(const char *row, int n, int minute0)
+{
+	GString *out = g_string_new(NULL);
+
+	for (int i = 0; i < n; i++) {
+		g_autofree char *stamp = g_strdup_printf("2026-05-14 %02d:%02d"
+		    ":33+0200", 10 + (minute0 + i) / 60, (minute0 + i) % 60);
+		g_auto(GStrv) parts = g_strsplit(row, "2026-05-14 17:49:33+0200",
+		    2);
+
+		assert_int_equal(g_strv_length(parts), 2);
+		g_string_append_printf(out, "%s%s%s\n", parts[0], stamp,
+		    parts[1]);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * PowerMTA: every accounting file starts with the same header row; a new
+ * acct file (the old one moved away) is read whole, not from the old
+ * file's offset
+ */
+static void
+test_powermta_new_file(void **state)
+{
+	struct fx *f = *state;
+	g_autofree char *fix = NULL, *acct = NULL, *conf = NULL, *away = NULL;
+	g_autofree char *old = NULL, *new = NULL;
+	g_auto(GStrv) rows = NULL;
+	struct rw_config *cfg = NULL;
+	struct mta_load_totals t;
+
+	TESTDB_REQUIRE();
+	assert_true(g_file_get_contents("tests/fixtures/mta/powermta.csv",
+	    &fix, NULL, NULL));
+	rows = g_strsplit(fix, "\n", -1);
+	acct = g_build_filename(f->dir, "acct.csv", NULL);
+	away = g_build_filename(f->dir, "acct-old.bak", NULL);
+	conf = g_strdup_printf("[mta.pm]\ntype = powermta\npath = %s\n"
+	    "timezone = UTC\n", acct);
+	assert_int_equal(rw_config_load_data(&cfg, "t.conf", conf), 0);
+	old = pm_rows(rows[2], 20, 0);
+	append(acct, rows[0]);
+	append(acct, "\n");
+	append(acct, old);
+	assert_int_equal(mta_load_run(&t, f->db.db, cfg, "pm", NULL), 0);
+	assert_int_equal(t.lines, 21);
+	assert_int_equal(t.microsoft, 20);
+	assert_int_equal(g_rename(acct, away), 0);
+	new = pm_rows(rows[2], 30, 100);
+	append(acct, rows[0]);
+	append(acct, "\n");
+	append(acct, new);
+	assert_int_equal(mta_load_run(&t, f->db.db, cfg, "pm", NULL), 0);
+	if (t.lines != 31 || t.microsoft != 30)
+		fail_msg("new acct.csv: got %zu lines, %zu attempts, want 31, "
+		    "30", t.lines, t.microsoft);
+	expect_sql(f, "every attempt once", "SELECT sum(attempts) FROM "
+	    "repwatch.mta_attempt_hour WHERE source = 'pm'", "50");
+	expect_sql(f, "the tail is stored", "SELECT length(tail) FROM "
+	    "repwatch.mta_checkpoint WHERE source = 'pm'", "64");
+	rw_config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -417,6 +530,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_powermta_resume, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_files_two_names, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_powermta_new_file, setup,
 		    teardown),
 	};
 

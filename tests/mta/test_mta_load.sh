@@ -6,7 +6,9 @@
 # killed midway; after each run the attempts stored must equal the
 # Microsoft attempts written, each counted exactly once. Also unreadable
 # lines (warned with file:line, the load goes on), the summary, status,
-# the nightly step and the exit codes.
+# the nightly step and the exit codes; logrotate's compress window, one
+# file by two names, the year of an old archive's syslog stamps, a load's
+# xid while it reads, two sources over one file, zstd.
 . "$(dirname "$0")/../lib.sh"
 unset REPWATCH_CONFIG
 if [ -z "${PGHOST:-}" ]; then
@@ -15,7 +17,7 @@ if [ -z "${PGHOST:-}" ]; then
 fi
 dbname="rw_mtaload_$$_$RANDOM"
 createdb "$dbname" || { echo "FAIL - createdb"; exit 1; }
-trap 'dropdb --if-exists "$dbname" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
+trap 'dropdb --if-exists "$dbname" >/dev/null 2>&1; dropdb --if-exists "${dbname}_two" >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
 FIX=tests/fixtures/mta/postfix.log
 L=$T_TMP/log
 mkdir -p "$L"
@@ -148,6 +150,44 @@ expect_grep <(sql "SELECT string_agg(path || byte_offset, ' ' ORDER BY path) FRO
 expect_status 0 "load after a killed one" "${R[@]}" mta load
 check "killed load"
 
+# a load holds an xid from its start, before it reads (loaded_at is its
+# start, and an_refresh_mta waits only for transactions with an xid): a
+# session holds the source's lock, the load waits for it
+psql -X -qAt -d "$dbname" -c "SELECT pg_advisory_lock(hashtext('repwatch.mta_load:pf')), pg_sleep(120)" >/dev/null 2>&1 &
+holder=$!
+wait_load || nok "the lock holder did not start"
+more 1 "$L/mail.log"
+"${R[@]}" -q mta load >/dev/null 2>"$T_TMP/bg.err" &
+bg=$!
+for _ in $(seq 500); do
+	[ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" = 1 ] && break
+	sleep 0.01
+done
+xid=$(sql "SELECT a.backend_xid IS NOT NULL FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND NOT l.granted")
+[ "$xid" = t ] && ok "a load holds an xid before it reads" || nok "a waiting load holds no xid (got '$xid')"
+sql "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted" >/dev/null
+wait "$holder" 2>/dev/null
+wait "$bg" && ok "the load went on" || nok "the load failed: $(cat "$T_TMP/bg.err")"
+check "a load that waited"
+
+# logrotate's compress window: mail.log.2 (read) and a half-written
+# mail.log.2.gz both there, then both whole, then the .gz alone: the .gz
+# is a copy, never read
+rm -f "$L/mail.log.2.gz"
+mv "$L/mail.log.1" "$L/mail.log.2"
+gzip -c "$L/mail.log.2" >"$T_TMP/whole.gz"
+head -c $(($(stat -c %s "$T_TMP/whole.gz") / 2)) "$T_TMP/whole.gz" >"$L/mail.log.2.gz"
+expect_status 0 "load while gzip writes mail.log.2.gz" "${R[@]}" mta load
+check "compress in progress"
+cp "$T_TMP/whole.gz" "$L/mail.log.2.gz"
+expect_status 0 "load with mail.log.2 and its .gz" "${R[@]}" mta load
+check "compressed, the plain file still there"
+rm -f "$L/mail.log.2"
+expect_status 0 "load with the .gz alone" "${R[@]}" mta load
+check "compressed"
+mv "$L/mail.log" "$L/mail.log.1"
+copies 1 "$L/mail.log"
+
 # unreadable lines: one warning per file naming file:line, the load goes on
 copies 1 "$L/mail.log"
 lines_before=$(wc -l <"$L/mail.log")
@@ -176,6 +216,19 @@ expect_grep "$T_TMP/out" "^source pf: 1 file\(s\), 13 lines" "the file was read"
 expect_status 0 "mta load FILE again" "${R[@]}" mta load --source pf "$T_TMP/extra.log"
 expect_grep "$T_TMP/out" "^source pf: 1 file\(s\), 0 lines" "nothing new"
 check "FILE arguments"
+# one file by a relative and an absolute name in one call: read once
+copies 1 "$T_TMP/twice.log"
+(cd "$T_TMP" && "${R[@]}" mta load twice.log "$T_TMP/twice.log") >"$T_TMP/out" 2>&1
+expect_grep "$T_TMP/out" "^source pf: 1 file\(s\), 14 lines" "two names of one file: read once"
+check "two names of one file"
+# classic syslog stamps of an archive a year old: the year of its mtime
+copies 1 "$T_TMP/old.log"
+touch -d '2025-04-01 00:00:00 UTC' "$T_TMP/old.log"
+before=$(sql "SELECT coalesce(sum(attempts), 0) FROM repwatch.mta_attempt_hour WHERE hour < '2026-01-01'")
+expect_status 0 "mta load of a file from last year" "${R[@]}" mta load "$T_TMP/old.log"
+after=$(sql "SELECT coalesce(sum(attempts), 0) FROM repwatch.mta_attempt_hour WHERE hour < '2026-01-01'")
+[ $((after - before)) = 6 ] && ok "its 6 classic-stamp attempts booked in 2024/2025" || nok "$((after - before)) attempts booked before 2026, want 6"
+check "a file from last year"
 expect_status 66 "a missing FILE exits 66" "${R[@]}" mta load "$T_TMP/none.log"
 expect_grep "$T_TMP/err" "none.log: no such file" "names the file"
 expect_status 78 "an unknown --source exits 78" "${R[@]}" mta load --source nope
@@ -203,6 +256,35 @@ expect_status 78 "mta load without a source exits 78" "${N[@]}" mta load
 expect_grep "$T_TMP/err" "no MTA log source configured" "says so"
 expect_status 0 "nightly without a source" "${N[@]}" nightly -v
 expect_grep "$T_TMP/out" "^mta +skipped +no MTA log source configured" "the step is skipped"
+
+# two sources over one file: a warning naming both and the file
+mkdir -p "$T_TMP/shared"
+cp "$FIX" "$T_TMP/shared/mail.log"
+cat >"$T_TMP/two.conf" <<CONF
+[paths]
+state_dir = $T_TMP/state
+[mta.a]
+type = postfix
+path = $T_TMP/shared/mail.log*
+source_ip = 192.0.2.100
+[mta.b]
+type = postfix
+path = $T_TMP/shared/../shared/mail.log
+source_ip = 192.0.2.100
+CONF
+chmod 600 "$T_TMP/two.conf"
+createdb "${dbname}_two" || nok "createdb"
+"$RW" -c "$T_TMP/two.conf" --db "dbname=${dbname}_two" -q db migrate
+expect_status 0 "mta load of two sources over one file" "$RW" -c "$T_TMP/two.conf" --db "dbname=${dbname}_two" mta load
+expect_grep "$T_TMP/err" "mta sources a and b both read .*/shared/mail.log" "warns naming both sources and the file"
+dropdb "${dbname}_two"
+
+# zstd (KumoMTA's segments are always compressed), named without an
+# extension, and one cut short as the segment being written
+zstd -q -c "$FIX" >"$T_TMP/segment"
+expect_status 0 "mta parse reads zstd" "$RW" mta parse --type postfix "$T_TMP/segment"
+n=$(grep -c ' yes$' "$T_TMP/out")
+[ "$n" = 7 ] && ok "zstd: 7 Microsoft attempts" || nok "zstd: $n, want 7"
 
 # parse: stdin, JSON, errors
 expect_status 0 "mta parse - reads stdin" "$RW" mta parse --type postfix --format json - <"$FIX"

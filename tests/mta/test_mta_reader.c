@@ -2,9 +2,13 @@
  * Unit tests of mta/mta_reader in temporary directories: resume after an
  * append, rotation (renamed, then gzipped), copytruncate and truncation in
  * place, a partial last line, an over-long line, the order of rotated
- * files, and a pattern matching nothing against a missing directory.
- * Each step reads with the checkpoints of the step before, as a caller
- * storing them would, so a line read twice shows up.
+ * files, and a pattern matching nothing against a missing directory;
+ * a new file with the first line of the old one (PowerMTA's header row),
+ * zstd segments (cut short while written), one file reached by two names
+ * in one run, copies (a logrotate compress in progress, mail.log.save)
+ * and the file's modification time. Each step reads with the checkpoints
+ * of the step before, as a caller storing them would, so a line read
+ * twice shows up.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +19,13 @@
 #include <cmocka.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "common/rw_error.h"
 #include "mta/mta_reader.h"
@@ -352,6 +362,296 @@ static void test_nothing_and_missing(void **state)
 	g_free(missing);
 }
 
+/* lines - "PREFIX1\n".."PREFIXn\n" as one text, and "PREFIX1|..." */
+static char *lines(const char *prefix, int from, int to, char **joined)
+{
+	GString *t = g_string_new(NULL), *j = g_string_new(NULL);
+	for (int i = from; i <= to; i++) {
+		g_string_append_printf(t, "%s%d\n", prefix, i);
+		g_string_append_printf(j, "%s%s%d", i > from ? "|" : "",
+		    prefix, i);
+	}
+	*joined = g_string_free(j, FALSE);
+	return g_string_free(t, FALSE);
+}
+
+/*
+ * every PowerMTA accounting file starts with the same header row: a new
+ * file (the old one moved away, or deleted and its inode reused) is read
+ * from its start, not from the old file's offset
+ */
+static void test_same_head_new_file(void **state)
+{
+	struct state *s = *state;
+	char *want, *want2;
+	char *rows = lines("d,2026-12-07 05:00:00,old", 1, 20, &want);
+	char *text = g_strconcat("type,timeLogged,rcpt\n", rows, NULL);
+	put(s, "mail.log", text, "w");
+	char *w = g_strconcat("type,timeLogged,rcpt|", want, NULL);
+	step(s, false, w, "first file");
+	g_free(w);
+	g_free(text);
+	g_free(rows);
+	g_free(want);
+	/* moved out of the pattern, a new file with 30 other rows */
+	mv(s, "mail.log", "old.csv");
+	rows = lines("d,2026-12-07 06:00:00,new", 1, 30, &want2);
+	text = g_strconcat("type,timeLogged,rcpt\n", rows, NULL);
+	put(s, "mail.log", text, "w");
+	w = g_strconcat("type,timeLogged,rcpt|", want2, NULL);
+	step(s, false, w, "a new file with the same header row");
+	step(s, false, "", "re-run");
+	/* deleted and written again (the inode may be reused) */
+	char *p = path_of(s, "mail.log");
+	assert_int_equal(g_unlink(p), 0);
+	g_free(p);
+	put(s, "mail.log", "type,timeLogged,rcpt\nd,x,y\n", "w");
+	step(s, false, "type,timeLogged,rcpt|d,x,y", "deleted and new");
+	g_free(w);
+	g_free(text);
+	g_free(rows);
+	g_free(want2);
+}
+
+/*
+ * zstd_text - TEXT compressed by libzstd's streaming API, one block
+ * flushed per line, so that a cut stream still decodes its first lines
+ */
+static GByteArray *zstd_text(const char *text)
+{
+	GByteArray *out = g_byte_array_new();
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	size_t cap = ZSTD_CStreamOutSize();
+	unsigned char *buf = g_malloc(cap);
+	const char *p = text;
+	assert_non_null(cc);
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		ZSTD_inBuffer in = {p, n, 0};
+		ZSTD_EndDirective how = p[n] == '\0' ? ZSTD_e_end :
+		    ZSTD_e_flush;
+		size_t left;
+		do {
+			ZSTD_outBuffer o = {buf, cap, 0};
+			left = ZSTD_compressStream2(cc, &o, &in, how);
+			assert_false(ZSTD_isError(left));
+			g_byte_array_append(out, buf, (guint)o.pos);
+		} while (left != 0 || in.pos < in.size);
+		p += n;
+	}
+	g_free(buf);
+	ZSTD_freeCCtx(cc);
+	return out;
+}
+
+static void put_bytes(struct state *s, const char *name,
+    const unsigned char *b, size_t n, const char *mode)
+{
+	char *p = path_of(s, name);
+	FILE *fp = fopen(p, mode);
+	assert_non_null(fp);
+	assert_int_equal(fwrite(b, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+	g_free(p);
+}
+
+/*
+ * KumoMTA's segments are zstd, named without an extension: read by their
+ * magic bytes; the segment being written is a cut stream: what decodes
+ * is read, never a partial last line, and the next run resumes at the
+ * decompressed offset
+ */
+static void test_zstd(void **state)
+{
+	struct state *s = *state;
+	char *all;
+	char *text = lines("{\"type\":\"Delivery\",\"n\":", 1, 40, &all);
+	GByteArray *z = zstd_text(text);
+	size_t cut = z->len * 2 / 3;
+	/* a cut in the middle of a block: the lines before it decode */
+	put_bytes(s, "mail.log", z->data, cut, "w");
+	char *got1 = run_pos(s, false);
+	assert_true(strlen(got1) > 0);
+	assert_true(g_str_has_prefix(all, got1));
+	assert_true(strlen(got1) < strlen(all));
+	/* a line is whole: the next character of ALL ends it */
+	char next = all[strlen(got1)];
+	if (next != '|')
+		fail_msg("cut stream: a partial line was read: \"%s\"", got1);
+	step(s, false, "", "cut stream, nothing new");
+	/* the writer goes on: the rest, each line once */
+	put_bytes(s, "mail.log", z->data + cut, z->len - cut, "a");
+	char *got2 = run_pos(s, false);
+	char *both = g_strconcat(got1, "|", got2, NULL);
+	if (strcmp(both, all) != 0)
+		fail_msg("zstd resumed: got \"%s\", want \"%s\"", both, all);
+	step(s, false, "", "re-run");
+	assert_int_equal(s->n, 1);
+	/* one frame of big blocks: more than a read buffer decodes at once */
+	char *big_all;
+	char *big = lines("kumo record ", 1, 100000, &big_all);
+	size_t cap = ZSTD_compressBound(strlen(big));
+	unsigned char *zb = g_malloc(cap);
+	size_t zn = ZSTD_compress(zb, cap, big, strlen(big), 3);
+	assert_false(ZSTD_isError(zn));
+	put_bytes(s, "mail.log.1", zb, zn, "w");
+	char *got3 = run_pos(s, false);
+	if (strcmp(got3, big_all) != 0)
+		fail_msg("one zstd frame: got %zu bytes, want %zu",
+		    strlen(got3), strlen(big_all));
+	g_free(got3);
+	g_free(zb);
+	g_free(big);
+	g_free(big_all);
+	g_free(both);
+	g_free(got1);
+	g_free(got2);
+	g_byte_array_free(z, TRUE);
+	g_free(text);
+	g_free(all);
+}
+
+/*
+ * one file reached by a relative and an absolute name in one run is read
+ * once; the checkpoints name it canonically, so a later run by the
+ * pattern resumes
+ */
+static void test_one_file_two_names(void **state)
+{
+	struct state *s = *state;
+	char *cwd = g_get_current_dir();
+	put(s, "mail.log", "a\nb\n", "w");
+	assert_int_equal(g_chdir(s->dir), 0);
+	struct mta_reader_run *run = mta_reader_run_new(NULL, 0);
+	struct mta_reader *r1 = NULL, *r2 = NULL;
+	char *abs = path_of(s, "mail.log");
+	assert_int_equal(mta_reader_open(&r1, run, "mail.log", 0), 0);
+	assert_int_equal(mta_reader_open(&r2, run, abs, 0), 0);
+	assert_int_equal(g_chdir(cwd), 0);
+	int n1 = 0, n2 = 0;
+	const char *line, *file;
+	size_t len;
+	uint64_t lineno;
+	while (mta_reader_next(r1, &line, &len, &file, &lineno) == 0 && line)
+		n1++;
+	while (mta_reader_next(r2, &line, &len, &file, &lineno) == 0 && line)
+		n2++;
+	if (n1 != 2 || n2 != 0)
+		fail_msg("two names: got %d and %d lines, want 2 and 0", n1,
+		    n2);
+	keep_checkpoints(s, r1);
+	assert_int_equal(s->n, 1);
+	char *real = realpath(s->dir, NULL);
+	char *want = g_build_filename(real, "mail.log", NULL);
+	if (strcmp(s->cps[0].path, want) != 0)
+		fail_msg("checkpoint path: got \"%s\", want \"%s\"",
+		    s->cps[0].path, want);
+	mta_reader_free(r1);
+	mta_reader_free(r2);
+	mta_reader_run_free(run);
+	step(s, false, "", "the pattern after the relative name");
+	free(real);
+	g_free(want);
+	g_free(abs);
+	g_free(cwd);
+}
+
+/* gzip_prefix - NAME.gz as gzip writes it, cut after half its bytes */
+static void gzip_prefix(struct state *s, const char *name, bool whole)
+{
+	char *p = path_of(s, name);
+	char *gzp = g_strconcat(p, ".gz", NULL);
+	gchar *data, *z;
+	gsize len, zlen;
+	assert_true(g_file_get_contents(p, &data, &len, NULL));
+	gzFile gz = gzopen(gzp, "wb");
+	assert_non_null(gz);
+	assert_int_equal(gzwrite(gz, data, (unsigned)len), (int)len);
+	assert_int_equal(gzclose(gz), Z_OK);
+	if (!whole) {
+		assert_true(g_file_get_contents(gzp, &z, &zlen, NULL));
+		assert_true(g_file_set_contents(gzp, z, (gssize)zlen / 2,
+		    NULL));
+		g_free(z);
+	}
+	g_free(data);
+	g_free(p);
+	g_free(gzp);
+}
+
+/*
+ * logrotate's compress: while mail.log.1 and the half-written
+ * mail.log.1.gz both exist, the .gz is a copy: not read, and not read
+ * later either, once complete and alone; a copy in the pattern
+ * (mail.log.save) likewise
+ */
+static void test_copies(void **state)
+{
+	struct state *s = *state;
+	char *want;
+	char *text = lines("line ", 1, 60000, &want);
+	put(s, "mail.log", text, "w");
+	char *got = run_pos(s, false);
+	assert_string_equal(got, want);
+	g_free(got);
+	mv(s, "mail.log", "mail.log.1");
+	put(s, "mail.log", "x\n", "w");
+	step(s, false, "x", "after rotation");
+	gzip_prefix(s, "mail.log.1", false);
+	step(s, false, "", "compress in progress");
+	assert_int_equal(s->stats.copies, 1);
+	gzip_prefix(s, "mail.log.1", true);
+	step(s, false, "", "compressed, the plain file still there");
+	char *p = path_of(s, "mail.log.1");
+	assert_int_equal(g_unlink(p), 0);
+	g_free(p);
+	step(s, false, "", "compressed and alone");
+	/* a copy of the live file inside the pattern */
+	put(s, "mail.log", "y\n", "a");
+	step(s, false, "y", "live file");
+	char *l = path_of(s, "mail.log"), *c = path_of(s, "mail.log.save");
+	gchar *data;
+	gsize len;
+	assert_true(g_file_get_contents(l, &data, &len, NULL));
+	assert_true(g_file_set_contents(c, data, (gssize)len, NULL));
+	step(s, false, "", "mail.log.save");
+	put(s, "mail.log", "z\n", "a");
+	step(s, false, "z", "the live file goes on, the copy is not read");
+	step(s, false, "", "re-run");
+	g_free(data);
+	g_free(l);
+	g_free(c);
+	g_free(text);
+	g_free(want);
+}
+
+/* the modification time of the file of the line just read */
+static void test_mtime(void **state)
+{
+	struct state *s = *state;
+	put(s, "mail.log.1", "a\n", "w");
+	put(s, "mail.log", "b\n", "w");
+	char *p = path_of(s, "mail.log.1");
+	struct timespec ts[2] = {{1733547600, 0}, {1733547600, 0}};
+	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+	g_free(p);
+	struct mta_reader *r = NULL;
+	assert_int_equal(mta_reader_new(&r, s->source, 0, NULL, 0), 0);
+	const char *line, *file;
+	size_t len;
+	uint64_t lineno;
+	assert_int_equal(mta_reader_next(r, &line, &len, &file, &lineno), 0);
+	assert_string_equal(line, "a");
+	if (mta_reader_mtime(r) != 1733547600)
+		fail_msg("mtime of mail.log.1: got %lld, want 1733547600",
+		    (long long)mta_reader_mtime(r));
+	assert_int_equal(mta_reader_next(r, &line, &len, &file, &lineno), 0);
+	assert_string_equal(line, "b");
+	assert_true(mta_reader_mtime(r) > 1733547600 + 86400);
+	mta_reader_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +675,13 @@ int main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_and_missing, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_same_head_new_file, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_zstd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_file_two_names, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_copies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mtime, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
