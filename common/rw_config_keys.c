@@ -109,7 +109,7 @@ const struct rw_config_key rw_config_keys[] = {
 	    "(accounting CSV)."},
 	{"mta.*", "path", RW_CT_STRING, NULL, NULL,
 	    "Log file or glob(7) pattern matching the live file and its "
-	    "rotated copies, gzip-compressed ones included "
+	    "rotated copies, gzip- and zstd-compressed ones included "
 	    "(/var/log/mail.log*). Only new lines are read on each run."},
 	{"mta.*", "source_ip", RW_CT_STRING, NULL, NULL,
 	    "Sending IP of every attempt when the log does not name it "
