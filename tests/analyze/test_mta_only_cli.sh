@@ -1,7 +1,9 @@
 #!/bin/bash
 # test_mta_only_cli - a user with MTA logs only (no SNDS, no JMRP): plain
 # "repwatch analyze" finds the latest day with MTA answers and analyzes it,
-# and "repwatch alerts" shows the block (issue 15).
+# and "repwatch alerts" shows the block (issue 15); and "repwatch nightly"
+# with nothing configured but the sample Postfix logs loads them and ends
+# with throttle and block incidents.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../out/lib_outputs.sh"
 need_db
@@ -64,4 +66,49 @@ v=$(q "SELECT string_agg(DISTINCT d.day::text, ',') FROM repwatch.alert_day d
 	JOIN repwatch.alert a ON a.id = d.alert_id WHERE a.rule = 'blocked'")
 [ "$v" = 2026-10-31 ] && ok "the block is booked on the Tokyo day" ||
 	nok "blocked days: got \"$v\", want 2026-10-31"
+
+# nightly with one [mta.NAME] source only: the bundled sample's Postfix
+# logs (a live file and two gzip-rotated weeks, data/sample/mta)
+new_db mtanightly
+mkdir "$T_TMP/logs" "$T_TMP/state"
+cp data/sample/mta/mail.log* "$T_TMP/logs/"
+# the sample hosts' transports (data/sample/generate_mta_logs.py)
+services="ip10:192.0.2.10, ip11:192.0.2.11, ip12:192.0.2.12, ip13:192.0.2.13,
+ ip14:192.0.2.14, ip15:192.0.2.15, ip16:192.0.2.16, ip17:192.0.2.17,
+ ip50:192.0.2.50, net20:198.51.100.20, net21:198.51.100.21,
+ net22:198.51.100.22, net23:198.51.100.23, net24:198.51.100.24,
+ net25:198.51.100.25, net26:198.51.100.26, net27:198.51.100.27,
+ small5:203.0.113.5, small6:203.0.113.6"
+services=$(echo $services)
+cat >"$T_TMP/nightly.conf" <<EOF
+[paths]
+state_dir = $T_TMP/state
+[mta.sample]
+type = postfix
+path = $T_TMP/logs/mail.log*
+ip_by_service = $services
+timezone = America/Los_Angeles
+EOF
+expect_status 0 "nightly with MTA logs only" \
+	"$RW" -c "$T_TMP/nightly.conf" --db "$DB" nightly
+v=$(q "SELECT sum(attempts) FROM repwatch.mta_attempt_hour")
+[ "$v" = 9221 ] && ok "nightly loaded the sample's 9221 Microsoft attempts" ||
+	nok "stored attempts: got \"$v\", want 9221"
+v=$(q "SELECT min(day) || '..' || max(day) FROM repwatch.analysis_run")
+[ "$v" = 2026-07-26..2026-08-14 ] && ok "nightly analyzed every MTA day" ||
+	nok "analyzed: got \"$v\", want 2026-07-26..2026-08-14 (the logs' days)"
+v=$(q "SELECT string_agg(DISTINCT subject || ':' || r, ' ' ORDER BY subject || ':' || r)
+	FROM repwatch.incident i, repwatch.incident_day d, unnest(d.rules) r
+	WHERE d.incident_id = i.id AND r IN ('blocked', 'range-blocked', 'throttled')")
+for want in 198.51.100.0/24:range-blocked 203.0.113.6:blocked \
+	192.0.2.50:throttled; do
+	case " $v " in
+	*" $want "*) ok "incident evidence $want" ;;
+	*) nok "incident evidence: got \"$v\", want $want among them" ;;
+	esac
+done
+expect_status 0 "nightly again" "$RW" -c "$T_TMP/nightly.conf" --db "$DB" nightly
+v=$(q "SELECT sum(attempts) FROM repwatch.mta_attempt_hour")
+[ "$v" = 9221 ] && ok "a second nightly counts no line twice" ||
+	nok "stored attempts after a second run: got \"$v\", want 9221"
 finish
