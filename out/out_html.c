@@ -160,6 +160,24 @@ static const char mailbox_health_sql[] =
     "\"quarantined 7d\", quarantined_total AS \"quarantined\" FROM "
     "dashboard.feed_mailbox WHERE $1::date IS NOT NULL ORDER BY mailbox";
 
+/* per [mta.NAME]: its last load, and Microsoft's answers over the 7 days
+ * to DAY (the analyzer's days) */
+static const char mta_health_sql[] =
+    "WITH l AS (SELECT DISTINCT ON (source) source, finished_at, lines, "
+    "no_ip, bad_lines FROM repwatch.mta_load ORDER BY source, "
+    "finished_at DESC), a AS (SELECT source, sum(attempts) AS n, "
+    "sum(attempts) FILTER (WHERE class = 'deferred-throttle') AS t, "
+    "sum(attempts) FILTER (WHERE class = 'blocked') AS b FROM "
+    "repwatch.mta_attempt_hour WHERE hour >= (($1::date - 6)::timestamp AT "
+    "TIME ZONE repwatch.an_timezone()) AND hour < (($1::date + 1)::timestamp "
+    "AT TIME ZONE repwatch.an_timezone()) GROUP BY source) "
+    "SELECT l.source, to_char(l.finished_at, 'YYYY-MM-DD HH24:MI') AS "
+    "\"last load\", l.lines AS \"lines (last load)\", l.no_ip AS "
+    "\"without IP\", l.bad_lines AS unreadable, coalesce(a.n, 0) AS "
+    "\"to Microsoft (7 days)\", coalesce(a.t, 0) AS \"throttled (7 days)\", "
+    "coalesce(a.b, 0) AS \"blocked (7 days)\" FROM l LEFT JOIN a "
+    "ON a.source = l.source ORDER BY l.source";
+
 static int
 add_summary(xmlNode *body, struct rw_db *db, const char *day)
 {
@@ -176,6 +194,11 @@ add_summary(xmlNode *body, struct rw_db *db, const char *day)
 		out_html_el(body, "h3", "Complaint mailboxes");
 		rc = query_table(body, db, mailbox_health_sql, day,
 		    "..nnnnnn", NULL, "No mailbox ingested yet.");
+	}
+	if (rc == 0) {
+		out_html_el(body, "h3", "MTA logs");
+		rc = query_table(body, db, mta_health_sql, day, "..nnnnnn",
+		    NULL, "No MTA log loaded yet.");
 	}
 	return rc;
 }

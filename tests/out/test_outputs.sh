@@ -95,6 +95,32 @@ expect_grep "$T_TMP/band_got" '^198\.51\.100\.0/24 2026-08-13 1360 1200 120 40 S
 	"the /24 sums its IPs and sources (31 + 9 blocked, S3140)"
 expect_grep "$T_TMP/m.html" '<title>2026-07-30: no MTA data</title>' \
 	"a day without MTA data says so"
+# the MTA log health table: one row per source, its last load and the 7
+# days' Microsoft answers to the report day, equal to the stored rows
+python3 - "$T_TMP/m.html" >"$T_TMP/mta_health" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"h": "http://www.w3.org/1999/xhtml"}
+root = ET.parse(sys.argv[1]).getroot()
+body = root.find(".//h:body", ns)
+kids = list(body)
+for i, el in enumerate(kids):
+    if el.tag.endswith("h3") and el.text == "MTA logs":
+        for tr in kids[i + 1].findall(".//h:tr", ns)[1:]:
+            print(" ".join((td.text or "") for td in tr.findall("h:td", ns)))
+PY
+q "SELECT l.source, to_char(l.finished_at, 'YYYY-MM-DD HH24:MI'), l.lines,
+	l.no_ip, l.bad_lines, coalesce(sum(a.attempts), 0),
+	coalesce(sum(a.attempts) FILTER (WHERE a.class = 'deferred-throttle'), 0),
+	coalesce(sum(a.attempts) FILTER (WHERE a.class = 'blocked'), 0)
+   FROM repwatch.mta_load l LEFT JOIN repwatch.mta_attempt_hour a
+	ON a.source = l.source AND (a.hour AT TIME ZONE
+	'America/Los_Angeles')::date BETWEEN '2026-08-08' AND '2026-08-14'
+   GROUP BY 1, 2, 3, 4, 5 ORDER BY 1" | tr '|' ' ' >"$T_TMP/mta_health_want"
+[ "$(wc -l <"$T_TMP/mta_health_want")" = 2 ] &&
+	cmp -s "$T_TMP/mta_health" "$T_TMP/mta_health_want" &&
+	ok "MTA logs table: each source's last load and 7 days' answers" ||
+	{ nok "MTA logs table (got, want):"; cat "$T_TMP/mta_health" \
+		"$T_TMP/mta_health_want" | sed 's/^/  | /'; }
 expect_no_grep "$T_TMP/m.html" '(src|href)=' "still no src= or href="
 # a chart whose subject has no MTA data gets no band: the /24's rows aside
 q "CREATE TABLE public.mta_aside AS SELECT * FROM repwatch.mta_attempt_hour

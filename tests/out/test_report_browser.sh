@@ -3,8 +3,8 @@
 # (Debian's chromium and chromium-driver, headless, through python3-selenium;
 # report_browser.py): no console error, no network request, one chart per
 # incident row, every SVG with a size, no horizontal overflow at 1280 px, an
-# MTA band under each chart whose subject has MTA data (tests/out/mta_rows.sql
-# gives both sample incidents some); each
+# MTA band under each chart whose subject has MTA data (the sample's Postfix
+# logs give both sample incidents some); each
 # check must also fail on a doctored copy. Writes the 1280 px screenshot;
 # REPWATCH_REPORT_PNG=doc/report.png regenerates the documentation's.
 . "$(dirname "$0")/../lib.sh"
@@ -37,11 +37,25 @@ load() {
 	cp -r "$src/data/sample/maildir" "$T_TMP/maildir"
 	printf '[paths]\nstate_dir = %s\n[mailbox.jmrp]\nurl = %s\n' \
 		"$REPWATCH_PATHS_STATE_DIR" "$T_TMP/maildir" >"$T_TMP/rw.conf"
+	# the sample's Postfix logs as the demo loads them (cmd_demo.c)
+	printf '[mta.demo]\ntype = postfix\npath = %s\nip_by_service = %s\ntimezone = America/Los_Angeles\n' \
+		"$src/data/sample/mta/mail.log*" "$(demo_services)" >>"$T_TMP/rw.conf"
 	chmod 600 "$T_TMP/rw.conf"
 	"$RW" -q --db "$DB" snds load --source demo "$src/data/sample/snds" &&
 		"$RW" -q --config "$T_TMP/rw.conf" --db "$DB" arf ingest jmrp &&
-		"$RW" -q --db "$DB" analyze --from 2026-07-01 --to 2026-08-14 &&
-		psql -X -q -v ON_ERROR_STOP=1 -d "$OUT_DB" -f "$dir/mta_rows.sql"
+		"$RW" -q --config "$T_TMP/rw.conf" --db "$DB" mta load &&
+		"$RW" -q --config "$T_TMP/rw.conf" --db "$DB" analyze \
+			--from 2026-07-01 --to 2026-08-14
+}
+# the sample hosts' transports (data/sample/generate_mta_logs.py)
+demo_services() {
+	echo "ip10:192.0.2.10, ip11:192.0.2.11, ip12:192.0.2.12," \
+		"ip13:192.0.2.13, ip14:192.0.2.14, ip15:192.0.2.15," \
+		"ip16:192.0.2.16, ip17:192.0.2.17, ip50:192.0.2.50," \
+		"net20:198.51.100.20, net21:198.51.100.21, net22:198.51.100.22," \
+		"net23:198.51.100.23, net24:198.51.100.24, net25:198.51.100.25," \
+		"net26:198.51.100.26, net27:198.51.100.27, small5:203.0.113.5," \
+		"small6:203.0.113.6"
 }
 expect_status 0 "sample data loaded and analyzed" load
 expect_status 0 "report --html" "$RW" -q --db "$DB" report --html \
