@@ -5,17 +5,24 @@
  * The throttle test. Microsoft throttles part of a big sender's attempts
  * every day (a few per cent is normal), so a share alone says little; what
  * warns is the share rising above the IP's own. The judged window is the
- * analyzed day alone when it has throttle_min_attempts attempts (the
- * fastest signal), else the last throttle_days days (low-volume IPs); the
- * baseline is the baseline_days before that window. Conditional on the
- * throttle answers of both, those of the recent window are binomial under
- * an unchanged share (an_rate_ratio_p, as the rising rule); the share must
- * also exceed the lowest baseline share assumed (throttle_base_share;
- * intersection-union: the larger p-value). An IP without a baseline is
- * judged against throttle_floor_share alone. Gates: throttle_min_attempts,
+ * analyzed day alone when it has throttle_min_attempts attempts and is over
+ * in the analyzer's zone (the fastest signal), else the last throttle_days
+ * days (low-volume IPs, and today while it runs: overnight traffic is
+ * mostly retries of deferred mail); the baseline is the baseline_days
+ * before that window. Three tests must all reject (intersection-union: the
+ * largest p-value): the share exceeds the baseline's own day-to-day spread
+ * (a t prediction test on the log share, the spread estimated from the
+ * IP's baseline days: real throttle shares vary far beyond binomial noise,
+ * by bursts, retries and weekdays); conditional on the throttle answers of
+ * both, those of the recent window are binomial under an unchanged share
+ * (an_rate_ratio_p, as the rising rule); the share exceeds the lowest
+ * baseline share assumed (throttle_base_share). An IP without a baseline
+ * (too few attempts, or fewer than 3 days) is judged against
+ * throttle_floor_share alone. Gates: throttle_min_attempts,
  * throttle_min_throttled, throttle_min_ratio and, for the wider window,
  * throttle answers on the day itself (a warning holds while Microsoft
- * throttles). Benjamini-Hochberg at throttle_alpha over the day's IPs.
+ * throttles). Benjamini-Hochberg at throttle_alpha over the day's IPs with
+ * attempts in their judged window.
  */
 #include <math.h>
 #include <string.h>
@@ -60,8 +67,8 @@ an_mta_ip_new(const char *key, const char *net)
 
 	x->key = g_strdup(key);
 	x->net = g_strdup(net);
-	x->n_day = x->t_day = x->n_day_base = x->t_day_base = NAN;
-	x->n_win = x->t_win = x->n_win_base = x->t_win_base = NAN;
+	x->n_day = x->t_day = NAN;
+	x->n_win = x->t_win = x->n_base = x->t_base = NAN;
 	x->b_day = NAN;
 	x->share = x->base_share = x->ratio = NAN;
 	x->p_value = x->q_value = 1.0;
@@ -109,6 +116,12 @@ an_mta_refresh(int *out_days, struct rw_db *db)
 	return rc;
 }
 
+/* a day's log throttle share (an_mta_log_share) and the baseline days
+ * with attempts (before the throttle_days window) */
+#define LOG_SHARE                                                         \
+	"ln((m.throttled + 0.5)::float8 / (m.attempts + 0.5))"
+#define WIN_BASE "m.attempts > 0 AND m.day <= $1::date - $2::int"
+
 /*
  * $1 the day, $2 throttle_days, $3 baseline_days. The lookback is the
  * longer of the two windows with their baselines; (day, ip) is an_mta_day's
@@ -119,10 +132,6 @@ static const char facts_sql[] =
     "    THEN set_masklen(m.ip::cidr, 24)::text END, "
     "  sum(m.attempts) FILTER (WHERE m.day = $1::date), "
     "  sum(m.throttled) FILTER (WHERE m.day = $1::date), "
-    "  sum(m.attempts) FILTER (WHERE m.day < $1::date "
-    "      AND m.day >= $1::date - $3::int), "
-    "  sum(m.throttled) FILTER (WHERE m.day < $1::date "
-    "      AND m.day >= $1::date - $3::int), "
     "  sum(m.attempts) FILTER (WHERE m.day > $1::date - $2::int), "
     "  sum(m.throttled) FILTER (WHERE m.day > $1::date - $2::int), "
     "  sum(m.attempts) FILTER (WHERE m.day <= $1::date - $2::int), "
@@ -136,11 +145,21 @@ static const char facts_sql[] =
     "  min(m.block_answer) FILTER (WHERE m.day = $1::date "
     "      AND m.blocked > 0), "
     "  count(*) FILTER (WHERE m.blocked > 0 AND m.day < $1::date), "
-    "  max(m.day) FILTER (WHERE m.blocked > 0 AND m.day < $1::date)::text "
+    "  max(m.day) FILTER (WHERE m.blocked > 0 AND m.day < $1::date)::text, "
+    "  count(*) FILTER (WHERE " WIN_BASE "), "
+    "  sum(" LOG_SHARE ") FILTER (WHERE " WIN_BASE "), "
+    "  sum(" LOG_SHARE " ^ 2) FILTER (WHERE " WIN_BASE "), "
+    "  $1::date >= (now() AT TIME ZONE repwatch.an_timezone())::date "
     "FROM repwatch.an_mta_day m "
     "WHERE m.day <= $1::date "
     "  AND m.day > $1::date - $2::int - $3::int "
     "GROUP BY m.ip ORDER BY m.ip";
+
+static double
+nz(double v)
+{
+	return isnan(v) ? 0 : v;
+}
 
 static double
 col_d(const PGresult *r, int row, int col)
@@ -165,18 +184,20 @@ ip_from_row(const PGresult *r, int i)
 	x->net = col_s(r, i, 1);
 	x->n_day = col_d(r, i, 2);
 	x->t_day = col_d(r, i, 3);
-	x->n_day_base = col_d(r, i, 4);
-	x->t_day_base = col_d(r, i, 5);
-	x->n_win = col_d(r, i, 6);
-	x->t_win = col_d(r, i, 7);
-	x->n_win_base = col_d(r, i, 8);
-	x->t_win_base = col_d(r, i, 9);
-	x->b_day = col_d(r, i, 10);
-	x->first_block_at = col_s(r, i, 11);
-	x->block_code = col_s(r, i, 12);
-	x->block_answer = col_s(r, i, 13);
-	x->block_days_before = (int)col_d(r, i, 14);
-	x->last_block_day = col_s(r, i, 15);
+	x->n_win = col_d(r, i, 4);
+	x->t_win = col_d(r, i, 5);
+	x->n_base = col_d(r, i, 6);
+	x->t_base = col_d(r, i, 7);
+	x->b_day = col_d(r, i, 8);
+	x->first_block_at = col_s(r, i, 9);
+	x->block_code = col_s(r, i, 10);
+	x->block_answer = col_s(r, i, 11);
+	x->block_days_before = (int)col_d(r, i, 12);
+	x->last_block_day = col_s(r, i, 13);
+	x->k_base = nz(col_d(r, i, 14));
+	x->ls_base = nz(col_d(r, i, 15));
+	x->ls2_base = nz(col_d(r, i, 16));
+	x->day_open = strcmp(PQgetvalue(r, i, 17), "t") == 0;
 	return x;
 }
 
@@ -197,12 +218,6 @@ an_mta_facts(GPtrArray **out, struct rw_db *db, const char *day,
 		g_ptr_array_add(*out, ip_from_row(r, i));
 	PQclear(r);
 	return rc;
-}
-
-static double
-nz(double v)
-{
-	return isnan(v) ? 0 : v;
 }
 
 /* append ITEM to the ", "-list *LIST unless there */
@@ -273,27 +288,112 @@ an_mta_ranges(GPtrArray *ips)
 
 /* ---- the throttle test --------------------------------------------- */
 
+bool
+an_mta_day_window(double n_day, bool day_open, const struct an_params *p)
+{
+	return !day_open && nz(n_day) >= p->mta.min_attempts;
+}
+
+double
+an_mta_log_share(double c, double n)
+{
+	return log((c + 0.5) / (n + 0.5));
+}
+
+/*
+ * I_x(a, b), the regularized incomplete beta function, by its continued
+ * fraction (modified Lentz), on the side of x where it converges fast
+ */
+static double
+beta_cf(double x, double a, double b)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	d = 1 / (fabs(d) < tiny ? tiny : d);
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double aa, del;
+
+		for (int odd = 0; odd < 2; odd++) {
+			aa = odd ? -(a + m) * (a + b + m) * x /
+			    ((a + 2 * m) * (a + 2 * m + 1)) :
+			    m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+			d = 1 + aa * d;
+			d = 1 / (fabs(d) < tiny ? tiny : d);
+			c = 1 + aa / c;
+			c = fabs(c) < tiny ? tiny : c;
+			del = d * c;
+			h *= del;
+			if (odd && fabs(del - 1) < 1e-15)
+				return h;
+		}
+	}
+	return h;
+}
+
+static double
+beta_inc(double x, double a, double b)
+{
+	double front;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
+	    b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return front * beta_cf(x, a, b) / a;
+	return 1 - front * beta_cf(1 - x, b, a) / b;
+}
+
+double
+an_mta_t_sf(double t, double df)
+{
+	double tail;
+
+	if (isnan(t) || !(df > 0))
+		return 1.0;
+	tail = 0.5 * beta_inc(df / (df + t * t), df / 2, 0.5);
+	return t > 0 ? tail : 1 - tail;
+}
+
+double
+an_mta_spread_p(double c1, double n1, double k, double ls, double ls2,
+    double p0)
+{
+	double mean, var, v1, y;
+
+	if (!(k >= 3) || !(n1 > 0))
+		return 1.0;
+	mean = ls / k;
+	var = fmax(0, (ls2 - ls * ls / k) / (k - 1));
+	p0 = fmin(fmax(p0, 1e-6), 1 - 1e-6);
+	v1 = (1 - p0) / (n1 * p0);
+	y = an_mta_log_share(c1, n1);
+	return an_mta_t_sf((y - mean) / sqrt(var * (1 + 1 / k) + v1), k - 1);
+}
+
 void
 an_mta_test_throttle(struct an_mta_ip *x, const struct an_params *p)
 {
-	double p_cmp = 0.0, p_floor;
+	double p_cmp = 0.0, p_spread = 0.0, p_floor;
 
 	x->candidate = false;
 	x->p_value = 1.0;
-	/* the day alone when it has the volume, else the wider window */
-	x->day_window = nz(x->n_day) >= p->mta.min_attempts;
-	if (x->day_window) {
-		x->n1 = nz(x->n_day);
-		x->c1 = nz(x->t_day);
-		x->n0 = nz(x->n_day_base);
-		x->c0 = nz(x->t_day_base);
-	} else {
-		x->n1 = nz(x->n_win);
-		x->c1 = nz(x->t_win);
-		x->n0 = nz(x->n_win_base);
-		x->c0 = nz(x->t_win_base);
-	}
-	x->has_base = x->n0 >= p->mta.min_attempts && x->n0 > 0;
+	/* the day alone when it has the volume and is over, else the wider
+	 * window */
+	x->day_window = an_mta_day_window(x->n_day, x->day_open, p);
+	x->n1 = nz(x->day_window ? x->n_day : x->n_win);
+	x->c1 = nz(x->day_window ? x->t_day : x->t_win);
+	/* the same baseline for both: the baseline_days before the window,
+	 * so a rise of a few days does not widen its own baseline's spread */
+	x->n0 = nz(x->n_base);
+	x->c0 = nz(x->t_base);
+	/* a baseline needs the volume and 3 days to measure its spread */
+	x->has_base = x->n0 >= p->mta.min_attempts && x->n0 > 0 &&
+	    x->k_base >= 3;
 	x->base_share = x->has_base ?
 	    fmax(x->c0 / x->n0, p->mta.base_share) : p->mta.floor_share;
 	x->share = x->n1 > 0 ? x->c1 / x->n1 : NAN;
@@ -304,24 +404,34 @@ an_mta_test_throttle(struct an_mta_ip *x, const struct an_params *p)
 		return;
 	if (x->has_base) {
 		p_cmp = an_rate_ratio_p(x->c1, x->n1, x->c0, x->n0);
+		p_spread = an_mta_spread_p(x->c1, x->n1, x->k_base,
+		    x->ls_base, x->ls2_base, x->base_share);
 		p_floor = an_binomial_sf(x->c1, p->mta.base_share, x->n1);
 	} else
 		p_floor = an_binomial_sf(x->c1, p->mta.floor_share, x->n1);
-	x->p_value = fmax(p_cmp, p_floor);
+	x->p_value = fmax(fmax(p_cmp, p_spread), p_floor);
 	x->candidate = true;
 }
 
 void
 an_mta_correct(GPtrArray *ips)
 {
-	guint m = ips->len;
-	double *pv = g_new(double, m ? m : 1);
+	double *pv = g_new(double, ips->len + 1);
+	guint m = 0;
 
-	for (guint i = 0; i < m; i++)
-		pv[i] = ((struct an_mta_ip *)ips->pdata[i])->p_value;
+	for (guint i = 0; i < ips->len; i++) {
+		const struct an_mta_ip *x = ips->pdata[i];
+
+		if (x->n1 > 0)
+			pv[m++] = x->p_value;
+	}
 	an_bh_adjust(pv, pv, m);
-	for (guint i = 0; i < m; i++)
-		((struct an_mta_ip *)ips->pdata[i])->q_value = pv[i];
+	m = 0;
+	for (guint i = 0; i < ips->len; i++) {
+		struct an_mta_ip *x = ips->pdata[i];
+
+		x->q_value = x->n1 > 0 ? pv[m++] : 1.0;
+	}
 	g_free(pv);
 }
 
@@ -403,6 +513,7 @@ an_mta_rule_throttled(GPtrArray *out, const struct an_mta_ip *x,
 	set_num(f->extra, "baseline_share", x->has_base ? x->c0 / x->n0 :
 	    NAN);
 	json_object_set_double_member(f->extra, "judged_share", x->base_share);
+	json_object_set_double_member(f->extra, "baseline_days", x->k_base);
 	json_object_set_double_member(f->extra, "share_ratio", x->ratio);
 	json_object_set_double_member(f->extra, "p", x->p_value);
 	json_object_set_double_member(f->extra, "q", x->q_value);

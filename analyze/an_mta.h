@@ -5,9 +5,10 @@
  *
  * Rules (doc/detection.md "MTA answers"):
  *  - throttled (warning): the IP's share of 4xx throttle answers (4.7.650
- *    S775, 4.7.651 S3114) rises above its own baseline share, by an exact
- *    conditional binomial test like the complaint rules', Benjamini-
- *    Hochberg across the day's MTA tests;
+ *    S775, 4.7.651 S3114) rises above its own baseline share, beyond the
+ *    baseline days' own day-to-day spread (a t prediction test on the log
+ *    share) and by an exact conditional binomial test like the complaint
+ *    rules', Benjamini-Hochberg across the day's IPs with attempts;
  *  - blocked (critical): the IP got a block answer (S3140, S3150, 5.7.511,
  *    5.7.606-649) on the day, with its code, first time and the delisting
  *    page;
@@ -43,9 +44,12 @@ struct an_mta_ip {
 	char *key;               /* host IP text, as the other rules use */
 	char *net;               /* its /24 ("a.b.c.0/24"); NULL for IPv6 */
 	double n_day, t_day;     /* the analyzed day */
-	double n_day_base, t_day_base; /* baseline_days before the day */
 	double n_win, t_win;     /* the last throttle_days days */
-	double n_win_base, t_win_base; /* baseline_days before those */
+	double n_base, t_base;   /* the baseline_days before those */
+	/* the baseline days one by one: k days with attempts, the sum and
+	 * the sum of squares of their log shares (an_mta_log_share) */
+	double k_base, ls_base, ls2_base;
+	bool day_open;           /* the day is not over in the analyzer's zone */
 	double b_day;            /* blocked attempts on the day */
 	char *first_block_at;    /* "YYYY-MM-DD HH:MM" UTC, NULL if none */
 	char *block_code;        /* S3150, 5.7.606..., "" or NULL */
@@ -91,8 +95,32 @@ GPtrArray *an_mta_ranges(GPtrArray *ips);
 
 /* an_mta_test_throttle - the throttle test of one IP (p-value, gates) */
 void an_mta_test_throttle(struct an_mta_ip *x, const struct an_params *p);
-/* an_mta_correct - Benjamini-Hochberg over every IP of the day */
+/* an_mta_correct - Benjamini-Hochberg over the IPs with attempts in their
+ * judged window (an IP without data is no test) */
 void an_mta_correct(GPtrArray *ips);
+
+/* an_mta_day_window - whether the throttle test judges the day alone: it
+ * has min_attempts attempts and is over (DAY_OPEN false); a day still
+ * running is judged over the throttle_days window, as a low-volume one */
+bool an_mta_day_window(double n_day, bool day_open,
+    const struct an_params *p);
+
+/* an_mta_log_share - ln((c + 0.5) / (n + 0.5)): a day's throttle share on
+ * the log scale, finite for c = 0 (the SQL of an_mta_facts uses the same) */
+double an_mta_log_share(double c, double n);
+
+/*
+ * an_mta_spread_p - one-sided p-value that the share C1/N1 exceeds what
+ * the baseline's own day-to-day spread allows: K baseline days whose log
+ * shares sum to LS and their squares to LS2, baseline share P0 (floored). A t
+ * prediction test on the log scale with K - 1 degrees of freedom; the
+ * judged share's binomial variance at P0 is added. 1 when K < 3.
+ */
+double an_mta_spread_p(double c1, double n1, double k, double ls,
+    double ls2, double p0);
+
+/* an_mta_t_sf - P(T >= t) for Student's T with DF degrees of freedom */
+double an_mta_t_sf(double t, double df);
 
 /* the rules: append their findings to OUT */
 void an_mta_rule_throttled(GPtrArray *out, const struct an_mta_ip *x,

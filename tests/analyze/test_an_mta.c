@@ -1,7 +1,9 @@
 /*
  * test_an_mta - the MTA rules (analyze/an_mta) on hand-made numbers:
- * throttled (exact test against the IP's own baseline, floor share, gates,
- * Benjamini-Hochberg), blocked, range-blocked and the code table. The
+ * throttled (spread and exact tests against the IP's own baseline, floor
+ * share, gates, the window of an open day, Student's t tail,
+ * Benjamini-Hochberg over IPs with data), blocked, range-blocked and the
+ * code table. The
  * numbers are what repwatch.an_mta_day sums would give.
  */
 #include <math.h>
@@ -16,7 +18,9 @@
 #include "analyze/an_mta.h"
 
 /* one IP: the day, the 28 days before it, the 3-day window and the 28
- * days before that; the baseline days are 28 x the daily volume */
+ * days before that; the baseline days are 28 x the daily volume. Both
+ * rules judge against the 28 days before the window (n_win_base); the
+ * cases keep the day's own 28 days (n_day_base) as written then, equal */
 struct throttle_case {
 	const char *name;
 	double n_day, t_day;
@@ -47,13 +51,20 @@ ip_of(const struct throttle_case *c, const char *key)
 
 	x->n_day = c->n_day;
 	x->t_day = c->t_day;
-	x->n_day_base = c->n_day_base;
-	x->t_day_base = c->t_day_base;
 	x->n_win = c->n_win;
 	x->t_win = c->t_win;
-	x->n_win_base = c->n_win_base;
-	x->t_win_base = c->t_win_base;
+	x->n_base = c->n_win_base;
+	x->t_base = c->t_win_base;
 	x->b_day = 0;
+	/* 28 baseline days alike (no spread beyond the binomial) */
+	if (c->n_win_base > 0) {
+		double ls = an_mta_log_share(c->t_win_base / 28,
+		    c->n_win_base / 28);
+
+		x->k_base = 28;
+		x->ls_base = 28 * ls;
+		x->ls2_base = 28 * ls * ls;
+	}
 	return x;
 }
 
@@ -163,7 +174,9 @@ test_throttled_extra(void **state)
 	    0.02) < 1e-12);
 	assert_true(fabs(json_object_get_double_member(e, "share_ratio") -
 	    4) < 1e-9);
-	assert_true(json_object_get_double_member(e, "p") < 1e-100);
+	/* the spread test's: t = 11 with 27 degrees of freedom */
+	assert_true(json_object_get_double_member(e, "p") < 1e-15);
+	assert_true(json_object_get_double_member(e, "baseline_days") == 28);
 	assert_true(json_object_get_double_member(e, "q") <= p.mta.alpha);
 	if (strstr(x->message, "8.0% of 20000 attempts") == NULL ||
 	    strstr(x->message, "usual 2.00%") == NULL) {
@@ -212,6 +225,136 @@ test_throttled_bh(void **state)
 	}
 	assert_true(fabs(((struct an_mta_ip *)ips->pdata[0])->q_value -
 	    fmin(1, 41 * p_alone)) < 1e-12);
+	g_ptr_array_free(f, TRUE);
+	g_ptr_array_free(ips, TRUE);
+}
+
+/* Student's t tail against table values */
+static void
+test_t_sf(void **state)
+{
+	static const struct {
+		double t, df, want;
+	} cases[] = {
+		{1, 1, 0.25},            /* Cauchy: 1/2 - atan(1)/pi */
+		{2.228139, 10, 0.025},   /* t(0.975, 10) */
+		{2.472660, 27, 0.01},    /* t(0.99, 27) */
+		{3.746947, 4, 0.01},     /* t(0.99, 4) */
+		{1.959964, 1e7, 0.025},  /* the normal */
+		{0, 5, 0.5},
+		{-2.228139, 10, 0.975},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		double got = an_mta_t_sf(cases[i].t, cases[i].df);
+
+		if (fabs(got - cases[i].want) > 2e-4 * fmax(cases[i].want,
+		    0.01)) {
+			print_error("t_sf(%g, %g): got %.6g, want %.6g\n",
+			    cases[i].t, cases[i].df, got, cases[i].want);
+			fail();
+		}
+	}
+}
+
+/*
+ * The spread test: 28 baseline days at 10,000 attempts whose shares vary
+ * as real ones do (log sd 0.3 around 2 %), against the same days with no
+ * spread. Twice the usual share is ordinary for the first, not the second;
+ * four times is a rise for both; fewer than 3 days give no test.
+ */
+static void
+test_spread(void **state)
+{
+	struct {
+		const char *name;
+		double c1, n1, sd, k;
+		bool want; /* p <= 0.001 */
+	} cases[] = {
+		{"x2, log sd 0.3", 400, 10000, 0.3, 28, false},
+		{"x2, no spread", 400, 10000, 0, 28, true},
+		{"x4, log sd 0.3", 800, 10000, 0.3, 28, true},
+		{"x1, no spread", 200, 10000, 0, 28, false},
+		{"x4, 2 days", 800, 10000, 0, 2, false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		double m = an_mta_log_share(200, 10000), k = cases[i].k;
+		/* K days at m -/+ sd alternately: sample sd ~ sd */
+		double ls = k * m, ls2 = k * (m * m + cases[i].sd *
+		    cases[i].sd);
+		double got = an_mta_spread_p(cases[i].c1, cases[i].n1, k, ls,
+		    ls2, 0.02);
+
+		if ((got <= 0.001) != cases[i].want) {
+			print_error("%s: got p %g, want %s 0.001\n",
+			    cases[i].name, got, cases[i].want ? "<=" : ">");
+			fail();
+		}
+	}
+}
+
+/* the day alone only when it has the volume and is over */
+static void
+test_day_window(void **state)
+{
+	static const struct {
+		double n_day;
+		bool open, want;
+	} cases[] = {
+		{5000, false, true},
+		{5000, true, false},  /* today, while it runs */
+		{100, false, false},  /* under throttle_min_attempts */
+		{NAN, false, false},
+	};
+	struct an_params p;
+
+	(void)state;
+	an_params_default(&p);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
+		if (an_mta_day_window(cases[i].n_day, cases[i].open, &p) !=
+		    cases[i].want) {
+			print_error("%g attempts, open %d: got %d, want %d\n",
+			    cases[i].n_day, cases[i].open, !cases[i].want,
+			    cases[i].want);
+			fail();
+		}
+}
+
+/* BH counts only the IPs with attempts in their judged window: the weak
+ * rise beside 40 IPs without data that day is judged as alone */
+static void
+test_bh_data_only(void **state)
+{
+	static const struct throttle_case weak = {"weak", 600, 26, 16800,
+	    336, 1800, 62, 16800, 336, true, 1};
+	static const struct throttle_case idle = {"idle", NAN, NAN, 16800,
+	    336, NAN, NAN, 16800, 336, false, 0};
+	struct an_params p;
+	GPtrArray *ips, *f;
+	const struct an_mta_ip *w;
+
+	(void)state;
+	an_params_default(&p);
+	ips = g_ptr_array_new_with_free_func((GDestroyNotify)an_mta_ip_free);
+	g_ptr_array_add(ips, ip_of(&weak, "203.0.113.5"));
+	for (int i = 0; i < 40; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "198.51.100.%d", i + 1);
+		g_ptr_array_add(ips, ip_of(&idle, key));
+	}
+	f = an_findings_new();
+	an_mta_findings(f, ips, &p);
+	w = ips->pdata[0];
+	if (f->len != 1 || w->q_value != w->p_value) {
+		print_error("weak rise and 40 idle IPs: got %u findings, q %g "
+		    "(p %g), want 1 with q = p\n", f->len, w->q_value,
+		    w->p_value);
+		fail();
+	}
 	g_ptr_array_free(f, TRUE);
 	g_ptr_array_free(ips, TRUE);
 }
@@ -391,6 +534,10 @@ main(void)
 		cmocka_unit_test(test_throttled),
 		cmocka_unit_test(test_throttled_extra),
 		cmocka_unit_test(test_throttled_bh),
+		cmocka_unit_test(test_t_sf),
+		cmocka_unit_test(test_spread),
+		cmocka_unit_test(test_day_window),
+		cmocka_unit_test(test_bh_data_only),
 		cmocka_unit_test(test_blocked),
 		cmocka_unit_test(test_range_blocked),
 		cmocka_unit_test(test_code_meaning),
