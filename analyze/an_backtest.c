@@ -491,13 +491,21 @@ block_peers(struct an_backtest_block *b, const PGresult *r, int from_row,
 
 /*
  * Incidents first seen in FROM..TO ($5, $6) that reached warning with a
- * rule other than the block rules; true when a block ($2..$4) overlapping
+ * rule other than the block rules; true when a blocked day overlapping
  * the subject fell between its first day and its end (the day it resolved,
  * else TO) plus the horizon ($7); pending when that end plus the horizon
- * is after TO; else false.
+ * is after TO; else false. A blocked day is a block event ($2..$4), any
+ * day with a block answer or any day a listing was in force (the IP
+ * status): an incident opening inside an ongoing block episode, after its
+ * start, is true while the blocks go on.
  */
 static const char incidents_sql[] =
-    "WITH b AS (SELECT * FROM " BLOCKS_SQL "), "
+    "WITH b AS (SELECT lo, hi, day FROM " BLOCKS_SQL " "
+    "  UNION SELECT m.ip, m.ip, m.day FROM repwatch.mta_ip_day_facts("
+    "    $5::date, $6::date) m WHERE m.blocked > 0 "
+    "  UNION SELECT s.first_ip, s.last_ip, s.day FROM "
+    "    repwatch.snds_ip_status s WHERE s.day BETWEEN $5::date "
+    "    AND $6::date), "
     "i AS (SELECT i.first_day, (SELECT min(d.day) FROM "
     "    repwatch.incident_day d WHERE d.incident_id = i.id "
     "    AND d.state = 'resolved' AND d.day <= $6::date) AS end_day, "

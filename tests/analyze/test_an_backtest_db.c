@@ -1,6 +1,6 @@
 /*
  * test_an_backtest_db - analyze/an_backtest on a real PostgreSQL (label
- * db). Two scenarios:
+ * db). Three scenarios:
  *
  *  - stored: a month of hand-made findings written as an_run_day writes
  *    them (alert_day, incidents), SNDS days and complaints for the peer
@@ -9,6 +9,8 @@
  *    turning blocked. The backtest (no replay) must report each block's
  *    day, source, code, first warning day, rule and lead, the peers'
  *    leads, and the summary, exactly (got/want per block);
+ *  - ongoing episode: incidents opening after a block episode's start,
+ *    while its blocks (answers, a listing in force) go on, are true;
  *  - replay: generated daily data as the feeds deliver it (complaint
  *    rates rising for days before a block, SNDS filter colours that
  *    flicker, a day missing from every feed and an IP-day reported by two
@@ -271,6 +273,70 @@ test_stored(void **state)
 	rw_config_free(cfg);
 }
 
+/* ---- an incident inside an ongoing block episode ------------------- */
+
+/*
+ * 192.0.2.40 gets block answers on March 3, 10 and 17 (one episode: 14
+ * days apart at most, its event the 3rd); 198.51.100.40-41 is on the IP
+ * status from the 2nd to the 25th (one event, the 2nd). An incident opens
+ * on each, after the event, while the blocks go on (throttled on the 8th,
+ * rising on the 12th), and resolves weeks before the 31st: both led to a
+ * blocked day and are true, not false.
+ */
+static const char episode_facts[] =
+    "INSERT INTO repwatch.mta_attempt_hour (source, ip, hour, class, code, "
+    "  enhanced, reply, attempts, first_at, last_at, answer) "
+    "SELECT 'pf', '192.0.2.40', h, 'blocked', 'S3150', '5.7.1', 550, 3, h, "
+    "  h + interval '30 minutes', '550 5.7.1 ... (S3150)' "
+    "FROM (SELECT (date '2026-02-28' + k + time '21:00') AT TIME ZONE "
+    "  'UTC' AS h FROM unnest(ARRAY[3, 10, 17]) k) g;"
+    "INSERT INTO repwatch.snds_status_snapshot (source, day, ranges) "
+    "SELECT 't', date '2026-02-28' + k, 1 FROM generate_series(2, 25) k;"
+    "INSERT INTO repwatch.snds_ip_status (source, day, first_ip, last_ip, "
+    "  blocked, reason) "
+    "SELECT 't', date '2026-02-28' + k, '198.51.100.40', '198.51.100.41', "
+    "  true, '" BLOCK "' FROM generate_series(2, 25) k";
+
+static const char *const episode_findings[32] = {
+	[3] = "ip 192.0.2.40 blocked critical",
+	[8] = "ip 192.0.2.40 throttled warning",
+	[9] = "ip 192.0.2.40 throttled warning",
+	[10] = "ip 192.0.2.40 blocked critical",
+	[12] = "ip 198.51.100.40 rising warning",
+	[13] = "ip 198.51.100.40 rising warning",
+	[17] = "ip 192.0.2.40 blocked critical",
+};
+
+static void
+test_ongoing_episode(void **state)
+{
+	struct testdb_fx *f = *state;
+	struct an_backtest_result r;
+	struct rw_config *cfg;
+	const struct an_backtest_summary *s = &r.summary;
+
+	TESTDB_REQUIRE();
+	cfg = config();
+	exec(f, episode_facts);
+	for (int d = 1; d <= 31; d++) {
+		char day[11];
+
+		snprintf(day, sizeof(day), "2026-03-%02d", d);
+		run_day(f, day, episode_findings[d] ? episode_findings[d] : "");
+	}
+	testdb_check_rc(an_backtest_run(&r, f->db, cfg, "2026-03-01",
+	    "2026-03-31", false), "backtest");
+	assert_int_equal(s->blocks, 2);
+	if (s->incidents != 2 || s->true_incidents != 2 ||
+	    s->false_incidents != 0 || s->pending_incidents != 0)
+		fail_msg("incidents: got %d (%d true, %d false, %d pending), "
+		    "want 2 (2 true, 0 false, 0 pending)", s->incidents,
+		    s->true_incidents, s->false_incidents,
+		    s->pending_incidents);
+	an_backtest_result_clear(&r);
+	rw_config_free(cfg);
+}
+
 /* ---- replay: generated feeds ---------------------------------------- */
 
 /*
@@ -447,6 +513,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_stored,
+		    testdb_fx_setup, testdb_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_ongoing_episode,
 		    testdb_fx_setup, testdb_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_replay,
 		    testdb_fx_setup, testdb_fx_teardown),
