@@ -117,10 +117,13 @@ an_mta_refresh(int *out_days, struct rw_db *db)
 }
 
 /* a day's log throttle share (an_mta_log_share) and the baseline days
- * with attempts (before the throttle_days window) */
+ * with attempts (before the throttle_days window); the spread leaves out
+ * the days the rule warned on (an earlier analysis: no look-ahead), so a
+ * rise longer than the window does not widen its own baseline */
 #define LOG_SHARE                                                         \
 	"ln((m.throttled + 0.5)::float8 / (m.attempts + 0.5))"
 #define WIN_BASE "m.attempts > 0 AND m.day <= $1::date - $2::int"
+#define SPREAD_BASE WIN_BASE " AND w.warned IS NULL"
 
 /*
  * $1 the day, $2 throttle_days, $3 baseline_days. The lookback is the
@@ -146,11 +149,16 @@ static const char facts_sql[] =
     "      AND m.blocked > 0), "
     "  count(*) FILTER (WHERE m.blocked > 0 AND m.day < $1::date), "
     "  max(m.day) FILTER (WHERE m.blocked > 0 AND m.day < $1::date)::text, "
-    "  count(*) FILTER (WHERE " WIN_BASE "), "
-    "  sum(" LOG_SHARE ") FILTER (WHERE " WIN_BASE "), "
-    "  sum(" LOG_SHARE " ^ 2) FILTER (WHERE " WIN_BASE "), "
+    "  count(*) FILTER (WHERE " SPREAD_BASE "), "
+    "  sum(" LOG_SHARE ") FILTER (WHERE " SPREAD_BASE "), "
+    "  sum(" LOG_SHARE " ^ 2) FILTER (WHERE " SPREAD_BASE "), "
     "  $1::date >= (now() AT TIME ZONE repwatch.an_timezone())::date "
     "FROM repwatch.an_mta_day m "
+    "LEFT JOIN LATERAL (SELECT true AS warned FROM repwatch.alert a "
+    "  JOIN repwatch.alert_day d ON d.alert_id = a.id "
+    "  WHERE a.rule = 'throttled' AND a.subject_kind = 'ip' "
+    "  AND a.subject = host(m.ip) AND d.day = m.day "
+    "  AND m.day <= $1::date - $2::int LIMIT 1) w ON true "
     "WHERE m.day <= $1::date "
     "  AND m.day > $1::date - $2::int - $3::int "
     "GROUP BY m.ip ORDER BY m.ip";
@@ -360,19 +368,19 @@ an_mta_t_sf(double t, double df)
 }
 
 double
-an_mta_spread_p(double c1, double n1, double k, double ls, double ls2,
-    double p0)
+an_mta_spread_p(double c1, double n1, double k, double ls, double ls2)
 {
-	double mean, var, v1, y;
+	double mean, var, v1;
 
-	if (!(k >= 3) || !(n1 > 0))
+	if (!(k >= 3) || !(n1 > 0) || c1 < 0 || c1 > n1)
 		return 1.0;
 	mean = ls / k;
 	var = fmax(0, (ls2 - ls * ls / k) / (k - 1));
-	p0 = fmin(fmax(p0, 1e-6), 1 - 1e-6);
-	v1 = (1 - p0) / (n1 * p0);
-	y = an_mta_log_share(c1, n1);
-	return an_mta_t_sf((y - mean) / sqrt(var * (1 + 1 / k) + v1), k - 1);
+	/* the judged window's own counting noise on the log scale (delta
+	 * method; the exact tests rule where counts are small) */
+	v1 = 1 / (c1 + 0.5) - 1 / (n1 + 0.5);
+	return an_mta_t_sf((an_mta_log_share(c1, n1) - mean) /
+	    sqrt(var * (1 + 1 / k) + v1), k - 1);
 }
 
 void
@@ -405,7 +413,7 @@ an_mta_test_throttle(struct an_mta_ip *x, const struct an_params *p)
 	if (x->has_base) {
 		p_cmp = an_rate_ratio_p(x->c1, x->n1, x->c0, x->n0);
 		p_spread = an_mta_spread_p(x->c1, x->n1, x->k_base,
-		    x->ls_base, x->ls2_base, x->base_share);
+		    x->ls_base, x->ls2_base);
 		p_floor = an_binomial_sf(x->c1, p->mta.base_share, x->n1);
 	} else
 		p_floor = an_binomial_sf(x->c1, p->mta.floor_share, x->n1);

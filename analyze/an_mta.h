@@ -112,12 +112,12 @@ double an_mta_log_share(double c, double n);
 /*
  * an_mta_spread_p - one-sided p-value that the share C1/N1 exceeds what
  * the baseline's own day-to-day spread allows: K baseline days whose log
- * shares sum to LS and their squares to LS2, baseline share P0 (floored). A t
- * prediction test on the log scale with K - 1 degrees of freedom; the
- * judged share's binomial variance at P0 is added. 1 when K < 3.
+ * shares sum to LS and their squares to LS2. A t prediction test on the
+ * log scale with K - 1 degrees of freedom; the judged window's own
+ * counting variance (1/(C1 + 1/2) - 1/(N1 + 1/2)) is added. 1 when K < 3.
  */
 double an_mta_spread_p(double c1, double n1, double k, double ls,
-    double ls2, double p0);
+    double ls2);
 
 /* an_mta_t_sf - P(T >= t) for Student's T with DF degrees of freedom */
 double an_mta_t_sf(double t, double df);

@@ -286,7 +286,7 @@ test_spread(void **state)
 		double ls = k * m, ls2 = k * (m * m + cases[i].sd *
 		    cases[i].sd);
 		double got = an_mta_spread_p(cases[i].c1, cases[i].n1, k, ls,
-		    ls2, 0.02);
+		    ls2);
 
 		if ((got <= 0.001) != cases[i].want) {
 			print_error("%s: got p %g, want %s 0.001\n",
