@@ -626,6 +626,161 @@ static void test_copies(void **state)
 	g_free(want);
 }
 
+/* copy_file - FROM's bytes to TO (cp), the first N bytes when N > 0 */
+static void copy_file(struct state *s, const char *from, const char *to,
+    gsize n)
+{
+	char *a = path_of(s, from), *b = path_of(s, to);
+	gchar *data;
+	gsize len;
+	assert_true(g_file_get_contents(a, &data, &len, NULL));
+	assert_true(g_file_set_contents(b, data, (gssize)(n ? MIN(n, len) :
+	    len), NULL));
+	g_free(data);
+	g_free(a);
+	g_free(b);
+}
+
+/*
+ * PowerMTA's accounting files all start with the header row: a new file
+ * is no copy of a file holding the header alone (a quiet hour), so its
+ * rows are read in the run that first sees it, not one run late
+ */
+static void test_header_only_original(void **state)
+{
+	struct state *s = *state;
+	g_free(s->source);
+	s->source = g_build_filename(s->dir, "acct-*.csv", NULL);
+	const char *hdr = "type,timeLogged,rcpt,dsnDiag\n";
+	put(s, "acct-2026-12-07-0600.csv", hdr, "w");
+	step(s, false, "type,timeLogged,rcpt,dsnDiag", "header-only file");
+	char *text = g_strconcat(hdr, "b,05:00,a@outlook.com,S3150 1\n",
+	    "b,05:01,b@outlook.com,S3150 2\n",
+	    "b,05:02,c@outlook.com,S3150 3\n", NULL);
+	put(s, "acct-2026-12-07-0100.csv", text, "w");
+	step(s, false, "type,timeLogged,rcpt,dsnDiag|"
+	    "b,05:00,a@outlook.com,S3150 1|b,05:01,b@outlook.com,S3150 2|"
+	    "b,05:02,c@outlook.com,S3150 3", "a new file with rows");
+	if (s->stats.copies != 0)
+		fail_msg("copies: got %zu, want 0", s->stats.copies);
+	step(s, false, "", "re-run");
+	/* two new files in one run: the header-only one is no copy either */
+	put(s, "acct-2026-12-07-0700.csv", hdr, "w");
+	put(s, "acct-2026-12-07-0200.csv", "type,timeLogged,rcpt,dsnDiag\n"
+	    "b,06:00,d@outlook.com,S3150 4\n", "w");
+	step(s, false, "type,timeLogged,rcpt,dsnDiag|"
+	    "b,06:00,d@outlook.com,S3150 4|type,timeLogged,rcpt,dsnDiag",
+	    "two new files");
+	if (s->stats.copies != 0)
+		fail_msg("copies of two new files: got %zu, want 0",
+		    s->stats.copies);
+	g_free(text);
+}
+
+/*
+ * logrotate's compress window on a first run (or with the plain file
+ * never read at an offset): mail.log.1 and the half-written mail.log.1.gz
+ * are both new; the lines are read once, and not again when the .gz is
+ * complete and alone; likewise a copy longer than the live file
+ */
+static void test_copies_both_new(void **state)
+{
+	struct state *s = *state;
+	char *want;
+	char *text = lines("line ", 1, 72, &want);
+	put(s, "mail.log.1", text, "w");
+	put(s, "mail.log", "", "w");
+	gzip_prefix(s, "mail.log.1", false);
+	step(s, false, want, "plain and half .gz, both new");
+	if (s->stats.copies != 1)
+		fail_msg("copies: got %zu, want 1", s->stats.copies);
+	gzip_prefix(s, "mail.log.1", true);
+	step(s, false, "", "the .gz complete, the plain still there");
+	char *p = path_of(s, "mail.log.1");
+	assert_int_equal(g_unlink(p), 0);
+	g_free(p);
+	step(s, false, "", "the .gz alone");
+	/* the live file and a shorter copy, both new */
+	char *want2;
+	char *text2 = lines("live ", 1, 10, &want2);
+	put(s, "mail.log", text2, "w");
+	copy_file(s, "mail.log", "mail.log.save", 40);
+	step(s, false, want2, "live file and a shorter copy");
+	put(s, "mail.log", "more\n", "a");
+	step(s, false, "more", "the live file goes on");
+	p = path_of(s, "mail.log");
+	assert_int_equal(g_unlink(p), 0);
+	g_free(p);
+	step(s, false, "", "the copy alone");
+	g_free(text);
+	g_free(want);
+	g_free(text2);
+	g_free(want2);
+}
+
+/*
+ * a copy its original outgrew (copytruncate's window after the copy):
+ * once the original is truncated, the copy is not read again from 0
+ */
+static void test_copy_outgrown(void **state)
+{
+	struct state *s = *state;
+	char *want, *want2, *want3;
+	char *text = lines("line ", 1, 100, &want);
+	put(s, "mail.log", text, "w");
+	step(s, false, want, "100 lines");
+	char *t2 = lines("line ", 101, 110, &want2);
+	put(s, "mail.log", t2, "a");
+	copy_file(s, "mail.log", "mail.log.1", 0);
+	char *t3 = lines("line ", 111, 115, &want3);
+	put(s, "mail.log", t3, "a");
+	char *w = g_strconcat(want2, "|", want3, NULL);
+	step(s, false, w, "the copy and 5 more lines");
+	put(s, "mail.log", "new 1\nnew 2\nnew 3\n", "w");
+	step(s, false, "new 1|new 2|new 3", "truncated, 3 new lines");
+	step(s, false, "", "re-run");
+	g_free(text);
+	g_free(t2);
+	g_free(t3);
+	g_free(w);
+	g_free(want);
+	g_free(want2);
+	g_free(want3);
+}
+
+/*
+ * copytruncate's copy still being written when the run comes: the copy
+ * is shorter; when complete (with lines the live file got meanwhile) and
+ * the live file truncated, the copy's lines past the live file's
+ * checkpoint are read, each once
+ */
+static void test_copy_in_progress(void **state)
+{
+	struct state *s = *state;
+	char *want, *want2, *want3;
+	char *text = lines("line ", 1, 100, &want);
+	put(s, "mail.log", text, "w");
+	step(s, false, want, "100 lines");
+	char *t2 = lines("line ", 101, 110, &want2);
+	put(s, "mail.log", t2, "a");
+	copy_file(s, "mail.log", "mail.log.1", 850);
+	step(s, false, want2, "a partial copy");
+	char *t3 = lines("line ", 111, 112, &want3);
+	put(s, "mail.log", t3, "a");
+	copy_file(s, "mail.log", "mail.log.1", 0);
+	put(s, "mail.log", "new 1\n", "w");
+	char *w = g_strconcat(want3, "|new 1", NULL);
+	step(s, false, w, "the copy complete, the live file truncated");
+	step(s, false, "", "re-run");
+	g_free(text);
+	g_free(t2);
+	g_free(t3);
+	g_free(w);
+	g_free(want);
+	g_free(want2);
+	g_free(want3);
+}
+
 /* the modification time of the file of the line just read */
 static void test_mtime(void **state)
 {
@@ -682,6 +837,14 @@ int main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mtime, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_only_original,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copies_both_new, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_copy_outgrown, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_copy_in_progress, setup,
+		    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
