@@ -26,11 +26,15 @@ struct common {
 	bool b_ended;   /* likewise B */
 };
 
-/* same_start - F and P have the same first and second lines */
+/*
+ * same_start - F and P have the same first line, and the same second
+ * line unless one has none yet (then only that one can be a copy)
+ */
 static bool same_start(const struct mta_file *f, const struct mta_file *p)
 {
-	return f->cp.head[0] != '\0' && f->line2[0] != '\0' &&
-	    strcmp(f->cp.head, p->cp.head) == 0 &&
+	if (f->cp.head[0] == '\0' || strcmp(f->cp.head, p->cp.head) != 0)
+		return false;
+	return f->line2[0] == '\0' || p->line2[0] == '\0' ||
 	    strcmp(f->line2, p->line2) == 0;
 }
 
@@ -196,7 +200,7 @@ static int new_pairs(struct mta_reader *r)
 			int rc = from_start(a, b, &c);
 			if (rc < 0)
 				return rc;
-			if (c.end <= a->head_len || (!c.a_ended && !c.b_ended))
+			if (!c.a_ended && !c.b_ended)
 				continue;
 			bool a_copy = c.a_ended && (!c.b_ended ||
 			    (!a->st.direct && b->st.direct));
@@ -210,48 +214,52 @@ static int new_pairs(struct mta_reader *r)
 }
 
 /*
- * copy_of - whether F (read from FROM: 0, or its checkpoint when it grew)
- * is a copy of P, placed at a further offset, beyond its first line: F
- * holds P's bytes before that offset and ends within what P holds (a
- * copy: not read), or goes on otherwise (placed past the shared part); or
- * F, shorter, is all the start of P
+ * copy_of - whether F (read from 0, or from its checkpoint when it grew)
+ * is a copy of P, placed at a further offset. When P was read beyond its
+ * first line and F holds P's bytes before that offset (the tail), they
+ * are compared from there; else (F shorter, or P read up to its first
+ * line only: a tail of the header row alone says nothing) from their
+ * first bytes. F ending within what both hold is a copy, not read; F
+ * holding all P held, more than its first line, and going on otherwise
+ * is placed past the shared part; else F is no copy of P (a new file of
+ * the same header row is read from its start).
  */
 static int copy_of(struct mta_reader *r, size_t i, size_t j, bool *done)
 {
 	struct mta_file *f = &r->files[i], *p = &r->files[j];
-	uint64_t at = p->cp.offset;
+	uint64_t at = p->cp.offset, base = 0;
 	struct common c;
-	bool reached, yes = false;
+	bool reached = false, yes = false;
+	int rc = 0;
 	*done = false;
-	int rc = mta_file_position(f, at, &reached);
-	if (rc == 0 && reached) {
-		char hex[MTA_HEAD_HEX];
-		mta_tail_hex(hex, &f->tail);
-		yes = strcmp(hex, p->start_tail) == 0;
+	if (at > p->head_len) {
+		rc = mta_file_position(f, at, &reached);
+		if (rc == 0 && reached) {
+			char hex[MTA_HEAD_HEX];
+			mta_tail_hex(hex, &f->tail);
+			yes = strcmp(hex, p->start_tail) == 0;
+		}
+		if (rc < 0 || (reached && !yes))
+			return rc;
 	}
-	if (rc < 0 || (reached && !yes))
-		return rc;
-	if (reached) {
+	if (yes) {
 		if (p->at != at)
 			rc = mta_file_position(p, at, &reached);
 		if (rc == 0 && !reached)
 			return 0; /* P shrank meanwhile: read it as it is */
 		if (rc == 0)
 			rc = common_lines(f, p, at, &c);
-		if (rc < 0)
-			return rc;
-		*done = true;
-		c.lines += p->cp.lineno;
-		if (c.a_ended)
-			return make_copy(r, f, j, c.end, c.lines);
-		f->matched = true;
-		return place(f, c.end, c.lines);
+		base = p->cp.lineno;
+	} else {
+		rc = from_start(f, p, &c);
 	}
-	rc = from_start(f, p, &c);
-	if (rc < 0 || !c.a_ended || c.end <= f->head_len)
+	if (rc < 0 || (!c.a_ended && (c.end < at || c.end <= f->head_len)))
 		return rc;
 	*done = true;
-	return make_copy(r, f, j, c.end, c.lines);
+	if (c.a_ended)
+		return make_copy(r, f, j, c.end, base + c.lines);
+	f->matched = true;
+	return place(f, c.end, base + c.lines);
 }
 
 int mta_reader_find_copies(struct mta_reader *r)
@@ -260,7 +268,7 @@ int mta_reader_find_copies(struct mta_reader *r)
 	for (size_t i = 0; i < r->n_files && rc == 0; i++) {
 		struct mta_file *f = &r->files[i];
 		bool more = !f->matched, done = false;
-		if (f->dup_of >= 0 || f->line2[0] == '\0')
+		if (f->dup_of >= 0 || f->cp.head[0] == '\0')
 			continue;
 		if (f->matched)
 			rc = grown(f, &more);
@@ -269,8 +277,7 @@ int mta_reader_find_copies(struct mta_reader *r)
 		    j++) {
 			struct mta_file *p = &r->files[j];
 			if (j == i || !p->matched || p->dup_of >= 0 ||
-			    p->cp.offset <= from || p->cp.offset <= p->head_len ||
-			    !same_start(f, p))
+			    p->cp.offset <= from || !same_start(f, p))
 				continue;
 			rc = copy_of(r, i, j, &done);
 		}
