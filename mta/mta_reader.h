@@ -30,10 +30,10 @@
  * new; when it grew to a further unused checkpoint of its first line (it
  * was still being written) it resumes there. Of two new files one the
  * start of the other, the longer is read. A partial last line (no newline
- * yet) is not consumed; a line over the ceiling is dropped and counted. The caller stores
- * mta_reader_checkpoints() once it committed what it read, so a re-run
- * never yields a line twice. Errors are recorded naming the file, never
- * printed.
+ * yet) is not consumed; a line over the ceiling is dropped and counted.
+ * The caller stores mta_reader_checkpoints() once it committed what it
+ * read, so a re-run never yields a line twice. Errors are recorded naming
+ * the file, never printed.
  *
  * The readers of one run (struct mta_reader_run) share the previous
  * checkpoints: each is used once, and a file (device, inode) is read by
