@@ -104,8 +104,8 @@ int mta_reader_new(struct mta_reader **out, const char *source,
 /*
  * mta_reader_next - the next complete line (without its newline; NUL
  * terminated but it may hold NUL bytes, so use LEN; valid until the next
- * call), its file and 1-based line number in that file. Returns 0 with *line NULL at the end, or a negative
- * status on a read error.
+ * call), its file and 1-based line number in that file. Returns 0 with
+ * *line NULL at the end, or a negative status on a read error.
  */
 int mta_reader_next(struct mta_reader *r, const char **line, size_t *len,
     const char **file, uint64_t *lineno);
