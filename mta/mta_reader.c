@@ -185,6 +185,7 @@ static int open_file(struct mta_file *f, bool *gone, const char *path,
 {
 	*gone = false;
 	f->dup_of = -1;
+	f->via = -1;
 	f->at = MTA_NOWHERE;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {

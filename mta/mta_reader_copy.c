@@ -1,16 +1,19 @@
 /*
  * mta_reader_copy - copies among the files of one run. A file whose whole
- * content, beyond its first line, another file to be read holds (the
- * same bytes before that file's starting offset, or all of it the start
- * of that file) is a copy: not read, its checkpoint the end of its last
- * complete line, so that it holds nothing new while it stays as it is
- * and its original is truncated or gone. Two new files of which one is
- * all the start of the other (logrotate's compress window on a first
- * run) are read once: the longer. A file placed at its own checkpoint
- * that grew since and holds the bytes of a further, unused checkpoint of
- * its first line (the copy was being written) resumes there. The second
- * line's hash gates every comparison: files sharing only a header row
- * (PowerMTA's accounting files) are never compared byte by byte.
+ * content is the start of another file to be read is a copy: not read,
+ * its checkpoint the end of its last complete line, so that it holds
+ * nothing new while it stays as it is and its original is truncated or
+ * gone. It is judged by the bytes before the other file's starting
+ * offset (the tail) when that lies beyond the first line, else byte by
+ * byte from the start. Two new files of which one is all the start of
+ * the other (logrotate's compress window on a first run) are read once:
+ * the longer. A file holding all another holds and more is placed past
+ * the shared part. A file placed at its own checkpoint that grew since and
+ * holds the bytes of a further, unused checkpoint of its first line (the
+ * copy was being written) resumes there. Files compared must have the
+ * same second line (or one none yet): files with rows sharing only a
+ * header row (PowerMTA's accounting files) are never compared byte by
+ * byte, and a file with rows is never a copy of a header-only one.
  */
 #include "mta/mta_reader_int.h"
 
@@ -181,8 +184,8 @@ int mta_reader_advance(struct mta_reader *r)
 }
 
 /*
- * new_pairs - two files read from 0 of which one (beyond its first line)
- * is all the start of the other: the shorter is a copy, the longer is
+ * new_pairs - two files read from 0 of which one is all the start of the
+ * other: the shorter is a copy, the longer is
  * read (it holds all; the shorter resumes at the longer's checkpoint once
  * it grew to it, by mta_reader_advance); of two equal ones the
  * compressed, or the later, is the copy
@@ -215,7 +218,7 @@ static int new_pairs(struct mta_reader *r)
 
 /*
  * copy_of - whether F (read from 0, or from its checkpoint when it grew)
- * is a copy of P, placed at a further offset. When P was read beyond its
+ * is a copy of P, placed there or further on. When P was read beyond its
  * first line and F holds P's bytes before that offset (the tail), they
  * are compared from there; else (F shorter, or P read up to its first
  * line only: a tail of the header row alone says nothing) from their
@@ -259,28 +262,52 @@ static int copy_of(struct mta_reader *r, size_t i, size_t j, bool *done)
 	if (c.a_ended)
 		return make_copy(r, f, j, c.end, base + c.lines);
 	f->matched = true;
+	f->via = (ptrdiff_t)j; /* P reads the shared part: no copy of F */
 	return place(f, c.end, base + c.lines);
 }
 
+/* by_offset - sort IDX (N files' indexes) furthest placed first */
+static void by_offset(size_t *idx, size_t n, const struct mta_file *files)
+{
+	for (size_t k = 1; k < n; k++) {
+		size_t v = idx[k], m = k;
+		for (; m > 0 && files[idx[m - 1]].cp.offset <
+		    files[v].cp.offset; m--)
+			idx[m] = idx[m - 1];
+		idx[m] = v;
+	}
+}
+
+/*
+ * mta_reader_find_copies - each file to read (new, or grown past its
+ * checkpoint) against the files placed at its offset or further on, the
+ * furthest first: a file placed past what it shares with another holds
+ * more than that one, so the files after it are compared with it first
+ */
 int mta_reader_find_copies(struct mta_reader *r)
 {
+	size_t *cand = g_new(size_t, r->n_files ? r->n_files : 1);
 	int rc = new_pairs(r);
 	for (size_t i = 0; i < r->n_files && rc == 0; i++) {
 		struct mta_file *f = &r->files[i];
 		bool more = !f->matched, done = false;
+		size_t n = 0;
 		if (f->dup_of >= 0 || f->cp.head[0] == '\0')
 			continue;
 		if (f->matched)
 			rc = grown(f, &more);
 		uint64_t from = f->matched ? f->cp.offset : 0;
-		for (size_t j = 0; j < r->n_files && rc == 0 && more && !done;
-		    j++) {
+		for (size_t j = 0; j < r->n_files && more; j++) {
 			struct mta_file *p = &r->files[j];
-			if (j == i || !p->matched || p->dup_of >= 0 ||
-			    p->cp.offset <= from || !same_start(f, p))
-				continue;
-			rc = copy_of(r, i, j, &done);
+			if (j != i && p->matched && p->dup_of < 0 &&
+			    p->via != (ptrdiff_t)i && p->cp.offset >= from &&
+			    same_start(f, p))
+				cand[n++] = j;
 		}
+		by_offset(cand, n, r->files);
+		for (size_t k = 0; k < n && rc == 0 && !done; k++)
+			rc = copy_of(r, i, cand[k], &done);
 	}
+	g_free(cand);
 	return rc;
 }

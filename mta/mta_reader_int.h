@@ -84,6 +84,7 @@ struct mta_file {
 	bool matched; /* placed at a checkpoint (or past a shared part) */
 	char start_tail[MTA_HEAD_HEX]; /* the tail where it was placed */
 	ptrdiff_t dup_of; /* a copy of files[dup_of], not read; -1 */
+	ptrdiff_t via;    /* placed past what it shares with files[via]; -1 */
 	int64_t mtime;
 	uint64_t at;  /* the stream is here with tail loaded; or MTA_NOWHERE */
 	struct mta_tailbuf tail;
@@ -132,8 +133,9 @@ int mta_file_tail_matches(struct mta_file *f, uint64_t off, const char *tail,
 int mta_reader_advance(struct mta_reader *r);
 
 /*
- * mta_reader_find_copies - mark the files whose whole content, beyond
- * their first line, another file to be read holds (mta_reader_copy.c)
+ * mta_reader_find_copies - mark the files whose whole content is the
+ * start of another file to be read (mta_reader_copy.c); a file holding
+ * all another held and more is placed past the shared part
  */
 int mta_reader_find_copies(struct mta_reader *r);
 

@@ -789,6 +789,69 @@ static void test_copy_in_progress(void **state)
 	g_free(want3);
 }
 
+/*
+ * step_once - a run must yield "PREFIX<from>".."PREFIX<to>" each once, in
+ * any order (files are read by rotation order, not by content)
+ */
+static void step_once(struct state *s, const char *prefix, int from, int to,
+    const char *what)
+{
+	char *got = run_pos(s, false);
+	char **v = g_strsplit(got, "|", -1);
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	guint n = 0;
+	for (char **l = v; *got && *l; l++, n++)
+		if (!g_hash_table_add(seen, *l))
+			fail_msg("%s: \"%s\" yielded twice", what, *l);
+	for (int i = from; i <= to; i++) {
+		char *want = g_strdup_printf("%s%d", prefix, i);
+		if (!g_hash_table_contains(seen, want))
+			fail_msg("%s: \"%s\" not yielded", what, want);
+		g_free(want);
+	}
+	if (n != (guint)(to - from + 1))
+		fail_msg("%s: got %u lines, want %d", what, n, to - from + 1);
+	g_hash_table_destroy(seen);
+	g_strfreev(v);
+	g_free(got);
+}
+
+/*
+ * three files holding the same new lines in one run (found by
+ * test_random_rotations): a new mail.log.save that takes the checkpoint
+ * of the old copy it replaced, the live file renamed to mail.log.1 and
+ * its half-written .gz; every line once
+ */
+static void test_copies_three(void **state)
+{
+	struct state *s = *state;
+	char *want, *t2j, *t3j;
+	char *text = lines("line ", 1, 10, &want);
+	put(s, "mail.log", text, "w");
+	step(s, false, want, "10 lines");
+	copy_file(s, "mail.log", "mail.log.save", 0);
+	step(s, false, "", "a copy");
+	char *t2 = lines("line ", 11, 300, &t2j);
+	put(s, "mail.log", t2, "a");
+	copy_file(s, "mail.log", "mail.log.save", 0);
+	char *t3 = lines("line ", 301, 304, &t3j);
+	put(s, "mail.log", t3, "a");
+	mv(s, "mail.log", "mail.log.1");
+	gzip_prefix(s, "mail.log.1", false);
+	step_once(s, "line ", 11, 304, "a new copy, renamed, half gzipped");
+	gzip_prefix(s, "mail.log.1", true);
+	char *p = path_of(s, "mail.log.1");
+	assert_int_equal(g_unlink(p), 0);
+	g_free(p);
+	step(s, false, "", "the .gz alone, the copy still there");
+	g_free(text);
+	g_free(want);
+	g_free(t2);
+	g_free(t2j);
+	g_free(t3);
+	g_free(t3j);
+}
+
 /* the random rotation test: a small deterministic generator (xorshift) */
 struct prop {
 	struct state *s;
@@ -921,6 +984,35 @@ static void prop_rotate(struct prop *p)
 		prop_compress(p, "mail.log.2"); /* delaycompress */
 }
 
+/*
+ * prop_expire - right after a run (nothing unread is lost), the rotated
+ * files past the fourth removed, as logrotate's rotate 4
+ */
+static void prop_expire(struct prop *p)
+{
+	prop_run(p);
+	for (int n = 5; n <= 61; n++) {
+		const char *ext[] = {"", ".gz"};
+		for (size_t e = 0; e < 2; e++) {
+			char *a = g_strdup_printf("mail.log.%d%s", n, ext[e]);
+			char *x = path_of(p->s, a);
+			if (g_unlink(x) == 0)
+				g_string_append_printf(p->log, "rm %s; ", a);
+			g_free(x);
+			g_free(a);
+		}
+	}
+}
+
+/* prop_save - a copy of the live file in the pattern (mail.log.save) */
+static void prop_save(struct prop *p)
+{
+	if (!exists(p->s, "mail.log"))
+		return;
+	copy_file(p->s, "mail.log", "mail.log.save", 0);
+	g_string_append(p->log, "cp mail.log mail.log.save; ");
+}
+
 static void prop_sequence(uint64_t seed, bool header)
 {
 	struct state *s = NULL;
@@ -929,14 +1021,18 @@ static void prop_sequence(uint64_t seed, bool header)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 	    g_string_new(NULL)};
 	for (int op = 0; op < 40; op++) {
-		unsigned what = rnd(&p, 6);
+		unsigned what = rnd(&p, 8);
 		if (what <= 2)
 			prop_append(&p, "mail.log",
 			    rnd(&p, 8) == 0 ? 300 : 1 + rnd(&p, 4));
 		else if (what <= 4)
 			prop_run(&p);
-		else
+		else if (what == 5)
 			prop_rotate(&p);
+		else if (what == 6)
+			prop_expire(&p);
+		else
+			prop_save(&p);
 	}
 	prop_run(&p);
 	for (int i = 1; i <= p.next; i++) {
@@ -956,16 +1052,20 @@ static void prop_sequence(uint64_t seed, bool header)
 /*
  * random sequences of appends, runs and rotations (rename, rename and
  * gzip, delaycompress, copytruncate, compress windows, copies seen while
- * written), with and without a shared header row: after a final run
- * every line written was yielded exactly once
+ * written, old files removed after a run, a mail.log.save copy), with and
+ * without a shared header row: after a final run every line written was
+ * yielded exactly once
  */
 static void test_random_rotations(void **state)
 {
 	(void)state;
-	/* PROP_SEED=N runs sequence N alone (the failure names it) */
-	const char *one = getenv("PROP_SEED");
+	/*
+	 * PROP_SEED=N runs sequence N alone (the failure names it),
+	 * PROP_SEEDS=N the first N (a longer search than the suite's 100)
+	 */
+	const char *one = getenv("PROP_SEED"), *many = getenv("PROP_SEEDS");
 	uint64_t from = one ? strtoull(one, NULL, 10) : 1;
-	uint64_t to = one ? from : 100;
+	uint64_t to = one ? from : many ? strtoull(many, NULL, 10) : 100;
 	for (uint64_t seed = from; seed <= to; seed++) {
 		prop_sequence(seed, false);
 		prop_sequence(seed, true);
@@ -1035,6 +1135,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_copy_outgrown, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_copy_in_progress, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_copies_three, setup,
 		    teardown),
 		cmocka_unit_test(test_random_rotations),
 	};
