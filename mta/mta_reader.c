@@ -1,7 +1,8 @@
 /*
  * mta_reader - the new lines of an MTA log source since the last run:
  * glob, order by rotation, match checkpoints by first line and tail, skip
- * copies, read through mta_reader_stream (plain, gzip, zstd).
+ * copies (mta_reader_copy.c), read through mta_reader_stream (plain,
+ * gzip, zstd).
  */
 #include "mta/mta_reader.h"
 
@@ -19,53 +20,7 @@
 #include "mta/mta_parse.h"
 #include "mta/mta_reader_int.h"
 
-#define READ_CHUNK 65536
-#define NOWHERE UINT64_MAX /* the stream's position is not known */
-
-/* the last up to MTA_TAIL_BYTES bytes consumed, a ring */
-struct tailbuf {
-	unsigned char b[MTA_TAIL_BYTES];
-	size_t pos; /* where the next byte goes */
-	size_t n;   /* bytes held */
-};
-
-struct mfile {
-	char *path;
-	struct mta_stream st;
-	int group;    /* numbered copy, dated copy, live (file_order) */
-	int64_t rank; /* rotation number of a numbered copy */
-	struct mta_checkpoint cp;
-	bool matched; /* placed at a checkpoint */
-	char start_tail[MTA_HEAD_HEX]; /* the tail where it was placed */
-	ptrdiff_t dup_of; /* a copy of files[dup_of], not read; -1 */
-	int64_t mtime;
-	uint64_t at;  /* the stream is here with tail loaded; or NOWHERE */
-	struct tailbuf tail;
-};
-
-struct mta_reader_run {
-	const struct mta_checkpoint *prev;
-	size_t n_prev;
-	bool *used;       /* per previous checkpoint */
-	GHashTable *seen; /* "device:inode" of the files of the run's readers */
-};
-
-struct mta_reader {
-	struct mta_reader_run *run, *own_run;
-	struct mfile *files;
-	size_t n_files, cur;
-	size_t line_max;
-	unsigned char *buf; /* read buffer of the current file */
-	size_t bpos, blen;
-	bool eof;
-	GString *line;
-	struct tailbuf over; /* the last bytes of an over-long line */
-	int64_t mtime; /* of the last line's file */
-	struct mta_checkpoint *out;
-	struct mta_reader_stats stats;
-};
-
-static void tail_push(struct tailbuf *t, const unsigned char *s, size_t n)
+static void tail_push(struct mta_tailbuf *t, const unsigned char *s, size_t n)
 {
 	if (n >= MTA_TAIL_BYTES) {
 		memcpy(t->b, s + n - MTA_TAIL_BYTES, MTA_TAIL_BYTES);
@@ -81,15 +36,14 @@ static void tail_push(struct tailbuf *t, const unsigned char *s, size_t n)
 }
 
 /* tail_over - the bytes of ring O (oldest first) pushed into T */
-static void tail_over(struct tailbuf *t, const struct tailbuf *o)
+static void tail_over(struct mta_tailbuf *t, const struct mta_tailbuf *o)
 {
 	if (o->n == MTA_TAIL_BYTES)
 		tail_push(t, o->b + o->pos, MTA_TAIL_BYTES - o->pos);
 	tail_push(t, o->b, o->n == MTA_TAIL_BYTES ? o->pos : o->n);
 }
 
-/* tail_hex - the tail's sha256 into OUT; "" when empty (offset 0) */
-static void tail_hex(char out[static MTA_HEAD_HEX], const struct tailbuf *t)
+void mta_tail_hex(char out[static MTA_HEAD_HEX], const struct mta_tailbuf *t)
 {
 	out[0] = '\0';
 	if (t->n == 0)
@@ -135,7 +89,7 @@ static int rotation_rank(const char *path, int64_t *n)
  */
 static int file_order(const void *a, const void *b)
 {
-	const struct mfile *x = a, *y = b;
+	const struct mta_file *x = a, *y = b;
 	if (x->group != y->group)
 		return x->group < y->group ? -1 : 1;
 	if (x->group == 0 && x->rank != y->rank)
@@ -145,43 +99,52 @@ static int file_order(const void *a, const void *b)
 
 /*
  * read_head - hash the first complete line of F (at most LINE_MAX bytes of
- * it); leave cp.head empty when there is no complete first line yet
+ * it) and its second; leave cp.head (line2) empty when there is no
+ * complete first (second) line yet
  */
-static int read_head(struct mfile *f, size_t line_max)
+static int read_head(struct mta_file *f, size_t line_max)
 {
-	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-	unsigned char *buf = g_malloc(READ_CHUNK);
-	size_t hashed = 0;
-	bool done = false;
+	GChecksum *sum[2] = {g_checksum_new(G_CHECKSUM_SHA256),
+	    g_checksum_new(G_CHECKSUM_SHA256)};
+	char *hex[2] = {f->cp.head, f->line2};
+	unsigned char *buf = g_malloc(MTA_READ_CHUNK);
+	size_t hashed = 0, line = 0;
+	uint64_t first = 0;
 	int rc = 0;
-	f->cp.head[0] = '\0';
-	while (!done) {
-		size_t n;
-		rc = mta_stream_read(&f->st, buf, READ_CHUNK, &n);
+	f->cp.head[0] = f->line2[0] = '\0';
+	while (line < 2) {
+		size_t n, pos = 0;
+		rc = mta_stream_read(&f->st, buf, MTA_READ_CHUNK, &n);
 		if (rc < 0 || n == 0)
-			goto cleanup; /* no newline: no head yet */
-		unsigned char *nl = memchr(buf, '\n', n);
-		size_t chunk = nl ? (size_t)(nl - buf) : n;
-		size_t take = MIN(chunk, line_max - hashed);
-		g_checksum_update(sum, buf, take);
-		hashed += take;
-		done = nl != NULL;
+			break; /* no newline: no (second) line yet */
+		while (pos < n && line < 2) {
+			unsigned char *nl = memchr(buf + pos, '\n', n - pos);
+			size_t chunk = nl ? (size_t)(nl - buf) - pos : n - pos;
+			size_t take = MIN(chunk, line_max - hashed);
+			g_checksum_update(sum[line], buf + pos, take);
+			hashed += take;
+			pos += chunk + (nl ? 1 : 0);
+			if (line == 0)
+				first += chunk + (nl ? 1 : 0);
+			if (nl) {
+				g_strlcpy(hex[line], g_checksum_get_string(
+				    sum[line]), MTA_HEAD_HEX);
+				line++;
+				hashed = 0;
+			}
+		}
 	}
-	g_strlcpy(f->cp.head, g_checksum_get_string(sum), sizeof f->cp.head);
-cleanup:
+	f->head_len = first;
 	g_free(buf);
-	g_checksum_free(sum);
+	g_checksum_free(sum[0]);
+	g_checksum_free(sum[1]);
 	return rc;
 }
 
-/*
- * position - move F's stream to OFF with the bytes before it as its tail;
- * *reached false when F is shorter
- */
-static int position(struct mfile *f, uint64_t off, bool *reached)
+int mta_file_position(struct mta_file *f, uint64_t off, bool *reached)
 {
 	size_t k = (size_t)MIN(off, (uint64_t)MTA_TAIL_BYTES);
-	f->at = NOWHERE;
+	f->at = MTA_NOWHERE;
 	f->tail.n = f->tail.pos = 0;
 	int rc = mta_stream_seek(&f->st, off - k, reached);
 	while (rc == 0 && *reached && f->tail.n < k) {
@@ -197,19 +160,18 @@ static int position(struct mfile *f, uint64_t off, bool *reached)
 	return rc;
 }
 
-/* tail_matches - F's bytes before OFF hash to TAIL */
-static int tail_matches(struct mfile *f, uint64_t off, const char *tail,
+int mta_file_tail_matches(struct mta_file *f, uint64_t off, const char *tail,
     bool *yes)
 {
 	char hex[MTA_HEAD_HEX];
 	bool reached;
 	*yes = false;
 	if (f->at != off) {
-		int rc = position(f, off, &reached);
+		int rc = mta_file_position(f, off, &reached);
 		if (rc < 0 || !reached)
 			return rc;
 	}
-	tail_hex(hex, &f->tail);
+	mta_tail_hex(hex, &f->tail);
 	*yes = strcmp(hex, tail) == 0;
 	return 0;
 }
@@ -218,12 +180,13 @@ static int tail_matches(struct mfile *f, uint64_t off, const char *tail,
  * open_file - open PATH, read its identity and first-line hash; *gone when
  * it vanished since the glob (rotated away: its new name was matched too)
  */
-static int open_file(struct mfile *f, bool *gone, const char *path,
+static int open_file(struct mta_file *f, bool *gone, const char *path,
     size_t line_max)
 {
 	*gone = false;
 	f->dup_of = -1;
-	f->at = NOWHERE;
+	f->via = -1;
+	f->at = MTA_NOWHERE;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		*gone = true;
@@ -258,7 +221,7 @@ static int match_checkpoints(struct mta_reader *r)
 	const struct mta_checkpoint *prev = r->run->prev;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < r->n_files; i++) {
-			struct mfile *f = &r->files[i];
+			struct mta_file *f = &r->files[i];
 			if (f->matched || f->cp.head[0] == '\0')
 				continue;
 			for (size_t j = 0; j < r->run->n_prev; j++) {
@@ -271,7 +234,7 @@ static int match_checkpoints(struct mta_reader *r)
 				if (pass == 0 && !same)
 					continue;
 				bool yes;
-				int rc = tail_matches(f, cp->offset, cp->tail,
+				int rc = mta_file_tail_matches(f, cp->offset, cp->tail,
 				    &yes);
 				if (rc < 0)
 					return rc;
@@ -290,79 +253,15 @@ static int match_checkpoints(struct mta_reader *r)
 	return 0;
 }
 
-/* prefix_of - F's whole content (shorter than P's) starts P: *yes */
-static int prefix_of(struct mfile *f, struct mfile *p, bool *yes)
-{
-	unsigned char *a = g_malloc(READ_CHUNK), *b = g_malloc(READ_CHUNK);
-	int rc = mta_stream_rewind(&f->st);
-	if (rc == 0)
-		rc = mta_stream_rewind(&p->st);
-	f->at = p->at = NOWHERE;
-	*yes = rc == 0;
-	while (rc == 0 && *yes) {
-		size_t na, nb = 0, got = 1;
-		rc = mta_stream_read(&f->st, a, READ_CHUNK, &na);
-		if (rc < 0 || na == 0)
-			break;
-		while (rc == 0 && nb < na && got > 0) {
-			rc = mta_stream_read(&p->st, b + nb, na - nb, &got);
-			nb += got;
-		}
-		*yes = nb == na && memcmp(a, b, na) == 0;
-	}
-	g_free(a);
-	g_free(b);
-	if (rc < 0)
-		*yes = false;
-	return rc;
-}
-
-/*
- * find_copies - a file not placed whose first line is that of a file
- * placed at an offset, with the same bytes before that offset (or all of
- * it the start of that file: a copy being written) is a copy: not read,
- * its checkpoint follows the original's
- */
-static int find_copies(struct mta_reader *r)
-{
-	for (size_t i = 0; i < r->n_files; i++) {
-		struct mfile *f = &r->files[i];
-		if (f->matched || f->cp.head[0] == '\0')
-			continue;
-		for (size_t j = 0; j < r->n_files && f->dup_of < 0; j++) {
-			struct mfile *p = &r->files[j];
-			if (!p->matched || p->cp.offset == 0 ||
-			    strcmp(p->cp.head, f->cp.head) != 0)
-				continue;
-			bool yes = false, reached;
-			int rc = position(f, p->cp.offset, &reached);
-			if (rc == 0 && reached) {
-				char hex[MTA_HEAD_HEX];
-				tail_hex(hex, &f->tail);
-				yes = strcmp(hex, p->start_tail) == 0;
-			} else if (rc == 0) {
-				rc = prefix_of(f, p, &yes);
-			}
-			if (rc < 0)
-				return rc;
-			if (yes) {
-				f->dup_of = (ptrdiff_t)j;
-				r->stats.copies++;
-			}
-		}
-	}
-	return 0;
-}
-
 /* seek_files - move each file to read to its starting offset */
 static int seek_files(struct mta_reader *r)
 {
 	for (size_t i = 0; i < r->n_files; i++) {
-		struct mfile *f = &r->files[i];
+		struct mta_file *f = &r->files[i];
 		bool reached;
 		if (f->dup_of >= 0 || f->at == f->cp.offset)
 			continue;
-		int rc = position(f, f->cp.offset, &reached);
+		int rc = mta_file_position(f, f->cp.offset, &reached);
 		if (rc < 0)
 			return rc;
 		if (!reached)
@@ -419,7 +318,7 @@ void mta_reader_run_free(struct mta_reader_run *run)
 }
 
 /* close_file - F's stream and name */
-static void close_file(struct mfile *f)
+static void close_file(struct mta_file *f)
 {
 	mta_stream_close(&f->st);
 	g_free(f->path);
@@ -432,7 +331,7 @@ static void close_file(struct mfile *f)
  */
 static int add_file(struct mta_reader *r, const char *path)
 {
-	struct mfile *f = &r->files[r->n_files];
+	struct mta_file *f = &r->files[r->n_files];
 	bool gone;
 	int rc = open_file(f, &gone, path, r->line_max);
 	if (gone)
@@ -460,7 +359,7 @@ static int open_all(struct mta_reader *r, const char *source)
 		    "%s: cannot list the files", source);
 		goto cleanup;
 	}
-	r->files = g_new0(struct mfile, g.gl_pathc ? g.gl_pathc : 1);
+	r->files = g_new0(struct mta_file, g.gl_pathc ? g.gl_pathc : 1);
 	for (size_t i = 0; grc == 0 && i < g.gl_pathc && rc == 0; i++) {
 		if (!g_file_test(g.gl_pathv[i], G_FILE_TEST_IS_REGULAR))
 			continue;
@@ -485,7 +384,7 @@ int mta_reader_open(struct mta_reader **out, struct mta_reader_run *run,
 	r->run = run;
 	r->line_max = line_max ? line_max : MTA_JSON_MAX;
 	r->line = g_string_sized_new(256);
-	r->buf = g_malloc(READ_CHUNK);
+	r->buf = g_malloc(MTA_READ_CHUNK);
 	rc = open_all(r, source);
 	if (rc < 0)
 		goto cleanup;
@@ -494,7 +393,9 @@ int mta_reader_open(struct mta_reader **out, struct mta_reader_run *run,
 		r->files[i].cp.path = r->files[i].path;
 	rc = match_checkpoints(r);
 	if (rc == 0)
-		rc = find_copies(r);
+		rc = mta_reader_advance(r);
+	if (rc == 0)
+		rc = mta_reader_find_copies(r);
 	if (rc == 0)
 		rc = seek_files(r);
 	if (rc < 0)
@@ -522,10 +423,10 @@ int mta_reader_new(struct mta_reader **out, const char *source,
 /*
  * fill - refill the buffer of the current file; sets r->eof at its end
  */
-static int fill(struct mta_reader *r, struct mfile *f)
+static int fill(struct mta_reader *r, struct mta_file *f)
 {
 	size_t n;
-	int rc = mta_stream_read(&f->st, r->buf, READ_CHUNK, &n);
+	int rc = mta_stream_read(&f->st, r->buf, MTA_READ_CHUNK, &n);
 	if (rc < 0)
 		return rc;
 	r->bpos = 0;
@@ -539,7 +440,7 @@ static int fill(struct mta_reader *r, struct mfile *f)
  * the end of the file (a partial last line stays unconsumed, its bytes
  * out of the tail)
  */
-static int next_in_file(struct mta_reader *r, struct mfile *f, bool *got)
+static int next_in_file(struct mta_reader *r, struct mta_file *f, bool *got)
 {
 	*got = false;
 	for (;;) {
@@ -609,7 +510,7 @@ int mta_reader_next(struct mta_reader *r, const char **line, size_t *len,
 	if (lineno)
 		*lineno = 0;
 	while (r->cur < r->n_files) {
-		struct mfile *f = &r->files[r->cur];
+		struct mta_file *f = &r->files[r->cur];
 		bool got = false;
 		if (f->dup_of < 0) {
 			int rc = next_in_file(r, f, &got);
@@ -640,14 +541,10 @@ void mta_reader_checkpoints(struct mta_reader *r,
 	g_free(r->out);
 	r->out = g_new0(struct mta_checkpoint, r->n_files ? r->n_files : 1);
 	for (size_t i = 0; i < r->n_files; i++) {
-		const struct mfile *f = &r->files[i];
-		const struct mfile *o = f->dup_of >= 0 ? &r->files[f->dup_of] :
-		    f;
-		r->out[i] = o->cp;
-		tail_hex(r->out[i].tail, &o->tail);
+		const struct mta_file *f = &r->files[i];
+		r->out[i] = f->cp; /* a copy's: the end of its shared part */
+		mta_tail_hex(r->out[i].tail, &f->tail);
 		r->out[i].path = f->path;
-		r->out[i].inode = f->cp.inode;
-		r->out[i].device = f->cp.device;
 	}
 	*out = r->out;
 	*n = r->n_files;

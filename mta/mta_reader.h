@@ -19,13 +19,21 @@
  * (another name or inode, possibly compressed now). Files of the same
  * first line but other bytes there (PowerMTA's accounting files all start
  * with the same header row), truncated files and new first lines start at
- * 0. A file that is a copy of another placed file (a logrotate compress
- * in progress, mail.log.save) is not read: it gets that file's
- * checkpoint. A partial last line (no newline yet) is not consumed; a line
- * over the ceiling is dropped and counted. The caller stores
- * mta_reader_checkpoints() once it committed what it read, so a re-run
- * never yields a line twice. Errors are recorded naming the file, never
- * printed.
+ * 0. A file whose whole content is the start of another file to be read
+ * (a logrotate compress in progress, copytruncate's copy, mail.log.save)
+ * is a copy, not read: judged by the bytes before the other's starting
+ * offset when that lies beyond the first line, else from the first byte,
+ * and only between files of the same second line (or one without one
+ * yet): a shared header row alone never makes a file with rows a copy
+ * (mta_reader_copy.c). A copy's checkpoint is its own last complete
+ * line: once the original is gone or truncated the copy holds nothing
+ * new; when it grew to a further unused checkpoint of its first line (it
+ * was still being written) it resumes there. Of two new files one the
+ * start of the other, the longer is read. A partial last line (no newline
+ * yet) is not consumed; a line over the ceiling is dropped and counted.
+ * The caller stores mta_reader_checkpoints() once it committed what it
+ * read, so a re-run never yields a line twice. Errors are recorded naming
+ * the file, never printed.
  *
  * The readers of one run (struct mta_reader_run) share the previous
  * checkpoints: each is used once, and a file (device, inode) is read by
@@ -96,8 +104,8 @@ int mta_reader_new(struct mta_reader **out, const char *source,
 /*
  * mta_reader_next - the next complete line (without its newline; NUL
  * terminated but it may hold NUL bytes, so use LEN; valid until the next
- * call), its file and 1-based line number in that file. Returns 0 with *line NULL at the end, or a negative
- * status on a read error.
+ * call), its file and 1-based line number in that file. Returns 0 with
+ * *line NULL at the end, or a negative status on a read error.
  */
 int mta_reader_next(struct mta_reader *r, const char **line, size_t *len,
     const char **file, uint64_t *lineno);

@@ -80,6 +80,12 @@ static int zread(struct mta_stream *s, void *buf, size_t n, size_t *got)
 int mta_stream_read(struct mta_stream *s, void *buf, size_t n, size_t *got)
 {
 	*got = 0;
+	if (s->has_back && n > 0) {
+		*(unsigned char *)buf = s->back;
+		s->has_back = false;
+		*got = 1;
+		return 0;
+	}
 	if (s->zs != NULL)
 		return zread(s, buf, n, got);
 	int r = gzread(s->gz, buf, (unsigned)MIN(n, (size_t)INT_MAX));
@@ -92,8 +98,20 @@ int mta_stream_read(struct mta_stream *s, void *buf, size_t n, size_t *got)
 	return 0;
 }
 
+int mta_stream_peek(struct mta_stream *s, bool *more)
+{
+	size_t got;
+	*more = s->has_back;
+	if (s->has_back)
+		return 0;
+	int rc = mta_stream_read(s, &s->back, 1, &got);
+	*more = s->has_back = rc == 0 && got == 1;
+	return rc;
+}
+
 int mta_stream_rewind(struct mta_stream *s)
 {
+	s->has_back = false;
 	if (s->zs == NULL) {
 		if (gzrewind(s->gz) != 0)
 			return rw_error_set(RW_EIO, "%s: cannot rewind",

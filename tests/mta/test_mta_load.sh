@@ -8,7 +8,8 @@
 # lines (warned with file:line, the load goes on), the summary, status,
 # the nightly step and the exit codes; logrotate's compress window, one
 # file by two names, the year of an old archive's syslog stamps, a load's
-# xid while it reads, two sources over one file, zstd.
+# xid while it reads, two sources over one file, zstd; PowerMTA files
+# beside a header-only one.
 . "$(dirname "$0")/../lib.sh"
 unset REPWATCH_CONFIG
 if [ -z "${PGHOST:-}" ]; then
@@ -285,6 +286,30 @@ zstd -q -c "$FIX" >"$T_TMP/segment"
 expect_status 0 "mta parse reads zstd" "$RW" mta parse --type postfix "$T_TMP/segment"
 n=$(grep -c ' yes$' "$T_TMP/out")
 [ "$n" = 7 ] && ok "zstd: 7 Microsoft attempts" || nok "zstd: $n, want 7"
+
+# PowerMTA: a header-only accounting file (a quiet hour) makes no new
+# file a copy: a new file's rows (a S3150 block) count in the load that
+# first sees it, once
+P=$T_TMP/pmta
+mkdir -p "$P"
+cat >>"$cfg" <<CONF
+[mta.pm]
+type = powermta
+path = $P/acct-*.csv
+timezone = UTC
+CONF
+pm() { sql "SELECT coalesce(sum(attempts), 0) || ' ' || coalesce(sum(attempts) FILTER (WHERE code = 'S3150'), 0) FROM repwatch.mta_attempt_hour WHERE source = 'pm'"; }
+head -1 tests/fixtures/mta/powermta.csv >"$P/acct-2026-12-07-0600.csv"
+expect_status 0 "pmta: a header-only file" "${R[@]}" mta load --source pm
+head -4 tests/fixtures/mta/powermta.csv >"$P/acct-2026-12-07-0100.csv"
+expect_status 0 "pmta: a new file beside it" "${R[@]}" mta load --source pm
+n=$(pm)
+[ "$n" = "2 1" ] && ok "pmta: the new file's 2 attempts (1 S3150) count at once" ||
+	nok "pmta: got '$n' attempts (S3150), want '2 1'"
+expect_status 0 "pmta: re-run" "${R[@]}" mta load --source pm
+n=$(pm)
+[ "$n" = "2 1" ] && ok "pmta: a re-run counts nothing twice" ||
+	nok "pmta: after a re-run got '$n', want '2 1'"
 
 # parse: stdin, JSON, errors
 expect_status 0 "mta parse - reads stdin" "$RW" mta parse --type postfix --format json - <"$FIX"
