@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "common/rw_error.h"
+#include "common/rw_util.h"
 #include "reader_lib.h"
 
 char *keep(struct state *s, char *p)
@@ -192,16 +193,8 @@ int setup(void **state)
 int teardown(void **state)
 {
 	struct state *s = *state;
-	GDir *d = g_dir_open(s->dir, 0, NULL);
-	const char *name;
-	while (d && (name = g_dir_read_name(d)) != NULL) {
-		char *p = path_of(s, name);
-		g_unlink(p);
-		g_free(p);
-	}
-	if (d)
-		g_dir_close(d);
-	g_rmdir(s->dir);
+	if (rw_rm_rf(s->dir) != 0)
+		fail_msg("%s: %s", s->dir, rw_error_message());
 	for (size_t i = 0; i < s->n; i++)
 		g_free(s->paths[i]);
 	g_free(s->paths);
