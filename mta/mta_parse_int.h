@@ -16,6 +16,10 @@ struct mta_parser {
 	GHashTable *services;        /* service name -> canonical address */
 	GTimeZone *zone;             /* for times logged without a zone */
 	int64_t now;                 /* dates stamps without a year; 0 none */
+	int now_year;                /* NOW's year (UTC); 0 none */
+	bool next_year;              /* NOW within a day and a zone of its
+	                              * year's end: a stamp may be of the
+	                              * next year */
 	char *buf;                   /* one line, NUL-terminated */
 	/* PowerMTA */
 	struct csv_parser csv;
