@@ -207,7 +207,8 @@ count(struct load *l, const struct mta_attempt *a, enum mta_class cls)
 	const char *ip = a->source_ip[0] != '\0' ? a->source_ip : a->answer_ip;
 	const char *code = a->scode[0] != '\0' ? a->scode : a->enhanced;
 	int64_t hour;
-	char *key;
+	/* "ip hour class code enhanced": 45 + 20 + 11 + 15 + 15 + 4 bytes */
+	char key[RW_IP_BUF + 80];
 	struct bucket *b;
 
 	if (!a->has_epoch) {
@@ -219,8 +220,8 @@ count(struct load *l, const struct mta_attempt *a, enum mta_class cls)
 		return 0;
 	}
 	hour = a->epoch - ((a->epoch % 3600) + 3600) % 3600;
-	key = g_strdup_printf("%s %" G_GINT64_FORMAT " %d %s %s", ip, hour,
-	    (int)cls, code, a->enhanced);
+	g_snprintf(key, sizeof(key), "%s %" G_GINT64_FORMAT " %d %s %s", ip,
+	    hour, (int)cls, code, a->enhanced);
 	b = g_hash_table_lookup(l->buckets, key);
 	if (b == NULL) {
 		b = g_new0(struct bucket, 1);
@@ -230,13 +231,11 @@ count(struct load *l, const struct mta_attempt *a, enum mta_class cls)
 		g_strlcpy(b->code, code, sizeof(b->code));
 		g_strlcpy(b->enhanced, a->enhanced, sizeof(b->enhanced));
 		b->first_at = b->last_at = a->epoch;
-		g_hash_table_insert(l->buckets, key, b);
-		key = NULL;
+		g_hash_table_insert(l->buckets, g_strdup(key), b);
 	} else if (a->epoch < b->first_at) {
 		b->first_at = a->epoch;
 		g_clear_pointer(&b->answer, g_free);
 	}
-	g_free(key);
 	if (a->epoch > b->last_at)
 		b->last_at = a->epoch;
 	if (b->answer == NULL) {
