@@ -104,7 +104,6 @@ struct mta_reader {
 	size_t line_max;
 	unsigned char *buf; /* read buffer of the current file */
 	size_t bpos, blen;
-	bool eof;
 	GString *line;
 	struct mta_tailbuf over; /* the last bytes of an over-long line */
 	int64_t mtime; /* of the last line's file */
