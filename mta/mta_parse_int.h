@@ -10,6 +10,8 @@
 
 #include "mta/mta_parse.h"
 
+#define MTA_PMTA_COLS 9 /* PowerMTA columns read (mta_record.c) */
+
 struct mta_parser {
 	enum mta_format format;
 	char source_ip[RW_IP_BUF];   /* "" none */
@@ -24,9 +26,10 @@ struct mta_parser {
 	/* PowerMTA */
 	struct csv_parser csv;
 	bool csv_ok;
-	GPtrArray *header;           /* column names, NULL before the header */
-	GPtrArray *row;              /* fields of the row being read */
-	size_t row_bytes;
+	GString *row;                /* the row's fields, each NUL-ended */
+	GArray *fields;              /* size_t: where each starts in row */
+	guint header_len;            /* the header row's fields; 0 before it */
+	int cols[MTA_PMTA_COLS];     /* the columns read, by the header; -1 */
 };
 
 /* mta_copy - N bytes of S into DST (CAP bytes), cut, NUL-terminated */
