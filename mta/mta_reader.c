@@ -389,8 +389,6 @@ int mta_reader_open(struct mta_reader **out, struct mta_reader_run *run,
 	if (rc < 0)
 		goto cleanup;
 	qsort(r->files, r->n_files, sizeof *r->files, file_order);
-	for (size_t i = 0; i < r->n_files; i++)
-		r->files[i].cp.path = r->files[i].path;
 	rc = match_checkpoints(r);
 	if (rc == 0)
 		rc = mta_reader_advance(r);
