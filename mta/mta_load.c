@@ -498,14 +498,16 @@ static int
 log_load(struct load *l, int64_t started)
 {
 	const struct mta_load_totals *t = &l->t;
-	g_autofree char *v = g_strdup_printf("%" G_GINT64_FORMAT
-	    " %zu %zu %zu %zu %zu %zu %zu %zu", started, t->files, t->lines,
-	    t->attempts, t->microsoft, t->no_ip, t->no_time, t->bad_lines,
-	    t->overlong);
-	g_auto(GStrv) f = g_strsplit(v, " ", -1);
-	const char *params[] = {l->src->name, f[0], f[1], f[2], f[3], f[4],
-	    f[5], f[6], f[7], f[8]};
+	const size_t n[] = {t->files, t->lines, t->attempts, t->microsoft,
+	    t->no_ip, t->no_time, t->bad_lines, t->overlong};
+	char num[G_N_ELEMENTS(n) + 1][24];
+	const char *params[G_N_ELEMENTS(n) + 2] = {l->src->name, num[0]};
 
+	g_snprintf(num[0], sizeof(num[0]), "%" G_GINT64_FORMAT, started);
+	for (size_t i = 0; i < G_N_ELEMENTS(n); i++) {
+		g_snprintf(num[i + 1], sizeof(num[0]), "%zu", n[i]);
+		params[i + 2] = num[i + 1];
+	}
 	return rw_db_query(NULL, l->db, "INSERT INTO repwatch.mta_load"
 	    " (source, started_at, files, lines, attempts, microsoft, no_ip,"
 	    " no_time, bad_lines, overlong) VALUES ($1,"
