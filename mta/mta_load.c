@@ -207,7 +207,8 @@ count(struct load *l, const struct mta_attempt *a, enum mta_class cls)
 	const char *ip = a->source_ip[0] != '\0' ? a->source_ip : a->answer_ip;
 	const char *code = a->scode[0] != '\0' ? a->scode : a->enhanced;
 	int64_t hour;
-	char *key;
+	/* "ip hour class code enhanced": 45 + 20 + 11 + 15 + 15 + 4 bytes */
+	char key[RW_IP_BUF + 80];
 	struct bucket *b;
 
 	if (!a->has_epoch) {
@@ -219,8 +220,8 @@ count(struct load *l, const struct mta_attempt *a, enum mta_class cls)
 		return 0;
 	}
 	hour = a->epoch - ((a->epoch % 3600) + 3600) % 3600;
-	key = g_strdup_printf("%s %" G_GINT64_FORMAT " %d %s %s", ip, hour,
-	    (int)cls, code, a->enhanced);
+	g_snprintf(key, sizeof(key), "%s %" G_GINT64_FORMAT " %d %s %s", ip,
+	    hour, (int)cls, code, a->enhanced);
 	b = g_hash_table_lookup(l->buckets, key);
 	if (b == NULL) {
 		b = g_new0(struct bucket, 1);
@@ -230,13 +231,11 @@ count(struct load *l, const struct mta_attempt *a, enum mta_class cls)
 		g_strlcpy(b->code, code, sizeof(b->code));
 		g_strlcpy(b->enhanced, a->enhanced, sizeof(b->enhanced));
 		b->first_at = b->last_at = a->epoch;
-		g_hash_table_insert(l->buckets, key, b);
-		key = NULL;
+		g_hash_table_insert(l->buckets, g_strdup(key), b);
 	} else if (a->epoch < b->first_at) {
 		b->first_at = a->epoch;
 		g_clear_pointer(&b->answer, g_free);
 	}
-	g_free(key);
 	if (a->epoch > b->last_at)
 		b->last_at = a->epoch;
 	if (b->answer == NULL) {
@@ -499,14 +498,16 @@ static int
 log_load(struct load *l, int64_t started)
 {
 	const struct mta_load_totals *t = &l->t;
-	g_autofree char *v = g_strdup_printf("%" G_GINT64_FORMAT
-	    " %zu %zu %zu %zu %zu %zu %zu %zu", started, t->files, t->lines,
-	    t->attempts, t->microsoft, t->no_ip, t->no_time, t->bad_lines,
-	    t->overlong);
-	g_auto(GStrv) f = g_strsplit(v, " ", -1);
-	const char *params[] = {l->src->name, f[0], f[1], f[2], f[3], f[4],
-	    f[5], f[6], f[7], f[8]};
+	const size_t n[] = {t->files, t->lines, t->attempts, t->microsoft,
+	    t->no_ip, t->no_time, t->bad_lines, t->overlong};
+	char num[G_N_ELEMENTS(n) + 1][24];
+	const char *params[G_N_ELEMENTS(n) + 2] = {l->src->name, num[0]};
 
+	g_snprintf(num[0], sizeof(num[0]), "%" G_GINT64_FORMAT, started);
+	for (size_t i = 0; i < G_N_ELEMENTS(n); i++) {
+		g_snprintf(num[i + 1], sizeof(num[0]), "%zu", n[i]);
+		params[i + 2] = num[i + 1];
+	}
 	return rw_db_query(NULL, l->db, "INSERT INTO repwatch.mta_load"
 	    " (source, started_at, files, lines, attempts, microsoft, no_ip,"
 	    " no_time, bad_lines, overlong) VALUES ($1,"

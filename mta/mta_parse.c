@@ -167,7 +167,26 @@ mta_parser_set_zone(struct mta_parser *p, const char *zone)
 void
 mta_parser_set_now(struct mta_parser *p, int64_t now)
 {
+	GDateTime *dt;
+	int64_t next;
+
+	if (now == p->now)
+		return;
 	p->now = now;
+	p->now_year = 0;
+	p->next_year = false;
+	dt = now > 0 ? g_date_time_new_from_unix_utc(now) : NULL;
+	if (dt == NULL)
+		return;
+	p->now_year = g_date_time_get_year(dt);
+	g_date_time_unref(dt);
+	/* a stamp of the next year is at most a day ahead of NOW in a zone
+	 * of up to 14 hours ahead of UTC (15 for a margin) */
+	dt = g_date_time_new_utc(p->now_year + 1, 1, 1, 0, 0, 0);
+	next = dt != NULL ? g_date_time_to_unix(dt) : G_MAXINT64;
+	if (dt != NULL)
+		g_date_time_unref(dt);
+	p->next_year = now + 86400 >= next - 15 * 3600;
 }
 
 int
@@ -403,14 +422,13 @@ void
 mta_set_syslog_time(struct mta_attempt *a, const struct mta_parser *p,
     const char *s, size_t n)
 {
-	int mon, day, hh, mm, ss, year;
-	GDateTime *now;
+	int mon, day, hh, mm, ss;
 
 	mta_copy(a->time, sizeof(a->time), s, n);
 	/* "Mmm dd HH:MM:SS": 15 bytes, the day padded with a blank */
 	s = a->time;
-	if (p->now <= 0 || strlen(s) != 15 || s[3] != ' ' || s[6] != ' ' ||
-	    s[9] != ':' || s[12] != ':')
+	if (p->now_year == 0 || strlen(s) != 15 || s[3] != ' ' ||
+	    s[6] != ' ' || s[9] != ':' || s[12] != ':')
 		return;
 	mon = syslog_month(s);
 	day = two_digits(s + 4, true);
@@ -419,14 +437,9 @@ mta_set_syslog_time(struct mta_attempt *a, const struct mta_parser *p,
 	ss = two_digits(s + 13, false);
 	if (mon == 0 || day < 1 || hh < 0 || mm < 0 || ss < 0)
 		return;
-	now = g_date_time_new_from_unix_utc(p->now);
-	if (now == NULL)
-		return;
-	year = g_date_time_get_year(now);
-	g_date_time_unref(now);
 	/* the latest year at most a day ahead of NOW; a 29 February that
 	 * does not exist in a year goes back to the last leap year */
-	for (int y = year + 1; y >= year - 8; y--) {
+	for (int y = p->now_year + p->next_year; y >= p->now_year - 8; y--) {
 		GDateTime *dt = g_date_time_new(p->zone, y, mon, day, hh, mm,
 		    (gdouble)ss);
 		int64_t e;

@@ -10,19 +10,26 @@
 
 #include "mta/mta_parse.h"
 
+#define MTA_PMTA_COLS 9 /* PowerMTA columns read (mta_record.c) */
+
 struct mta_parser {
 	enum mta_format format;
 	char source_ip[RW_IP_BUF];   /* "" none */
 	GHashTable *services;        /* service name -> canonical address */
 	GTimeZone *zone;             /* for times logged without a zone */
 	int64_t now;                 /* dates stamps without a year; 0 none */
+	int now_year;                /* NOW's year (UTC); 0 none */
+	bool next_year;              /* NOW within a day and a zone of its
+	                              * year's end: a stamp may be of the
+	                              * next year */
 	char *buf;                   /* one line, NUL-terminated */
 	/* PowerMTA */
 	struct csv_parser csv;
 	bool csv_ok;
-	GPtrArray *header;           /* column names, NULL before the header */
-	GPtrArray *row;              /* fields of the row being read */
-	size_t row_bytes;
+	GString *row;                /* the row's fields, each NUL-ended */
+	GArray *fields;              /* size_t: where each starts in row */
+	guint header_len;            /* the header row's fields; 0 before it */
+	int cols[MTA_PMTA_COLS];     /* the columns read, by the header; -1 */
 };
 
 /* mta_copy - N bytes of S into DST (CAP bytes), cut, NUL-terminated */

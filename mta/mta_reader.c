@@ -389,8 +389,6 @@ int mta_reader_open(struct mta_reader **out, struct mta_reader_run *run,
 	if (rc < 0)
 		goto cleanup;
 	qsort(r->files, r->n_files, sizeof *r->files, file_order);
-	for (size_t i = 0; i < r->n_files; i++)
-		r->files[i].cp.path = r->files[i].path;
 	rc = match_checkpoints(r);
 	if (rc == 0)
 		rc = mta_reader_advance(r);
@@ -420,9 +418,7 @@ int mta_reader_new(struct mta_reader **out, const char *source,
 	return rc;
 }
 
-/*
- * fill - refill the buffer of the current file; sets r->eof at its end
- */
+/* fill - refill the buffer of the current file: r->blen 0 at its end */
 static int fill(struct mta_reader *r, struct mta_file *f)
 {
 	size_t n;
@@ -431,7 +427,6 @@ static int fill(struct mta_reader *r, struct mta_file *f)
 		return rc;
 	r->bpos = 0;
 	r->blen = n;
-	r->eof = n == 0;
 	return 0;
 }
 
@@ -453,7 +448,7 @@ static int next_in_file(struct mta_reader *r, struct mta_file *f, bool *got)
 				int rc = fill(r, f);
 				if (rc < 0)
 					return rc;
-				if (r->eof)
+				if (r->blen == 0)
 					return 0;
 				split = taken > 0;
 				start = 0;
@@ -530,7 +525,6 @@ int mta_reader_next(struct mta_reader *r, const char **line, size_t *len,
 		}
 		r->cur++;
 		r->bpos = r->blen = 0;
-		r->eof = false;
 	}
 	return 0;
 }

@@ -78,7 +78,7 @@ struct mta_file {
 	struct mta_stream st;
 	int group;    /* numbered copy, dated copy, live (file_order) */
 	int64_t rank; /* rotation number of a numbered copy */
-	struct mta_checkpoint cp;
+	struct mta_checkpoint cp; /* path set by mta_reader_checkpoints */
 	uint64_t head_len; /* bytes of the first line with its newline */
 	char line2[MTA_HEAD_HEX]; /* sha256 of the second line; "" if none */
 	bool matched; /* placed at a checkpoint (or past a shared part) */
@@ -104,7 +104,6 @@ struct mta_reader {
 	size_t line_max;
 	unsigned char *buf; /* read buffer of the current file */
 	size_t bpos, blen;
-	bool eof;
 	GString *line;
 	struct mta_tailbuf over; /* the last bytes of an over-long line */
 	int64_t mtime; /* of the last line's file */

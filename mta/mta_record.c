@@ -208,18 +208,40 @@ cleanup:
 	return rc;
 }
 
-/* cb_field - libcsv: one field of the row, capped */
+/* the PowerMTA columns read, in the order of p->cols */
+enum pmta_col {
+	COL_TYPE, COL_TIME, COL_RCPT, COL_SOURCE_IP, COL_DEST_IP, COL_MTA,
+	COL_STATUS, COL_VMTA, COL_DIAG,
+};
+
+static const char *const col_names[MTA_PMTA_COLS] = {
+	[COL_TYPE] = "type", [COL_TIME] = "timeLogged", [COL_RCPT] = "rcpt",
+	[COL_SOURCE_IP] = "dlvSourceIp", [COL_DEST_IP] = "dlvDestinationIp",
+	[COL_MTA] = "dsnMta", [COL_STATUS] = "dsnStatus", [COL_VMTA] = "vmta",
+	[COL_DIAG] = "dsnDiag",
+};
+
+/* field - field I of the current row */
+static const char *
+field(const struct mta_parser *p, guint i)
+{
+	return p->row->str + g_array_index(p->fields, size_t, i);
+}
+
+/* cb_field - libcsv: one field of the row, capped, into p->row */
 static void
 cb_field(void *s, size_t len, void *data)
 {
 	struct mta_parser *p = data;
 
-	if (p->row->len >= MTA_CSV_FIELDS)
+	if (p->fields->len >= MTA_CSV_FIELDS)
 		return;
 	if (len > MTA_LINE_MAX)
 		len = MTA_LINE_MAX;
-	g_ptr_array_add(p->row, g_strndup(s, len));
-	p->row_bytes += len;
+	g_array_append_val(p->fields, p->row->len);
+	if (len > 0)
+		g_string_append_len(p->row, s, (gssize)len);
+	g_string_append_c(p->row, '\0');
 }
 
 /* cb_row - libcsv: end of the row (one line is one row) */
@@ -233,7 +255,8 @@ cb_row(int c, void *data)
 int
 mta_powermta_init(struct mta_parser *p)
 {
-	p->row = g_ptr_array_new_with_free_func(g_free);
+	p->row = g_string_new(NULL);
+	p->fields = g_array_new(FALSE, FALSE, sizeof(size_t));
 	p->csv_ok = csv_init(&p->csv, CSV_STRICT | CSV_STRICT_FINI |
 	    CSV_APPEND_NULL) == 0;
 	return p->csv_ok ? 0 : RW_EFAIL;
@@ -245,19 +268,32 @@ mta_powermta_free(struct mta_parser *p)
 	if (p->csv_ok)
 		csv_free(&p->csv);
 	if (p->row != NULL)
-		g_ptr_array_free(p->row, TRUE);
-	if (p->header != NULL)
-		g_ptr_array_free(p->header, TRUE);
+		g_string_free(p->row, TRUE);
+	if (p->fields != NULL)
+		g_array_free(p->fields, TRUE);
 }
 
-/* column - the value of column NAME in the current row, NULL if none */
-static const char *
-column(const struct mta_parser *p, const char *name)
+/*
+ * set_header - the current row is the header: where each column read is
+ * (the first of its name), once for the rows after it
+ */
+static void
+set_header(struct mta_parser *p)
 {
-	for (guint i = 0; i < p->header->len && i < p->row->len; i++)
-		if (strcmp(g_ptr_array_index(p->header, i), name) == 0)
-			return g_ptr_array_index(p->row, i);
-	return NULL;
+	p->header_len = p->fields->len;
+	for (size_t c = 0; c < MTA_PMTA_COLS; c++) {
+		p->cols[c] = -1;
+		for (guint i = 0; i < p->fields->len && p->cols[c] < 0; i++)
+			if (strcmp(field(p, i), col_names[c]) == 0)
+				p->cols[c] = (int)i;
+	}
+}
+
+/* column - column C of the current row (as long as the header), or NULL */
+static const char *
+column(const struct mta_parser *p, enum pmta_col c)
+{
+	return p->cols[c] >= 0 ? field(p, (guint)p->cols[c]) : NULL;
 }
 
 /* pmta_mta - dsnMta "host (ip)" or "host" into the MX host and address */
@@ -281,7 +317,7 @@ pmta_mta(struct mta_attempt *a, const char *s)
 static void
 pmta_row(struct mta_attempt *a, bool *found, const struct mta_parser *p)
 {
-	const char *type = column(p, "type"), *s;
+	const char *type = column(p, COL_TYPE), *s;
 
 	if (type == NULL)
 		return;
@@ -293,21 +329,21 @@ pmta_row(struct mta_attempt *a, bool *found, const struct mta_parser *p)
 		a->outcome = MTA_BOUNCED;
 	else
 		return;
-	if ((s = column(p, "timeLogged")) != NULL)
+	if ((s = column(p, COL_TIME)) != NULL)
 		mta_set_time(a, p, s, strlen(s));
-	if ((s = column(p, "rcpt")) != NULL)
+	if ((s = column(p, COL_RCPT)) != NULL)
 		mta_set_rcpt(a, s, strlen(s));
-	if ((s = column(p, "dlvSourceIp")) != NULL)
+	if ((s = column(p, COL_SOURCE_IP)) != NULL)
 		mta_set_ip(a->source_ip, s, strlen(s));
-	if ((s = column(p, "dlvDestinationIp")) != NULL)
+	if ((s = column(p, COL_DEST_IP)) != NULL)
 		mta_set_ip(a->mx_ip, s, strlen(s));
-	if ((s = column(p, "dsnMta")) != NULL)
+	if ((s = column(p, COL_MTA)) != NULL)
 		pmta_mta(a, s);
-	if ((s = column(p, "dsnStatus")) != NULL)
+	if ((s = column(p, COL_STATUS)) != NULL)
 		mta_enhanced_at(a->enhanced, s);
-	if ((s = column(p, "vmta")) != NULL)
+	if ((s = column(p, COL_VMTA)) != NULL)
 		mta_copy(a->service, sizeof(a->service), s, strlen(s));
-	if ((s = column(p, "dsnDiag")) != NULL)
+	if ((s = column(p, COL_DIAG)) != NULL)
 		mta_set_text(a, s, strlen(s));
 	mta_scan_answer(a);
 	mta_source(a, p, a->service);
@@ -324,8 +360,8 @@ mta_parse_powermta(struct mta_attempt *a, bool *found, struct mta_parser *p,
 		return 0;
 	if (!p->csv_ok)
 		return rw_error_set(RW_EFAIL, "the csv parser is not set up");
-	g_ptr_array_set_size(p->row, 0);
-	p->row_bytes = 0;
+	g_string_truncate(p->row, 0);
+	g_array_set_size(p->fields, 0);
 	if (csv_parse(&p->csv, line, len, cb_field, cb_row, p) != len ||
 	    csv_fini(&p->csv, cb_field, cb_row, p) != 0) {
 		rc = rw_error_set(RW_EDATA, "powermta row is not CSV: %s",
@@ -336,24 +372,20 @@ mta_parse_powermta(struct mta_attempt *a, bool *found, struct mta_parser *p,
 		    CSV_APPEND_NULL) == 0;
 		return rc;
 	}
-	if (p->row->len >= MTA_CSV_FIELDS)
+	if (p->fields->len >= MTA_CSV_FIELDS)
 		return rw_error_set(RW_EDATA,
 		    "powermta row has over %d fields", MTA_CSV_FIELDS);
-	if (p->row->len > 0 &&
-	    strcmp(g_ptr_array_index(p->row, 0), "type") == 0) {
-		if (p->header != NULL)
-			g_ptr_array_free(p->header, TRUE);
-		p->header = p->row;
-		p->row = g_ptr_array_new_with_free_func(g_free);
+	if (p->fields->len > 0 && strcmp(field(p, 0), "type") == 0) {
+		set_header(p);
 		return 0;
 	}
-	if (p->header == NULL)
+	if (p->header_len == 0)
 		return rw_error_set(RW_EDATA,
 		    "powermta row before the header row (type,timeLogged,...)");
-	if (p->row->len != p->header->len)
+	if (p->fields->len != p->header_len)
 		return rw_error_set(RW_EDATA,
 		    "powermta row has %u fields, the header %u",
-		    p->row->len, p->header->len);
+		    p->fields->len, p->header_len);
 	pmta_row(a, found, p);
 	return 0;
 }

@@ -115,8 +115,7 @@ q(struct fx *f, const char *sql)
 {
 	char *v = NULL;
 
-	if (rw_db_query1(&v, f->db.db, sql, 0, NULL) != 0)
-		fail_msg("%s: %s", sql, rw_error_message());
+	testdb_check_rc(rw_db_query1(&v, f->db.db, sql, 0, NULL), sql);
 	return v != NULL ? v : g_strdup("");
 }
 
@@ -362,6 +361,25 @@ test_files(void **state)
 }
 
 /*
+ * pm_source - the PowerMTA fixture's rows in *ROWS, and a configuration
+ * whose source "pm" reads PATH in the test's directory (a pattern or not)
+ */
+static struct rw_config *
+pm_source(struct fx *f, GStrv *rows, const char *path)
+{
+	g_autofree char *fix = NULL, *conf = NULL;
+	struct rw_config *cfg = NULL;
+
+	assert_true(g_file_get_contents("tests/fixtures/mta/powermta.csv",
+	    &fix, NULL, NULL));
+	*rows = g_strsplit(fix, "\n", -1);
+	conf = g_strdup_printf("[mta.pm]\ntype = powermta\npath = %s/%s\n"
+	    "timezone = UTC\n", f->dir, path);
+	assert_int_equal(rw_config_load_data(&cfg, "t.conf", conf), 0);
+	return cfg;
+}
+
+/*
  * PowerMTA: a file read on from a checkpoint still knows its columns
  * (the header row is read again)
  */
@@ -369,19 +387,14 @@ static void
 test_powermta_resume(void **state)
 {
 	struct fx *f = *state;
-	g_autofree char *fix = NULL, *acct = NULL, *conf = NULL;
+	g_autofree char *acct = NULL;
 	g_auto(GStrv) rows = NULL;
 	struct rw_config *cfg = NULL;
 	struct mta_load_totals t;
 
 	TESTDB_REQUIRE();
-	assert_true(g_file_get_contents("tests/fixtures/mta/powermta.csv",
-	    &fix, NULL, NULL));
-	rows = g_strsplit(fix, "\n", -1);
+	cfg = pm_source(f, &rows, "acct-*.csv");
 	acct = g_build_filename(f->dir, "acct-1.csv", NULL);
-	conf = g_strdup_printf("[mta.pm]\ntype = powermta\npath = %s/acct-*"
-	    ".csv\ntimezone = UTC\n", f->dir);
-	assert_int_equal(rw_config_load_data(&cfg, "t.conf", conf), 0);
 	/* the header, a Gmail delivery, a 4.7.650 deferral, an S3150 bounce */
 	for (int i = 0; i < 4; i++) {
 		g_autofree char *l = g_strconcat(rows[i], "\n", NULL);
@@ -481,21 +494,16 @@ static void
 test_powermta_new_file(void **state)
 {
 	struct fx *f = *state;
-	g_autofree char *fix = NULL, *acct = NULL, *conf = NULL, *away = NULL;
+	g_autofree char *acct = NULL, *away = NULL;
 	g_autofree char *old = NULL, *new = NULL;
 	g_auto(GStrv) rows = NULL;
 	struct rw_config *cfg = NULL;
 	struct mta_load_totals t;
 
 	TESTDB_REQUIRE();
-	assert_true(g_file_get_contents("tests/fixtures/mta/powermta.csv",
-	    &fix, NULL, NULL));
-	rows = g_strsplit(fix, "\n", -1);
+	cfg = pm_source(f, &rows, "acct.csv");
 	acct = g_build_filename(f->dir, "acct.csv", NULL);
 	away = g_build_filename(f->dir, "acct-old.bak", NULL);
-	conf = g_strdup_printf("[mta.pm]\ntype = powermta\npath = %s\n"
-	    "timezone = UTC\n", acct);
-	assert_int_equal(rw_config_load_data(&cfg, "t.conf", conf), 0);
 	old = pm_rows(rows[2], 20, 0);
 	append(acct, rows[0]);
 	append(acct, "\n");

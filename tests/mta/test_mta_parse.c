@@ -370,6 +370,60 @@ test_not_attempts(void **state)
 	}
 }
 
+/*
+ * PowerMTA's header names the columns in any order: the first of a
+ * repeated name counts, a column missing is empty, a new header row
+ * replaces the last one for the rows after it
+ */
+static void
+test_powermta_header(void **state)
+{
+	static const char *const rows[] = {
+		"type,dsnDiag,rcpt,type,vmta",
+		"b,550 5.7.1 on our block list (S3150),x@live.com,d,vmta-1",
+		"type,rcpt",
+		"d,y@Outlook.com",
+		"d,z@outlook.com,extra",
+	};
+	struct mta_parser *p = NULL;
+	struct mta_attempt a;
+	bool found;
+
+	(void)state;
+	assert_int_equal(mta_parser_new(&p, MTA_POWERMTA), 0);
+	for (size_t i = 0; i < 4; i++) {
+		found = false;
+		assert_int_equal(mta_parse_line(&a, &found, p, rows[i],
+		    strlen(rows[i])), 0);
+		if (found != (i == 1 || i == 3))
+			fail_msg("row %zu: found %d, want %d", i, found, !found);
+		if (i == 1) {
+			expect_int("reordered", "outcome", a.outcome,
+			    MTA_BOUNCED);
+			expect_str("reordered", "rcpt_domain", a.rcpt_domain,
+			    "live.com");
+			expect_str("reordered", "scode", a.scode, "S3150");
+			expect_int("reordered", "reply", a.reply, 550);
+			expect_str("reordered", "service", a.service,
+			    "vmta-1");
+			expect_str("reordered", "time", a.time, "");
+		}
+	}
+	expect_int("new header", "outcome", a.outcome, MTA_DELIVERED);
+	expect_str("new header", "rcpt_domain", a.rcpt_domain,
+	    "outlook.com");
+	expect_str("new header", "text", a.text, "");
+	expect_str("new header", "service", a.service, "");
+	assert_int_equal(mta_parse_line(&a, &found, p, rows[4],
+	    strlen(rows[4])), RW_EDATA);
+	expect_str("a row too long", "error", rw_error_message(),
+	    "powermta row has 3 fields, the header 2");
+	rw_error_clear();
+	mta_parser_free(p);
+	if (failures > 0)
+		fail_msg("%d mismatches", failures);
+}
+
 /* the settings refuse what they cannot use */
 static void
 test_settings(void **state)
@@ -406,6 +460,7 @@ main(void)
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_ceilings),
 		cmocka_unit_test(test_not_attempts),
+		cmocka_unit_test(test_powermta_header),
 		cmocka_unit_test(test_settings),
 	};
 

@@ -341,6 +341,12 @@ static const struct stamp_case stamps[] = {
 	{"Jan 1 read on 31 Dec is next year", "Jan  1 00:10:00", "UTC",
 	    1798761000, 1798762200},
 	{"the zone", "Dec  7 06:00:00", "+01:00", 1796619600, 1796619600},
+	/* 2026-12-30 10:00 UTC, 00:00 at +14: the next year's first second
+	 * is a day ahead */
+	{"Jan 1 read on 30 Dec at +14 is next year", "Jan  1 00:00:00",
+	    "+14:00", 1798624800, 1798711200},
+	{"a second later it is last year", "Jan  1 00:00:01", "+14:00",
+	    1798624800, 1767175201},
 	{"zone Europe/Berlin in summer", "Jul  1 12:00:00", "Europe/Berlin",
 	    1796619600, 1782900000},
 	{"29 Feb goes back to the leap year", "Feb 29 12:00:00", "UTC",
