@@ -197,24 +197,12 @@ pending_load(struct pending *p, struct rw_db *db)
 }
 
 int
-out_notify_pending(char **out_lines, char **out_ids, int *out_count,
-    struct rw_db *db)
+out_notify_pending(char **out_lines, struct rw_db *db)
 {
 	struct pending p = {0};
 	int rc = pending_load(&p, db);
-	GString *ids = g_string_new("{");
 
-	for (guint k = 0; p.incidents != NULL && k < p.incidents->len; k++)
-		g_string_append_printf(ids, "%s%s", k ? "," : "",
-		    ((const struct an_incident *)p.incidents->pdata[k])->id);
-	/* then the health alerts' ids, without their braces */
-	if (p.alert_ids->len > 2)
-		g_string_append_printf(ids, "%s%.*s", ids->len > 1 ? "," : "",
-		    (int)p.alert_ids->len - 2, p.alert_ids->str + 1);
-	g_string_append_c(ids, '}');
-	*out_count = rc == 0 ? p.count : 0;
 	*out_lines = g_string_free(p.lines, FALSE);
-	*out_ids = g_string_free(ids, FALSE);
 	p.lines = NULL;
 	pending_clear(&p);
 	return rc;
