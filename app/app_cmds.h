@@ -26,6 +26,37 @@ int cmd_export(struct app *app, int argc, char **argv);
 
 int app_analyze_and_report(struct app *app, FILE *out);
 
+/*
+ * --date D | --from D1 [--to D2] (app_days.c); missing ones stay NULL.
+ * --from alone runs to the latest day (each command knows which).
+ */
+struct app_days {
+	char *date, *from, *to;
+};
+
+void app_days_clear(struct app_days *o);
+/*
+ * app_days_check - each a date, --date alone, --from not after --to; then
+ * --date fills --from and --to. --to without --from is refused, the hint
+ * naming LATEST ("latest day") as where --from alone runs to; LATEST NULL
+ * lets --to alone pass (the command picks the first day).
+ */
+int app_days_check(struct app_days *o, const char *latest);
+/*
+ * app_days_latest - fill in the days --from alone or no day option leave
+ * open with LAST (taken), the latest day of WHAT ("analyzed day"...);
+ * RW_EUSAGE when --from is after it
+ */
+int app_days_latest(struct app_days *o, char *last, const char *what);
+/*
+ * app_days_refuse_future - an explicit --date or --to after the horizon
+ * (repwatch.an_horizon(), the day after today in the sources' zone) is a
+ * typo: RW_EUSAGE, the detail naming the horizon followed by WHY (the
+ * sentence's end, from ", " or ".")
+ */
+int app_days_refuse_future(const struct app_days *o, struct rw_db *db,
+    const char *why);
+
 /* "alerts silence", "alerts unsilence", "alerts silences" (cmd_alerts.c) */
 int cmd_alerts_silence(struct app *app, int argc, char **argv);
 int cmd_alerts_unsilence(struct app *app, int argc, char **argv);

@@ -194,7 +194,7 @@ log_finish(struct app_nightly_result *res, struct app *app)
 
 /* ---- steps ---------------------------------------------------------- */
 
-static struct app_nightly_step *
+static void
 run_step(struct run *run, const char *kind, const char *arg, app_nightly_fn fn)
 {
 	struct app_nightly_step *s = g_new0(struct app_nightly_step, 1);
@@ -216,7 +216,6 @@ run_step(struct run *run, const char *kind, const char *arg, app_nightly_fn fn)
 	s->counts = g_string_free(counts, FALSE);
 	g_ptr_array_add(run->res->steps, s);
 	run->res->status = rw_status_worse(run->res->status, s->status);
-	return s;
 }
 
 static void
@@ -228,14 +227,6 @@ skip_step(struct run *run, const char *kind, const char *why)
 	s->skipped = true;
 	s->counts = g_strdup(why);
 	g_ptr_array_add(run->res->steps, s);
-}
-
-/* missing - a step whose area has not provided its function yet */
-static int
-missing(const char *kind)
-{
-	return rw_error_set(RW_ESOFTWARE, "step \"%s\" is not available in "
-	    "this build", kind);
 }
 
 /* fail_step - a step that could not start: the recorded error is why */
@@ -251,18 +242,6 @@ fail_step(struct run *run, const char *kind, const char *arg)
 	rw_error_print();
 	g_ptr_array_add(run->res->steps, s);
 	run->res->status = rw_status_worse(run->res->status, s->status);
-}
-
-static void
-run_or_missing(struct run *run, const char *kind, const char *arg,
-    app_nightly_fn fn)
-{
-	if (fn != NULL) {
-		run_step(run, kind, arg, fn);
-		return;
-	}
-	missing(kind);
-	fail_step(run, kind, arg);
 }
 
 static void
@@ -283,7 +262,7 @@ fetch_steps(struct run *run, const struct app_nightly_ops *ops)
 	if (names == NULL || names[0] == NULL)
 		skip_step(run, "fetch", "no SNDS source configured");
 	for (int i = 0; names != NULL && names[i] != NULL; i++)
-		run_or_missing(run, "fetch", names[i], ops->fetch);
+		run_step(run, "fetch", names[i], ops->fetch);
 	g_strfreev(names);
 }
 
@@ -295,7 +274,7 @@ ingest_steps(struct run *run, const struct app_nightly_ops *ops)
 	if (names == NULL || names[0] == NULL)
 		skip_step(run, "ingest", "no mailbox configured");
 	for (int i = 0; names != NULL && names[i] != NULL; i++)
-		run_or_missing(run, "ingest", names[i], ops->ingest);
+		run_step(run, "ingest", names[i], ops->ingest);
 	g_strfreev(names);
 }
 
@@ -308,7 +287,7 @@ mta_steps(struct run *run, const struct app_nightly_ops *ops)
 	if (names == NULL || names[0] == NULL)
 		skip_step(run, "mta", "no MTA log source configured");
 	for (int i = 0; names != NULL && names[i] != NULL; i++)
-		run_or_missing(run, "mta", names[i], ops->mta);
+		run_step(run, "mta", names[i], ops->mta);
 	g_strfreev(names);
 }
 
@@ -333,7 +312,7 @@ analyze_step(struct run *run, const struct app_nightly_ops *ops)
 		skip_step(run, "analyze", "no SNDS or MTA data yet");
 	} else {
 		range = g_strdup_printf("%s..%s", from, to);
-		run_or_missing(run, "analyze", range, ops->analyze);
+		run_step(run, "analyze", range, ops->analyze);
 	}
 }
 
@@ -344,7 +323,7 @@ output_step(struct run *run, const char *kind, const char *section,
 	const char *v = rw_config_get(run->app->cfg, section, key);
 
 	if (v != NULL && *v != '\0')
-		run_or_missing(run, kind, v, fn);
+		run_step(run, kind, v, fn);
 }
 
 static void
@@ -355,7 +334,7 @@ notify_step(struct run *run, const struct app_nightly_ops *ops)
 	    "webhook_url");
 
 	if ((cmd != NULL && *cmd) || (url != NULL && *url))
-		run_or_missing(run, "notify", NULL, ops->notify);
+		run_step(run, "notify", NULL, ops->notify);
 }
 
 static void
@@ -365,7 +344,7 @@ prune_step(struct run *run, const struct app_nightly_ops *ops)
 	g_autofree char *arg = g_strdup_printf("%lld", keep);
 
 	if (keep > 0)
-		run_or_missing(run, "prune", arg, ops->prune);
+		run_step(run, "prune", arg, ops->prune);
 }
 
 static void

@@ -16,86 +16,9 @@
 #include "common/rw_rows.h"
 #include "common/rw_util.h"
 
-/*
- * --date D | --from D1 [--to D2], checked; missing ones stay NULL. --from
- * alone runs to the latest day (each command knows which), --to alone is
- * refused.
- */
-struct day_opts {
-	char *date, *from, *to;
-};
-
-static void
-day_opts_free(struct day_opts *o)
-{
-	g_free(o->date);
-	g_free(o->from);
-	g_free(o->to);
-}
-
-static int
-check_day(const char *what, const char *s)
-{
-	GDate d;
-
-	if (s != NULL && rw_parse_date(&d, s) != 0)
-		return rw_error_set(RW_EUSAGE, "invalid %s \"%s\"", what, s);
-	return 0;
-}
-
-static int
-day_opts_check(struct day_opts *o)
-{
-	int rc = check_day("--date", o->date);
-
-	if (rc == 0)
-		rc = check_day("--from", o->from);
-	if (rc == 0)
-		rc = check_day("--to", o->to);
-	if (rc == 0 && o->date != NULL && (o->from || o->to))
-		rc = rw_error_set(RW_EUSAGE, "--date cannot be combined with "
-		    "--from or --to");
-	if (rc == 0 && o->from == NULL && o->to != NULL) {
-		rc = rw_error_set(RW_EUSAGE, "--to needs --from");
-		rw_error_hint("Give the first day with --from D1; --from "
-		    "alone runs to the latest day.");
-	}
-	if (rc == 0 && o->from && o->to && strcmp(o->from, o->to) > 0)
-		rc = rw_error_set(RW_EUSAGE, "--from %s is after --to %s",
-		    o->from, o->to);
-	if (rc == 0 && o->date != NULL) {
-		o->from = g_strdup(o->date);
-		o->to = g_strdup(o->date);
-	}
-	return rc;
-}
-
-/*
- * day_opts_latest - fill in the days --from alone or no day option leave
- * open with LAST, the latest day of WHAT ("analyzed day"...); RW_EUSAGE
- * when --from is after it
- */
-static int
-day_opts_latest(struct day_opts *o, char *last, const char *what)
-{
-	int rc = 0;
-
-	if (o->from != NULL && o->to != NULL) {
-		g_free(last);
-		return 0;
-	}
-	if (o->from != NULL && strcmp(o->from, last) > 0)
-		rc = rw_error_set(RW_EUSAGE, "--from %s is after the latest "
-		    "%s, %s", o->from, what, last);
-	if (o->from == NULL)
-		o->from = g_strdup(last);
-	o->to = last;
-	return rc;
-}
-
 /* default range: the latest day with SNDS or MTA data */
 static int
-default_days(struct day_opts *o, struct rw_db *db)
+default_days(struct app_days *o, struct rw_db *db)
 {
 	g_autofree char *first = NULL;
 	char *last = NULL;
@@ -110,42 +33,13 @@ default_days(struct day_opts *o, struct rw_db *db)
 		    "\"repwatch mta load\" first.");
 	}
 	if (rc == 0)
-		return day_opts_latest(o, last, "day with SNDS data");
+		return app_days_latest(o, last, "day with SNDS data");
 	g_free(last);
 	return rc;
 }
 
-/*
- * refuse_future - an explicit --date or --to after the horizon (the day
- * after today in the sources' zone) is a typo: analyzing it would make it
- * the latest analyzed day and end every alert (issue 17)
- */
 static int
-refuse_future(struct day_opts *o, struct rw_db *db)
-{
-	const char *params[] = {o->to};
-	char *horizon = NULL;
-	int rc;
-
-	if (o->to == NULL)
-		return 0;
-	rc = rw_db_query1(&horizon, db, "SELECT CASE WHEN $1::date > "
-	    "repwatch.an_horizon() THEN repwatch.an_horizon()::text END", 1,
-	    params);
-	if (rc == 0 && horizon != NULL) {
-		rc = rw_error_set(RW_EUSAGE, "%s %s is in the future",
-		    o->date != NULL ? "--date" : "--to", o->to);
-		rw_error_detail("The last day that can hold data is %s, the "
-		    "day after today in the sources' zone; analyzing a later "
-		    "day would make it the latest analyzed day and resolve "
-		    "every alert.", horizon);
-	}
-	g_free(horizon);
-	return rc;
-}
-
-static int
-analyze(struct app *app, struct day_opts *o)
+analyze(struct app *app, struct app_days *o)
 {
 	struct an_run_totals t;
 	struct rw_db *db = NULL;
@@ -154,7 +48,9 @@ analyze(struct app *app, struct day_opts *o)
 	if (rc == 0)
 		rc = an_run_sync_timezone(db, app->cfg);
 	if (rc == 0)
-		rc = refuse_future(o, db);
+		rc = app_days_refuse_future(o, db, ", the day after "
+		    "today in the sources' zone; analyzing a later day would "
+		    "make it the latest analyzed day and resolve every alert.");
 	if (rc == 0)
 		rc = default_days(o, db);
 	if (rc == 0)
@@ -165,7 +61,7 @@ analyze(struct app *app, struct day_opts *o)
 int
 cmd_analyze(struct app *app, int argc, char **argv)
 {
-	struct day_opts o = {0};
+	struct app_days o = {0};
 	GOptionEntry entries[] = {
 		{"date", 0, 0, G_OPTION_ARG_STRING, &o.date,
 		    "Day to analyze (default: latest day with data)", "D"},
@@ -188,11 +84,11 @@ cmd_analyze(struct app *app, int argc, char **argv)
 	if (rc == 0)
 		rc = app_no_more_args(argc, argv, 1);
 	if (rc == 0)
-		rc = day_opts_check(&o);
+		rc = app_days_check(&o, "latest day");
 	if (rc == 0)
 		rc = analyze(app, &o);
 cleanup:
-	day_opts_free(&o);
+	app_days_clear(&o);
 	return rc;
 }
 
@@ -323,7 +219,7 @@ fails(GPtrArray *rows, int fail_on)
 }
 
 struct alerts_opts {
-	struct day_opts days;
+	struct app_days days;
 	gboolean open;
 	char *min_severity, *format, *fail_on, *by;
 	bool by_rule;
@@ -334,7 +230,7 @@ struct alerts_opts {
 static int
 alerts_opts_check(struct alerts_opts *o)
 {
-	int rc = day_opts_check(&o->days);
+	int rc = app_days_check(&o->days, "latest day");
 
 	o->min_rank = o->min_severity ? an_severity_parse(o->min_severity) : 0;
 	o->fail_rank = o->fail_on ? an_severity_parse(o->fail_on) : -1;
@@ -356,7 +252,7 @@ alerts_opts_check(struct alerts_opts *o)
 }
 
 static int
-latest_days(struct day_opts *o, struct rw_db *db)
+latest_days(struct app_days *o, struct rw_db *db)
 {
 	char *last = NULL;
 	int rc;
@@ -369,7 +265,7 @@ latest_days(struct day_opts *o, struct rw_db *db)
 		rw_error_hint("Run \"repwatch analyze\" first.");
 	}
 	if (rc == 0)
-		return day_opts_latest(o, last, "analyzed day");
+		return app_days_latest(o, last, "analyzed day");
 	g_free(last);
 	return rc;
 }
@@ -469,7 +365,7 @@ cmd_alerts(struct app *app, int argc, char **argv)
 	if (rc == 0)
 		rc = alerts(&app->alert_hit, app, &o, stdout);
 cleanup:
-	day_opts_free(&o.days);
+	app_days_clear(&o.days);
 	g_free(o.min_severity);
 	g_free(o.format);
 	g_free(o.fail_on);
@@ -480,7 +376,7 @@ cleanup:
 int
 app_analyze_and_report(struct app *app, FILE *out)
 {
-	struct day_opts o = {0};
+	struct app_days o = {0};
 	struct alerts_opts a = {0};
 	struct rw_db *db = NULL;
 	g_autofree char *first = NULL;
@@ -504,7 +400,7 @@ app_analyze_and_report(struct app *app, FILE *out)
 		a.fail_rank = -1;
 		rc = alerts(&hit, app, &a, out);
 	}
-	day_opts_free(&o);
-	day_opts_free(&a.days);
+	app_days_clear(&o);
+	app_days_clear(&a.days);
 	return rc;
 }

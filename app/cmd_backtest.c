@@ -257,43 +257,16 @@ app_backtest_print(FILE *out, const struct an_backtest_result *r, bool json)
 
 /* ---- the command ----------------------------------------------------- */
 
-static int
-check_days(struct rw_db *db, const char *from, const char *to)
-{
-	const char *params[] = {to};
-	char *horizon = NULL;
-	GDate d;
-	int rc = 0;
-
-	if (from != NULL && rw_parse_date(&d, from) != 0)
-		return rw_error_set(RW_EUSAGE, "invalid --from \"%s\"", from);
-	if (to != NULL && rw_parse_date(&d, to) != 0)
-		return rw_error_set(RW_EUSAGE, "invalid --to \"%s\"", to);
-	if (from != NULL && to != NULL && strcmp(from, to) > 0)
-		return rw_error_set(RW_EUSAGE, "--from %s is after --to %s",
-		    from, to);
-	if (to != NULL)
-		rc = rw_db_query1(&horizon, db, "SELECT CASE WHEN $1::date > "
-		    "repwatch.an_horizon() THEN repwatch.an_horizon()::text "
-		    "END", 1, params);
-	if (rc == 0 && horizon != NULL) {
-		rc = rw_error_set(RW_EUSAGE, "--to %s is in the future", to);
-		rw_error_detail("The last day that can hold data is %s.",
-		    horizon);
-	}
-	g_free(horizon);
-	return rc;
-}
-
 int
 cmd_backtest(struct app *app, int argc, char **argv)
 {
-	char *from = NULL, *to = NULL, *format = NULL;
+	struct app_days days = {0};
+	char *format = NULL;
 	gboolean stored = FALSE;
 	GOptionEntry entries[] = {
-		{"from", 0, 0, G_OPTION_ARG_STRING, &from,
+		{"from", 0, 0, G_OPTION_ARG_STRING, &days.from,
 		    "First day (default: the first day with data)", "D1"},
-		{"to", 0, 0, G_OPTION_ARG_STRING, &to,
+		{"to", 0, 0, G_OPTION_ARG_STRING, &days.to,
 		    "Last day (default: the latest day with data)", "D2"},
 		{"format", 0, 0, G_OPTION_ARG_STRING, &format,
 		    "text (default) or json (one object: blocks and summary)",
@@ -323,17 +296,19 @@ cmd_backtest(struct app *app, int argc, char **argv)
 		    "or json)", format);
 	json = format != NULL && strcmp(format, "json") == 0;
 	if (rc == 0)
+		rc = app_days_check(&days, NULL);
+	if (rc == 0)
 		rc = app_db(&db, app);
 	if (rc == 0)
-		rc = check_days(db, from, to);
+		rc = app_days_refuse_future(&days, db, ".");
 	if (rc == 0)
-		rc = an_backtest_run(&r, db, app->cfg, from, to, !stored);
+		rc = an_backtest_run(&r, db, app->cfg, days.from, days.to,
+		    !stored);
 	if (rc == 0)
 		app_backtest_print(stdout, &r, json);
 cleanup:
 	an_backtest_result_clear(&r);
-	g_free(from);
-	g_free(to);
+	app_days_clear(&days);
 	g_free(format);
 	return rc;
 }

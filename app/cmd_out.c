@@ -218,12 +218,12 @@ static int
 export_notify(struct app *app, bool dry_run)
 {
 	struct rw_db *db = NULL;
-	char *lines = NULL, *ids = NULL;
+	char *lines = NULL;
 	int n = 0;
 	int rc = app_db(&db, app);
 
 	if (rc == 0 && dry_run) {
-		rc = out_notify_pending(&lines, &ids, &n, db);
+		rc = out_notify_pending(&lines, db);
 		if (rc == 0)
 			fputs(lines, stdout);
 	} else if (rc == 0) {
@@ -232,7 +232,6 @@ export_notify(struct app *app, bool dry_run)
 			printf("%d alert(s) sent\n", n);
 	}
 	g_free(lines);
-	g_free(ids);
 	return rc;
 }
 

@@ -221,16 +221,16 @@ format_parse(enum rw_rows_format *out, const char *text)
 static int
 snds_show_cmd(struct app *app, int argc, char **argv)
 {
-	char *source = NULL, *date = NULL, *from = NULL, *to = NULL;
-	char *ip = NULL, *format = NULL;
+	struct app_days days = {0};
+	char *source = NULL, *ip = NULL, *format = NULL;
 	GOptionEntry entries[] = {
 		{"source", 's', 0, G_OPTION_ARG_STRING, &source,
 		    "Only this source", "NAME"},
-		{"date", 'D', 0, G_OPTION_ARG_STRING, &date,
+		{"date", 'D', 0, G_OPTION_ARG_STRING, &days.date,
 		    "One day (default: the latest stored)", "D"},
-		{"from", 0, 0, G_OPTION_ARG_STRING, &from,
+		{"from", 0, 0, G_OPTION_ARG_STRING, &days.from,
 		    "First day (alone: to the latest stored)", "D1"},
-		{"to", 0, 0, G_OPTION_ARG_STRING, &to,
+		{"to", 0, 0, G_OPTION_ARG_STRING, &days.to,
 		    "Last day (default: the latest stored)", "D2"},
 		{"ip", 0, 0, G_OPTION_ARG_STRING, &ip, "One IP or CIDR block",
 		    "IP"},
@@ -249,20 +249,14 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 
 	if (rc != 0 || help)
 		goto cleanup;
-	if (argc > 1)
-		rc = app_no_more_args(argc, argv, 1);
-	else if (date != NULL && (from != NULL || to != NULL))
-		rc = rw_error_set(RW_EUSAGE, "--date excludes --from and --to");
-	else if (to != NULL && from == NULL) {
-		rc = rw_error_set(RW_EUSAGE, "--to needs --from");
-		rw_error_hint("Give the first day with --from D1; --from "
-		    "alone runs to the latest stored day.");
-	}
+	rc = app_no_more_args(argc, argv, 1);
+	if (rc == 0)
+		rc = app_days_check(&days, "latest stored day");
 	if (rc == 0)
 		rc = format_parse(&fmt, format);
 	o.source = source;
-	o.from = date != NULL ? date : from;
-	o.to = date != NULL ? date : to;
+	o.from = days.from;
+	o.to = days.to;
 	o.ip = ip;
 	if (rc == 0)
 		rc = app_db(&db, app);
@@ -273,10 +267,8 @@ snds_show_cmd(struct app *app, int argc, char **argv)
 		    daily_text_row, "no SNDS data stored for this selection");
 	snds_table_clear(&t);
 cleanup:
+	app_days_clear(&days);
 	g_free(source);
-	g_free(date);
-	g_free(from);
-	g_free(to);
 	g_free(ip);
 	g_free(format);
 	return rc;

@@ -155,8 +155,7 @@ append_line(GString *lines, JsonNode *n)
 struct pending {
 	GString *lines;
 	GPtrArray *incidents;   /* struct an_incident */
-	GString *alert_ids;     /* the health alerts, an array literal */
-	int count;
+	GPtrArray *alert_ids;   /* the health alerts' ids (text) */
 };
 
 static void
@@ -167,7 +166,7 @@ pending_clear(struct pending *p)
 	if (p->incidents != NULL)
 		g_ptr_array_free(p->incidents, TRUE);
 	if (p->alert_ids != NULL)
-		g_string_free(p->alert_ids, TRUE);
+		g_ptr_array_free(p->alert_ids, TRUE);
 }
 
 static int
@@ -177,8 +176,7 @@ pending_load(struct pending *p, struct rw_db *db)
 	int rc;
 
 	p->lines = g_string_new(NULL);
-	p->alert_ids = g_string_new("{");
-	p->count = 0;
+	p->alert_ids = g_ptr_array_new_with_free_func(g_free);
 	rc = an_incidents_pending(&p->incidents, db);
 	for (guint k = 0; rc == 0 && k < p->incidents->len; k++)
 		append_line(p->lines, incident_json(p->incidents->pdata[k]));
@@ -186,35 +184,19 @@ pending_load(struct pending *p, struct rw_db *db)
 		rc = rw_db_query(&r, db, health_sql, 0, NULL);
 	for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
 		append_line(p->lines, health_json(r, i));
-		g_string_append_printf(p->alert_ids, "%s%s", i ? "," : "",
-		    PQgetvalue(r, i, 0));
+		g_ptr_array_add(p->alert_ids, g_strdup(PQgetvalue(r, i, 0)));
 	}
-	g_string_append_c(p->alert_ids, '}');
-	if (rc == 0)
-		p->count = (int)p->incidents->len + PQntuples(r);
 	PQclear(r);
 	return rc;
 }
 
 int
-out_notify_pending(char **out_lines, char **out_ids, int *out_count,
-    struct rw_db *db)
+out_notify_pending(char **out_lines, struct rw_db *db)
 {
 	struct pending p = {0};
 	int rc = pending_load(&p, db);
-	GString *ids = g_string_new("{");
 
-	for (guint k = 0; p.incidents != NULL && k < p.incidents->len; k++)
-		g_string_append_printf(ids, "%s%s", k ? "," : "",
-		    ((const struct an_incident *)p.incidents->pdata[k])->id);
-	/* then the health alerts' ids, without their braces */
-	if (p.alert_ids->len > 2)
-		g_string_append_printf(ids, "%s%.*s", ids->len > 1 ? "," : "",
-		    (int)p.alert_ids->len - 2, p.alert_ids->str + 1);
-	g_string_append_c(ids, '}');
-	*out_count = rc == 0 ? p.count : 0;
 	*out_lines = g_string_free(p.lines, FALSE);
-	*out_ids = g_string_free(ids, FALSE);
 	p.lines = NULL;
 	pending_clear(&p);
 	return rc;
@@ -405,8 +387,13 @@ post_webhook(const char *url, const char *lines, int timeout, int retries)
 static int
 mark_sent(struct rw_db *db, const struct pending *p)
 {
-	const char *params[] = {p->alert_ids->str};
+	g_autoptr(GString) ids = g_string_new(NULL);
+	const char *params[1];
 	int rc = rw_db_begin(db);
+
+	rw_db_array_literal(ids, (const char *const *)p->alert_ids->pdata,
+	    p->alert_ids->len);
+	params[0] = ids->str;
 
 	if (rc == 0)
 		rc = an_incidents_mark_notified(db, p->incidents);
@@ -467,7 +454,7 @@ out_notify_run(int *out_sent, struct rw_db *db, const struct rw_config *cfg)
 
 	if (rc == 0)
 		rc = pending_load(&p, db);
-	count = rc == 0 ? p.count : 0;
+	count = rc == 0 ? (int)(p.incidents->len + p.alert_ids->len) : 0;
 
 	*out_sent = 0;
 	if (rc == 0 && count > 0 && cmd != NULL && *cmd)

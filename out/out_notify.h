@@ -26,11 +26,9 @@
 #include "common/rw_config.h"
 #include "common/rw_db.h"
 
-/* out_notify_pending - JSON lines of what to send (new string, "" when
- * none); *out_ids gets their ids as an array literal (incident ids, then
- * health alert ids); *out_count how many lines */
-int out_notify_pending(char **out_lines, char **out_ids, int *out_count,
-    struct rw_db *db);
+/* out_notify_pending - the JSON lines out_notify_run would send now (new
+ * string, "" when none), nothing marked ("export notify --dry-run") */
+int out_notify_pending(char **out_lines, struct rw_db *db);
 
 /* out_notify_run - send the pending incidents and health alerts through
  * every configured channel and mark them; *out_sent lines sent (0 when

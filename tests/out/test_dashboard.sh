@@ -21,30 +21,30 @@ n=$(q "SELECT count(*) FROM information_schema.views
        WHERE table_schema = 'dashboard'")
 [ "$n" = 13 ] && ok "13 documented views" || nok "dashboard has $n views, want 13"
 
+# rows_differ A B - how many rows query A has that B lacks and B has that A
+# lacks (EXCEPT ALL both ways: duplicates count)
+rows_differ() {
+	q "SELECT count(*) FROM (($1 EXCEPT ALL $2) UNION ALL
+	   ($2 EXCEPT ALL $1)) x"
+}
+
 cols="ip, net, day, source, has_snds_data, recipients, data_commands,
 rcpt_commands, data_per_rcpt, filter, snds_rate_low, snds_rate_high,
 trap_hits, complaints, complaint_rate"
-diff=$(q "SELECT count(*) FROM (
-	(SELECT $cols FROM dashboard.ip_daily EXCEPT ALL
-	 SELECT $cols FROM repwatch.ip_day_facts('-infinity', 'infinity'))
-	UNION ALL
-	(SELECT $cols FROM repwatch.ip_day_facts('-infinity', 'infinity')
-	 EXCEPT ALL SELECT $cols FROM dashboard.ip_daily)) x")
+diff=$(rows_differ "SELECT $cols FROM dashboard.ip_daily" \
+	"SELECT $cols FROM repwatch.ip_day_facts('-infinity', 'infinity')")
 [ "$diff" = 0 ] && ok "ip_daily equals repwatch.ip_day_facts" ||
 	nok "ip_daily differs from ip_day_facts in $diff rows"
-diff=$(q "SELECT count(*) FROM (
-	SELECT * FROM repwatch.net_day_facts('-infinity', 'infinity')
-	EXCEPT ALL
-	SELECT net, day, ips_with_data, ips_complained, recipients, complaints,
-	       nullif(complaints_without_snds, 0), complaint_rate, worst_filter,
-	       yellow_ips, red_ips, trap_hits FROM dashboard.net_daily) x")
+diff=$(rows_differ \
+	"SELECT * FROM repwatch.net_day_facts('-infinity', 'infinity')" \
+	"SELECT net, day, ips_with_data, ips_complained, recipients, complaints,
+	        nullif(complaints_without_snds, 0), complaint_rate, worst_filter,
+	        yellow_ips, red_ips, trap_hits FROM dashboard.net_daily")
 [ "$diff" = 0 ] && ok "net_daily equals repwatch.net_day_facts" ||
 	nok "net_daily differs in $diff rows"
-diff=$(q "SELECT count(*) FROM (
-	(SELECT * FROM repwatch.domain_day_facts('-infinity', 'infinity')
-	 EXCEPT ALL SELECT * FROM dashboard.domain_daily) UNION ALL
-	(SELECT * FROM dashboard.domain_daily EXCEPT ALL
-	 SELECT * FROM repwatch.domain_day_facts('-infinity', 'infinity'))) x")
+diff=$(rows_differ \
+	"SELECT * FROM repwatch.domain_day_facts('-infinity', 'infinity')" \
+	"SELECT * FROM dashboard.domain_daily")
 [ "$diff" = 0 ] && ok "domain_daily equals repwatch.domain_day_facts" ||
 	nok "domain_daily differs in $diff rows"
 
@@ -73,21 +73,13 @@ for tz in - Asia/Kolkata UTC; do
 	fi
 	zone=$(q "SELECT repwatch.an_timezone()")
 	rows=$(q "SELECT count(*) FROM dashboard.mta_ip_daily")
-	diff=$(q "SELECT count(*) FROM (
-		(SELECT $mcols FROM dashboard.mta_ip_daily EXCEPT ALL
-		 SELECT $fcols FROM repwatch.mta_ip_day_facts('-infinity', 'infinity'))
-		UNION ALL
-		(SELECT $fcols FROM repwatch.mta_ip_day_facts('-infinity', 'infinity')
-		 EXCEPT ALL SELECT $mcols FROM dashboard.mta_ip_daily)) x")
+	diff=$(rows_differ "SELECT $mcols FROM dashboard.mta_ip_daily" \
+		"SELECT $fcols FROM repwatch.mta_ip_day_facts('-infinity', 'infinity')")
 	[ "$diff" = 0 ] && [ "$rows" -ge 50 ] &&
 		ok "$zone: mta_ip_daily equals repwatch.mta_ip_day_facts ($rows rows)" ||
 		nok "$zone: mta_ip_daily differs from mta_ip_day_facts in $diff of $rows rows"
-	diff=$(q "SELECT count(*) FROM (
-		(SELECT $ncols FROM dashboard.mta_net_daily EXCEPT ALL
-		 SELECT $nfcols FROM repwatch.mta_net_day_facts('-infinity', 'infinity'))
-		UNION ALL
-		(SELECT $nfcols FROM repwatch.mta_net_day_facts('-infinity', 'infinity')
-		 EXCEPT ALL SELECT $ncols FROM dashboard.mta_net_daily)) x")
+	diff=$(rows_differ "SELECT $ncols FROM dashboard.mta_net_daily" \
+		"SELECT $nfcols FROM repwatch.mta_net_day_facts('-infinity', 'infinity')")
 	[ "$diff" = 0 ] && ok "$zone: mta_net_daily equals repwatch.mta_net_day_facts (NULL sums as 0)" ||
 		nok "$zone: mta_net_daily differs in $diff rows"
 	# 192.0.2.50's block answers at 06:00 UTC (7) and 18:00 UTC (45) on
