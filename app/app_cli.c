@@ -39,8 +39,9 @@ static const char usage_line[] =
 static void
 print_help(void)
 {
-	printf("repwatch %s - early warning on Microsoft SNDS and JMRP "
-	    "complaint data\n\n%s\n\nCommands:\n", REPWATCH_VERSION, usage_line);
+	printf("repwatch %s - early warning on Microsoft SNDS, JMRP "
+	    "complaint and MTA log data\n\n%s\n\nCommands:\n",
+	    REPWATCH_VERSION, usage_line);
 	for (const struct app_cmd *c = app_commands; c->name; c++)
 		printf("  %-10s %s\n", c->name, c->help);
 	printf("\nGlobal options:\n"
