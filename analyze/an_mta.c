@@ -30,36 +30,6 @@
 #include "analyze/an_mta.h"
 #include "analyze/an_stats.h"
 
-void
-an_mta_params_default(struct an_params *p)
-{
-	p->mta.days = 3;
-	p->mta.min_attempts = 200;
-	p->mta.min_throttled = 20;
-	p->mta.floor_share = 0.05;
-	p->mta.base_share = 0.005;
-	p->mta.min_ratio = 2;
-	p->mta.alpha = 0.01;
-}
-
-void
-an_mta_params_load(struct an_params *p, const struct rw_config *cfg)
-{
-	an_mta_params_default(p);
-	p->mta.days = (int)rw_config_int(cfg, "analyze", "throttle_days");
-	p->mta.min_attempts = (double)rw_config_int(cfg, "analyze",
-	    "throttle_min_attempts");
-	p->mta.min_throttled = (double)rw_config_int(cfg, "analyze",
-	    "throttle_min_throttled");
-	p->mta.floor_share = rw_config_double(cfg, "analyze",
-	    "throttle_floor_share");
-	p->mta.base_share = rw_config_double(cfg, "analyze",
-	    "throttle_base_share");
-	p->mta.min_ratio = rw_config_double(cfg, "analyze",
-	    "throttle_min_ratio");
-	p->mta.alpha = rw_config_double(cfg, "analyze", "throttle_alpha");
-}
-
 struct an_mta_ip *
 an_mta_ip_new(const char *key, const char *net)
 {

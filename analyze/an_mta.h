@@ -27,13 +27,7 @@
 #include <glib.h>
 
 #include "analyze/an_rules.h"
-#include "common/rw_config.h"
 #include "common/rw_db.h"
-
-/* an_mta_params_default / an_mta_params_load - the throttle_* keys of
- * [analyze] into P->mta (called by an_params_default / an_params_load) */
-void an_mta_params_default(struct an_params *p);
-void an_mta_params_load(struct an_params *p, const struct rw_config *cfg);
 
 /*
  * One sending IP on one day, from an_mta_day. Counts are attempts to
