@@ -278,65 +278,6 @@ an_mta_log_share(double c, double n)
 	return log((c + 0.5) / (n + 0.5));
 }
 
-/*
- * I_x(a, b), the regularized incomplete beta function, by its continued
- * fraction (modified Lentz), on the side of x where it converges fast
- */
-static double
-beta_cf(double x, double a, double b)
-{
-	const double tiny = 1e-300;
-	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
-
-	d = 1 / (fabs(d) < tiny ? tiny : d);
-	h = d;
-	for (int m = 1; m <= 300; m++) {
-		double aa, del;
-
-		for (int odd = 0; odd < 2; odd++) {
-			aa = odd ? -(a + m) * (a + b + m) * x /
-			    ((a + 2 * m) * (a + 2 * m + 1)) :
-			    m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
-			d = 1 + aa * d;
-			d = 1 / (fabs(d) < tiny ? tiny : d);
-			c = 1 + aa / c;
-			c = fabs(c) < tiny ? tiny : c;
-			del = d * c;
-			h *= del;
-			if (odd && fabs(del - 1) < 1e-15)
-				return h;
-		}
-	}
-	return h;
-}
-
-static double
-beta_inc(double x, double a, double b)
-{
-	double front;
-
-	if (x <= 0)
-		return 0;
-	if (x >= 1)
-		return 1;
-	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
-	    b * log1p(-x));
-	if (x < (a + 1) / (a + b + 2))
-		return front * beta_cf(x, a, b) / a;
-	return 1 - front * beta_cf(1 - x, b, a) / b;
-}
-
-double
-an_mta_t_sf(double t, double df)
-{
-	double tail;
-
-	if (isnan(t) || !(df > 0))
-		return 1.0;
-	tail = 0.5 * beta_inc(df / (df + t * t), df / 2, 0.5);
-	return t > 0 ? tail : 1 - tail;
-}
-
 double
 an_mta_spread_p(double c1, double n1, double k, double ls, double ls2)
 {
@@ -349,7 +290,7 @@ an_mta_spread_p(double c1, double n1, double k, double ls, double ls2)
 	/* the judged window's own counting noise on the log scale (delta
 	 * method; the exact tests rule where counts are small) */
 	v1 = 1 / (c1 + 0.5) - 1 / (n1 + 0.5);
-	return an_mta_t_sf((an_mta_log_share(c1, n1) - mean) /
+	return an_t_sf((an_mta_log_share(c1, n1) - mean) /
 	    sqrt(var * (1 + 1 / k) + v1), k - 1);
 }
 

@@ -113,9 +113,6 @@ double an_mta_log_share(double c, double n);
 double an_mta_spread_p(double c1, double n1, double k, double ls,
     double ls2);
 
-/* an_mta_t_sf - P(T >= t) for Student's T with DF degrees of freedom */
-double an_mta_t_sf(double t, double df);
-
 /* the rules: append their findings to OUT */
 void an_mta_rule_throttled(GPtrArray *out, const struct an_mta_ip *x,
     const struct an_params *p);

@@ -247,7 +247,7 @@ test_t_sf(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		double got = an_mta_t_sf(cases[i].t, cases[i].df);
+		double got = an_t_sf(cases[i].t, cases[i].df);
 
 		if (fabs(got - cases[i].want) > 2e-4 * fmax(cases[i].want,
 		    0.01)) {
