@@ -93,14 +93,20 @@ an_mta_refresh(int *out_days, struct rw_db *db)
 #define LOG_SHARE                                                         \
 	"ln((m.throttled + 0.5)::float8 / (m.attempts + 0.5))"
 #define WIN_BASE "m.attempts > 0 AND m.day <= $1::date - $2::int"
-#define SPREAD_BASE WIN_BASE " AND w.warned IS NULL"
+#define SPREAD_BASE WIN_BASE " AND w.day IS NULL"
 
 /*
  * $1 the day, $2 throttle_days, $3 baseline_days. The lookback is the
  * longer of the two windows with their baselines; (day, ip) is an_mta_day's
- * key, so the day's own columns come from one row.
+ * key, so the day's own columns come from one row. The days the rule
+ * warned on in the baseline are read once (w), not per row.
  */
 static const char facts_sql[] =
+    "WITH w AS (SELECT DISTINCT a.subject, d.day FROM repwatch.alert a "
+    "  JOIN repwatch.alert_day d ON d.alert_id = a.id "
+    "  WHERE a.rule = 'throttled' AND a.subject_kind = 'ip' "
+    "  AND d.day <= $1::date - $2::int "
+    "  AND d.day > $1::date - $2::int - $3::int) "
     "SELECT host(m.ip), CASE WHEN family(m.ip) = 4 "
     "    THEN set_masklen(m.ip::cidr, 24)::text END, "
     "  sum(m.attempts) FILTER (WHERE m.day = $1::date), "
@@ -124,11 +130,7 @@ static const char facts_sql[] =
     "  sum(" LOG_SHARE " ^ 2) FILTER (WHERE " SPREAD_BASE "), "
     "  $1::date >= (now() AT TIME ZONE repwatch.an_timezone())::date "
     "FROM repwatch.an_mta_day m "
-    "LEFT JOIN LATERAL (SELECT true AS warned FROM repwatch.alert a "
-    "  JOIN repwatch.alert_day d ON d.alert_id = a.id "
-    "  WHERE a.rule = 'throttled' AND a.subject_kind = 'ip' "
-    "  AND a.subject = host(m.ip) AND d.day = m.day "
-    "  AND m.day <= $1::date - $2::int LIMIT 1) w ON true "
+    "LEFT JOIN w ON w.subject = host(m.ip) AND w.day = m.day "
     "WHERE m.day <= $1::date "
     "  AND m.day > $1::date - $2::int - $3::int "
     "GROUP BY m.ip ORDER BY m.ip";
