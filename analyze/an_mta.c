@@ -247,8 +247,6 @@ an_mta_ranges(GPtrArray *ips)
 			g_ptr_array_add(out, r);
 		}
 		r->ips++;
-		r->n_day += nz(x->n_day);
-		r->t_day += nz(x->t_day);
 		r->b_day += nz(x->b_day);
 		if (!(x->b_day > 0))
 			continue;

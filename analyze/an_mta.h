@@ -67,7 +67,7 @@ struct an_mta_range {
 	char *net;
 	int ips;                 /* IPs with attempts in the lookback */
 	int ips_blocked;         /* of which blocked on the day */
-	double n_day, t_day, b_day;
+	double b_day;            /* blocked attempts on the day */
 	char *first_block_at;    /* earliest of its IPs' (NULL if none) */
 	char *codes;             /* distinct block codes, ", "-separated */
 	char *blocked_ips;       /* the IPs blocked, ", "-separated */
