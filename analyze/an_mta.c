@@ -29,6 +29,7 @@
 
 #include "analyze/an_mta.h"
 #include "analyze/an_stats.h"
+#include "common/rw_json.h"
 
 struct an_mta_ip *
 an_mta_ip_new(const char *key, const char *net)
@@ -392,15 +393,6 @@ an_mta_code_meaning(const char *code)
 	return NULL;
 }
 
-static void
-set_num(JsonObject *o, const char *name, double v)
-{
-	if (isfinite(v))
-		json_object_set_double_member(o, name, v);
-	else
-		json_object_set_null_member(o, name);
-}
-
 void
 an_mta_rule_throttled(GPtrArray *out, const struct an_mta_ip *x,
     const struct an_params *p)
@@ -429,8 +421,8 @@ an_mta_rule_throttled(GPtrArray *out, const struct an_mta_ip *x,
 	json_object_set_double_member(f->extra, "share", x->share);
 	json_object_set_double_member(f->extra, "attempts_base", x->n0);
 	json_object_set_double_member(f->extra, "throttled_base", x->c0);
-	set_num(f->extra, "baseline_share", x->has_base ? x->c0 / x->n0 :
-	    NAN);
+	rw_json_set_number(f->extra, "baseline_share", x->has_base ?
+	    x->c0 / x->n0 : NAN);
 	json_object_set_double_member(f->extra, "judged_share", x->base_share);
 	json_object_set_double_member(f->extra, "baseline_days", x->k_base);
 	json_object_set_double_member(f->extra, "share_ratio", x->ratio);

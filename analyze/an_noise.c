@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyze/an_noise.h"
+#include "common/rw_json.h"
 
 /* usual colour of an IP: its mean baseline rank, GREEN without history */
 static int
@@ -394,10 +395,7 @@ an_noise_trap(GPtrArray *out, const struct an_subject *s,
 		    hits == 1 ? "" : "s", p->spike_days, mu);
 	json_object_set_double_member(f->extra, "trap_hits", hits);
 	json_object_set_double_member(f->extra, "trap_recipients", n);
-	if (isnan(own))
-		json_object_set_null_member(f->extra, "trap_own_rate");
-	else
-		json_object_set_double_member(f->extra, "trap_own_rate", own);
+	rw_json_set_number(f->extra, "trap_own_rate", own);
 	json_object_set_double_member(f->extra, "trap_base_rate", base);
 	json_object_set_double_member(f->extra, "trap_expected", mu);
 	json_object_set_double_member(f->extra, "trap_p", pv);
