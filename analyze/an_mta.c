@@ -142,42 +142,27 @@ nz(double v)
 	return isnan(v) ? 0 : v;
 }
 
-static double
-col_d(const PGresult *r, int row, int col)
-{
-	if (PQgetisnull(r, row, col))
-		return NAN;
-	return g_ascii_strtod(PQgetvalue(r, row, col), NULL);
-}
-
-static char *
-col_s(const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NULL :
-	    g_strdup(PQgetvalue(r, row, col));
-}
-
 static struct an_mta_ip *
 ip_from_row(const PGresult *r, int i)
 {
 	struct an_mta_ip *x = an_mta_ip_new(PQgetvalue(r, i, 0), NULL);
 
-	x->net = col_s(r, i, 1);
-	x->n_day = col_d(r, i, 2);
-	x->t_day = col_d(r, i, 3);
-	x->n_win = col_d(r, i, 4);
-	x->t_win = col_d(r, i, 5);
-	x->n_base = col_d(r, i, 6);
-	x->t_base = col_d(r, i, 7);
-	x->b_day = col_d(r, i, 8);
-	x->first_block_at = col_s(r, i, 9);
-	x->block_code = col_s(r, i, 10);
-	x->block_answer = col_s(r, i, 11);
-	x->block_days_before = (int)col_d(r, i, 12);
-	x->last_block_day = col_s(r, i, 13);
-	x->k_base = nz(col_d(r, i, 14));
-	x->ls_base = nz(col_d(r, i, 15));
-	x->ls2_base = nz(col_d(r, i, 16));
+	x->net = rw_db_strdup(r, i, 1);
+	x->n_day = rw_db_double(r, i, 2);
+	x->t_day = rw_db_double(r, i, 3);
+	x->n_win = rw_db_double(r, i, 4);
+	x->t_win = rw_db_double(r, i, 5);
+	x->n_base = rw_db_double(r, i, 6);
+	x->t_base = rw_db_double(r, i, 7);
+	x->b_day = rw_db_double(r, i, 8);
+	x->first_block_at = rw_db_strdup(r, i, 9);
+	x->block_code = rw_db_strdup(r, i, 10);
+	x->block_answer = rw_db_strdup(r, i, 11);
+	x->block_days_before = (int)rw_db_double(r, i, 12);
+	x->last_block_day = rw_db_strdup(r, i, 13);
+	x->k_base = nz(rw_db_double(r, i, 14));
+	x->ls_base = nz(rw_db_double(r, i, 15));
+	x->ls2_base = nz(rw_db_double(r, i, 16));
 	x->day_open = strcmp(PQgetvalue(r, i, 17), "t") == 0;
 	return x;
 }
