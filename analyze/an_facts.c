@@ -12,30 +12,6 @@
 #include "common/rw_error.h"
 #include "common/rw_util.h"
 
-/* column value as a double; NAN for SQL NULL */
-static double
-col_d(const PGresult *r, int row, int col)
-{
-	if (PQgetisnull(r, row, col))
-		return NAN;
-	return g_ascii_strtod(PQgetvalue(r, row, col), NULL);
-}
-
-static int
-col_i(const PGresult *r, int row, int col, int null_value)
-{
-	double v = col_d(r, row, col);
-
-	return isnan(v) ? null_value : (int)v;
-}
-
-static char *
-col_s(const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NULL :
-	    g_strdup(PQgetvalue(r, row, col));
-}
-
 int
 an_facts_set_timezone(struct rw_db *db, const char *tz)
 {
@@ -92,8 +68,8 @@ an_facts_data_days(char **out_first, char **out_last, struct rw_db *db)
 	 * MTA answers count as data (a user may have no SNDS at all) */
 	rc = rw_db_query(&r, db, data_days_sql, 0, NULL);
 	if (rc == 0) {
-		*out_first = col_s(r, 0, 0);
-		*out_last = col_s(r, 0, 1);
+		*out_first = rw_db_strdup(r, 0, 0);
+		*out_last = rw_db_strdup(r, 0, 1);
 	}
 	PQclear(r);
 	return rc;
@@ -152,17 +128,17 @@ subject_from_row(const PGresult *r, int i)
 {
 	struct an_subject *s = an_subject_new(PQgetvalue(r, i, 0), false);
 
-	s->net = col_s(r, i, 1);
+	s->net = rw_db_strdup(r, i, 1);
 	for (size_t k = 0; k < G_N_ELEMENTS(window_doubles); k++)
 		*(double *)(void *)((char *)s + window_doubles[k].offset) =
-		    col_d(r, i, window_doubles[k].col);
-	s->filter_last = col_i(r, i, 14, 0);
-	s->days_since_data = col_i(r, i, 17, -1);
-	s->red_last2 = col_i(r, i, 30, 0);
+		    rw_db_double(r, i, window_doubles[k].col);
+	s->filter_last = rw_db_int(r, i, 14, 0);
+	s->days_since_data = rw_db_int(r, i, 17, -1);
+	s->red_last2 = rw_db_int(r, i, 30, 0);
 	/* complaints of an IP SNDS never rated match no IP: keep them for
 	 * the unmatched share (they enter no rate: no recipients) */
 	if (isnan(s->n_match_span) && isnan(s->n_recent))
-		s->c_recent = col_d(r, i, 31);
+		s->c_recent = rw_db_double(r, i, 31);
 	return s;
 }
 
@@ -232,9 +208,9 @@ trap_baseline(struct rw_db *db, const char *day, GPtrArray *subjects,
 
 		if (x == NULL)
 			continue;
-		x->trap_n_last = col_d(r, i, 1);
-		x->trap_hits_base = col_d(r, i, 2);
-		x->trap_n_base = col_d(r, i, 3);
+		x->trap_n_last = rw_db_double(r, i, 1);
+		x->trap_hits_base = rw_db_double(r, i, 2);
+		x->trap_n_base = rw_db_double(r, i, 3);
 	}
 cleanup:
 	PQclear(r);
@@ -298,21 +274,21 @@ fit_rows(struct an_subject *s, const PGresult *r, int from, int to,
 	struct an_series *x = an_series_new(end, len);
 
 	for (int i = 0; i < k; i++) {
-		int back = -(int)col_d(r, from + i, 1);
-		double ci = col_d(r, from + i, 3);
+		int back = -(int)rw_db_double(r, from + i, 1);
+		double ci = rw_db_double(r, from + i, 3);
 
 		if (isnan(ci))
 			ci = 0;
 		if (back >= 0 && back < len) {
-			x->n[back] = col_d(r, from + i, 2);
+			x->n[back] = rw_db_double(r, from + i, 2);
 			x->c[back] = ci;
-			x->low[back] = col_d(r, from + i, 4);
-			x->rated[back] = col_d(r, from + i, 5);
+			x->low[back] = rw_db_double(r, from + i, 4);
+			x->rated[back] = rw_db_double(r, from + i, 5);
 		}
 		if (back >= p->trend_days)
 			continue;
 		t[m] = -back;
-		n[m] = col_d(r, from + i, 2);
+		n[m] = rw_db_double(r, from + i, 2);
 		c[m] = ci;
 		m++;
 	}
@@ -421,12 +397,12 @@ source_row(const PGresult *r, int i)
 	struct an_source_state *s = g_new0(struct an_source_state, 1);
 	bool fetched_before = strcmp(PQgetvalue(r, i, 5), "t") == 0;
 
-	s->name = col_s(r, i, 0);
-	s->kind = col_s(r, i, 1);
+	s->name = rw_db_strdup(r, i, 0);
+	s->kind = rw_db_strdup(r, i, 1);
 	/* fetched before, but never successfully: as stale as it gets */
-	s->days_since_fetch = col_i(r, i, 2, fetched_before ? 999 : -1);
-	s->link_age_days = col_i(r, i, 3, -1);
-	s->token_state = col_s(r, i, 4);
+	s->days_since_fetch = rw_db_int(r, i, 2, fetched_before ? 999 : -1);
+	s->link_age_days = rw_db_int(r, i, 3, -1);
+	s->token_state = rw_db_strdup(r, i, 4);
 	return s;
 }
 
@@ -462,13 +438,13 @@ listing_row(const PGresult *r, int i)
 {
 	struct an_listing *l = g_new0(struct an_listing, 1);
 
-	l->first_ip = col_s(r, i, 0);
-	l->last_ip = col_s(r, i, 1);
-	l->source = col_s(r, i, 2);
-	l->reason = col_s(r, i, 3);
+	l->first_ip = rw_db_strdup(r, i, 0);
+	l->last_ip = rw_db_strdup(r, i, 1);
+	l->source = rw_db_strdup(r, i, 2);
+	l->reason = rw_db_strdup(r, i, 3);
 	l->blocked = strcmp(PQgetvalue(r, i, 4), "t") == 0;
 	l->is_new = strcmp(PQgetvalue(r, i, 5), "t") == 0;
-	l->listed_days = col_i(r, i, 6, 0);
+	l->listed_days = rw_db_int(r, i, 6, 0);
 	return l;
 }
 

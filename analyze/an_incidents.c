@@ -113,34 +113,6 @@ an_incident_is_id(const char *text)
 
 /* ---- reading rows ------------------------------------------------- */
 
-static char *
-opt(const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NULL :
-	    g_strdup(PQgetvalue(r, row, col));
-}
-
-static double
-num(const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NAN :
-	    g_ascii_strtod(PQgetvalue(r, row, col), NULL);
-}
-
-static int
-inum(const PGresult *r, int row, int col, int null_value)
-{
-	return PQgetisnull(r, row, col) ? null_value :
-	    (int)g_ascii_strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-static bool
-flag(const PGresult *r, int row, int col)
-{
-	return !PQgetisnull(r, row, col) &&
-	    strcmp(PQgetvalue(r, row, col), "t") == 0;
-}
-
 static enum an_severity
 severity_at(const PGresult *r, int row, int col)
 {
@@ -162,14 +134,14 @@ static void
 numbers_at(struct an_incident_numbers *n, const PGresult *r, int row,
     int col)
 {
-	n->rate_7d = num(r, row, col);
-	n->recipients_7d = num(r, row, col + 1);
-	n->complaints_7d = num(r, row, col + 2);
-	n->baseline_rate = num(r, row, col + 3);
-	n->forecast_days = inum(r, row, col + 4, -1);
-	n->listed = flag(r, row, col + 5);
-	n->filter = opt(r, row, col + 6);
-	n->message = opt(r, row, col + 7);
+	n->rate_7d = rw_db_double(r, row, col);
+	n->recipients_7d = rw_db_double(r, row, col + 1);
+	n->complaints_7d = rw_db_double(r, row, col + 2);
+	n->baseline_rate = rw_db_double(r, row, col + 3);
+	n->forecast_days = rw_db_int(r, row, col + 4, -1);
+	n->listed = rw_db_bool(r, row, col + 5);
+	n->filter = rw_db_strdup(r, row, col + 6);
+	n->message = rw_db_strdup(r, row, col + 7);
 }
 
 /* the columns every incident read selects (d = incident_day, i =
@@ -200,24 +172,24 @@ incident_at(const PGresult *r, int row)
 	struct an_incident *i = an_incident_new();
 	int st = an_incident_state_parse(PQgetvalue(r, row, 5));
 
-	i->id = opt(r, row, 0);
-	i->subject = opt(r, row, 1);
-	i->is_range = flag(r, row, 2);
-	i->net = opt(r, row, 3);
-	i->day = opt(r, row, 4);
+	i->id = rw_db_strdup(r, row, 0);
+	i->subject = rw_db_strdup(r, row, 1);
+	i->is_range = rw_db_bool(r, row, 2);
+	i->net = rw_db_strdup(r, row, 3);
+	i->day = rw_db_strdup(r, row, 4);
 	i->state = st < 0 ? AN_INC_OPEN : (enum an_incident_state)st;
 	i->severity = severity_at(r, row, 6);
-	i->first_day = opt(r, row, 7);
-	i->last_day = opt(r, row, 8);
-	i->resolved_day = opt(r, row, 9);
-	i->escalated_day = opt(r, row, 10);
-	i->folded_into = opt(r, row, 11);
+	i->first_day = rw_db_strdup(r, row, 7);
+	i->last_day = rw_db_strdup(r, row, 8);
+	i->resolved_day = rw_db_strdup(r, row, 9);
+	i->escalated_day = rw_db_strdup(r, row, 10);
+	i->folded_into = rw_db_strdup(r, row, 11);
 	i->rules = rules_at(r, row, 12);
 	numbers_at(&i->num, r, row, 13);
-	i->silenced_until = opt(r, row, 21);
+	i->silenced_until = rw_db_strdup(r, row, 21);
 	i->peak = severity_at(r, row, 22);
-	i->holding = flag(r, row, 23);
-	i->quiet_days = inum(r, row, 24, 0);
+	i->holding = rw_db_bool(r, row, 23);
+	i->quiet_days = rw_db_int(r, row, 24, 0);
 	return i;
 }
 
@@ -272,7 +244,7 @@ attach_members(struct rw_db *db, GPtrArray *incidents, const char *from,
 		if (i == NULL)
 			continue;
 		m = g_new0(struct an_incident_member, 1);
-		m->ip = opt(r, row, 1);
+		m->ip = rw_db_strdup(r, row, 1);
 		m->severity = severity_at(r, row, 2);
 		m->rules = rules_at(r, row, 3);
 		numbers_at(&m->num, r, row, 4);
@@ -311,12 +283,12 @@ read_evidence(GPtrArray **out, struct rw_db *db, const char *day)
 	for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
 		struct an_evidence *e = g_new0(struct an_evidence, 1);
 
-		e->subject = opt(r, i, 0);
-		e->is_range = flag(r, i, 1);
-		e->net = opt(r, i, 2);
-		e->rule = opt(r, i, 3);
+		e->subject = rw_db_strdup(r, i, 0);
+		e->is_range = rw_db_bool(r, i, 1);
+		e->net = rw_db_strdup(r, i, 2);
+		e->rule = rw_db_strdup(r, i, 3);
 		e->severity = severity_at(r, i, 4);
-		e->episode_start = opt(r, i, 5);
+		e->episode_start = rw_db_strdup(r, i, 5);
 		numbers_at(&e->num, r, i, 6);
 		g_ptr_array_add(*out, e);
 	}
@@ -353,7 +325,8 @@ read_prev(GPtrArray **out_prev, GHashTable **out_resolved,
 	if (rc == 0)
 		rc = rw_db_query(&r, db, resolved_sql, 1, params);
 	for (int i = 0; rc == 0 && i < PQntuples(r); i++)
-		g_hash_table_insert(*out_resolved, opt(r, i, 0), opt(r, i, 1));
+		g_hash_table_insert(*out_resolved, rw_db_strdup(r, i, 0),
+		    rw_db_strdup(r, i, 1));
 	PQclear(r);
 	return rc;
 }
@@ -670,7 +643,7 @@ an_incidents_pending(GPtrArray **out, struct rw_db *db)
 	for (int k = 0; rc == 0 && k < PQntuples(r); k++) {
 		struct an_incident *i = incident_at(r, k);
 
-		i->event = flag(r, k, 25) ? "escalated" : "new";
+		i->event = rw_db_bool(r, k, 25) ? "escalated" : "new";
 		day = i->day;
 		g_ptr_array_add(*out, i);
 	}

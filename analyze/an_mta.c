@@ -29,36 +29,7 @@
 
 #include "analyze/an_mta.h"
 #include "analyze/an_stats.h"
-
-void
-an_mta_params_default(struct an_params *p)
-{
-	p->mta.days = 3;
-	p->mta.min_attempts = 200;
-	p->mta.min_throttled = 20;
-	p->mta.floor_share = 0.05;
-	p->mta.base_share = 0.005;
-	p->mta.min_ratio = 2;
-	p->mta.alpha = 0.01;
-}
-
-void
-an_mta_params_load(struct an_params *p, const struct rw_config *cfg)
-{
-	an_mta_params_default(p);
-	p->mta.days = (int)rw_config_int(cfg, "analyze", "throttle_days");
-	p->mta.min_attempts = (double)rw_config_int(cfg, "analyze",
-	    "throttle_min_attempts");
-	p->mta.min_throttled = (double)rw_config_int(cfg, "analyze",
-	    "throttle_min_throttled");
-	p->mta.floor_share = rw_config_double(cfg, "analyze",
-	    "throttle_floor_share");
-	p->mta.base_share = rw_config_double(cfg, "analyze",
-	    "throttle_base_share");
-	p->mta.min_ratio = rw_config_double(cfg, "analyze",
-	    "throttle_min_ratio");
-	p->mta.alpha = rw_config_double(cfg, "analyze", "throttle_alpha");
-}
+#include "common/rw_json.h"
 
 struct an_mta_ip *
 an_mta_ip_new(const char *key, const char *net)
@@ -123,14 +94,20 @@ an_mta_refresh(int *out_days, struct rw_db *db)
 #define LOG_SHARE                                                         \
 	"ln((m.throttled + 0.5)::float8 / (m.attempts + 0.5))"
 #define WIN_BASE "m.attempts > 0 AND m.day <= $1::date - $2::int"
-#define SPREAD_BASE WIN_BASE " AND w.warned IS NULL"
+#define SPREAD_BASE WIN_BASE " AND w.day IS NULL"
 
 /*
  * $1 the day, $2 throttle_days, $3 baseline_days. The lookback is the
  * longer of the two windows with their baselines; (day, ip) is an_mta_day's
- * key, so the day's own columns come from one row.
+ * key, so the day's own columns come from one row. The days the rule
+ * warned on in the baseline are read once (w), not per row.
  */
 static const char facts_sql[] =
+    "WITH w AS (SELECT DISTINCT a.subject, d.day FROM repwatch.alert a "
+    "  JOIN repwatch.alert_day d ON d.alert_id = a.id "
+    "  WHERE a.rule = 'throttled' AND a.subject_kind = 'ip' "
+    "  AND d.day <= $1::date - $2::int "
+    "  AND d.day > $1::date - $2::int - $3::int) "
     "SELECT host(m.ip), CASE WHEN family(m.ip) = 4 "
     "    THEN set_masklen(m.ip::cidr, 24)::text END, "
     "  sum(m.attempts) FILTER (WHERE m.day = $1::date), "
@@ -154,11 +131,7 @@ static const char facts_sql[] =
     "  sum(" LOG_SHARE " ^ 2) FILTER (WHERE " SPREAD_BASE "), "
     "  $1::date >= (now() AT TIME ZONE repwatch.an_timezone())::date "
     "FROM repwatch.an_mta_day m "
-    "LEFT JOIN LATERAL (SELECT true AS warned FROM repwatch.alert a "
-    "  JOIN repwatch.alert_day d ON d.alert_id = a.id "
-    "  WHERE a.rule = 'throttled' AND a.subject_kind = 'ip' "
-    "  AND a.subject = host(m.ip) AND d.day = m.day "
-    "  AND m.day <= $1::date - $2::int LIMIT 1) w ON true "
+    "LEFT JOIN w ON w.subject = host(m.ip) AND w.day = m.day "
     "WHERE m.day <= $1::date "
     "  AND m.day > $1::date - $2::int - $3::int "
     "GROUP BY m.ip ORDER BY m.ip";
@@ -169,42 +142,27 @@ nz(double v)
 	return isnan(v) ? 0 : v;
 }
 
-static double
-col_d(const PGresult *r, int row, int col)
-{
-	if (PQgetisnull(r, row, col))
-		return NAN;
-	return g_ascii_strtod(PQgetvalue(r, row, col), NULL);
-}
-
-static char *
-col_s(const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NULL :
-	    g_strdup(PQgetvalue(r, row, col));
-}
-
 static struct an_mta_ip *
 ip_from_row(const PGresult *r, int i)
 {
 	struct an_mta_ip *x = an_mta_ip_new(PQgetvalue(r, i, 0), NULL);
 
-	x->net = col_s(r, i, 1);
-	x->n_day = col_d(r, i, 2);
-	x->t_day = col_d(r, i, 3);
-	x->n_win = col_d(r, i, 4);
-	x->t_win = col_d(r, i, 5);
-	x->n_base = col_d(r, i, 6);
-	x->t_base = col_d(r, i, 7);
-	x->b_day = col_d(r, i, 8);
-	x->first_block_at = col_s(r, i, 9);
-	x->block_code = col_s(r, i, 10);
-	x->block_answer = col_s(r, i, 11);
-	x->block_days_before = (int)col_d(r, i, 12);
-	x->last_block_day = col_s(r, i, 13);
-	x->k_base = nz(col_d(r, i, 14));
-	x->ls_base = nz(col_d(r, i, 15));
-	x->ls2_base = nz(col_d(r, i, 16));
+	x->net = rw_db_strdup(r, i, 1);
+	x->n_day = rw_db_double(r, i, 2);
+	x->t_day = rw_db_double(r, i, 3);
+	x->n_win = rw_db_double(r, i, 4);
+	x->t_win = rw_db_double(r, i, 5);
+	x->n_base = rw_db_double(r, i, 6);
+	x->t_base = rw_db_double(r, i, 7);
+	x->b_day = rw_db_double(r, i, 8);
+	x->first_block_at = rw_db_strdup(r, i, 9);
+	x->block_code = rw_db_strdup(r, i, 10);
+	x->block_answer = rw_db_strdup(r, i, 11);
+	x->block_days_before = (int)rw_db_double(r, i, 12);
+	x->last_block_day = rw_db_strdup(r, i, 13);
+	x->k_base = nz(rw_db_double(r, i, 14));
+	x->ls_base = nz(rw_db_double(r, i, 15));
+	x->ls2_base = nz(rw_db_double(r, i, 16));
 	x->day_open = strcmp(PQgetvalue(r, i, 17), "t") == 0;
 	return x;
 }
@@ -275,8 +233,6 @@ an_mta_ranges(GPtrArray *ips)
 			g_ptr_array_add(out, r);
 		}
 		r->ips++;
-		r->n_day += nz(x->n_day);
-		r->t_day += nz(x->t_day);
 		r->b_day += nz(x->b_day);
 		if (!(x->b_day > 0))
 			continue;
@@ -308,65 +264,6 @@ an_mta_log_share(double c, double n)
 	return log((c + 0.5) / (n + 0.5));
 }
 
-/*
- * I_x(a, b), the regularized incomplete beta function, by its continued
- * fraction (modified Lentz), on the side of x where it converges fast
- */
-static double
-beta_cf(double x, double a, double b)
-{
-	const double tiny = 1e-300;
-	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
-
-	d = 1 / (fabs(d) < tiny ? tiny : d);
-	h = d;
-	for (int m = 1; m <= 300; m++) {
-		double aa, del;
-
-		for (int odd = 0; odd < 2; odd++) {
-			aa = odd ? -(a + m) * (a + b + m) * x /
-			    ((a + 2 * m) * (a + 2 * m + 1)) :
-			    m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
-			d = 1 + aa * d;
-			d = 1 / (fabs(d) < tiny ? tiny : d);
-			c = 1 + aa / c;
-			c = fabs(c) < tiny ? tiny : c;
-			del = d * c;
-			h *= del;
-			if (odd && fabs(del - 1) < 1e-15)
-				return h;
-		}
-	}
-	return h;
-}
-
-static double
-beta_inc(double x, double a, double b)
-{
-	double front;
-
-	if (x <= 0)
-		return 0;
-	if (x >= 1)
-		return 1;
-	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
-	    b * log1p(-x));
-	if (x < (a + 1) / (a + b + 2))
-		return front * beta_cf(x, a, b) / a;
-	return 1 - front * beta_cf(1 - x, b, a) / b;
-}
-
-double
-an_mta_t_sf(double t, double df)
-{
-	double tail;
-
-	if (isnan(t) || !(df > 0))
-		return 1.0;
-	tail = 0.5 * beta_inc(df / (df + t * t), df / 2, 0.5);
-	return t > 0 ? tail : 1 - tail;
-}
-
 double
 an_mta_spread_p(double c1, double n1, double k, double ls, double ls2)
 {
@@ -379,7 +276,7 @@ an_mta_spread_p(double c1, double n1, double k, double ls, double ls2)
 	/* the judged window's own counting noise on the log scale (delta
 	 * method; the exact tests rule where counts are small) */
 	v1 = 1 / (c1 + 0.5) - 1 / (n1 + 0.5);
-	return an_mta_t_sf((an_mta_log_share(c1, n1) - mean) /
+	return an_t_sf((an_mta_log_share(c1, n1) - mean) /
 	    sqrt(var * (1 + 1 / k) + v1), k - 1);
 }
 
@@ -481,15 +378,6 @@ an_mta_code_meaning(const char *code)
 	return NULL;
 }
 
-static void
-set_num(JsonObject *o, const char *name, double v)
-{
-	if (isfinite(v))
-		json_object_set_double_member(o, name, v);
-	else
-		json_object_set_null_member(o, name);
-}
-
 void
 an_mta_rule_throttled(GPtrArray *out, const struct an_mta_ip *x,
     const struct an_params *p)
@@ -518,8 +406,8 @@ an_mta_rule_throttled(GPtrArray *out, const struct an_mta_ip *x,
 	json_object_set_double_member(f->extra, "share", x->share);
 	json_object_set_double_member(f->extra, "attempts_base", x->n0);
 	json_object_set_double_member(f->extra, "throttled_base", x->c0);
-	set_num(f->extra, "baseline_share", x->has_base ? x->c0 / x->n0 :
-	    NAN);
+	rw_json_set_number(f->extra, "baseline_share", x->has_base ?
+	    x->c0 / x->n0 : NAN);
 	json_object_set_double_member(f->extra, "judged_share", x->base_share);
 	json_object_set_double_member(f->extra, "baseline_days", x->k_base);
 	json_object_set_double_member(f->extra, "share_ratio", x->ratio);

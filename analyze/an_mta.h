@@ -27,13 +27,7 @@
 #include <glib.h>
 
 #include "analyze/an_rules.h"
-#include "common/rw_config.h"
 #include "common/rw_db.h"
-
-/* an_mta_params_default / an_mta_params_load - the throttle_* keys of
- * [analyze] into P->mta (called by an_params_default / an_params_load) */
-void an_mta_params_default(struct an_params *p);
-void an_mta_params_load(struct an_params *p, const struct rw_config *cfg);
 
 /*
  * One sending IP on one day, from an_mta_day. Counts are attempts to
@@ -73,7 +67,7 @@ struct an_mta_range {
 	char *net;
 	int ips;                 /* IPs with attempts in the lookback */
 	int ips_blocked;         /* of which blocked on the day */
-	double n_day, t_day, b_day;
+	double b_day;            /* blocked attempts on the day */
 	char *first_block_at;    /* earliest of its IPs' (NULL if none) */
 	char *codes;             /* distinct block codes, ", "-separated */
 	char *blocked_ips;       /* the IPs blocked, ", "-separated */
@@ -118,9 +112,6 @@ double an_mta_log_share(double c, double n);
  */
 double an_mta_spread_p(double c1, double n1, double k, double ls,
     double ls2);
-
-/* an_mta_t_sf - P(T >= t) for Student's T with DF degrees of freedom */
-double an_mta_t_sf(double t, double df);
 
 /* the rules: append their findings to OUT */
 void an_mta_rule_throttled(GPtrArray *out, const struct an_mta_ip *x,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyze/an_noise.h"
+#include "common/rw_json.h"
 
 /* usual colour of an IP: its mean baseline rank, GREEN without history */
 static int
@@ -353,25 +354,6 @@ an_noise_filter(GPtrArray *out, const struct an_subject *s,
 	g_ptr_array_add(out, f);
 }
 
-void
-an_noise_params_default(struct an_params *p)
-{
-	p->trap.floor_rate = 0.0001;
-	p->trap.alpha = 0.001;
-	p->trap.min_hits = 3;
-}
-
-void
-an_noise_params_load(struct an_params *p, const struct rw_config *cfg)
-{
-	an_noise_params_default(p);
-	p->trap.floor_rate = rw_config_double(cfg, "analyze",
-	    "trap_floor_rate");
-	p->trap.alpha = rw_config_double(cfg, "analyze", "trap_alpha");
-	p->trap.min_hits = (double)rw_config_int(cfg, "analyze",
-	    "trap_min_hits");
-}
-
 /*
  * an_noise_trap - SNDS counts trap hits sporadically even on clean IPs (a
  * hit on one day in four is usual), so a hit is evidence, not an alarm:
@@ -413,10 +395,7 @@ an_noise_trap(GPtrArray *out, const struct an_subject *s,
 		    hits == 1 ? "" : "s", p->spike_days, mu);
 	json_object_set_double_member(f->extra, "trap_hits", hits);
 	json_object_set_double_member(f->extra, "trap_recipients", n);
-	if (isnan(own))
-		json_object_set_null_member(f->extra, "trap_own_rate");
-	else
-		json_object_set_double_member(f->extra, "trap_own_rate", own);
+	rw_json_set_number(f->extra, "trap_own_rate", own);
 	json_object_set_double_member(f->extra, "trap_base_rate", base);
 	json_object_set_double_member(f->extra, "trap_expected", mu);
 	json_object_set_double_member(f->extra, "trap_p", pv);

@@ -61,10 +61,6 @@ struct an_finding *an_noise_spike_decay(struct an_finding *f,
     const struct an_subject *s, const double *c, const double *n, int days,
     const struct an_params *p);
 
-/* the trap rule's parameters (trap_* keys of [analyze]) */
-void an_noise_params_default(struct an_params *p);
-void an_noise_params_load(struct an_params *p, const struct rw_config *cfg);
-
 /*
  * an_noise_trap - the trap finding of IP S, if any: a warning when the
  * hits of the last spike_days days are significantly above the IP's usual

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "analyze/an_rules.h"
-#include "analyze/an_mta.h"
 #include "analyze/an_noise.h"
 
 static const char *const severity_names[] = {"info", "warning", "critical"};
@@ -47,9 +46,11 @@ an_params_default(struct an_params *out)
 		.level_min_complaints = 5, .level_long_days = 28,
 		.level_long_below = 7000, .spike_tail = 0.35,
 		.spike_alpha = 0.01,
+		.mta = {.days = 3, .min_attempts = 200, .min_throttled = 20,
+		    .floor_share = 0.05, .base_share = 0.005, .min_ratio = 2,
+		    .alpha = 0.01},
+		.trap = {.floor_rate = 0.0001, .alpha = 0.001, .min_hits = 3},
 	};
-	an_mta_params_default(out);
-	an_noise_params_default(out);
 }
 
 static double
@@ -100,8 +101,16 @@ an_params_load(struct an_params *out, const struct rw_config *cfg)
 	    "level_long_below");
 	out->spike_tail = dbl(cfg, "spike_tail");
 	out->spike_alpha = dbl(cfg, "spike_alpha");
-	an_mta_params_load(out, cfg);
-	an_noise_params_load(out, cfg);
+	out->mta.days = num(cfg, "throttle_days");
+	out->mta.min_attempts = num(cfg, "throttle_min_attempts");
+	out->mta.min_throttled = num(cfg, "throttle_min_throttled");
+	out->mta.floor_share = dbl(cfg, "throttle_floor_share");
+	out->mta.base_share = dbl(cfg, "throttle_base_share");
+	out->mta.min_ratio = dbl(cfg, "throttle_min_ratio");
+	out->mta.alpha = dbl(cfg, "throttle_alpha");
+	out->trap.floor_rate = dbl(cfg, "trap_floor_rate");
+	out->trap.alpha = dbl(cfg, "trap_alpha");
+	out->trap.min_hits = num(cfg, "trap_min_hits");
 }
 
 struct an_series *

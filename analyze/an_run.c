@@ -211,9 +211,7 @@ an_run_range(struct rw_db *db, const char *from, const char *to,
 {
 	GDate d, end;
 	char day[11];
-	int rc;
-
-	int refreshed = 0;
+	int rc, refreshed = 0;
 
 	rc = rw_parse_date(&d, from);
 	if (rc == 0)
@@ -238,7 +236,6 @@ an_run_range(struct rw_db *db, const char *from, const char *to,
 	return rc;
 }
 
-/* the complaint day zone: the first SNDS source's (all should agree) */
 /* the zone of the first [KIND.NAME] section that sets one */
 static const char *
 first_zone(const struct rw_config *cfg, const char *kind)

@@ -92,6 +92,14 @@ an_rate_ratio_p(double c1, double n1, double c0, double n0)
 }
 
 double
+an_t_sf(double t, double df)
+{
+	if (isnan(t) || !(df > 0))
+		return 1.0;
+	return gsl_cdf_tdist_Q(t, df);
+}
+
+double
 an_poisson_lower(double c, double conf)
 {
 	if (!(c > 0) || !isfinite(c) || !(conf > 0 && conf < 1))

@@ -37,6 +37,10 @@ double an_betabinom_pmf(double x, double n, double a, double b);
  */
 double an_rate_ratio_p(double c1, double n1, double c0, double n0);
 
+/* an_t_sf - P(T >= t) for Student's T with DF degrees of freedom (1 when
+ * T is NAN or DF is not positive) */
+double an_t_sf(double t, double df);
+
 /*
  * an_poisson_lower - one-sided lower confidence bound (level CONF, e.g.
  * 0.8) of a Poisson mean after observing c events (exact, via chi-square).

@@ -36,6 +36,16 @@ int rw_db_query1(char **out, struct rw_db *db, const char *sql, int nparams,
     const char *const *params);
 
 /*
+ * column values of row ROW of a result (rw_db_col.c): rw_db_double NAN for
+ * SQL NULL, rw_db_int NULL_VALUE, rw_db_strdup NULL (else a new string),
+ * rw_db_bool false (else whether the value is "t")
+ */
+double rw_db_double(const PGresult *r, int row, int col);
+int rw_db_int(const PGresult *r, int row, int col, int null_value);
+char *rw_db_strdup(const PGresult *r, int row, int col);
+bool rw_db_bool(const PGresult *r, int row, int col);
+
+/*
  * rw_db_array_literal - append to OUT the text[] literal of the N ITEMS:
  * {"a","b\"c",NULL,""}. Every element is quoted (so "" and "NULL" stay
  * strings), '"' and '\\' are escaped, a NULL item is an SQL NULL.

@@ -1,6 +1,7 @@
 /*
  * rw_json - see rw_json.h.
  */
+#include <math.h>
 #include <string.h>
 
 #include "common/rw_json.h"
@@ -23,4 +24,13 @@ rw_json_to_string(JsonNode *n)
 	}
 	g_free(s);
 	return g_string_free(out, FALSE);
+}
+
+void
+rw_json_set_number(JsonObject *o, const char *name, double v)
+{
+	if (isfinite(v))
+		json_object_set_double_member(o, name, v);
+	else
+		json_object_set_null_member(o, name);
 }

@@ -13,4 +13,8 @@
  */
 char *rw_json_to_string(JsonNode *n);
 
+/* rw_json_set_number - member NAME of O set to V, or null when V is not
+ * finite (NAN: unknown; JSON has no NaN or infinity) */
+void rw_json_set_number(JsonObject *o, const char *name, double v);
+
 #endif

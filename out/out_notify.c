@@ -3,7 +3,6 @@
  * (json-glib), a command fed on stdin, a webhook POST with libcurl.
  */
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -81,15 +80,6 @@ set_opt_string(JsonObject *o, const char *key, const char *v)
 		json_object_set_string_member(o, key, v);
 }
 
-static void
-set_number(JsonObject *o, const char *key, double v)
-{
-	if (isfinite(v))
-		json_object_set_double_member(o, key, v);
-	else
-		json_object_set_null_member(o, key);
-}
-
 static JsonArray *
 string_array(char *const *v)
 {
@@ -124,10 +114,10 @@ incident_json(const struct an_incident *i)
 		json_array_add_string_element(members, ((const struct
 		    an_incident_member *)i->members->pdata[k])->ip);
 	json_object_set_array_member(o, "members", members);
-	set_number(o, "rate_7d", i->num.rate_7d);
-	set_number(o, "recipients_7d", i->num.recipients_7d);
-	set_number(o, "complaints_7d", i->num.complaints_7d);
-	set_number(o, "baseline_rate", i->num.baseline_rate);
+	rw_json_set_number(o, "rate_7d", i->num.rate_7d);
+	rw_json_set_number(o, "recipients_7d", i->num.recipients_7d);
+	rw_json_set_number(o, "complaints_7d", i->num.complaints_7d);
+	rw_json_set_number(o, "baseline_rate", i->num.baseline_rate);
 	if (i->num.forecast_days < 0)
 		json_object_set_null_member(o, "forecast_days");
 	else

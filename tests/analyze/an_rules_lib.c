@@ -132,15 +132,22 @@ findings_at(const struct series *x, int d, const struct an_params *p)
 }
 
 const struct an_finding *
-find_rule(GPtrArray *f, const char *rule)
+find_subject_rule(GPtrArray *f, const char *rule, const char *subject)
 {
 	for (guint i = 0; i < f->len; i++) {
 		const struct an_finding *x = f->pdata[i];
 
-		if (strcmp(x->rule, rule) == 0)
+		if (strcmp(x->rule, rule) == 0 && (subject == NULL ||
+		    strcmp(x->subject, subject) == 0))
 			return x;
 	}
 	return NULL;
+}
+
+const struct an_finding *
+find_rule(GPtrArray *f, const char *rule)
+{
+	return find_subject_rule(f, rule, NULL);
 }
 
 /* need_rule F RULE : the finding of RULE in F, or the test fails. cmocka's

@@ -1,7 +1,8 @@
 /*
  * an_rules_lib - hand-made daily series for the rule tests (test_an_rules,
  * test_an_noise): window sums built the way repwatch.an_ip_window builds
- * them, so a series replays day by day without a database.
+ * them, so a series replays day by day without a database; and the
+ * finding look-ups of those tests and test_an_mta.
  */
 #ifndef AN_RULES_LIB_H
 #define AN_RULES_LIB_H
@@ -39,6 +40,9 @@ struct an_subject *subject_at(const struct series *x, int d,
 GPtrArray *findings_at(const struct series *x, int d,
     const struct an_params *p);
 const struct an_finding *find_rule(GPtrArray *f, const char *rule);
+/* find_subject_rule - RULE's finding on SUBJECT (NULL: any), or NULL */
+const struct an_finding *find_subject_rule(GPtrArray *f, const char *rule,
+    const char *subject);
 /* need_rule - RULE's finding, which must be there */
 const struct an_finding *need_rule(GPtrArray *f, const char *rule);
 int severity_of(GPtrArray *f, const char *rule);

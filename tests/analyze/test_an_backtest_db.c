@@ -28,11 +28,11 @@
 #include <cmocka.h>
 #include <glib.h>
 
-#include "analyze/an_alerts.h"
 #include "analyze/an_backtest.h"
-#include "analyze/an_incidents.h"
 #include "common/rw_error.h"
 #include "tests/common/testdb.h"
+
+#include "an_day_lib.h"
 
 #define NONE AN_BT_NONE
 #define JUNK "Junked due to user complaints or other evidence of spamming"
@@ -42,38 +42,6 @@ static void
 exec(struct testdb_fx *f, const char *sql)
 {
 	testdb_check_rc(rw_db_exec(f->db, sql), sql);
-}
-
-/* one analyzed day of hand-made findings "KIND SUBJECT RULE SEVERITY;..."
- * written as an_run_day writes a day (resolve_days 2) */
-static void
-run_day(struct testdb_fx *f, const char *day, const char *findings)
-{
-	GPtrArray *v = an_findings_new();
-	char **rows = g_strsplit(findings, ";", -1);
-	int rc;
-
-	for (int i = 0; rows[i] != NULL; i++) {
-		char **w = g_strsplit(g_strstrip(rows[i]), " ", -1);
-
-		if (g_strv_length(w) == 4)
-			g_ptr_array_add(v, an_finding_new(g_intern_string(w[0]),
-			    w[1], g_intern_string(w[2]),
-			    an_severity_parse(w[3])));
-		g_strfreev(w);
-	}
-	rc = rw_db_begin(f->db);
-	if (rc == 0)
-		rc = an_alerts_write_day(NULL, f->db, day, v, (int)v->len);
-	if (rc == 0)
-		rc = an_incidents_write_day(NULL, f->db, day, 2);
-	if (rc == 0)
-		rc = rw_db_commit(f->db);
-	else
-		rw_db_rollback(f->db);
-	testdb_check_rc(rc, day);
-	g_strfreev(rows);
-	g_ptr_array_free(v, TRUE);
 }
 
 struct want {
@@ -232,6 +200,24 @@ config(void)
 	return cfg;
 }
 
+/* FACTS loaded, then March 2026 analyzed day by day with FINDINGS (by
+ * day of the month) and backtested stored: *OUT_CFG to free */
+static void
+backtest_march(struct an_backtest_result *r, struct rw_config **out_cfg,
+    struct testdb_fx *f, const char *facts, const char *const findings[32])
+{
+	*out_cfg = config();
+	exec(f, facts);
+	for (int d = 1; d <= 31; d++) {
+		char day[11];
+
+		snprintf(day, sizeof(day), "2026-03-%02d", d);
+		an_day_write(f, day, findings[d] ? findings[d] : "", 2);
+	}
+	testdb_check_rc(an_backtest_run(r, f->db, *out_cfg, "2026-03-01",
+	    "2026-03-31", false), "backtest");
+}
+
 static void
 test_stored(void **state)
 {
@@ -241,16 +227,7 @@ test_stored(void **state)
 	const struct an_backtest_summary *s = &r.summary;
 
 	TESTDB_REQUIRE();
-	cfg = config();
-	exec(f, stored_facts);
-	for (int d = 1; d <= 31; d++) {
-		char day[11];
-
-		snprintf(day, sizeof(day), "2026-03-%02d", d);
-		run_day(f, day, stored_findings[d] ? stored_findings[d] : "");
-	}
-	testdb_check_rc(an_backtest_run(&r, f->db, cfg, "2026-03-01", "2026-03-31",
-	    false), "backtest");
+	backtest_march(&r, &cfg, f, stored_facts, stored_findings);
 	check_blocks(&r, stored_want, G_N_ELEMENTS(stored_want));
 	assert_int_equal(s->blocks, 5);
 	assert_int_equal(s->warned, 3);              /* leads 6, 4, 1 */
@@ -316,16 +293,7 @@ test_ongoing_episode(void **state)
 	const struct an_backtest_summary *s = &r.summary;
 
 	TESTDB_REQUIRE();
-	cfg = config();
-	exec(f, episode_facts);
-	for (int d = 1; d <= 31; d++) {
-		char day[11];
-
-		snprintf(day, sizeof(day), "2026-03-%02d", d);
-		run_day(f, day, episode_findings[d] ? episode_findings[d] : "");
-	}
-	testdb_check_rc(an_backtest_run(&r, f->db, cfg, "2026-03-01",
-	    "2026-03-31", false), "backtest");
+	backtest_march(&r, &cfg, f, episode_facts, episode_findings);
 	assert_int_equal(s->blocks, 2);
 	if (s->incidents != 2 || s->true_incidents != 2 ||
 	    s->false_incidents != 0 || s->pending_incidents != 0)

@@ -18,48 +18,7 @@
 #include "common/rw_error.h"
 #include "tests/common/testdb.h"
 
-/*
- * One analyzed day: findings "KIND SUBJECT RULE SEVERITY[ RATE]" separated
- * by ";" ("" = none held), alerts then incidents in one transaction as
- * the analyzer writes a day.
- */
-static void
-run_day(struct testdb_fx *f, const char *day, const char *findings,
-    int resolve_days)
-{
-	GPtrArray *v = an_findings_new();
-	char **rows = g_strsplit(findings, ";", -1);
-	int rc;
-
-	for (int i = 0; rows[i] != NULL; i++) {
-		char **w = g_strsplit(g_strstrip(rows[i]), " ", -1);
-		struct an_finding *x;
-
-		if (g_strv_length(w) < 4) {
-			g_strfreev(w);
-			continue;
-		}
-		x = an_finding_new(g_intern_string(w[0]), w[1],
-		    g_intern_string(w[2]), an_severity_parse(w[3]));
-		if (w[4] != NULL)
-			x->rate_7d = g_ascii_strtod(w[4], NULL);
-		x->message = g_strdup_printf("%s on %s", w[2], w[1]);
-		g_ptr_array_add(v, x);
-		g_strfreev(w);
-	}
-	rc = rw_db_begin(f->db);
-	if (rc == 0)
-		rc = an_alerts_write_day(NULL, f->db, day, v, (int)v->len);
-	if (rc == 0)
-		rc = an_incidents_write_day(NULL, f->db, day, resolve_days);
-	if (rc == 0)
-		rc = rw_db_commit(f->db);
-	else
-		rw_db_rollback(f->db);
-	testdb_check_rc(rc, day);
-	g_strfreev(rows);
-	g_ptr_array_free(v, TRUE);
-}
+#include "an_day_lib.h"
 
 static int
 cmp_line(gconstpointer a, gconstpointer b)
@@ -119,7 +78,7 @@ static void
 run_steps(struct testdb_fx *f, const struct step *steps, int resolve_days)
 {
 	for (int i = 0; steps[i].day != NULL; i++) {
-		run_day(f, steps[i].day, steps[i].findings, resolve_days);
+		an_day_write(f, steps[i].day, steps[i].findings, resolve_days);
 		expect_day(f, steps[i].day, steps[i].want);
 	}
 }
@@ -346,10 +305,10 @@ test_replay_same_ids(void **state)
 	TESTDB_REQUIRE();
 	for (int round = 0; round < 2; round++) {
 		for (int i = 0; reopen_steps[i].day != NULL; i++)
-			run_day(f, reopen_steps[i].day,
+			an_day_write(f, reopen_steps[i].day,
 			    reopen_steps[i].findings, 2);
 		for (int i = 0; more[i].day != NULL; i++)
-			run_day(f, more[i].day, more[i].findings, 2);
+			an_day_write(f, more[i].day, more[i].findings, 2);
 		if (round == 0)
 			first = history(f);
 	}
@@ -362,9 +321,10 @@ test_replay_same_ids(void **state)
 	testdb_check_rc(rw_db_exec(f->db, "TRUNCATE repwatch.incident CASCADE"),
 	    "truncate");
 	for (int i = 0; reopen_steps[i].day != NULL; i++)
-		run_day(f, reopen_steps[i].day, reopen_steps[i].findings, 2);
+		an_day_write(f, reopen_steps[i].day, reopen_steps[i].findings,
+		    2);
 	for (int i = 0; more[i].day != NULL; i++)
-		run_day(f, more[i].day, more[i].findings, 2);
+		an_day_write(f, more[i].day, more[i].findings, 2);
 	again = history(f);
 	if (strcmp(first, again) != 0) {
 		print_error("replay from nothing:\n got:\n%s\n want:\n%s\n",
@@ -418,7 +378,7 @@ test_silence_until_escalation(void **state)
 	int lifted = 0;
 
 	TESTDB_REQUIRE();
-	run_day(f, "2026-03-01", "ip 192.0.2.50 rising warning;"
+	an_day_write(f, "2026-03-01", "ip 192.0.2.50 rising warning;"
 	    "ip 192.0.2.60 rising warning", 2);
 	expect_pending(f, "before the silence",
 	    "192.0.2.50:new 192.0.2.60:new");
@@ -435,9 +395,9 @@ test_silence_until_escalation(void **state)
 	testdb_check_rc(an_incident_get(&x, f->db, "192.0.2.50"), "get");
 	assert_string_equal(x->silenced_until, "2026-03-09");
 	an_incident_free(x);
-	run_day(f, "2026-03-02", "ip 192.0.2.50 rising warning", 2);
+	an_day_write(f, "2026-03-02", "ip 192.0.2.50 rising warning", 2);
 	expect_pending(f, "silenced, same severity", "");
-	run_day(f, "2026-03-03", "ip 192.0.2.50 level critical", 2);
+	an_day_write(f, "2026-03-03", "ip 192.0.2.50 level critical", 2);
 	expect_pending(f, "escalated after the silence",
 	    "192.0.2.50:escalated");
 	testdb_check_rc(an_incidents_pending(&v, f->db), "pending");
@@ -464,15 +424,15 @@ test_silence_by_id(void **state)
 	char *x_id;
 
 	TESTDB_REQUIRE();
-	run_day(f, "2026-03-01", "ip 192.0.2.50 rising warning", 1);
+	an_day_write(f, "2026-03-01", "ip 192.0.2.50 rising warning", 1);
 	testdb_check_rc(an_incident_get(&x, f->db, "192.0.2.50"), "get");
 	testdb_check_rc(an_silence_set(NULL, f->db, x->id, "2026-03-09", NULL,
 	    "alice"), "silence");
 	x_id = g_strdup(x->id);
 	an_incident_free(x);
 	expect_pending(f, "silenced by id", "");
-	run_day(f, "2026-03-02", "", 1);
-	run_day(f, "2026-03-03", "ip 192.0.2.50 rising warning", 1);
+	an_day_write(f, "2026-03-02", "", 1);
+	an_day_write(f, "2026-03-03", "ip 192.0.2.50 rising warning", 1);
 	expect_pending(f, "reopened", "192.0.2.50:new");
 	assert_int_equal(an_silence_set(NULL, f->db, x_id, "2026-03-09", NULL,
 	    "alice"), RW_EUSAGE);
@@ -509,7 +469,7 @@ test_silence_refused(void **state)
 	};
 
 	TESTDB_REQUIRE();
-	run_day(f, "2026-03-01", "ip 192.0.2.50 rising warning;"
+	an_day_write(f, "2026-03-01", "ip 192.0.2.50 rising warning;"
 	    "cidr 198.51.100.0/24 range-rising warning;" EIGHT_RISING, 2);
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		int rc = an_silence_set(NULL, f->db, cases[i].target,
@@ -562,8 +522,8 @@ test_current_view(void **state)
 	char *got;
 
 	TESTDB_REQUIRE();
-	run_day(f, "2026-03-01", "ip 203.0.113.9 trap warning", 1);
-	run_day(f, "2026-03-02", "ip 192.0.2.50 listed critical;"
+	an_day_write(f, "2026-03-01", "ip 203.0.113.9 trap warning", 1);
+	an_day_write(f, "2026-03-02", "ip 192.0.2.50 listed critical;"
 	    "cidr 198.51.100.0/24 range-rising warning;" EIGHT_RISING, 1);
 	testdb_check_rc(an_silence_set(NULL, f->db, "192.0.2.50", "2026-03-09",
 	    "ticket 42", "alice"), "silence");

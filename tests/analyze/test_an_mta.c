@@ -17,6 +17,8 @@
 
 #include "analyze/an_mta.h"
 
+#include "an_rules_lib.h"
+
 /* one IP: the day, the 28 days before it, the 3-day window and the 28
  * days before that; the baseline days are 28 x the daily volume. Both
  * rules judge against the 28 days before the window (n_win_base); the
@@ -30,19 +32,6 @@ struct throttle_case {
 	bool want;
 	int want_days; /* window judged when it fires */
 };
-
-static const struct an_finding *
-find_rule(GPtrArray *f, const char *rule, const char *subject)
-{
-	for (guint i = 0; i < f->len; i++) {
-		const struct an_finding *x = f->pdata[i];
-
-		if (strcmp(x->rule, rule) == 0 &&
-		    strcmp(x->subject, subject) == 0)
-			return x;
-	}
-	return NULL;
-}
 
 static struct an_mta_ip *
 ip_of(const struct throttle_case *c, const char *key)
@@ -129,7 +118,7 @@ test_throttled(void **state)
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		const struct throttle_case *c = &cases[i];
 		GPtrArray *f = alone(ip_of(c, "203.0.113.5"), &p);
-		const struct an_finding *x = find_rule(f, "throttled",
+		const struct an_finding *x = find_subject_rule(f, "throttled",
 		    "203.0.113.5");
 		gint64 days = x ? json_object_get_int_member(x->extra,
 		    "window_days") : 0;
@@ -163,7 +152,7 @@ test_throttled_extra(void **state)
 	(void)state;
 	an_params_default(&p);
 	f = alone(ip_of(&c, "203.0.113.5"), &p);
-	x = find_rule(f, "throttled", "203.0.113.5");
+	x = find_subject_rule(f, "throttled", "203.0.113.5");
 	assert_non_null(x);
 	e = x->extra;
 	assert_true(json_object_get_double_member(e, "attempts") == 20000);
@@ -204,7 +193,7 @@ test_throttled_bh(void **state)
 	(void)state;
 	an_params_default(&p);
 	f = alone(ip_of(&weak, "203.0.113.5"), &p);
-	assert_non_null(find_rule(f, "throttled", "203.0.113.5"));
+	assert_non_null(find_subject_rule(f, "throttled", "203.0.113.5"));
 	g_ptr_array_free(f, TRUE);
 
 	ips = g_ptr_array_new_with_free_func((GDestroyNotify)an_mta_ip_free);
@@ -247,7 +236,7 @@ test_t_sf(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		double got = an_mta_t_sf(cases[i].t, cases[i].df);
+		double got = an_t_sf(cases[i].t, cases[i].df);
 
 		if (fabs(got - cases[i].want) > 2e-4 * fmax(cases[i].want,
 		    0.01)) {
@@ -398,7 +387,7 @@ test_blocked(void **state)
 			    "messages from [203.0.113.5] weren't sent.");
 		}
 		an_mta_rule_blocked(f, x);
-		b = find_rule(f, "blocked", "203.0.113.5");
+		b = find_subject_rule(f, "blocked", "203.0.113.5");
 		if ((b != NULL) != (c->want != NULL) || (b != NULL &&
 		    (strstr(b->message, c->want) == NULL ||
 		    strstr(b->message, "https://sender.office.com") == NULL ||
